@@ -1,0 +1,54 @@
+# The two commands: `make run` (set up and serve the demo) and `make test` (set up and test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+PYTHON ?= python3
+UV := .tools/bin/uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_WORKERS ?= auto
+
+.PHONY: help setup run test lint browser bench clean
+
+help:
+	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000"
+	@echo "make test   set up and run ruff, mypy and the whole test suite"
+	@echo "make bench  measure the public page and the API list (scripts in bench/)"
+
+# uv itself comes from PyPI into .tools/, with the Python that .python-version selects.
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.9,<1"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen
+	touch $@
+
+setup: .venv/.synced
+
+# Debian's Chromium for the Playwright tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+
+test: setup browser lint
+	.venv/bin/pytest -n $(PYTEST_WORKERS)
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv .tools staticfiles

@@ -1,0 +1,179 @@
+"""Content: articles, their revisions, audience levels and one Markdown body per level."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django_fsm import FSMField, transition
+
+REVISION_LOCKED = "Revision {number} was submitted and can no longer change; edit a new draft."
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class AudienceLevel(models.Model):
+    """Who a body is written for; exactly one level is canonical (the professional one)."""
+
+    slug = models.SlugField(unique=True)
+    label = models.CharField(max_length=80, help_text="Shown in the reader's picker.")
+    description = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    target_grade = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Target reading grade; empty for no target.",
+    )
+    is_canonical = models.BooleanField(default=False)
+    disclaimer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_canonical"],
+                condition=models.Q(is_canonical=True),
+                name="one_canonical_audience_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Article(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=255, help_text="Usually the reader's question.")
+    topic = models.CharField(max_length=100, blank=True, help_text="Topic or specialty.")
+    published_revision = models.ForeignKey(
+        "articles.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(default=24)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class Revision(models.Model):
+    """One version of an article. Its review status is its own; it is frozen once submitted."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_revisions"
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="last_edited_revisions",
+        null=True,
+        blank=True,
+    )
+    change_summary = models.CharField(max_length=300, blank=True)
+    status = FSMField(default=ReviewStatus.DRAFT, choices=ReviewStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    review_round = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times this revision has been submitted."
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_number_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} (revision {self.number})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ReviewStatus.DRAFT and self.submitted_at is None
+
+    # The transition table. Guards that need the actor or other rows live in
+    # editorial.workflow, which is the only caller of these methods.
+    @transition(
+        field=status,
+        source=[ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED],
+        target=ReviewStatus.SUBMITTED,
+    )
+    def submit(self) -> None:
+        """Send the revision to review."""
+
+    @transition(
+        field=status,
+        source=[ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW],
+        target=ReviewStatus.UNDER_REVIEW,
+    )
+    def assign_reviewer(self) -> None:
+        """Invite a board member to review."""
+
+    @transition(field=status, source=ReviewStatus.UNDER_REVIEW, target=ReviewStatus.APPROVED)
+    def approve(self) -> None:
+        """Approve; reached when the approvals on this revision meet the quorum."""
+
+    @transition(
+        field=status, source=ReviewStatus.UNDER_REVIEW, target=ReviewStatus.CHANGES_REQUESTED
+    )
+    def request_changes(self) -> None:
+        """Send the revision back to its editors with a reason."""
+
+    @transition(
+        field=status,
+        source=[ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW],
+        target=ReviewStatus.DRAFT,
+    )
+    def withdraw(self) -> None:
+        """Take the revision out of review."""
+
+
+class AudienceBody(models.Model):
+    """The Markdown text of one revision for one audience level."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="bodies")
+    audience = models.ForeignKey(AudienceLevel, on_delete=models.PROTECT, related_name="bodies")
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["audience__order", "audience__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "audience"], name="one_body_per_audience")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} for {self.audience}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Invariant, not business logic: a submitted revision's text never changes.
+        if not Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=True).exists():
+            raise ValidationError(REVISION_LOCKED.format(number=self.revision.number))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=True).exists():
+            raise ValidationError(REVISION_LOCKED.format(number=self.revision.number))
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,18 @@
+"""Production: everything secret or site-specific comes from the environment."""
+
+from config.settings.base import *
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")  # required: no default here
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+IMPRIMATUR_DEMO_PASSWORDS = False
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

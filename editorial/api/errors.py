@@ -1,0 +1,20 @@
+"""API errors: workflow refusals map to their HTTP status with a JSON body that says why."""
+
+from typing import Any
+
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from articles.services import ContentError
+from editorial.workflow import TransitionNotAllowed, WorkflowError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, WorkflowError):
+        data: dict[str, Any] = {"detail": str(exc)}
+        if isinstance(exc, TransitionNotAllowed):
+            data |= {"current_status": exc.status, "allowed_transitions": exc.allowed}
+        return Response(data, status=exc.http_status)
+    if isinstance(exc, ContentError):
+        return Response({"detail": str(exc)}, status=409)
+    return drf_exception_handler(exc, context)

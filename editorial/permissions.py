@@ -1,0 +1,64 @@
+"""Who may do what: small `rules` predicates, the one place every view, API and service asks."""
+
+from typing import cast
+
+import rules
+
+from articles.models import Article, Revision
+from editorial.models import BOARD_GROUP, EDITORS_GROUP, ReviewAssignment
+
+# rules builds these as Predicate objects; its type hints say only "callable".
+is_editor = cast(rules.Predicate, rules.is_group_member(EDITORS_GROUP))
+is_board_member = cast(rules.Predicate, rules.is_group_member(BOARD_GROUP))
+
+
+@rules.predicate
+def is_revision_author(user, revision: Revision) -> bool:
+    return revision.author_id == user.pk
+
+
+@rules.predicate
+def is_last_editor(user, revision: Revision) -> bool:
+    return revision.last_edited_by_id == user.pk
+
+
+@rules.predicate
+def is_assigned_reviewer(user, revision: Revision) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ReviewAssignment.objects.filter(revision=revision, reviewer=user).exists()
+
+
+@rules.predicate
+def reviews_article(user, article: Article) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ReviewAssignment.objects.filter(revision__article=article, reviewer=user).exists()
+
+
+# Authors and the revision's last editor never review their own text.
+may_be_assigned = is_board_member & ~is_revision_author & ~is_last_editor
+can_decide = may_be_assigned & is_assigned_reviewer
+
+can_edit = is_editor
+can_submit = is_editor
+can_assign_reviewer = is_editor
+can_withdraw = is_editor
+can_publish = is_editor
+can_request_changes = can_decide | is_editor
+can_approve = can_decide
+can_view_revision = is_editor | is_assigned_reviewer
+can_view_article = is_editor | reviews_article
+
+for name, predicate in {
+    "can_edit": can_edit,
+    "can_submit": can_submit,
+    "can_assign_reviewer": can_assign_reviewer,
+    "can_withdraw": can_withdraw,
+    "can_publish": can_publish,
+    "can_request_changes": can_request_changes,
+    "can_approve": can_approve,
+    "can_view_revision": can_view_revision,
+    "can_view_article": can_view_article,
+}.items():
+    rules.set_rule(name, predicate)

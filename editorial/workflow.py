@@ -1,0 +1,366 @@
+"""Every change of a revision's review status, and publication: one atomic function each.
+
+Each function locks the revision, checks the actor's permission and the transition table
+(``articles.models.Revision``), saves, writes one AuditEvent in the same transaction and sends
+notifications only after commit. Views, the API, the admin and commands all call these.
+"""
+
+from collections.abc import Callable
+from functools import partial
+
+import rules
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from editorial import permissions
+from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+
+NOT_ALLOWED = "Cannot {action}: the revision is {status}."
+FORBIDDEN = "You may not {action} this revision."
+CANONICAL_MISSING = "Write the {audience} version before submitting: it is required."
+REASON_REQUIRED = "Say what needs to change: a reason is required."
+REVIEWER_NOT_ELIGIBLE = (
+    "{user} cannot review this revision: reviewers are advisory-board members who did not "
+    "write or last edit it."
+)
+ALREADY_ASSIGNED = "{user} is already assigned to this revision."
+ALREADY_DECIDED = "You have already given your decision on this round of review."
+WRONG_ARTICLE = "That revision belongs to another article."
+NOT_PUBLISHABLE = "Cannot publish: the revision is {status}; publishable now: {allowed}."
+
+
+class WorkflowError(Exception):
+    """A workflow action was refused; nothing changed."""
+
+    http_status = 409
+
+
+class ActionForbidden(WorkflowError):
+    http_status = 403
+
+
+class InvalidInput(WorkflowError):
+    http_status = 400
+
+
+class TransitionNotAllowed(WorkflowError):
+    """The transition table does not allow this action from the revision's current status."""
+
+    def __init__(self, message: str, *, status: str, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.allowed = allowed
+
+
+class GuardFailed(WorkflowError):
+    """The table allows the action, but a precondition (such as a required body) fails."""
+
+
+# Action name (as used in URLs) -> (permission predicate, Revision transition method name).
+# Publication is not a status change and is handled apart.
+ACTIONS: dict[str, tuple[rules.Predicate, str]] = {
+    "submit": (permissions.can_submit, "submit"),
+    "assign-reviewer": (permissions.can_assign_reviewer, "assign_reviewer"),
+    "approve": (permissions.can_approve, "approve"),
+    "request-changes": (permissions.can_request_changes, "request_changes"),
+    "withdraw": (permissions.can_withdraw, "withdraw"),
+}
+PUBLISH = "publish"
+ACTION_NAMES = [*ACTIONS, PUBLISH]
+
+
+def publishable_statuses() -> list[str]:
+    """Statuses from which a revision may be published, under the site's policy."""
+    if settings.IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL:
+        return [ReviewStatus.APPROVED]
+    return [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED]
+
+
+def quorum() -> int:
+    return settings.IMPRIMATUR_MIN_APPROVALS
+
+
+def _decided_this_round(revision: Revision, actor: User) -> bool:
+    return ReviewDecision.objects.filter(
+        revision=revision, review_round=revision.review_round, reviewer=actor
+    ).exists()
+
+
+def transitions_available(*, revision: Revision, actor: User) -> list[str]:
+    """The action names this actor may take on this revision now, in table order."""
+    available = []
+    for name, (predicate, method) in ACTIONS.items():
+        if not can_proceed(getattr(revision, method)) or not predicate.test(actor, revision):
+            continue
+        if name == "approve" and _decided_this_round(revision, actor):
+            continue
+        available.append(name)
+    if (
+        revision.status in publishable_statuses()
+        and revision.article.published_revision_id != revision.pk
+        and permissions.can_publish.test(actor, revision)
+    ):
+        available.append(PUBLISH)
+    return available
+
+
+def _lock(revision: Revision) -> Revision:
+    return Revision.objects.select_for_update().select_related("article").get(pk=revision.pk)
+
+
+def _check(action: str, *, revision: Revision, actor: User) -> Callable[[], None]:
+    """Refuse unless the actor may take the action and the table allows it; return the method."""
+    predicate, method_name = ACTIONS[action]
+    if not predicate.test(actor, revision):
+        raise ActionForbidden(FORBIDDEN.format(action=action.replace("-", " ")))
+    method = getattr(revision, method_name)
+    if not can_proceed(method):
+        raise TransitionNotAllowed(
+            NOT_ALLOWED.format(
+                action=action.replace("-", " "), status=revision.get_status_display().lower()
+            ),
+            status=revision.status,
+            allowed=transitions_available(revision=revision, actor=actor),
+        )
+    return method
+
+
+def _record(
+    *,
+    revision: Revision,
+    actor: User,
+    action: str,
+    from_status: str,
+    note: str = "",
+    subject_user: User | None = None,
+) -> AuditEvent:
+    event = AuditEvent.objects.create(
+        article=revision.article,
+        revision=revision,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=revision.status,
+        note=note,
+        subject_user=subject_user,
+    )
+    from editorial.tasks import send_event_notifications
+
+    transaction.on_commit(partial(send_event_notifications.delay, event.pk))
+    return event
+
+
+def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revision:
+    """Send a draft (or a revision sent back for changes) to review.
+
+    Raises ActionForbidden, TransitionNotAllowed, or GuardFailed without the canonical body.
+    """
+    with transaction.atomic():
+        revision = _lock(revision)
+        method = _check("submit", revision=revision, actor=actor)
+        canonical = AudienceLevel.objects.get(is_canonical=True)
+        if not revision.bodies.filter(audience=canonical).exclude(body="").exists():
+            raise GuardFailed(CANONICAL_MISSING.format(audience=canonical.label))
+        from_status = revision.status
+        method()
+        revision.submitted_at = timezone.now()
+        revision.review_round += 1
+        revision.save(update_fields=["status", "submitted_at", "review_round"])
+        _record(revision=revision, actor=actor, action="submit", from_status=from_status, note=note)
+    return revision
+
+
+def revision_assign_reviewer(
+    *, revision: Revision, actor: User, reviewer: User, note: str = ""
+) -> ReviewAssignment:
+    """Invite a board member to review; never the revision's author or last editor.
+
+    Raises ActionForbidden, TransitionNotAllowed, or InvalidInput for an ineligible reviewer.
+    """
+    with transaction.atomic():
+        revision = _lock(revision)
+        method = _check("assign-reviewer", revision=revision, actor=actor)
+        if not permissions.may_be_assigned.test(reviewer, revision):
+            raise InvalidInput(REVIEWER_NOT_ELIGIBLE.format(user=reviewer))
+        if ReviewAssignment.objects.filter(revision=revision, reviewer=reviewer).exists():
+            raise InvalidInput(ALREADY_ASSIGNED.format(user=reviewer))
+        from_status = revision.status
+        assignment = ReviewAssignment.objects.create(
+            revision=revision, reviewer=reviewer, assigned_by=actor
+        )
+        method()
+        revision.save(update_fields=["status"])
+        _record(
+            revision=revision,
+            actor=actor,
+            action="assign-reviewer",
+            from_status=from_status,
+            note=note or f"Assigned {reviewer}",
+            subject_user=reviewer,
+        )
+    return assignment
+
+
+def revision_approve(*, revision: Revision, actor: User, note: str = "") -> ReviewDecision:
+    """Record an assigned reviewer's approval; approve the revision when the quorum is reached.
+
+    Raises ActionForbidden, TransitionNotAllowed, or GuardFailed if already decided this round.
+    """
+    with transaction.atomic():
+        revision = _lock(revision)
+        method = _check("approve", revision=revision, actor=actor)
+        if _decided_this_round(revision, actor):
+            raise GuardFailed(ALREADY_DECIDED)
+        decision = ReviewDecision.objects.create(
+            assignment=ReviewAssignment.objects.get(revision=revision, reviewer=actor),
+            revision=revision,
+            reviewer=actor,
+            review_round=revision.review_round,
+            verdict=ReviewDecision.Verdict.APPROVE,
+            reason=note,
+        )
+        approvals = (
+            ReviewDecision.objects.filter(
+                revision=revision,
+                review_round=revision.review_round,
+                verdict=ReviewDecision.Verdict.APPROVE,
+            )
+            .exclude(reviewer_id__in=[revision.author_id, revision.last_edited_by_id])
+            .values("reviewer")
+            .distinct()
+            .count()
+        )
+        from_status = revision.status
+        needed = quorum()
+        if approvals >= needed:
+            method()
+            revision.approved_at = timezone.now()
+            revision.save(update_fields=["status", "approved_at"])
+            action, summary = "approve", f"Approved: {approvals} of {needed} approvals"
+        else:
+            action, summary = "decision", f"Approval {approvals} of {needed}"
+        _record(
+            revision=revision,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            note=f"{summary}. {note}".strip() if note else summary,
+        )
+    return decision
+
+
+def revision_request_changes(*, revision: Revision, actor: User, reason: str) -> Revision:
+    """Send the revision back to its editors; by an assigned reviewer or an editor.
+
+    Raises InvalidInput without a reason, ActionForbidden, TransitionNotAllowed, GuardFailed.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        revision = _lock(revision)
+        method = _check("request-changes", revision=revision, actor=actor)
+        if not reason:
+            raise InvalidInput(REASON_REQUIRED)
+        if permissions.can_decide.test(actor, revision):
+            if _decided_this_round(revision, actor):
+                raise GuardFailed(ALREADY_DECIDED)
+            ReviewDecision.objects.create(
+                assignment=ReviewAssignment.objects.get(revision=revision, reviewer=actor),
+                revision=revision,
+                reviewer=actor,
+                review_round=revision.review_round,
+                verdict=ReviewDecision.Verdict.REQUEST_CHANGES,
+                reason=reason,
+            )
+        from_status = revision.status
+        method()
+        revision.save(update_fields=["status"])
+        _record(
+            revision=revision,
+            actor=actor,
+            action="request-changes",
+            from_status=from_status,
+            note=reason,
+        )
+    return revision
+
+
+def revision_withdraw(*, revision: Revision, actor: User, note: str = "") -> Revision:
+    """Take a revision out of review, back to draft.
+
+    Raises ActionForbidden or TransitionNotAllowed.
+    """
+    with transaction.atomic():
+        revision = _lock(revision)
+        method = _check("withdraw", revision=revision, actor=actor)
+        from_status = revision.status
+        method()
+        revision.save(update_fields=["status"])
+        _record(
+            revision=revision, actor=actor, action="withdraw", from_status=from_status, note=note
+        )
+    return revision
+
+
+def article_publish(*, revision: Revision, actor: User, note: str = "") -> Article:
+    """Make this revision the one the public reads, if the publication policy allows its status.
+
+    Raises ActionForbidden or TransitionNotAllowed.
+    """
+    with transaction.atomic():
+        revision = _lock(revision)
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        if not permissions.can_publish.test(actor, revision):
+            raise ActionForbidden(FORBIDDEN.format(action=PUBLISH))
+        allowed_statuses = publishable_statuses()
+        if revision.status not in allowed_statuses:
+            raise TransitionNotAllowed(
+                NOT_PUBLISHABLE.format(
+                    status=revision.get_status_display().lower(),
+                    allowed=", ".join(ReviewStatus(s).label.lower() for s in allowed_statuses),
+                ),
+                status=revision.status,
+                allowed=transitions_available(revision=revision, actor=actor),
+            )
+        article.published_revision = revision
+        article.published_at = timezone.now()
+        article.save(update_fields=["published_revision", "published_at", "updated_at"])
+        revision.article = article
+        _record(
+            revision=revision,
+            actor=actor,
+            action=PUBLISH,
+            from_status=revision.status,
+            note=note or f"Published revision {revision.number}",
+        )
+    return article
+
+
+def run_action(
+    name: str,
+    *,
+    revision: Revision,
+    actor: User,
+    note: str = "",
+    reviewer: User | None = None,
+) -> object:
+    """Dispatch an action by its URL name; the API and the workspace buttons use this."""
+    if name == "submit":
+        return revision_submit(revision=revision, actor=actor, note=note)
+    if name == "assign-reviewer":
+        if reviewer is None:
+            raise InvalidInput("Choose the board member to assign.")
+        return revision_assign_reviewer(
+            revision=revision, actor=actor, reviewer=reviewer, note=note
+        )
+    if name == "approve":
+        return revision_approve(revision=revision, actor=actor, note=note)
+    if name == "request-changes":
+        return revision_request_changes(revision=revision, actor=actor, reason=note)
+    if name == "withdraw":
+        return revision_withdraw(revision=revision, actor=actor, note=note)
+    if name == PUBLISH:
+        return article_publish(revision=revision, actor=actor, note=note)
+    raise InvalidInput(f"Unknown transition {name!r}; known: {', '.join(ACTION_NAMES)}.")

@@ -1,0 +1,69 @@
+"""Role fixtures and helpers that reach workflow states through the real transitions."""
+
+import os
+
+import pytest
+
+from articles.models import ReviewStatus, Revision
+from editorial import workflow
+from editorial.models import User
+from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls are still
+# made synchronously from that thread, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return EditorFactory(username="edna", first_name="Edna", last_name="Editor")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return BoardMemberFactory(username="rhea", first_name="Rhea", last_name="Reviewer")
+
+
+@pytest.fixture
+def second_reviewer(db) -> User:
+    return BoardMemberFactory(username="ravi", first_name="Ravi", last_name="Second")
+
+
+@pytest.fixture
+def draft(editor) -> Revision:
+    return RevisionFactory(author=editor, last_edited_by=editor, number=1)
+
+
+def reach_status(
+    revision: Revision, status: str, *, editor: User, reviewers: list[User]
+) -> Revision:
+    """Drive `revision` to `status` through real transitions, with `reviewers` assigned.
+
+    Every status except a fresh draft is reached with all reviewers assigned; for DRAFT and
+    SUBMITTED the revision went through review once and was withdrawn (and resubmitted).
+    Under review, the first reviewer has already approved when there are two or more.
+    """
+    workflow.revision_submit(revision=revision, actor=editor)
+    for reviewer in reviewers:
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    if status in (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED):
+        workflow.revision_withdraw(revision=revision, actor=editor)
+        if status == ReviewStatus.SUBMITTED:
+            workflow.revision_submit(revision=revision, actor=editor)
+    elif status == ReviewStatus.CHANGES_REQUESTED:
+        workflow.revision_request_changes(
+            revision=revision, actor=reviewers[-1], reason="Cite the newer guideline."
+        )
+    elif status == ReviewStatus.APPROVED:
+        for reviewer in reviewers:
+            workflow.revision_approve(revision=revision, actor=reviewer)
+    elif status == ReviewStatus.UNDER_REVIEW and len(reviewers) > 1:
+        workflow.revision_approve(revision=revision, actor=reviewers[0])
+    revision.refresh_from_db()
+    assert revision.status == status
+    return revision
+
+
+@pytest.fixture
+def reach():
+    return reach_status

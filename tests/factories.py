@@ -1,0 +1,73 @@
+"""Factories: build people and content; reach workflow states through editorial.workflow."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from articles.models import Article, AudienceBody, AudienceLevel, Revision
+from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EditorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"editor{n}")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            self.groups.add(Group.objects.get(name=EDITORS_GROUP))
+
+
+class BoardMemberFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"reviewer{n}")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            self.groups.add(Group.objects.get(name=BOARD_GROUP))
+            BoardProfile.objects.get_or_create(
+                user=self, defaults={"credentials": "MD", "specialty": "Internal medicine"}
+            )
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    title = factory.Sequence(lambda n: f"How is condition {n} treated?")
+    topic = "Sports medicine"
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A draft revision with a canonical body (pass canonical_body="" for none)."""
+
+    class Meta:
+        model = Revision
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    author = factory.SubFactory(EditorFactory)
+    last_edited_by = factory.SelfAttribute("author")
+    change_summary = "First version"
+
+    @factory.post_generation
+    def canonical_body(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted != "":
+            AudienceBody.objects.create(
+                revision=self,
+                audience=AudienceLevel.objects.get(is_canonical=True),
+                body=extracted or "Rest, ice and graded loading help most people recover.",
+            )
