@@ -1,0 +1,95 @@
+"""Reads scoped to the person asking: editors see everything, board members what they review."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from articles.models import Article, ReviewStatus, Revision
+from articles.selectors import articles_with_status
+from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.permissions import is_board_member, is_editor
+
+
+def articles_for_user(*, user: User) -> QuerySet[Article]:
+    """Articles the user may open in the workspace, annotated with their newest status."""
+    articles = articles_with_status().order_by("title", "pk")
+    if is_editor.test(user):
+        return articles
+    if is_board_member.test(user):
+        assigned = ReviewAssignment.objects.filter(revision__article=OuterRef("pk"), reviewer=user)
+        return articles.filter(Exists(assigned))
+    return articles.none()
+
+
+def revisions_for_user(*, user: User) -> QuerySet[Revision]:
+    """Revisions the user may read: all for editors, the assigned ones for board members."""
+    revisions = Revision.objects.select_related("article", "author", "last_edited_by")
+    if is_editor.test(user):
+        return revisions
+    if is_board_member.test(user):
+        return revisions.filter(assignments__reviewer=user)
+    return revisions.none()
+
+
+def assignments_for_user(*, user: User) -> QuerySet[ReviewAssignment]:
+    """Review assignments: all for editors, a board member's own otherwise."""
+    assignments = ReviewAssignment.objects.select_related(
+        "revision__article", "reviewer", "assigned_by"
+    )
+    if is_editor.test(user):
+        return assignments
+    return assignments.filter(reviewer=user) if user.is_authenticated else assignments.none()
+
+
+def decisions_for_user(*, user: User) -> QuerySet[ReviewDecision]:
+    decisions = ReviewDecision.objects.select_related("revision__article", "reviewer")
+    if is_editor.test(user):
+        return decisions
+    return decisions.filter(reviewer=user) if user.is_authenticated else decisions.none()
+
+
+def audit_events_for_user(*, user: User) -> QuerySet[AuditEvent]:
+    """Audit events of the articles the user may open."""
+    events = AuditEvent.objects.select_related("article", "revision", "actor", "subject_user")
+    if is_editor.test(user):
+        return events
+    return events.filter(article__in=articles_for_user(user=user).values("pk"))
+
+
+def my_drafts(*, user: User) -> QuerySet[Revision]:
+    """Editable drafts the user wrote or last edited."""
+    return (
+        Revision.objects.filter(
+            Q(author=user) | Q(last_edited_by=user),
+            status=ReviewStatus.DRAFT,
+            submitted_at__isnull=True,
+        )
+        .select_related("article")
+        .order_by("-created_at")
+    )
+
+
+def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
+    """Assignments on revisions under review where the user has not decided this round."""
+    decided = ReviewDecision.objects.filter(
+        assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
+    )
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, revision__status=ReviewStatus.UNDER_REVIEW)
+        .exclude(Exists(decided))
+        .select_related("revision__article")
+        .order_by("assigned_at")
+    )
+
+
+def articles_waiting_for_editors() -> QuerySet[Article]:
+    """Articles whose newest revision needs an editor: to assign, to revise or to publish."""
+    return (
+        articles_with_status()
+        .filter(
+            status__in=[
+                ReviewStatus.SUBMITTED,
+                ReviewStatus.CHANGES_REQUESTED,
+                ReviewStatus.APPROVED,
+            ]
+        )
+        .order_by("updated_at")
+    )
