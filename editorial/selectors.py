@@ -84,12 +84,15 @@ def articles_waiting_for_editors() -> QuerySet[Article]:
     """Articles whose newest revision needs an editor: to assign, to revise or to publish."""
     return (
         articles_with_status()
+        # Q(): `status` is an annotation, which django-stubs cannot see through the selector.
         .filter(
-            status__in=[
-                ReviewStatus.SUBMITTED,
-                ReviewStatus.CHANGES_REQUESTED,
-                ReviewStatus.APPROVED,
-            ]
+            Q(
+                status__in=[
+                    ReviewStatus.SUBMITTED,
+                    ReviewStatus.CHANGES_REQUESTED,
+                    ReviewStatus.APPROVED,
+                ]
+            )
         )
         .order_by("updated_at")
     )
