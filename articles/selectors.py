@@ -6,11 +6,12 @@ from articles.models import Article, AudienceBody, AudienceLevel, Revision
 
 
 def articles_with_status() -> QuerySet[Article]:
-    """Articles annotated with `status` and `latest_number`: those of their newest revision."""
+    """Articles annotated with `status`, `latest_number`, `latest_pk` of the newest revision."""
     newest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
     return Article.objects.annotate(
         status=Subquery(newest.values("status")[:1]),
         latest_number=Subquery(newest.values("number")[:1]),
+        latest_pk=Subquery(newest.values("pk")[:1]),
     )
 
 

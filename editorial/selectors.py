@@ -1,10 +1,16 @@
 """Reads scoped to the person asking: editors see everything, board members what they review."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from articles.models import Article, ReviewStatus, Revision
 from articles.selectors import articles_with_status
-from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.models import (
+    BOARD_GROUP,
+    AuditEvent,
+    ReviewAssignment,
+    ReviewDecision,
+    User,
+)
 from editorial.permissions import is_board_member, is_editor
 
 
@@ -84,6 +90,8 @@ def articles_waiting_for_editors() -> QuerySet[Article]:
     """Articles whose newest revision needs an editor: to assign, to revise or to publish."""
     return (
         articles_with_status()
+        # An approved revision that is already the public one needs nothing more.
+        .exclude(Q(status=ReviewStatus.APPROVED) & Q(published_revision_id=F("latest_pk")))
         # Q(): `status` is an annotation, which django-stubs cannot see through the selector.
         .filter(
             Q(
@@ -95,4 +103,18 @@ def articles_waiting_for_editors() -> QuerySet[Article]:
             )
         )
         .order_by("updated_at")
+    )
+
+
+def board_members_assignable(*, revision: Revision) -> QuerySet[User]:
+    """Active board members who may review this revision and are not assigned to it yet.
+
+    The same rule as editorial.permissions.may_be_assigned, in one query.
+    """
+    return (
+        User.objects.filter(groups__name=BOARD_GROUP, is_active=True)
+        .exclude(pk__in=[revision.author_id, revision.last_edited_by_id])
+        .exclude(review_assignments__revision=revision)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
     )

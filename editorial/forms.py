@@ -1,0 +1,53 @@
+"""Forms of the editorial workspace: they validate input; services and the workflow act."""
+
+from typing import Any
+
+from django import forms
+
+from articles.models import Article, AudienceLevel
+from editorial.models import BOARD_GROUP, User
+
+
+class ArticleCreateForm(forms.ModelForm):
+    """Slug, title and topic of a new article; the model checks the slug is unique."""
+
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "topic"]
+
+
+class RevisionEditForm(forms.Form):
+    """One Markdown textarea per audience level (the canonical one required) and a summary."""
+
+    change_summary = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, levels: list[AudienceLevel], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.levels = levels
+        for level in levels:
+            self.fields[self.field_name(level)] = forms.CharField(
+                label=f"{level.label}{' (required)' if level.is_canonical else ''}",
+                help_text=level.description,
+                required=level.is_canonical,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 14, "class": "markdown"}),
+            )
+        # The summary goes last, after the bodies it describes.
+        self.order_fields([*(self.field_name(level) for level in levels), "change_summary"])
+
+    @staticmethod
+    def field_name(level: AudienceLevel) -> str:
+        return f"body_{level.slug}"
+
+    def bodies(self) -> dict[AudienceLevel, str]:
+        """The cleaned text per level; call after is_valid()."""
+        return {level: self.cleaned_data[self.field_name(level)] for level in self.levels}
+
+
+class TransitionForm(forms.Form):
+    """What a transition button sends: an optional note (the reason) and, to assign, a member."""
+
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    reviewer = forms.ModelChoiceField(
+        queryset=User.objects.filter(groups__name=BOARD_GROUP), required=False
+    )

@@ -1,0 +1,64 @@
+"""A headless Chromium (Debian's) driven through Playwright's sync API, started for each test.
+
+Not once per session: while Playwright's event loop exists, asgiref sees an async context and
+Django hands the test thread a second database connection. Kept open across tests, that
+connection lacks the serialized test data, and serialized_rollback stops restoring the rows the
+migrations created (groups, audience levels) for every later transactional test.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class ConsoleLog:
+    """Console errors and failed requests seen by a page, CSP violations among them."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [text for text in self.errors if "Content Security Policy" in text]
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+@pytest.fixture
+def page(browser: Browser, console: ConsoleLog) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", lambda error: console.errors.append(str(error)))
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
