@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from editorial import permissions
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.tasks import send_event_notifications
 
 NOT_ALLOWED = "Cannot {action}: the revision is {status}."
 FORBIDDEN = "You may not {action} this revision."
@@ -26,6 +27,7 @@ REVIEWER_NOT_ELIGIBLE = (
     "{user} cannot review this revision: reviewers are advisory-board members who did not "
     "write or last edit it."
 )
+REVIEWER_MISSING = "Choose the board member to assign."
 ALREADY_ASSIGNED = "{user} is already assigned to this revision."
 ALREADY_DECIDED = "You have already given your decision on this round of review."
 WRONG_ARTICLE = "That revision belongs to another article."
@@ -147,8 +149,6 @@ def _record(
         note=note,
         subject_user=subject_user,
     )
-    from editorial.tasks import send_event_notifications
-
     transaction.on_commit(partial(send_event_notifications.delay, event.pk))
     return event
 
@@ -174,7 +174,7 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
 
 
 def revision_assign_reviewer(
-    *, revision: Revision, actor: User, reviewer: User, note: str = ""
+    *, revision: Revision, actor: User, reviewer: User | None, note: str = ""
 ) -> ReviewAssignment:
     """Invite a board member to review; never the revision's author or last editor.
 
@@ -183,6 +183,8 @@ def revision_assign_reviewer(
     with transaction.atomic():
         revision = _lock(revision)
         method = _check("assign-reviewer", revision=revision, actor=actor)
+        if reviewer is None:
+            raise InvalidInput(REVIEWER_MISSING)
         if not permissions.may_be_assigned.test(reviewer, revision):
             raise InvalidInput(REVIEWER_NOT_ELIGIBLE.format(user=reviewer))
         if ReviewAssignment.objects.filter(revision=revision, reviewer=reviewer).exists():
@@ -350,8 +352,6 @@ def run_action(
     if name == "submit":
         return revision_submit(revision=revision, actor=actor, note=note)
     if name == "assign-reviewer":
-        if reviewer is None:
-            raise InvalidInput("Choose the board member to assign.")
         return revision_assign_reviewer(
             revision=revision, actor=actor, reviewer=reviewer, note=note
         )

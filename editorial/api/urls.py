@@ -1,1 +1,26 @@
-urlpatterns: list = []
+"""API routes, included under /api/: version 1, the OpenAPI schema and its interactive docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from editorial.api import auth, views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("revisions", views.RevisionViewSet, basename="revision")
+router.register("bodies", views.AudienceBodyViewSet, basename="body")
+router.register("assignments", views.ReviewAssignmentViewSet, basename="assignment")
+router.register("decisions", views.ReviewDecisionViewSet, basename="decision")
+router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("v1/auth/login/", auth.LoginView.as_view(), name="login"),
+    path("v1/auth/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file: our CSP forbids inline scripts.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

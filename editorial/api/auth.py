@@ -1,0 +1,46 @@
+"""Token login and logout for scripts (knox); the browser uses the session instead."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox import views as knox_views
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from editorial.api.serializers import ErrorSerializer, LoginSerializer, TokenSerializer
+
+
+@extend_schema(tags=["auth"])
+class LoginView(knox_views.LoginView):
+    """Exchange a username and password for a token: `Authorization: Token <token>`."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password."),
+        },
+        auth=[],
+    )
+    def post(self, request: Request, format: str | None = None) -> Response:
+        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        request.user = serializer.validated_data["user"]  # knox issues the token to request.user
+        return super().post(request, format=format)
+
+
+@extend_schema(tags=["auth"])
+class LogoutView(knox_views.LogoutView):
+    """Revoke the token the request was made with (token authentication only)."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 403: OpenApiResponse(ErrorSerializer, description="No token.")},
+    )
+    def post(self, request: Request, format: str | None = None) -> Response:
+        return super().post(request, format=format)

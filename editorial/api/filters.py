@@ -1,0 +1,72 @@
+"""Query-string filters of the API lists; ids are plain numbers so nothing leaks existence."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from articles.models import Article, AudienceBody, ReviewStatus, Revision
+from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """Exact match on a related row's id, without checking that the row exists."""
+
+
+class ArticleFilter(filters.FilterSet):
+    # `status` is the selector's annotation: the status of the newest revision.
+    status = filters.ChoiceFilter(choices=ReviewStatus.choices)
+    topic = filters.CharFilter()
+
+    class Meta:
+        model = Article
+        fields = ["status", "topic"]
+
+
+class RevisionFilter(filters.FilterSet):
+    article = IdFilter()
+    status = filters.ChoiceFilter(choices=ReviewStatus.choices)
+
+    class Meta:
+        model = Revision
+        fields = ["article", "status"]
+
+
+class AudienceBodyFilter(filters.FilterSet):
+    revision = IdFilter()
+    article = IdFilter(field_name="revision__article")
+    audience = filters.CharFilter(field_name="audience__slug")
+
+    class Meta:
+        model = AudienceBody
+        fields = ["revision", "article", "audience"]
+
+
+class ReviewAssignmentFilter(filters.FilterSet):
+    revision = IdFilter()
+    article = IdFilter(field_name="revision__article")
+    reviewer = IdFilter()
+
+    class Meta:
+        model = ReviewAssignment
+        fields = ["revision", "article", "reviewer"]
+
+
+class ReviewDecisionFilter(filters.FilterSet):
+    revision = IdFilter()
+    article = IdFilter(field_name="revision__article")
+    reviewer = IdFilter()
+
+    class Meta:
+        model = ReviewDecision
+        fields = ["revision", "article", "reviewer"]
+
+
+class AuditEventFilter(filters.FilterSet):
+    article = IdFilter()
+    revision = IdFilter()
+    action = filters.CharFilter()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["article", "revision", "action"]

@@ -1,0 +1,338 @@
+"""What the API reads and writes. Writes are validated here and carried out by the services."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
+
+from articles import services
+from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
+from editorial import workflow
+from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.selectors import articles_for_user, revisions_for_user
+
+BAD_CREDENTIALS = "Unable to log in with the username and password given."
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key looked up only among the rows a selector gives the requesting user.
+
+    `queryset` names the model (for validation messages and the schema); the rows come from
+    `selector(user=...)`, so an id outside the user's scope reads as "does not exist".
+    """
+
+    def __init__(self, *, selector: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.selector(user=self.context["request"].user)
+
+
+class ReviewStatusField(serializers.ChoiceField):
+    """A review status; documented once as the `ReviewStatus` schema, whatever the field name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ReviewStatus.choices, **kwargs)
+
+
+class ReviewStatusFieldExtension(OpenApiSerializerFieldExtension):
+    # Without it drf-spectacular names the same choices after each field (status, from_status,
+    # current_status...) and warns; one component gives clients one enum.
+    target_class = ReviewStatusField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        component = ResolvedComponent(
+            name="ReviewStatus",
+            type=ResolvedComponent.SCHEMA,
+            object="ReviewStatus",
+            schema={
+                "type": "string",
+                "enum": ReviewStatus.values,
+                "description": "\n".join(f"* `{s.value}` - {s.label}" for s in ReviewStatus),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        if self.target.allow_blank:
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
+        return component.ref
+
+
+class UserSummarySerializer(serializers.ModelSerializer[User]):
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+        read_only_fields = fields
+
+
+# Auth -----------------------------------------------------------------------------------------
+
+
+class LoginSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(BAD_CREDENTIALS, code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    expiry = serializers.DateTimeField(allow_null=True)
+    token = serializers.CharField()
+
+
+# Articles -------------------------------------------------------------------------------------
+
+
+class ArticleSerializer(serializers.ModelSerializer[Article]):
+    """An article with the status and number of its newest revision (selector annotations)."""
+
+    status = ReviewStatusField(read_only=True, allow_null=True)
+    latest_revision_number = serializers.IntegerField(
+        source="latest_number", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "topic",
+            "review_interval_months",
+            "status",
+            "latest_revision_number",
+            "published_revision",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "slug",
+            "published_revision",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def update(self, instance: Article, validated_data: dict[str, Any]) -> Article:
+        # Only the fields sent: a full save() could undo a concurrent publication.
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        instance.save(update_fields=[*validated_data, "updated_at"])
+        return instance
+
+
+class ArticleCreateSerializer(serializers.ModelSerializer[Article]):
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "topic", "review_interval_months"]
+
+    def create(self, validated_data: dict[str, Any]) -> Article:
+        interval = validated_data.pop("review_interval_months", None)
+        with transaction.atomic():
+            article = services.article_create(author=self.context["request"].user, **validated_data)
+            if interval is not None and interval != article.review_interval_months:
+                article.review_interval_months = interval
+                article.save(update_fields=["review_interval_months", "updated_at"])
+        return article
+
+
+# Revisions and bodies -------------------------------------------------------------------------
+
+
+class RevisionSerializer(serializers.ModelSerializer[Revision]):
+    status = ReviewStatusField(read_only=True)
+    author = UserSummarySerializer(read_only=True)
+    last_edited_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Revision
+        fields = [
+            "id",
+            "article",
+            "number",
+            "status",
+            "is_editable",
+            "change_summary",
+            "author",
+            "last_edited_by",
+            "created_at",
+            "submitted_at",
+            "review_round",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+
+class RevisionCreateSerializer(serializers.Serializer[Any]):
+    article = ScopedPrimaryKeyRelatedField(
+        selector=articles_for_user, queryset=Article.objects.all()
+    )
+    change_summary = serializers.CharField(max_length=300, required=False, default="")
+
+
+class AudienceBodySerializer(serializers.ModelSerializer[AudienceBody]):
+    audience = serializers.SlugRelatedField[AudienceLevel](slug_field="slug", read_only=True)
+
+    class Meta:
+        model = AudienceBody
+        fields = ["id", "revision", "audience", "body", "updated_at"]
+        read_only_fields = fields
+
+
+class AudienceBodyCreateSerializer(serializers.Serializer[Any]):
+    revision = ScopedPrimaryKeyRelatedField(
+        selector=revisions_for_user, queryset=Revision.objects.all()
+    )
+    audience = serializers.SlugRelatedField(slug_field="slug", queryset=AudienceLevel.objects.all())
+    body = serializers.CharField(help_text="Markdown.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if AudienceBody.objects.filter(
+            revision=attrs["revision"], audience=attrs["audience"]
+        ).exists():
+            raise serializers.ValidationError(
+                "This revision already has a body for that audience: update it instead.",
+                code="unique",
+            )
+        return attrs
+
+
+class AudienceBodyUpdateSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(help_text="Markdown.")
+
+
+# Review ---------------------------------------------------------------------------------------
+
+
+class ReviewAssignmentSerializer(serializers.ModelSerializer[ReviewAssignment]):
+    article = serializers.IntegerField(source="revision.article_id", read_only=True)
+    reviewer = UserSummarySerializer(read_only=True)
+    assigned_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = ReviewAssignment
+        fields = ["id", "article", "revision", "reviewer", "assigned_by", "assigned_at"]
+        read_only_fields = fields
+
+
+class ReviewDecisionSerializer(serializers.ModelSerializer[ReviewDecision]):
+    article = serializers.IntegerField(source="revision.article_id", read_only=True)
+    reviewer = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = ReviewDecision
+        fields = [
+            "id",
+            "article",
+            "revision",
+            "reviewer",
+            "review_round",
+            "verdict",
+            "reason",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    from_status = ReviewStatusField(read_only=True, allow_blank=True)
+    to_status = ReviewStatusField(read_only=True, allow_blank=True)
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
+    subject_user = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "article",
+            "revision",
+            "action",
+            "from_status",
+            "to_status",
+            "actor",
+            "subject_user",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+# Workflow -------------------------------------------------------------------------------------
+
+
+class RevisionChoiceSerializer(serializers.Serializer[Any]):
+    """Which revision of the article (in `context["article"]`); the newest when left out."""
+
+    revision = ScopedPrimaryKeyRelatedField(
+        selector=revisions_for_user,
+        queryset=Revision.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The revision to act on; the article's newest revision when left out.",
+    )
+
+    def validate_revision(self, revision: Revision | None) -> Revision | None:
+        if revision is not None and revision.article_id != self.context["article"].pk:
+            raise serializers.ValidationError(workflow.WRONG_ARTICLE)
+        return revision
+
+
+class TransitionSerializer(RevisionChoiceSerializer):
+    """Input of a transition."""
+
+    note = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Optional comment; the reason, required, for request-changes.",
+    )
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The board member to assign (assign-reviewer only).",
+    )
+
+
+class WorkflowStateSerializer(serializers.Serializer[Any]):
+    """An article, the revision acted on (or looked at), its status and the user's next steps."""
+
+    article = ArticleSerializer()
+    revision = serializers.IntegerField(source="revision.pk")
+    revision_number = serializers.IntegerField(source="revision.number")
+    status = ReviewStatusField(source="revision.status")
+    allowed_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=workflow.ACTION_NAMES),
+        help_text="What the requesting user may do with this revision now.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class TransitionNotAllowedSerializer(ErrorSerializer):
+    current_status = ReviewStatusField(required=False)
+    allowed_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=workflow.ACTION_NAMES), required=False
+    )
