@@ -1,0 +1,86 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from editorial.models import (
+    AuditEvent,
+    BoardProfile,
+    Notification,
+    ReviewAssignment,
+    ReviewDecision,
+    User,
+)
+
+
+class BoardProfileInline(admin.StackedInline):
+    model = BoardProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [BoardProfileInline]
+    list_display = ["username", "email", "first_name", "last_name", "roles", "is_active"]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all())
+
+
+@admin.register(BoardProfile)
+class BoardProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "credentials", "specialty", "is_listed"]
+    list_filter = ["specialty", "is_listed"]
+    search_fields = ["user__first_name", "user__last_name", "credentials", "specialty"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow records are written by editorial.workflow only; the admin shows them."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["revision", "reviewer", "assigned_by", "assigned_at"]
+    list_filter = ["assigned_at", "revision__status"]
+    search_fields = ["revision__article__title", "reviewer__username", "reviewer__last_name"]
+    list_select_related = ["revision__article", "reviewer", "assigned_by"]
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["revision", "reviewer", "verdict", "review_round", "decided_at"]
+    list_filter = ["verdict", "decided_at"]
+    search_fields = ["revision__article__title", "reviewer__username", "reason"]
+    list_select_related = ["revision__article", "reviewer"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "article", "action", "from_status", "to_status", "actor"]
+    list_filter = ["action", "to_status", "created_at"]
+    search_fields = ["article__title", "note", "actor__username"]
+    list_select_related = ["article", "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "event", "emailed_at", "read_at"]
+    list_filter = ["emailed_at", "read_at"]
+    search_fields = ["recipient__username", "event__article__title"]
+    list_select_related = ["recipient", "event__article", "event__actor"]
