@@ -67,7 +67,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock instead of failing when two requests write at once.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "editorial.User"
@@ -91,7 +93,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -111,7 +113,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = True
+    # A failed notification is logged; it must not turn a committed action into an error page.
+    CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -121,18 +124,26 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or the console when unset.
-_email = env.email("EMAIL_URL", default="consolemail://")
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
-if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": _email["EMAIL_HOST"],
-        "port": _email.get("EMAIL_PORT") or 25,
-        "username": _email.get("EMAIL_HOST_USER", ""),
-        "password": _email.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
-        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
-        "timeout": 10,
-    }
+
+
+def mailers_from_email_url(url: str) -> dict[str, dict[str, object]]:
+    """Django's MAILERS setting from one URL such as smtp+tls://user:pass@host:587."""
+    parsed = environ.Env.email_url_config(url)
+    mailer: dict[str, object] = {"BACKEND": parsed["EMAIL_BACKEND"]}
+    if parsed["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+        mailer["OPTIONS"] = {
+            "host": parsed["EMAIL_HOST"],
+            "port": parsed.get("EMAIL_PORT") or 25,
+            "username": parsed.get("EMAIL_HOST_USER", ""),
+            "password": parsed.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": bool(parsed.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(parsed.get("EMAIL_USE_SSL")),
+            "timeout": 10,
+        }
+    return {"default": mailer}
+
+
+MAILERS = mailers_from_email_url(env("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Imprimatur <editorial@localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

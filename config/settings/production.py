@@ -6,6 +6,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # required: no default here
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 IMPRIMATUR_DEMO_PASSWORDS = False
+# Mail really goes out in production: EMAIL_URL, or an SMTP relay on this host.
+MAILERS = mailers_from_email_url(env("EMAIL_URL", default="smtp://localhost:25"))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,5 +1,8 @@
 """The test suite: whatever DATABASE_URL says (SQLite by default), fast hashing, no real mail."""
 
+import os
+import tempfile
+
 from config.settings.base import *
 
 DEBUG = False
@@ -11,4 +14,13 @@ IMPRIMATUR_DEMO_PASSWORDS = True
 # Jobs run eagerly in tests; the Celery integration test starts a real worker on Redis itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared memory: the worker and browser tests read it from other threads.
+    # One per process, so two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"imprimatur-test-{os.getpid()}.sqlite3")
+    }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests never run collectstatic: serve static files from the apps and static/ directly.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,69 @@
+"""A transition's notification task, enqueued after commit, run by a real worker on Redis."""
+
+import os
+import threading
+import time
+import uuid
+
+import pytest
+from celery import Celery, signals
+from celery.contrib.testing.app import setup_default_app
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from editorial import workflow
+from editorial.models import Notification
+from editorial.tasks import send_event_notifications  # registered before the test app exists
+from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
+
+
+@pytest.fixture
+def redis_worker():
+    """A Celery app on Redis (REDIS_URL, or the local server) with one worker thread.
+
+    A queue of its own keeps parallel test runs from taking each other's tasks.
+    """
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    app = Celery("imprimatur-test", set_as_current=False)
+    app.conf.update(
+        broker_url=url,
+        result_backend=url,
+        task_default_queue=f"imprimatur-test-{uuid.uuid4().hex}",
+        task_always_eager=False,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        include=[send_event_notifications.__module__],
+    )
+    with setup_default_app(app), start_worker(app, perform_ping_check=False):
+        yield app
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_assigning_a_reviewer_notifies_them_through_the_worker(redis_worker, mailoutbox):
+    ran_in: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        ran_in.append(threading.current_thread().name)
+
+    signals.task_postrun.connect(record, weak=False)
+    try:
+        editor, reviewer = EditorFactory(), BoardMemberFactory()
+        revision = RevisionFactory(author=editor)
+        workflow.revision_submit(revision=revision, actor=editor)
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+
+        deadline = time.monotonic() + 30
+        delivered = Notification.objects.filter(recipient=reviewer, emailed_at__isnull=False)
+        while not delivered.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        signals.task_postrun.disconnect(record)
+
+    assert delivered.count() == 1
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]
+    assert "invited to review" in mail.outbox[0].subject
+    # Both transitions' tasks ran, and not in the test's own thread: on the worker.
+    assert len(ran_in) == 2
+    assert threading.current_thread().name not in ran_in
