@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, ReviewStatus
+from articles.models import Article, AudienceLevel, ReviewStatus
 from articles.selectors import (
     article_published_get,
     articles_published,
@@ -15,7 +16,6 @@ from articles.selectors import (
     revision_body_for,
 )
 
-EDITORIAL_POLICY_URL = "/editorial-policy/"
 SEARCH_MAX_LENGTH = 200
 
 
@@ -83,6 +83,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "body_html": markdown_to_html(body.body) if body is not None else "",
         "review_steps": review_track(revision.status),
         "is_approved": revision.status == ReviewStatus.APPROVED,
-        "editorial_policy_url": EDITORIAL_POLICY_URL,
     }
     return render(request, "articles/article_detail.html", context)
+
+
+@require_GET
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    """How articles are written, reviewed and published, with the policy now in force."""
+    context = {
+        "min_approvals": settings.IMPRIMATUR_MIN_APPROVALS,
+        "publish_requires_approval": settings.IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL,
+        "audiences": AudienceLevel.objects.all(),
+    }
+    return render(request, "articles/editorial_policy.html", context)

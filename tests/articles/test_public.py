@@ -248,3 +248,21 @@ def test_markdown_links_get_noopener_and_no_inline_style():
     assert '<a href="https://example.org/g" rel="noopener noreferrer">guideline</a>' in html
     # markdown-it aligns table cells with style="text-align", which the CSP would refuse.
     assert "style=" not in html
+
+
+def test_editorial_policy_states_the_policy_in_force(
+    db, client, settings, django_assert_num_queries
+):
+    settings.IMPRIMATUR_MIN_APPROVALS = 3
+    settings.IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL = False
+    with django_assert_num_queries(1):
+        response = client.get("/editorial-policy/")
+    text = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "3 board members have approved that exact version" in text
+    assert "pending review" in text
+    assert "Patient or caregiver" in text
+    settings.IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL = True
+    assert (
+        "Only approved versions are published." in client.get("/editorial-policy/").content.decode()
+    )

@@ -11,6 +11,7 @@ from articles.models import REVISION_LOCKED, Article, AudienceBody, ReviewStatus
 from articles.services import DRAFT_EXISTS
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewAssignment, ReviewDecision, User
+from tests.editorial.roles import ROLE_MATRIX
 from tests.editorial.test_workflow import PAIRS, TABLE
 from tests.factories import BoardMemberFactory, RevisionFactory
 
@@ -149,15 +150,6 @@ def test_publish_requires_approval_when_the_policy_says_so(settings, editor, rea
 
 # Every transition for every role ---------------------------------------------------------------
 
-# action -> (a status the table allows it from, expected answer per role)
-ROLE_MATRIX = {
-    "submit": (ReviewStatus.DRAFT, {"editor": 200, "assigned": 403}),
-    "assign-reviewer": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
-    "approve": (ReviewStatus.UNDER_REVIEW, {"editor": 403, "assigned": 200}),
-    "request-changes": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 200}),
-    "withdraw": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
-    "publish": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
-}
 ROLE_CASES = [
     (action, role, expected.get(role))
     for action, (_, expected) in ROLE_MATRIX.items()
@@ -587,6 +579,12 @@ def test_docs_are_served_from_our_own_static_files(db):
     html = response.content.decode()
     assert "http://" not in html
     assert "https://" not in html
+    # No inline script, and the page's policy still forbids it (only inline style is allowed).
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None
+    script_src = next(
+        d for d in response["Content-Security-Policy"].split(";") if "script-src" in d
+    )
+    assert "unsafe-inline" not in script_src
     refs = re.findall(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]*)"', html)
     assets = [ref for ref in refs if not ref.startswith("/api/docs/")]
     assert len(assets) >= 3  # the stylesheet and the two Swagger UI bundles, at least

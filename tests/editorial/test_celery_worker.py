@@ -10,6 +10,7 @@ from celery import Celery, signals
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import connections
 
 from editorial import workflow
 from editorial.models import Notification
@@ -46,6 +47,7 @@ def test_assigning_a_reviewer_notifies_them_through_the_worker(redis_worker, mai
 
     def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
         ran_in.append(threading.current_thread().name)
+        connections.close_all()  # the worker thread's own connection, before the DB is dropped
 
     signals.task_postrun.connect(record, weak=False)
     try:
