@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
@@ -11,7 +11,7 @@ from articles.models import REVISION_LOCKED, Article, AudienceBody, ReviewStatus
 from articles.services import DRAFT_EXISTS
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewAssignment, ReviewDecision, User
-from tests.editorial.roles import ROLE_MATRIX
+from tests.editorial.scenarios import ROLE_MATRIX, ROLES, actor_for, reach_pair_state
 from tests.editorial.test_workflow import PAIRS, TABLE
 from tests.factories import BoardMemberFactory, RevisionFactory
 
@@ -20,9 +20,9 @@ PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory
 NOT_LOGGED_IN = (401, 403)  # DRF answers 403 when session auth, listed first, is the only hint
 
 
-def client_for(user: User | None = None) -> APIClient:
+def client_for(user: User | AnonymousUser | None = None) -> APIClient:
     client = APIClient()
-    if user is not None:
+    if user is not None and user.is_authenticated:
         client.force_login(user)  # a real session: SessionAuthentication does the work
     return client
 
@@ -47,23 +47,6 @@ def snapshot(revision: Revision) -> tuple[object, ...]:
         ReviewDecision.objects.count(),
         ReviewAssignment.objects.count(),
     )
-
-
-def reach_pair_state(status: str, *, editor: User, reviewers: list[User], reach) -> Revision:
-    """The same starting points as tests/editorial/test_workflow.py, so the second reviewer
-    has not decided yet in any status."""
-    revision = RevisionFactory(author=editor)
-    if status in (ReviewStatus.CHANGES_REQUESTED, ReviewStatus.APPROVED):
-        revision = reach(revision, ReviewStatus.UNDER_REVIEW, editor=editor, reviewers=reviewers)
-        if status == ReviewStatus.APPROVED:
-            workflow.revision_approve(revision=revision, actor=reviewers[1])
-        else:
-            workflow.revision_request_changes(
-                revision=revision, actor=editor, reason="Needs a safety section."
-            )
-        revision.refresh_from_db()
-        return revision
-    return reach(revision, status, editor=editor, reviewers=reviewers)
 
 
 # The state machine over HTTP ------------------------------------------------------------------
@@ -153,7 +136,7 @@ def test_publish_requires_approval_when_the_policy_says_so(settings, editor, rea
 ROLE_CASES = [
     (action, role, expected.get(role))
     for action, (_, expected) in ROLE_MATRIX.items()
-    for role in ("editor", "assigned", "unassigned", "anonymous")
+    for role in ROLES
 ]
 
 
@@ -168,12 +151,7 @@ def test_transition_for_each_role(action, role, expected, editor, reviewer, seco
     revision = reach(
         RevisionFactory(author=editor), status, editor=editor, reviewers=[second_reviewer, reviewer]
     )
-    actor = {
-        "editor": editor,
-        "assigned": reviewer,
-        "unassigned": BoardMemberFactory(),
-        "anonymous": None,
-    }[role]
+    actor = actor_for(role, editor=editor, reviewer=reviewer)
     payload = {"note": "Please cite the 2024 guideline.", "reviewer": BoardMemberFactory().pk}
     before = snapshot(revision)
 
@@ -191,7 +169,7 @@ def test_transition_for_each_role(action, role, expected, editor, reviewer, seco
         assert AuditEvent.objects.first().actor == actor
     else:
         assert snapshot(revision) == before
-    if response.status_code == 403 and actor is not None:
+    if response.status_code == 403 and actor.is_authenticated:
         assert response.json()["detail"].startswith("You may not ")
 
 

@@ -6,10 +6,9 @@ from django.contrib.auth.models import AnonymousUser, Group
 from articles.models import ReviewStatus
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewDecision
-from tests.editorial.roles import ROLE_MATRIX
+from tests.editorial.scenarios import ROLE_MATRIX, ROLES, actor_for
 from tests.factories import BoardMemberFactory, RevisionFactory
 
-ROLES = ("editor", "assigned", "unassigned", "anonymous")
 CASES = [(action, role) for action in ROLE_MATRIX for role in ROLES]
 
 
@@ -31,12 +30,7 @@ def test_action_for_each_role(action, role, editor, reviewer, second_reviewer, r
     revision = reach(
         RevisionFactory(author=editor), status, editor=editor, reviewers=[second_reviewer, reviewer]
     )
-    actor = {
-        "editor": editor,
-        "assigned": reviewer,
-        "unassigned": BoardMemberFactory(),
-        "anonymous": AnonymousUser(),
-    }[role]
+    actor = actor_for(role, editor=editor, reviewer=reviewer)
     before = _state(revision)
 
     def act():  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from articles.models import ReviewStatus, Revision
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewDecision
+from tests.editorial.scenarios import reach_pair_state
 from tests.factories import BoardMemberFactory, RevisionFactory
 
 # django-fsm yields one transition per (source, name): gather the sources of each name.
@@ -45,18 +46,7 @@ def _perform(action: str, revision: Revision, *, editor, reviewers, third):
 def test_transition_table_pair(status, action, editor, reach, django_capture_on_commit_callbacks):
     reviewers = [BoardMemberFactory(), BoardMemberFactory()]
     third = BoardMemberFactory()
-    revision = RevisionFactory(author=editor)
-    if status == ReviewStatus.CHANGES_REQUESTED or status == ReviewStatus.APPROVED:
-        # The second reviewer acts in the test; here the first reaches the state alone.
-        revision = reach(revision, ReviewStatus.UNDER_REVIEW, editor=editor, reviewers=reviewers)
-        if status == ReviewStatus.APPROVED:
-            workflow.revision_approve(revision=revision, actor=reviewers[1])
-        else:
-            workflow.revision_request_changes(
-                revision=revision, actor=editor, reason="Needs a safety section."
-            )
-    else:
-        revision = reach(revision, status, editor=editor, reviewers=reviewers)
+    revision = reach_pair_state(status, editor=editor, reviewers=reviewers, reach=reach)
     events_before = AuditEvent.objects.count()
     decisions_before = ReviewDecision.objects.count()
 
