@@ -80,8 +80,10 @@ class LoginSerializer(serializers.Serializer[Any]):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request = self.context.get("request")
+        # django-axes records failures on, and its middleware reads, Django's own request.
         user = authenticate(
-            request=self.context.get("request"),
+            request=getattr(request, "_request", request),
             username=attrs["username"],
             password=attrs["password"],
         )
