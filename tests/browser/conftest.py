@@ -9,6 +9,7 @@ migrations created (groups, audience levels) for every later transactional test.
 from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,6 +32,9 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+        # Close that second connection while its async context still exists: left open, it
+        # keeps PostgreSQL from dropping the test database at the end of the run.
+        connections.close_all()
 
 
 class ConsoleLog:
