@@ -11,7 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, AudienceBody, AudienceLevel, ReaderPreference, ReviewStatus
+from articles.models import (
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    ReaderPreference,
+    ReviewStatus,
+    text_hash,
+)
 from articles.selectors import (
     article_published_get,
     articles_published,
@@ -25,9 +32,10 @@ SEARCH_MAX_LENGTH = 200
 AUDIENCE_COOKIE = "audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
 UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
-# Rendered bodies of published revisions never change (a submitted revision is frozen), so the
-# HTML is cached per body: the key names the body, and so the audience it was written for.
-BODY_HTML_CACHE_KEY = "article-body-html:{pk}"
+# Rendered HTML is cached under the fingerprint of the Markdown it comes from: the same text
+# always gives the same HTML, whichever article or audience it belongs to, and a body id that
+# the database hands out again can never serve an older text.
+BODY_HTML_CACHE_KEY = "article-body-html:{fingerprint}"
 BODY_HTML_CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -93,7 +101,7 @@ def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> Audien
 def body_html(body: AudienceBody | None) -> SafeString:
     if body is None:
         return SafeString("")
-    key = BODY_HTML_CACHE_KEY.format(pk=body.pk)
+    key = BODY_HTML_CACHE_KEY.format(fingerprint=text_hash(body.body))
     html = cache.get(key)
     if html is None:
         html = str(markdown_to_html(body.body))
