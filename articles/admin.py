@@ -1,14 +1,54 @@
+from django import forms
 from django.contrib import admin
 
-from articles.models import Article, AudienceBody, AudienceLevel, Revision
+from articles.models import Article, AudienceBody, AudienceLevel, ReaderPreference, Revision
+
+SECOND_CANONICAL = (
+    "{label} is already the canonical level, and there can be only one: untick it there first."
+)
+
+
+class AudienceLevelForm(forms.ModelForm):
+    class Meta:
+        model = AudienceLevel
+        fields = [
+            "label",
+            "slug",
+            "description",
+            "order",
+            "target_grade",
+            "is_canonical",
+            "disclaimer",
+        ]
+
+    def clean_is_canonical(self) -> bool:
+        is_canonical = self.cleaned_data["is_canonical"]
+        if is_canonical:
+            other = AudienceLevel.objects.filter(is_canonical=True).exclude(pk=self.instance.pk)
+            if (existing := other.first()) is not None:
+                raise forms.ValidationError(SECOND_CANONICAL.format(label=existing.label))
+        return is_canonical
 
 
 @admin.register(AudienceLevel)
 class AudienceLevelAdmin(admin.ModelAdmin):
+    form = AudienceLevelForm
     list_display = ["label", "slug", "order", "target_grade", "is_canonical"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["label"]}
     search_fields = ["label", "slug", "description"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Every article needs its canonical body: that level cannot go.
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_canonical)
+
+
+@admin.register(ReaderPreference)
+class ReaderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "audience", "updated_at"]
+    list_filter = ["audience"]
+    list_select_related = ["user", "audience"]
+    search_fields = ["user__username"]
 
 
 class AudienceBodyInline(admin.StackedInline):
@@ -69,8 +109,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(AudienceBody)
 class AudienceBodyAdmin(admin.ModelAdmin):
-    list_display = ["revision", "audience", "updated_at"]
+    list_display = ["revision", "audience", "fk_grade", "smog", "reading_ease", "updated_at"]
     list_filter = ["audience"]
+    readonly_fields = [
+        "canonical_hash",
+        "fk_grade",
+        "smog",
+        "reading_ease",
+        "sentence_count",
+        "word_count",
+        "scored_hash",
+    ]
     search_fields = ["revision__article__title", "body"]
     list_select_related = ["revision__article", "audience"]
     autocomplete_fields = ["revision"]

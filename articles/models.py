@@ -1,5 +1,7 @@
 """Content: articles, their revisions, audience levels and one Markdown body per level."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,11 @@ from django.urls import reverse
 from django_fsm import FSMField, transition
 
 REVISION_LOCKED = "Revision {number} was submitted and can no longer change; edit a new draft."
+
+
+def text_hash(text: str) -> str:
+    """A stable fingerprint of a body's text (SHA-256, hex)."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ReviewStatus(models.TextChoices):
@@ -157,6 +164,19 @@ class AudienceBody(models.Model):
     audience = models.ForeignKey(AudienceLevel, on_delete=models.PROTECT, related_name="bodies")
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+    canonical_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Fingerprint of the canonical text this body was last written against.",
+    )
+    # Readability of `body`, filled in the background (articles.tasks); `scored_hash` is the
+    # fingerprint of the text those scores belong to, so stale or missing scores are visible.
+    fk_grade = models.FloatField(null=True, blank=True, verbose_name="Flesch-Kincaid grade")
+    smog = models.FloatField(null=True, blank=True, verbose_name="SMOG grade")
+    reading_ease = models.FloatField(null=True, blank=True, verbose_name="Flesch reading ease")
+    sentence_count = models.PositiveIntegerField(null=True, blank=True)
+    word_count = models.PositiveIntegerField(null=True, blank=True)
+    scored_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["audience__order", "audience__pk"]
@@ -177,3 +197,16 @@ class AudienceBody(models.Model):
         if not Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=True).exists():
             raise ValidationError(REVISION_LOCKED.format(number=self.revision.number))
         return super().delete(*args, **kwargs)
+
+
+class ReaderPreference(models.Model):
+    """The audience level a logged-in reader chose on the public site."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader_preference"
+    )
+    audience = models.ForeignKey(AudienceLevel, on_delete=models.CASCADE, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} reads as {self.audience}"

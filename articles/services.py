@@ -3,10 +3,34 @@
 Callers check permission first (see editorial.permissions); these keep the content invariants.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Max
 
-from articles.models import REVISION_LOCKED, Article, AudienceBody, AudienceLevel, Revision
+from articles.models import (
+    REVISION_LOCKED,
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    ReaderPreference,
+    Revision,
+    text_hash,
+)
+from articles.readability import score_text
+
+# What a new draft copies from the bodies of the revision it starts from.
+_COPIED_BODY_FIELDS = [
+    "audience_id",
+    "body",
+    "canonical_hash",
+    "fk_grade",
+    "smog",
+    "reading_ease",
+    "sentence_count",
+    "word_count",
+    "scored_hash",
+]
 
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
 
@@ -43,7 +67,10 @@ def revision_create_draft(*, article: Article, author, change_summary: str = "")
         )
         if latest is not None:
             AudienceBody.objects.bulk_create(
-                AudienceBody(revision=draft, audience_id=body.audience_id, body=body.body)
+                AudienceBody(
+                    revision=draft,
+                    **{field: getattr(body, field) for field in _COPIED_BODY_FIELDS},
+                )
                 for body in latest.bodies.all()
             )
     return draft
@@ -58,28 +85,88 @@ def revision_edit(
 ) -> Revision:
     """Save the bodies (an empty text removes that audience's body) and the change summary.
 
+    A body written in this edit is recorded as written against the canonical text as it stands
+    after the edit; the others keep the fingerprint they had, so that a change of the canonical
+    text alone marks them as possibly out of date. Changed bodies are re-scored after commit.
     Raises ContentError when the revision was submitted.
     """
     with transaction.atomic():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if not revision.is_editable:
             raise ContentError(REVISION_LOCKED.format(number=revision.number))
-        existing = {body.audience_id: body for body in revision.bodies.all()}
-        for audience, text in bodies.items():
-            text = text.replace("\r\n", "\n").strip()
+        existing = {body.audience_id: body for body in revision.bodies.select_related("audience")}
+        texts = {audience: text.replace("\r\n", "\n").strip() for audience, text in bodies.items()}
+        canonical_text = next(
+            (text for audience, text in texts.items() if audience.is_canonical),
+            next((b.body for b in existing.values() if b.audience.is_canonical), ""),
+        )
+        canonical = text_hash(canonical_text)
+        changed: list[int] = []
+        for audience, text in texts.items():
             body = existing.get(audience.pk)
             if not text:
                 if body is not None:
                     body.delete()
             elif body is None:
-                AudienceBody.objects.create(revision=revision, audience=audience, body=text)
+                body = AudienceBody.objects.create(
+                    revision=revision, audience=audience, body=text, canonical_hash=canonical
+                )
+                changed.append(body.pk)
             elif body.body != text:
                 body.body = text
-                body.save(update_fields=["body", "updated_at"])
+                body.canonical_hash = canonical
+                body.save(update_fields=["body", "canonical_hash", "updated_at"])
+                changed.append(body.pk)
         fields = ["last_edited_by"]
         revision.last_edited_by = editor
         if change_summary is not None:
             revision.change_summary = change_summary.strip()
             fields.append("change_summary")
         revision.save(update_fields=fields)
+        for body_id in changed:
+            transaction.on_commit(partial(_enqueue_scoring, body_id))
     return revision
+
+
+def _enqueue_scoring(body_id: int) -> None:
+    # Imported here: the tasks module imports this one.
+    from articles.tasks import score_audience_body
+
+    score_audience_body.delay(body_id)
+
+
+def audience_body_score(*, body_id: int) -> AudienceBody | None:
+    """Compute and store the readability of one body; nothing to do if already scored.
+
+    Returns the body, or None when it was deleted meanwhile.
+    """
+    body = AudienceBody.objects.filter(pk=body_id).first()
+    if body is None:
+        return None
+    fingerprint = text_hash(body.body)
+    if body.scored_hash == fingerprint:
+        return body
+    scores = score_text(body.body)
+    values = {
+        "fk_grade": scores.fk_grade,
+        "smog": scores.smog,
+        "reading_ease": scores.reading_ease,
+        "sentence_count": scores.sentence_count,
+        "word_count": scores.word_count,
+        "scored_hash": fingerprint,
+    }
+    # update(), not save(): the scores describe the text and may land after the revision was
+    # submitted, when save() refuses any change. The filter on `body` drops scores computed
+    # for a text that changed meanwhile; the newer text has its own task queued.
+    AudienceBody.objects.filter(pk=body.pk, body=body.body).update(**values)
+    for field, value in values.items():
+        setattr(body, field, value)
+    return body
+
+
+def reader_preference_set(*, user, audience: AudienceLevel) -> ReaderPreference:  # type: ignore[no-untyped-def]
+    """Remember on the account which audience level a logged-in reader chose."""
+    preference, _ = ReaderPreference.objects.update_or_create(
+        user=user, defaults={"audience": audience}
+    )
+    return preference

@@ -3,20 +3,40 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_POST
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, AudienceLevel, ReviewStatus
+from articles.models import (
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    ReaderPreference,
+    ReviewStatus,
+    text_hash,
+)
 from articles.selectors import (
     article_published_get,
     articles_published,
-    canonical_audience,
-    revision_body_for,
+    audience_from_slug,
+    audience_levels,
+    reader_body_get,
 )
+from articles.services import reader_preference_set
 
 SEARCH_MAX_LENGTH = 200
+AUDIENCE_COOKIE = "audience"
+AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
+UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
+# Rendered HTML is cached under the fingerprint of the Markdown it comes from: the same text
+# always gives the same HTML, whichever article or audience it belongs to, and a body id that
+# the database hands out again can never serve an older text.
+BODY_HTML_CACHE_KEY = "article-body-html:{fingerprint}"
+BODY_HTML_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,30 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/article_list.html", {"articles": articles, "query": query})
 
 
+def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> AudienceLevel:
+    """The level this request reads at: ?audience=, then the account, the cookie, canonical."""
+    chosen = audience_from_slug(levels, request.GET.get("audience"))
+    if chosen is None and request.user.is_authenticated:
+        preference = ReaderPreference.objects.filter(user=request.user).first()
+        if preference is not None:
+            chosen = next((lv for lv in levels if lv.pk == preference.audience_id), None)
+    if chosen is None:
+        chosen = audience_from_slug(levels, request.COOKIES.get(AUDIENCE_COOKIE))
+    return chosen or next(level for level in levels if level.is_canonical)
+
+
+def body_html(body: AudienceBody | None) -> SafeString:
+    if body is None:
+        return SafeString("")
+    key = BODY_HTML_CACHE_KEY.format(fingerprint=text_hash(body.body))
+    html = cache.get(key)
+    if html is None:
+        html = str(markdown_to_html(body.body))
+        cache.set(key, html, BODY_HTML_CACHE_SECONDS)
+    # Safe: produced by markdown_to_html, which sanitises with an allow-list.
+    return mark_safe(html)  # noqa: S308
+
+
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -74,17 +118,47 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No published article here.") from exc
     revision = article.published_revision
     assert revision is not None  # the selector only returns published articles
-    audience = canonical_audience()
-    body = revision_body_for(revision=revision, audience=audience)
+    levels = audience_levels()
+    audience = reader_audience(request, levels)
+    reading = reader_body_get(revision=revision, audience=audience, levels=levels)
     context = {
         "article": article,
         "revision": revision,
         "audience": audience,
-        "body_html": markdown_to_html(body.body) if body is not None else "",
+        "levels": levels,
+        "reading": reading,
+        "body_html": body_html(reading.body),
         "review_steps": review_track(revision.status),
         "is_approved": revision.status == ReviewStatus.APPROVED,
     }
-    return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    # The page differs by the reader's cookie and account: no shared cache may mix them up.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@require_POST
+def article_audience_choose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Remember the reader's level (cookie, and the account when logged in); back to the article."""
+    try:
+        article = article_published_get(slug=slug)
+    except Article.DoesNotExist as exc:
+        raise Http404("No published article here.") from exc
+    audience = audience_from_slug(audience_levels(), request.POST.get("audience"))
+    if audience is None:
+        return HttpResponseBadRequest(UNKNOWN_AUDIENCE)
+    if request.user.is_authenticated:
+        reader_preference_set(user=request.user, audience=audience)
+    response = redirect(article)
+    response.set_cookie(
+        AUDIENCE_COOKIE,
+        audience.slug,
+        max_age=AUDIENCE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 @require_GET

@@ -1,8 +1,10 @@
 """Forms of the editorial workspace: they validate input; services and the workflow act."""
 
+import json
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from articles.models import Article, AudienceLevel
 from editorial.models import BOARD_GROUP, User
@@ -30,10 +32,23 @@ class RevisionEditForm(forms.Form):
                 help_text=level.description,
                 required=level.is_canonical,
                 strip=False,
-                widget=forms.Textarea(attrs={"rows": 14, "class": "markdown"}),
+                widget=forms.Textarea(
+                    attrs={"rows": 14, "class": "markdown", **self.readability_attrs(level)}
+                ),
             )
         # The summary goes last, after the bodies it describes.
         self.order_fields([*(self.field_name(level) for level in levels), "change_summary"])
+
+    @staticmethod
+    def readability_attrs(level: AudienceLevel) -> dict[str, str]:
+        """htmx attributes: while typing, refresh the level's readability panel (not saving)."""
+        return {
+            "hx-post": reverse("editorial:readability_preview"),
+            "hx-trigger": "input changed delay:600ms",
+            "hx-target": f"#readability-{level.slug}",
+            "hx-swap": "innerHTML",
+            "hx-vals": json.dumps({"audience": level.slug}),
+        }
 
     @staticmethod
     def field_name(level: AudienceLevel) -> str:

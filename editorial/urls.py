@@ -10,4 +10,5 @@ urlpatterns = [
     path("articles/<int:pk>/edit/", views.article_edit, name="article_edit"),
     path("articles/<int:pk>/revisions/new/", views.revision_new, name="revision_new"),
     path("articles/<int:pk>/transitions/<str:name>/", views.transition, name="transition"),
+    path("readability/", views.readability_preview, name="readability_preview"),
 ]

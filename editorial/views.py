@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.markdown import markdown_to_html
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.readability import Report, score_text
+from articles.selectors import BodyStatus, revision_body_statuses
 from articles.services import ContentError, article_create, revision_create_draft, revision_edit
 from editorial import permissions, workflow
 from editorial.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
@@ -60,6 +62,18 @@ class ArticleRow:
 class RenderedBody:
     audience: AudienceLevel
     html: str
+    status: BodyStatus
+
+
+@dataclass(frozen=True)
+class EditorTab:
+    """One audience level in the editor: its textarea, out-of-date mark and live readability."""
+
+    level: AudienceLevel
+    field: object
+    may_be_out_of_date: bool
+    readability: Report
+    has_errors: bool
 
 
 def _user(request: HttpRequest) -> User:
@@ -143,10 +157,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if newest is not None:
         available = workflow.transitions_available(revision=newest, actor=user)
         can_view = permissions.can_view_revision.test(user, newest)
-        bodies = newest.bodies.select_related("audience") if can_view else []
+        statuses = revision_body_statuses(revision=newest) if can_view else []
         context |= {
             "can_view_newest": can_view,
-            "bodies": [RenderedBody(b.audience, markdown_to_html(b.body)) for b in bodies],
+            "bodies": [
+                RenderedBody(s.body.audience, markdown_to_html(s.body.body), s) for s in statuses
+            ],
             "assignments": newest.assignments.select_related("reviewer", "assigned_by"),
             "decisions": newest.decisions.select_related("reviewer"),
             "transitions": [(name, ACTION_LABELS[name]) for name in available],
@@ -185,8 +201,62 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {RevisionEditForm.field_name(b.audience): b.body for b in revision.bodies.all()}
         initial["change_summary"] = revision.change_summary
         form = RevisionEditForm(initial=initial, levels=levels)
-    context = {"article": article, "revision": revision, "form": form}
+    context = {
+        "article": article,
+        "revision": revision,
+        "form": form,
+        "tabs": _editor_tabs(form, revision=revision, levels=levels),
+    }
     return render(request, "editorial/article_edit.html", context)
+
+
+def _editor_tabs(
+    form: RevisionEditForm, *, revision: Revision, levels: list[AudienceLevel]
+) -> list[EditorTab]:
+    stale = {
+        s.body.audience_id
+        for s in revision_body_statuses(revision=revision)
+        if s.may_be_out_of_date
+    }
+    tabs = []
+    for level in levels:
+        field = form[RevisionEditForm.field_name(level)]
+        tabs.append(
+            EditorTab(
+                level=level,
+                field=field,
+                may_be_out_of_date=level.pk in stale,
+                readability=_live_report(level, str(field.value() or "")),
+                has_errors=bool(field.errors),
+            )
+        )
+    return tabs
+
+
+def _live_report(level: AudienceLevel, text: str) -> Report:
+    return Report(
+        audience=level,
+        scores=score_text(text) if text.strip() else None,
+        target=level.target_grade,
+    )
+
+
+@login_required
+@require_POST
+def readability_preview(request: HttpRequest) -> HttpResponse:
+    """The readability partial for text being typed (not saved): the editor calls it with htmx.
+
+    Reads `audience` (a level's slug) and that level's body field of the edit form.
+    """
+    if not permissions.can_edit.test(_user(request)):
+        raise PermissionDenied
+    level = get_object_or_404(AudienceLevel, slug=request.POST.get("audience", ""))
+    text = request.POST.get(RevisionEditForm.field_name(level), "")
+    return render(
+        request,
+        "editorial/partials/readability.html",
+        {"report": _live_report(level, text), "live": True},
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.readability import submission_blocked_message
 from editorial import permissions
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
 from editorial.tasks import send_event_notifications
@@ -164,6 +165,8 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
         canonical = AudienceLevel.objects.get(is_canonical=True)
         if not revision.bodies.filter(audience=canonical).exclude(body="").exists():
             raise GuardFailed(CANONICAL_MISSING.format(audience=canonical.label))
+        if blocked := submission_blocked_message(revision):
+            raise GuardFailed(blocked)
         from_status = revision.status
         method()
         revision.submitted_at = timezone.now()

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_htmx",
     "articles",
     "editorial",
 ]
@@ -214,3 +215,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# Readability: a body that reads above its level's target grade only warns by default; true
+# refuses submission until it is simplified.
+IMPRIMATUR_READABILITY_BLOCKS_SUBMISSION = env.bool(
+    "IMPRIMATUR_READABILITY_BLOCKS_SUBMISSION", default=False
+)

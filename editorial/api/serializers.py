@@ -8,10 +8,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import services
 from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.readability import is_above_target, stored_scores
 from editorial import workflow
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
 from editorial.selectors import articles_for_user, revisions_for_user
@@ -190,13 +192,46 @@ class RevisionCreateSerializer(serializers.Serializer[Any]):
     change_summary = serializers.CharField(max_length=300, required=False, default="")
 
 
+class ReadabilitySerializer(serializers.Serializer[Any]):
+    """Stored scores of a body; null until the background job has scored its current text."""
+
+    fk_grade = serializers.FloatField(help_text="Flesch-Kincaid grade.")
+    smog = serializers.FloatField(help_text="SMOG grade.")
+    smog_is_valid = serializers.BooleanField(help_text="False below 30 sentences.")
+    reading_ease = serializers.FloatField(help_text="Flesch reading ease, 0-100.")
+    sentence_count = serializers.IntegerField()
+    word_count = serializers.IntegerField()
+
+
 class AudienceBodySerializer(serializers.ModelSerializer[AudienceBody]):
     audience = serializers.SlugRelatedField[AudienceLevel](slug_field="slug", read_only=True)
+    readability = serializers.SerializerMethodField()
+    target_grade = serializers.DecimalField(
+        source="audience.target_grade", max_digits=4, decimal_places=1, read_only=True
+    )
+    above_target = serializers.SerializerMethodField()
 
     class Meta:
         model = AudienceBody
-        fields = ["id", "revision", "audience", "body", "updated_at"]
+        fields = [
+            "id",
+            "revision",
+            "audience",
+            "body",
+            "updated_at",
+            "readability",
+            "target_grade",
+            "above_target",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ReadabilitySerializer(allow_null=True))
+    def get_readability(self, body: AudienceBody) -> dict[str, Any] | None:
+        scores = stored_scores(body)
+        return ReadabilitySerializer(scores).data if scores is not None else None
+
+    def get_above_target(self, body: AudienceBody) -> bool:
+        return is_above_target(stored_scores(body), body.audience.target_grade)
 
 
 class AudienceBodyCreateSerializer(serializers.Serializer[Any]):

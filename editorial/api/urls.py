@@ -8,7 +8,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from editorial.api import auth, views
+from editorial.api import auth, public, views
 
 app_name = "api"
 # django-stubs types project settings loosely; the policy is a directive -> sources mapping.
@@ -25,6 +25,12 @@ router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 urlpatterns = [
     path("v1/auth/login/", auth.LoginView.as_view(), name="login"),
     path("v1/auth/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("v1/audience-levels/", public.AudienceLevelList.as_view(), name="audience-level-list"),
+    path(
+        "v1/public/articles/<slug:slug>/",
+        public.PublicArticleDetail.as_view(),
+        name="public-article-detail",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: our CSP forbids inline scripts.
