@@ -177,3 +177,33 @@ class AudienceBody(models.Model):
         if not Revision.objects.filter(pk=self.revision_id, submitted_at__isnull=True).exists():
             raise ValidationError(REVISION_LOCKED.format(number=self.revision.number))
         return super().delete(*args, **kwargs)
+
+
+# The reference library's models, kept in their own module (see articles/references/).
+from articles.references.models import (  # noqa: E402
+    EvidenceLevel,
+    IdentifierScheme,
+    Reference,
+    ReferenceIdentifier,
+    ReferenceStatus,
+    ReferenceType,
+    ReferenceVersion,
+    RevisionCitation,
+)
+
+__all__ = [
+    "REVISION_LOCKED",
+    "Article",
+    "AudienceBody",
+    "AudienceLevel",
+    "EvidenceLevel",
+    "IdentifierScheme",
+    "Reference",
+    "ReferenceIdentifier",
+    "ReferenceStatus",
+    "ReferenceType",
+    "ReferenceVersion",
+    "ReviewStatus",
+    "Revision",
+    "RevisionCitation",
+]

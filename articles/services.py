@@ -6,9 +6,19 @@ Callers check permission first (see editorial.permissions); these keep the conte
 from django.db import transaction
 from django.db.models import Max
 
-from articles.models import REVISION_LOCKED, Article, AudienceBody, AudienceLevel, Revision
+from articles.models import (
+    REVISION_LOCKED,
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    Reference,
+    Revision,
+    RevisionCitation,
+)
+from articles.references.citations import citation_keys
 
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
+UNKNOWN_CITATIONS = "Unknown reference keys: {keys}. Add them to the library or fix the markers."
 
 
 class ContentError(Exception):
@@ -64,9 +74,10 @@ def revision_edit(
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if not revision.is_editable:
             raise ContentError(REVISION_LOCKED.format(number=revision.number))
+        texts = {audience: text.replace("\r\n", "\n").strip() for audience, text in bodies.items()}
+        _check_citations(citation_keys("\n\n".join(texts.values())))
         existing = {body.audience_id: body for body in revision.bodies.all()}
-        for audience, text in bodies.items():
-            text = text.replace("\r\n", "\n").strip()
+        for audience, text in texts.items():
             body = existing.get(audience.pk)
             if not text:
                 if body is not None:
@@ -83,3 +94,45 @@ def revision_edit(
             fields.append("change_summary")
         revision.save(update_fields=fields)
     return revision
+
+
+def _check_citations(keys: list[str]) -> dict[str, Reference]:
+    """The cited references by key; raises ContentError naming every unknown key."""
+    found = {
+        reference.key: reference
+        for reference in Reference.objects.filter(
+            key__in=keys, current_version__isnull=False
+        ).select_related("current_version")
+    }
+    unknown = [key for key in keys if key not in found]
+    if unknown:
+        raise ContentError(UNKNOWN_CITATIONS.format(keys=", ".join(unknown)))
+    return found
+
+
+def revision_pin_citations(*, revision: Revision) -> list[RevisionCitation]:
+    """Pin every reference the revision's bodies cite to its current version, once.
+
+    Called when a revision is submitted; its text is frozen from then on, so a later
+    resubmission keeps the first pins. Order is first appearance, canonical body first.
+    Raises ContentError naming every unknown key.
+    """
+    with transaction.atomic():
+        pinned = list(revision.citations.order_by("order"))
+        if pinned:
+            return pinned
+        bodies = sorted(
+            revision.bodies.select_related("audience"),
+            key=lambda b: (not b.audience.is_canonical, b.audience.order, b.audience.pk),
+        )
+        keys = list(dict.fromkeys(k for body in bodies for k in citation_keys(body.body)))
+        found = _check_citations(keys)
+        return RevisionCitation.objects.bulk_create(
+            RevisionCitation(
+                revision=revision,
+                reference=found[key],
+                version=found[key].current_version,
+                order=order,
+            )
+            for order, key in enumerate(keys, start=1)
+        )

@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from articles.markdown import markdown_to_html
 from articles.models import Article, AudienceLevel, ReviewStatus
+from articles.references.rendering import body_render, revision_cited_versions
 from articles.selectors import (
     article_published_get,
     articles_published,
@@ -76,11 +76,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     assert revision is not None  # the selector only returns published articles
     audience = canonical_audience()
     body = revision_body_for(revision=revision, audience=audience)
+    rendered = body_render(
+        text=body.body if body is not None else "",
+        versions=revision_cited_versions(revision=revision),
+    )
     context = {
         "article": article,
         "revision": revision,
         "audience": audience,
-        "body_html": markdown_to_html(body.body) if body is not None else "",
+        "body_html": rendered.html,
+        "references": rendered.references,
         "review_steps": review_track(revision.status),
         "is_approved": revision.status == ReviewStatus.APPROVED,
     }
