@@ -1,10 +1,67 @@
 """Markdown to safe HTML for article bodies: CommonMark plus tables, raw HTML off, sanitised."""
 
+from collections.abc import Collection, Sequence
+from typing import Any
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from articles.references.citations import BRACKET, bracket_keys, numbers_collapse
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Pandoc-style `[@a; @b]` as one `citation` token holding its keys."""
+    if state.src[state.pos] != "[":
+        return False
+    match = BRACKET.match(state.src, state.pos)
+    keys = bracket_keys(match.group(1)) if match else []
+    if match is None or not keys:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"keys": keys}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _citation_link(number: int) -> str:
+    return f'<a href="#ref-{number}">{number}</a>'
+
+
+def _render_citation(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
+) -> str:
+    """Superscript numbers linked to the list; a marker with an uncitable key stays as text."""
+    token = tokens[idx]
+    keys: list[str] = token.meta["keys"]
+    citable: Collection[str] = env.get("citable", ())
+    if not all(key in citable for key in keys):
+        return escapeHtml(token.content)
+    numbers: dict[str, int] = env.setdefault("citation_numbers", {})
+    for key in keys:
+        numbers.setdefault(key, len(numbers) + 1)
+    runs = numbers_collapse([numbers[key] for key in keys])
+    return (
+        "<sup>"
+        + ", ".join(
+            _citation_link(first)
+            if first == last
+            else f"{_citation_link(first)}-{_citation_link(last)}"
+            for first, last in runs
+        )
+        + "</sup>"
+    )
+
 
 _renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
+_renderer.inline.ruler.before("link", "citation", _citation_rule)
+_renderer.add_render_rule("citation", _render_citation)
 
 # What article bodies may contain. No images (the CSP allows only our own origin) and no
 # style or class attributes: markdown-it's table alignment comes out as inline style, which
@@ -50,8 +107,16 @@ def markdown_to_html(text: str) -> SafeString:
 
     Raw HTML is escaped by the renderer; nh3 then keeps only ALLOWED_TAGS/ALLOWED_ATTRIBUTES,
     drops unsafe URL schemes (javascript:, data:) and adds rel="noopener noreferrer" to links.
+    Citation markers stay as text; see markdown_with_citations.
     """
-    env: dict = {}
+    return markdown_with_citations(text, citable=())[0]
+
+
+def markdown_with_citations(text: str, *, citable: Collection[str]) -> tuple[SafeString, list[str]]:
+    """Render like markdown_to_html, with each marker whose keys are all in `citable` as
+    superscript numbers linking to `#ref-N`; also return the cited keys in number order.
+    """
+    env: dict[str, Any] = {"citable": citable, "citation_numbers": {}}
     tokens = _renderer.parse(text or "", env)
     for token in tokens:
         # The page title is the only <h1>: shift body headings down one level (h6 stays h6).
@@ -67,4 +132,4 @@ def markdown_to_html(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     # Safe by construction: every tag, attribute and URL scheme passed the allow-list above.
-    return mark_safe(cleaned)  # noqa: S308
+    return mark_safe(cleaned), list(env["citation_numbers"])  # noqa: S308

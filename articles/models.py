@@ -210,3 +210,34 @@ class ReaderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} reads as {self.audience}"
+
+
+# The reference library's models, kept in their own module (see articles/references/).
+from articles.references.models import (  # noqa: E402
+    EvidenceLevel,
+    IdentifierScheme,
+    Reference,
+    ReferenceIdentifier,
+    ReferenceStatus,
+    ReferenceType,
+    ReferenceVersion,
+    RevisionCitation,
+)
+
+__all__ = [
+    "REVISION_LOCKED",
+    "Article",
+    "AudienceBody",
+    "AudienceLevel",
+    "EvidenceLevel",
+    "IdentifierScheme",
+    "ReaderPreference",
+    "Reference",
+    "ReferenceIdentifier",
+    "ReferenceStatus",
+    "ReferenceType",
+    "ReferenceVersion",
+    "ReviewStatus",
+    "Revision",
+    "RevisionCitation",
+]

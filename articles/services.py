@@ -14,10 +14,13 @@ from articles.models import (
     AudienceBody,
     AudienceLevel,
     ReaderPreference,
+    Reference,
     Revision,
+    RevisionCitation,
     text_hash,
 )
 from articles.readability import score_text
+from articles.references.citations import citation_keys
 
 # What a new draft copies from the bodies of the revision it starts from.
 _COPIED_BODY_FIELDS = [
@@ -33,6 +36,7 @@ _COPIED_BODY_FIELDS = [
 ]
 
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
+UNKNOWN_CITATIONS = "Unknown reference keys: {keys}. Add them to the library or fix the markers."
 
 
 class ContentError(Exception):
@@ -96,6 +100,7 @@ def revision_edit(
             raise ContentError(REVISION_LOCKED.format(number=revision.number))
         existing = {body.audience_id: body for body in revision.bodies.select_related("audience")}
         texts = {audience: text.replace("\r\n", "\n").strip() for audience, text in bodies.items()}
+        _check_citations(citation_keys("\n\n".join(texts.values())))
         canonical_text = next(
             (text for audience, text in texts.items() if audience.is_canonical),
             next((b.body for b in existing.values() if b.audience.is_canonical), ""),
@@ -170,3 +175,45 @@ def reader_preference_set(*, user, audience: AudienceLevel) -> ReaderPreference:
         user=user, defaults={"audience": audience}
     )
     return preference
+
+
+def _check_citations(keys: list[str]) -> dict[str, Reference]:
+    """The cited references by key; raises ContentError naming every unknown key."""
+    found = {
+        reference.key: reference
+        for reference in Reference.objects.filter(
+            key__in=keys, current_version__isnull=False
+        ).select_related("current_version")
+    }
+    unknown = [key for key in keys if key not in found]
+    if unknown:
+        raise ContentError(UNKNOWN_CITATIONS.format(keys=", ".join(unknown)))
+    return found
+
+
+def revision_pin_citations(*, revision: Revision) -> list[RevisionCitation]:
+    """Pin every reference the revision's bodies cite to its current version, once.
+
+    Called when a revision is submitted; its text is frozen from then on, so a later
+    resubmission keeps the first pins. Order is first appearance, canonical body first.
+    Raises ContentError naming every unknown key.
+    """
+    with transaction.atomic():
+        pinned = list(revision.citations.order_by("order"))
+        if pinned:
+            return pinned
+        bodies = sorted(
+            revision.bodies.select_related("audience"),
+            key=lambda b: (not b.audience.is_canonical, b.audience.order, b.audience.pk),
+        )
+        keys = list(dict.fromkeys(k for body in bodies for k in citation_keys(body.body)))
+        found = _check_citations(keys)
+        return RevisionCitation.objects.bulk_create(
+            RevisionCitation(
+                revision=revision,
+                reference=found[key],
+                version=found[key].current_version,
+                order=order,
+            )
+            for order, key in enumerate(keys, start=1)
+        )

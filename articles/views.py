@@ -7,18 +7,18 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.markdown import markdown_to_html
 from articles.models import (
     Article,
     AudienceBody,
     AudienceLevel,
     ReaderPreference,
+    ReferenceVersion,
     ReviewStatus,
     text_hash,
 )
+from articles.references.rendering import RenderedBody, body_render, revision_cited_versions
 from articles.selectors import (
     article_published_get,
     articles_published,
@@ -98,16 +98,22 @@ def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> Audien
     return chosen or next(level for level in levels if level.is_canonical)
 
 
-def body_html(body: AudienceBody | None) -> SafeString:
-    if body is None:
-        return SafeString("")
-    key = BODY_HTML_CACHE_KEY.format(fingerprint=text_hash(body.body))
-    html = cache.get(key)
-    if html is None:
-        html = str(markdown_to_html(body.body))
-        cache.set(key, html, BODY_HTML_CACHE_SECONDS)
-    # Safe: produced by markdown_to_html, which sanitises with an allow-list.
-    return mark_safe(html)  # noqa: S308
+def body_rendered(
+    *, body: AudienceBody | None, versions: dict[str, ReferenceVersion]
+) -> RenderedBody:
+    """The body's HTML with numbered citations and its reference list, cached.
+
+    The key is the fingerprint of the Markdown and of the cited versions: a text and the
+    versions it cites render the same for every reader, whatever their level.
+    """
+    text = body.body if body is not None else ""
+    cited = ",".join(f"{key}:{version.pk}" for key, version in sorted(versions.items()))
+    key = BODY_HTML_CACHE_KEY.format(fingerprint=text_hash(f"{text}\x00{cited}"))
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = body_render(text=text, versions=versions)
+        cache.set(key, rendered, BODY_HTML_CACHE_SECONDS)
+    return rendered
 
 
 @require_GET
@@ -121,13 +127,15 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     levels = audience_levels()
     audience = reader_audience(request, levels)
     reading = reader_body_get(revision=revision, audience=audience, levels=levels)
+    rendered = body_rendered(body=reading.body, versions=revision_cited_versions(revision=revision))
     context = {
         "article": article,
         "revision": revision,
         "audience": audience,
         "levels": levels,
         "reading": reading,
-        "body_html": body_html(reading.body),
+        "body_html": rendered.html,
+        "references": rendered.references,
         "review_steps": review_track(revision.status),
         "is_approved": revision.status == ReviewStatus.APPROVED,
     }

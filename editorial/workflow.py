@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.readability import submission_blocked_message
+from articles.services import ContentError, revision_pin_citations
 from editorial import permissions
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
 from editorial.tasks import send_event_notifications
@@ -165,6 +166,10 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
         canonical = AudienceLevel.objects.get(is_canonical=True)
         if not revision.bodies.filter(audience=canonical).exclude(body="").exists():
             raise GuardFailed(CANONICAL_MISSING.format(audience=canonical.label))
+        try:  # pins each citation to the reference version current now; unknown keys refuse
+            revision_pin_citations(revision=revision)
+        except ContentError as exc:
+            raise GuardFailed(str(exc)) from exc
         if blocked := submission_blocked_message(revision):
             raise GuardFailed(blocked)
         from_status = revision.status

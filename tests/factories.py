@@ -3,7 +3,8 @@
 import factory
 from django.contrib.auth.models import Group
 
-from articles.models import Article, AudienceBody, AudienceLevel, Revision
+from articles.models import Article, AudienceBody, AudienceLevel, Reference, Revision
+from articles.references import services as reference_services
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
 
 
@@ -71,3 +72,38 @@ class RevisionFactory(factory.django.DjangoModelFactory):
                 audience=AudienceLevel.objects.get(is_canonical=True),
                 body=extracted or "Rest, ice and graded loading help most people recover.",
             )
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    """A reference with its version 1, written through reference_create.
+
+    Pass `csl={...}` for the whole CSL-JSON item, or `title=`/`year=` for a journal article.
+    """
+
+    class Meta:
+        model = Reference
+
+    key = factory.Sequence(lambda n: f"author{n}-topic")
+    actor = factory.SubFactory(EditorFactory)
+    type = "research"
+    title = factory.Sequence(lambda n: f"Outcomes of graded loading in cohort {n}")
+    year = 2020
+    csl = factory.LazyAttribute(
+        lambda o: {
+            "type": "article-journal",
+            "title": o.title,
+            "author": [{"family": "Kim", "given": "Wan-Hee"}],
+            "container-title": "Am J Sports Med",
+            "volume": "41",
+            "issue": "6",
+            "page": "1234-1239",
+            "issued": {"date-parts": [[o.year]]},
+        }
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.pop("title")
+        kwargs.pop("year")
+        written = reference_services.reference_create(**kwargs)
+        return written.version.reference

@@ -1,0 +1,174 @@
+"""References: a stable key with append-only versions, unique identifiers, pinned citations."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+VERSION_IMMUTABLE = "Reference versions never change: add a new version instead."
+KEY_PATTERN = r"^[a-z0-9]+(?:[-_.:][a-z0-9]+)*$"
+KEY_HELP = "Lower-case letters and digits, joined by - _ . or :, e.g. kim2013-ischiofemoral."
+
+
+class ReferenceType(models.TextChoices):
+    GUIDELINE = "guideline", "Guideline"
+    RESEARCH = "research", "Research"
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+    META_ANALYSIS = "meta_analysis", "Meta-analysis"
+    REVIEW = "review", "Review"
+    CASE_REPORT = "case_report", "Case report"
+    TEXTBOOK = "textbook", "Textbook"
+    WEBSITE = "website", "Website"
+    OTHER = "other", "Other"
+
+
+class EvidenceLevel(models.TextChoices):
+    """GRADE certainty of evidence, or an Oxford CEBM (2011) level."""
+
+    GRADE_HIGH = "grade_high", "GRADE: high"
+    GRADE_MODERATE = "grade_moderate", "GRADE: moderate"
+    GRADE_LOW = "grade_low", "GRADE: low"
+    GRADE_VERY_LOW = "grade_very_low", "GRADE: very low"
+    OCEBM_1 = "ocebm_1", "OCEBM level 1"
+    OCEBM_2 = "ocebm_2", "OCEBM level 2"
+    OCEBM_3 = "ocebm_3", "OCEBM level 3"
+    OCEBM_4 = "ocebm_4", "OCEBM level 4"
+    OCEBM_5 = "ocebm_5", "OCEBM level 5"
+
+
+class ReferenceStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CORRECTED = "corrected", "Corrected"
+    RETRACTED = "retracted", "Retracted"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class IdentifierScheme(models.TextChoices):
+    DOI = "doi", "DOI"
+    PMID = "pmid", "PMID"
+    PMCID = "pmcid", "PMCID"
+
+
+class Reference(models.Model):
+    """A cited work under a stable key; what it says lives in its versions."""
+
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[RegexValidator(KEY_PATTERN)],
+        help_text=KEY_HELP,
+    )
+    # The newest version: moved only by articles.references.services, under a row lock.
+    current_version = models.ForeignKey(
+        "articles.ReferenceVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ReferenceVersion(models.Model):
+    """One immutable state of a reference: the CSL-JSON item plus what editors judge of it."""
+
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    type = models.CharField(max_length=20, choices=ReferenceType.choices)
+    # A CSL-JSON item without `id`, DOI, PMID and PMCID (those are the columns below).
+    csl = models.JSONField()
+    # Copied from `csl` for search, lists and duplicate detection.
+    title = models.CharField(max_length=1000)
+    title_normalised = models.CharField(max_length=1000, editable=False)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    container = models.CharField(max_length=500, blank=True, help_text="Journal, book or site.")
+    doi = models.CharField("DOI", max_length=255, blank=True)
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+    pmcid = models.CharField("PMCID", max_length=16, blank=True)
+    evidence_level = models.CharField(max_length=20, choices=EvidenceLevel.choices, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ReferenceStatus.choices, default=ReferenceStatus.ACTIVE
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    change_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["reference", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "number"], name="reference_version_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="reference_version_number_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["title_normalised", "year"], name="reference_near_dup")]
+
+    def __str__(self) -> str:
+        return f"{self.reference_id and self.reference} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Invariant: a version is written once; corrections are new versions.
+        if not self._state.adding:
+            raise ValidationError(VERSION_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationError(VERSION_IMMUTABLE)
+
+
+class ReferenceIdentifier(models.Model):
+    """The DOI, PMID and PMCID of a reference's current version, unique across references."""
+
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=8, choices=IdentifierScheme.choices)
+    value = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["reference", "scheme"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="reference_identifier_unique"),
+            models.UniqueConstraint(
+                fields=["reference", "scheme"], name="one_identifier_per_scheme"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.value}"
+
+
+class RevisionCitation(models.Model):
+    """A reference cited by a submitted revision, pinned to the version current at submission."""
+
+    revision = models.ForeignKey(
+        "articles.Revision", on_delete=models.CASCADE, related_name="citations"
+    )
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    version = models.ForeignKey(ReferenceVersion, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(
+        help_text="First appearance across the revision's bodies, canonical body first."
+    )
+
+    class Meta:
+        ordering = ["revision", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "reference"], name="cite_once_per_revision"
+            ),
+            models.UniqueConstraint(fields=["revision", "order"], name="citation_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} cites {self.reference} v{self.version.number}"

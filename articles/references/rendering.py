@@ -1,0 +1,74 @@
+"""A body with its numbered citations and the reference list, as the public page shows it."""
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from articles.markdown import markdown_with_citations
+from articles.models import Reference, ReferenceStatus, ReferenceVersion, Revision
+from articles.references.citations import citation_keys
+from articles.references.formatting import CitationStyle, reference_format
+
+
+@dataclass(frozen=True)
+class ListedReference:
+    number: int
+    version: ReferenceVersion
+    html: SafeString
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.number}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.version.status == ReferenceStatus.RETRACTED
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: SafeString
+    references: list[ListedReference]
+
+
+def revision_cited_versions(*, revision: Revision) -> dict[str, ReferenceVersion]:
+    """Key -> version the revision cites: pinned at submission, else the current ones.
+
+    One query for a submitted revision, two for a draft, whatever the number of references.
+    """
+    if revision.submitted_at is not None:
+        pins = revision.citations.select_related("version__reference")
+        return {pin.version.reference.key: pin.version for pin in pins}
+    keys = citation_keys("\n\n".join(body.body for body in revision.bodies.all()))
+    versions = {}
+    references = Reference.objects.filter(key__in=keys, current_version__isnull=False)
+    for reference in references.select_related("current_version"):
+        version = reference.current_version
+        assert version is not None  # filtered above
+        version.reference = reference
+        versions[reference.key] = version
+    return versions
+
+
+def body_render(
+    *,
+    text: str,
+    versions: dict[str, ReferenceVersion],
+    style: CitationStyle = CitationStyle.AMA,
+) -> RenderedBody:
+    """`text` as safe HTML with numbered citation links, and its references in number order.
+
+    Numbers follow first appearance in this body; no query is made.
+    """
+    html, keys = markdown_with_citations(text, citable=versions.keys())
+    return RenderedBody(
+        html=html,
+        references=[
+            ListedReference(
+                number=number,
+                version=versions[key],
+                html=SafeString(reference_format(version=versions[key], style=style)),
+            )
+            for number, key in enumerate(keys, start=1)
+        ],
+    )

@@ -1,0 +1,75 @@
+"""Reads of the reference library: lookups by key, near duplicates, version history and diffs."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from articles.references.identifiers import title_normalise
+from articles.references.models import Reference, ReferenceVersion
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+def references_all() -> QuerySet[Reference]:
+    return Reference.objects.select_related("current_version").order_by("key")
+
+
+def references_by_key(*, keys: list[str]) -> dict[str, Reference]:
+    """The references with these keys (and their current versions), by key; one query."""
+    return {
+        r.key: r for r in Reference.objects.filter(key__in=keys).select_related("current_version")
+    }
+
+
+def references_near_duplicates(
+    *, title: str, year: int | None, exclude: Reference | None = None
+) -> QuerySet[Reference]:
+    """References whose current version has the same normalised title and year."""
+    found = Reference.objects.filter(
+        current_version__title_normalised=title_normalise(title), current_version__year=year
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("key")
+
+
+def reference_versions(*, reference: Reference) -> QuerySet[ReferenceVersion]:
+    """The history of a reference, newest first."""
+    return reference.versions.select_related("changed_by").order_by("-number")
+
+
+def _csl_text(value: Any) -> str:
+    """A CSL-JSON value as a short readable text: names joined, dates as Y-M-D."""
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return "; ".join(
+            v.get("literal") or " ".join(filter(None, [v.get("family"), v.get("given")]))
+            for v in value
+        )
+    if isinstance(value, dict) and "date-parts" in value:
+        return "-".join(str(p) for p in (value["date-parts"] or [[]])[0])
+    return str(value)
+
+
+VERSION_FIELDS = ["type", "status", "evidence_level", "doi", "pmid", "pmcid"]
+
+
+def reference_version_diff(*, old: ReferenceVersion, new: ReferenceVersion) -> list[FieldChange]:
+    """What differs from `old` to `new`: the judged fields, identifiers, then each CSL field."""
+    changes = [
+        FieldChange(field=name, old=str(getattr(old, name)), new=str(getattr(new, name)))
+        for name in VERSION_FIELDS
+        if getattr(old, name) != getattr(new, name)
+    ]
+    for key in sorted(set(old.csl) | set(new.csl)):
+        before, after = old.csl.get(key), new.csl.get(key)
+        if before != after:
+            changes.append(FieldChange(field=key, old=_csl_text(before), new=_csl_text(after)))
+    return changes

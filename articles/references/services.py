@@ -1,0 +1,306 @@
+"""Writes to the reference library: a reference with its first version, and new versions.
+
+Nothing is overwritten: each edit adds a ReferenceVersion and moves the reference's current
+version; the reference's identifiers follow its current version and are unique in the library.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from articles.references import selectors
+from articles.references.identifiers import (
+    IdentifierInvalid,
+    doi_normalise,
+    pmcid_normalise,
+    pmid_normalise,
+    title_normalise,
+)
+from articles.references.models import (
+    KEY_PATTERN,
+    IdentifierScheme,
+    Reference,
+    ReferenceIdentifier,
+    ReferenceStatus,
+    ReferenceType,
+    ReferenceVersion,
+)
+from articles.services import ContentError
+
+KEY_INVALID = (
+    "{key!r} is not a reference key: use lower-case letters and digits joined by - _ . or :."
+)
+KEY_TAKEN = "A reference with the key {key!r} already exists."
+CSL_NOT_OBJECT = "The CSL-JSON item must be an object."
+CSL_TITLE_REQUIRED = "The CSL-JSON item needs a title."
+CSL_TYPE_UNKNOWN = "{type!r} is not a CSL type this library formats; known: {known}."
+CSL_DATE_INVALID = "The CSL-JSON `{field}` must be {{'date-parts': [[year, month, day]]}}."
+CSL_NAMES_INVALID = (
+    "The CSL-JSON `{field}` must be a list of names, each with `family` (and `given`) or "
+    "`literal` for an organisation."
+)
+IDENTIFIER_TAKEN = "{scheme} {value} already belongs to the reference {key!r}."
+NEAR_DUPLICATE = "Possible duplicate of {keys}: same title and year."
+CHANGE_NOTE_REQUIRED = "Say what changed: a change note is required for a new version."
+NO_CHANGE = "Nothing changed since version {number}: no new version was made."
+
+CSL_TYPES = {
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "book",
+    "chapter",
+    "dataset",
+    "document",
+    "paper-conference",
+    "report",
+    "thesis",
+    "webpage",
+}
+NAME_FIELDS = ("author", "editor")
+DATE_FIELDS = ("issued", "accessed")
+# Identifiers are columns of the version; CSL-JSON spells them in upper case.
+CSL_IDENTIFIER_KEYS = {"DOI": "doi", "PMID": "pmid", "PMCID": "pmcid"}
+
+
+class ReferenceInvalid(ContentError):
+    """A reference or version was refused; nothing changed."""
+
+
+@dataclass(frozen=True)
+class VersionWritten:
+    """The version written, and warnings for the editor (such as a near duplicate)."""
+
+    version: ReferenceVersion
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check_csl(csl: Any) -> dict[str, Any]:
+    if not isinstance(csl, dict):
+        raise ReferenceInvalid(CSL_NOT_OBJECT)
+    csl = {k: v for k, v in csl.items() if k != "id"}
+    if not str(csl.get("title") or "").strip():
+        raise ReferenceInvalid(CSL_TITLE_REQUIRED)
+    if csl.get("type") not in CSL_TYPES:
+        raise ReferenceInvalid(
+            CSL_TYPE_UNKNOWN.format(type=csl.get("type"), known=", ".join(sorted(CSL_TYPES)))
+        )
+    for name_field in NAME_FIELDS:
+        names = csl.get(name_field)
+        if names is None:
+            continue
+        if not isinstance(names, list) or not all(
+            isinstance(n, dict) and (n.get("family") or n.get("literal")) for n in names
+        ):
+            raise ReferenceInvalid(CSL_NAMES_INVALID.format(field=name_field))
+    for date_field in DATE_FIELDS:
+        date = csl.get(date_field)
+        if date is None:
+            continue
+        parts = date.get("date-parts") if isinstance(date, dict) else None
+        if not (
+            isinstance(parts, list)
+            and parts
+            and isinstance(parts[0], list)
+            and 1 <= len(parts[0]) <= 3
+            and all(isinstance(p, int) for p in parts[0])
+        ):
+            raise ReferenceInvalid(CSL_DATE_INVALID.format(field=date_field))
+    return csl
+
+
+def _identifiers(csl: dict[str, Any], doi: str, pmid: str, pmcid: str) -> dict[str, str]:
+    """Normalised identifiers; an explicit argument wins over the CSL-JSON field."""
+    given = {"doi": doi, "pmid": pmid, "pmcid": pmcid}
+    for csl_key, name in CSL_IDENTIFIER_KEYS.items():
+        value = csl.pop(csl_key, "")
+        if not given[name] and value:
+            given[name] = str(value)
+    normalisers = {"doi": doi_normalise, "pmid": pmid_normalise, "pmcid": pmcid_normalise}
+    try:
+        return {
+            name: normalisers[name](value) if value.strip() else "" for name, value in given.items()
+        }
+    except IdentifierInvalid as exc:
+        raise ReferenceInvalid(str(exc)) from exc
+
+
+def _year(csl: dict[str, Any]) -> int | None:
+    parts = (csl.get("issued") or {}).get("date-parts") or [[]]
+    return parts[0][0] if parts[0] else None
+
+
+def _identifiers_claim(*, reference: Reference, identifiers: dict[str, str]) -> None:
+    """Make the reference's identifier rows those of its new current version."""
+    wanted = {
+        (scheme, value)
+        for scheme, value in identifiers.items()
+        if value  # an empty identifier is simply absent
+    }
+    clashes = (
+        ReferenceIdentifier.objects.filter(
+            scheme__in=[s for s, _ in wanted], value__in=[v for _, v in wanted]
+        )
+        .exclude(reference=reference)
+        .select_related("reference")
+    )
+    for clash in clashes:
+        if (clash.scheme, clash.value) in wanted:
+            raise ReferenceInvalid(
+                IDENTIFIER_TAKEN.format(
+                    scheme=clash.get_scheme_display(), value=clash.value, key=clash.reference.key
+                )
+            )
+    ReferenceIdentifier.objects.filter(reference=reference).delete()
+    try:
+        # The savepoint keeps the caller's transaction usable if a concurrent writer won.
+        with transaction.atomic():
+            ReferenceIdentifier.objects.bulk_create(
+                ReferenceIdentifier(reference=reference, scheme=scheme, value=value)
+                for scheme, value in sorted(wanted)
+            )
+    except IntegrityError as exc:
+        scheme, value = sorted(wanted)[0]
+        raise ReferenceInvalid(
+            IDENTIFIER_TAKEN.format(
+                scheme=IdentifierScheme(scheme).label, value=value, key="another reference"
+            )
+        ) from exc
+
+
+def _version_write(
+    *,
+    reference: Reference,
+    number: int,
+    actor,  # type: ignore[no-untyped-def]
+    type: str,
+    csl: Any,
+    doi: str,
+    pmid: str,
+    pmcid: str,
+    evidence_level: str,
+    status: str,
+    change_note: str,
+) -> VersionWritten:
+    csl = _check_csl(csl)
+    identifiers = _identifiers(csl, doi, pmid, pmcid)
+    if type not in ReferenceType.values:
+        raise ReferenceInvalid(f"{type!r} is not a reference type.")
+    if status not in ReferenceStatus.values:
+        raise ReferenceInvalid(f"{status!r} is not a reference status.")
+    _identifiers_claim(reference=reference, identifiers=identifiers)
+    title = " ".join(str(csl["title"]).split())
+    year = _year(csl)
+    version = ReferenceVersion.objects.create(
+        reference=reference,
+        number=number,
+        type=type,
+        csl=csl,
+        title=title[:1000],
+        title_normalised=title_normalise(title),
+        year=year,
+        container=str(csl.get("container-title") or csl.get("publisher") or "")[:500],
+        evidence_level=evidence_level,
+        status=status,
+        changed_by=actor,
+        change_note=change_note.strip(),
+        **identifiers,
+    )
+    reference.current_version = version
+    reference.save(update_fields=["current_version"])
+    duplicates = list(
+        selectors.references_near_duplicates(title=title, year=year, exclude=reference).values_list(
+            "key", flat=True
+        )
+    )
+    warnings = [NEAR_DUPLICATE.format(keys=", ".join(duplicates))] if duplicates else []
+    return VersionWritten(version=version, warnings=warnings)
+
+
+def reference_create(
+    *,
+    key: str,
+    actor,  # type: ignore[no-untyped-def]
+    type: str,
+    csl: dict[str, Any],
+    doi: str = "",
+    pmid: str = "",
+    pmcid: str = "",
+    evidence_level: str = "",
+    status: str = ReferenceStatus.ACTIVE,
+    change_note: str = "",
+) -> VersionWritten:
+    """Create a reference under `key` with its version 1.
+
+    Raises ReferenceInvalid for a bad or taken key, invalid CSL-JSON or identifiers, or an
+    identifier another reference holds. A near duplicate is a warning in the result.
+    """
+    key = key.strip()
+    if not re.match(KEY_PATTERN, key) or len(key) > 100:
+        raise ReferenceInvalid(KEY_INVALID.format(key=key))
+    with transaction.atomic():
+        if Reference.objects.filter(key=key).exists():
+            raise ReferenceInvalid(KEY_TAKEN.format(key=key))
+        reference = Reference.objects.create(key=key, created_by=actor)
+        return _version_write(
+            reference=reference,
+            number=1,
+            actor=actor,
+            type=type,
+            csl=csl,
+            doi=doi,
+            pmid=pmid,
+            pmcid=pmcid,
+            evidence_level=evidence_level,
+            status=status,
+            change_note=change_note or "Created",
+        )
+
+
+def reference_version_create(
+    *,
+    reference: Reference,
+    actor,  # type: ignore[no-untyped-def]
+    type: str,
+    csl: dict[str, Any],
+    change_note: str,
+    doi: str = "",
+    pmid: str = "",
+    pmcid: str = "",
+    evidence_level: str = "",
+    status: str = ReferenceStatus.ACTIVE,
+) -> VersionWritten:
+    """Add the next version of `reference` and make it current; earlier versions stay as they are.
+
+    Raises ReferenceInvalid without a change note, for invalid data, for an identifier another
+    reference holds, or when nothing differs from the current version.
+    """
+    if not change_note.strip():
+        raise ReferenceInvalid(CHANGE_NOTE_REQUIRED)
+    with transaction.atomic():
+        reference = Reference.objects.select_for_update().get(pk=reference.pk)
+        current = reference.current_version
+        number = (reference.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        written = _version_write(
+            reference=reference,
+            number=number,
+            actor=actor,
+            type=type,
+            csl=csl,
+            doi=doi,
+            pmid=pmid,
+            pmcid=pmcid,
+            evidence_level=evidence_level,
+            status=status,
+            change_note=change_note,
+        )
+        if current is not None and not selectors.reference_version_diff(
+            old=current, new=written.version
+        ):
+            # Roll back the write: an identical version would only be noise in the history.
+            raise ReferenceInvalid(NO_CHANGE.format(number=current.number))
+    return written
