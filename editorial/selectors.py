@@ -20,7 +20,11 @@ def articles_for_user(*, user: User) -> QuerySet[Article]:
     if is_editor.test(user):
         return articles
     if is_board_member.test(user):
-        assigned = ReviewAssignment.objects.filter(revision__article=OuterRef("pk"), reviewer=user)
+        assigned = ReviewAssignment.objects.filter(
+            revision__article=OuterRef("pk"),
+            reviewer=user,
+            state__in=ReviewAssignment.ACTIVE_STATES,
+        )
         return articles.filter(Exists(assigned))
     return articles.none()
 
@@ -31,7 +35,9 @@ def revisions_for_user(*, user: User) -> QuerySet[Revision]:
     if is_editor.test(user):
         return revisions
     if is_board_member.test(user):
-        return revisions.filter(assignments__reviewer=user)
+        return revisions.filter(
+            assignments__reviewer=user, assignments__state__in=ReviewAssignment.ACTIVE_STATES
+        )
     return revisions.none()
 
 
@@ -74,12 +80,16 @@ def my_drafts(*, user: User) -> QuerySet[Revision]:
 
 
 def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
-    """Assignments on revisions under review where the user has not decided this round."""
+    """Active assignments on revisions under review where the user has not decided this round."""
     decided = ReviewDecision.objects.filter(
         assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
     )
     return (
-        ReviewAssignment.objects.filter(reviewer=user, revision__status=ReviewStatus.UNDER_REVIEW)
+        ReviewAssignment.objects.filter(
+            reviewer=user,
+            revision__status=ReviewStatus.UNDER_REVIEW,
+            state__in=ReviewAssignment.ACTIVE_STATES,
+        )
         .exclude(Exists(decided))
         .select_related("revision__article")
         .order_by("assigned_at")
