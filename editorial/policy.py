@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from articles.models import Article, Revision
 from editorial.models import ApprovalPolicy, BoardProfile, ReviewAssignment, ReviewDecision
@@ -36,7 +37,9 @@ def policy_for(*, article: Article) -> Policy:
     """The active policy of the article's topic, else the default row, else the setting."""
     rows = {
         row.topic.casefold(): row
-        for row in ApprovalPolicy.objects.filter(is_active=True, topic__in=["", article.topic])
+        for row in ApprovalPolicy.objects.filter(
+            Q(topic="") | Q(topic__iexact=article.topic), is_active=True
+        )
     }
     row = rows.get(article.topic.casefold()) or rows.get("")
     if row is None:
