@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from editorial import permissions
+from editorial.anchoring import comments_carry_forward
 from editorial.models import (
     AuditEvent,
     InterestDeclaration,
@@ -208,6 +209,13 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
         revision.submitted_at = timezone.now()
         revision.review_round += 1
         revision.save(update_fields=["status", "submitted_at", "review_round"])
+        previous = (
+            Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
+            .order_by("-number")
+            .first()
+        )
+        if previous is not None:
+            comments_carry_forward(source=previous, target=revision)
         record_event(
             revision=revision, actor=actor, action="submit", from_status=from_status, note=note
         )
