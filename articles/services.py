@@ -51,8 +51,10 @@ def article_create(*, slug: str, title: str, topic: str, author) -> Article:  # 
     return article
 
 
-def revision_create_draft(*, article: Article, author, change_summary: str = "") -> Revision:  # type: ignore[no-untyped-def]
-    """Start a new draft from the newest revision, copying its bodies.
+def revision_create_draft(  # type: ignore[no-untyped-def]
+    *, article: Article, author, change_summary: str = "", source: Revision | None = None
+) -> Revision:
+    """Start a new draft copying the bodies of `source` (default: the newest revision).
 
     Raises ContentError when the newest revision is still an editable draft.
     """
@@ -69,13 +71,14 @@ def revision_create_draft(*, article: Article, author, change_summary: str = "")
             last_edited_by=author,
             change_summary=change_summary,
         )
-        if latest is not None:
+        source = source or latest
+        if source is not None:
             AudienceBody.objects.bulk_create(
                 AudienceBody(
                     revision=draft,
                     **{field: getattr(body, field) for field in _COPIED_BODY_FIELDS},
                 )
-                for body in latest.bodies.all()
+                for body in source.bodies.all()
             )
     return draft
 

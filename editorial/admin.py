@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from editorial.models import (
+    ApprovalPolicy,
     AuditEvent,
     BoardProfile,
+    InterestDeclaration,
+    InterestEntry,
     Notification,
     ReviewAssignment,
+    ReviewComment,
     ReviewDecision,
     User,
 )
@@ -55,8 +59,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(ReadOnlyAdmin):
-    list_display = ["revision", "reviewer", "assigned_by", "assigned_at"]
-    list_filter = ["assigned_at", "revision__status"]
+    list_display = ["revision", "reviewer", "state", "due_date", "assigned_by", "assigned_at"]
+    list_filter = ["state", "assigned_at", "revision__status"]
     search_fields = ["revision__article__title", "reviewer__username", "reviewer__last_name"]
     list_select_related = ["revision__article", "reviewer", "assigned_by"]
 
@@ -84,3 +88,52 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["emailed_at", "read_at"]
     search_fields = ["recipient__username", "event__article__title"]
     list_select_related = ["recipient", "event__article", "event__actor"]
+
+
+@admin.register(ApprovalPolicy)
+class ApprovalPolicyAdmin(admin.ModelAdmin):
+    """Editable: the quorum each topic needs (an empty topic is the default)."""
+
+    list_display = ["__str__", "topic", "min_approvals", "required_specialty", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["topic", "required_specialty"]
+
+
+class InterestEntryInline(admin.TabularInline):
+    model = InterestEntry
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(InterestDeclaration)
+class InterestDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "has_interests", "declared_at"]
+    list_filter = ["has_interests"]
+    search_fields = ["assignment__reviewer__username", "assignment__revision__article__title"]
+    list_select_related = ["assignment__reviewer", "assignment__revision__article"]
+    inlines = [InterestEntryInline]
+
+
+@admin.register(InterestEntry)
+class InterestEntryAdmin(ReadOnlyAdmin):
+    list_display = ["declaration", "kind", "details"]
+    list_filter = ["kind"]
+    search_fields = ["details", "declaration__assignment__reviewer__username"]
+    list_select_related = [
+        "declaration__assignment__reviewer",
+        "declaration__assignment__revision__article",
+    ]
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["revision", "author", "severity", "quoted_text", "created_at", "resolved_at"]
+    list_filter = ["severity", "resolved_at", "created_at"]
+    search_fields = ["body", "quoted_text", "author__username", "revision__article__title"]
+    list_select_related = ["revision__article", "author"]

@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse
 
 from articles.models import Article, AudienceLevel
-from editorial.models import BOARD_GROUP, User
+from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 
 class ArticleCreateForm(forms.ModelForm):
@@ -66,3 +66,64 @@ class TransitionForm(forms.Form):
     reviewer = forms.ModelChoiceField(
         queryset=User.objects.filter(groups__name=BOARD_GROUP), required=False
     )
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeclarationForm(forms.Form):
+    """No conflict of interest, or up to three typed interests with details."""
+
+    ROWS = 3
+    none = forms.BooleanField(required=False, label="I have no conflict of interest to declare")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index in range(self.ROWS):
+            self.fields[f"kind_{index}"] = forms.ChoiceField(
+                choices=[("", "—"), *InterestEntry.Kind.choices],
+                required=False,
+                label=f"Interest {index + 1}: type",
+            )
+            self.fields[f"details_{index}"] = forms.CharField(
+                required=False, max_length=2000, label=f"Interest {index + 1}: details"
+            )
+
+    @classmethod
+    def initial_from(cls, previous: tuple[bool, list[Any]] | None) -> dict[str, Any]:
+        """Initial values from editorial.review.interests_previous."""
+        if previous is None:
+            return {}
+        none, entries = previous
+        initial: dict[str, Any] = {"none": none}
+        for index, entry in enumerate(entries[: cls.ROWS]):
+            initial[f"kind_{index}"] = entry.kind
+            initial[f"details_{index}"] = entry.details
+        return initial
+
+    def interests(self) -> list[tuple[str, str]]:
+        rows = []
+        for index in range(self.ROWS):
+            kind = self.cleaned_data.get(f"kind_{index}") or ""
+            details = (self.cleaned_data.get(f"details_{index}") or "").strip()
+            if kind or details:
+                rows.append((kind or "other", details))
+        return rows
+
+
+class CommentForm(forms.Form):
+    """A comment on a passage: quote it exactly; the offset picks among repeated passages."""
+
+    audience = forms.ModelChoiceField(queryset=AudienceLevel.objects.all(), empty_label=None)
+    quoted_text = forms.CharField(max_length=2000, label="Passage (quote it exactly)")
+    offset = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    severity = forms.ChoiceField(choices=ReviewComment.Severity.choices)
+    body = forms.CharField(
+        max_length=5000, label="Comment", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(max_length=5000, label="Reply", widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 
-from articles.models import Article, ReviewStatus, Revision
+from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 
 EDITORS_GROUP = "Editors"
 BOARD_GROUP = "Advisory board"
@@ -39,7 +40,16 @@ class BoardProfile(models.Model):
 
 
 class ReviewAssignment(models.Model):
-    """A board member asked to review one revision."""
+    """A board member invited to review one revision; they accept or decline."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REMOVED = "removed", "Removed"
+
+    # States in which the reviewer may read the revision.
+    ACTIVE_STATES = (State.INVITED, State.ACCEPTED)
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="assignments")
     reviewer = models.ForeignKey(
@@ -49,15 +59,64 @@ class ReviewAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.INVITED)
+    due_date = models.DateField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    # Each reminder goes out at most once per assignment: set in the reminder's transaction.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_sent_at = models.DateTimeField(null=True, blank=True)
+    editors_told_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assigned_at"]
         constraints = [
-            models.UniqueConstraint(fields=["revision", "reviewer"], name="one_assignment_each")
+            models.UniqueConstraint(fields=["revision", "reviewer"], name="one_assignment_each"),
+            models.CheckConstraint(
+                condition=~models.Q(state="declined") | ~models.Q(decline_reason=""),
+                name="decline_needs_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reviewer} reviews {self.revision}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+
+class InterestDeclaration(models.Model):
+    """A reviewer's conflicts of interest for one assignment: none, or typed entries."""
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="declaration"
+    )
+    has_interests = models.BooleanField(default=False)
+    declared_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Interests of {self.assignment}"
+
+
+class InterestEntry(models.Model):
+    class Kind(models.TextChoices):
+        FINANCIAL = "financial", "Financial"
+        PERSONAL = "personal", "Personal"
+        PROFESSIONAL = "professional", "Professional"
+        OTHER = "other", "Other"
+
+    declaration = models.ForeignKey(
+        InterestDeclaration, on_delete=models.CASCADE, related_name="entries"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    details = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.details[:40]}"
 
 
 class ReviewDecision(models.Model):
@@ -95,6 +154,93 @@ class ReviewDecision(models.Model):
         return f"{self.reviewer}: {self.get_verdict_display()} on {self.revision}"
 
 
+def default_min_approvals() -> int:
+    return settings.IMPRIMATUR_MIN_APPROVALS
+
+
+class ApprovalPolicy(models.Model):
+    """How many approvals approve a revision; a row per topic, or the default (empty topic)."""
+
+    topic = models.CharField(
+        max_length=100, blank=True, help_text="Empty: the default for every other topic."
+    )
+    min_approvals = models.PositiveSmallIntegerField(
+        default=default_min_approvals,
+        validators=[MinValueValidator(1)],
+        help_text="Defaults to the IMPRIMATUR_MIN_APPROVALS setting.",
+    )
+    required_specialty = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="If set, one approver's board specialty must be this (case ignored).",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "approval policies"
+        ordering = ["topic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic"], condition=models.Q(is_active=True), name="one_active_policy"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_approvals__gte=1), name="policy_needs_an_approval"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic or 'Default'}: {self.min_approvals} approval(s)"
+
+
+class ReviewComment(models.Model):
+    """A comment on a quoted passage of one audience body of a revision, or a reply to one."""
+
+    class Severity(models.TextChoices):
+        NOTE = "note", "Note"
+        ACCURACY = "accuracy", "Accuracy"
+        SAFETY = "safety", "Safety"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="comments")
+    first_revision = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Where the comment was written; it moves on with its passage.",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    audience = models.ForeignKey(AudienceLevel, on_delete=models.PROTECT, related_name="+")
+    quoted_text = models.TextField(blank=True)
+    offset = models.PositiveIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_comments"
+    )
+    body = models.TextField()
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.NOTE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["offset", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} by {self.author} on {self.revision}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def label(self) -> str:
+        """How messages name the comment: its severity, author and passage."""
+        quote = self.quoted_text if len(self.quoted_text) <= 60 else self.quoted_text[:57] + "..."
+        return f'{self.get_severity_display()} comment by {self.author} on "{quote}"'
+
+
 class AuditEvent(models.Model):
     """One row per workflow action, written in the action's transaction; never changed."""
 
@@ -112,6 +258,9 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         help_text="The person the action concerns, such as the reviewer assigned.",
+    )
+    comment = models.ForeignKey(
+        ReviewComment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, choices=ReviewStatus.choices, blank=True)

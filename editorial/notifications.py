@@ -1,58 +1,125 @@
 """Who hears of a workflow event, and delivery to the inbox and by e-mail (idempotent)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial.models import EDITORS_GROUP, AuditEvent, Notification, ReviewAssignment, User
+from editorial import permissions
+from editorial.models import (
+    EDITORS_GROUP,
+    AuditEvent,
+    Notification,
+    ReviewAssignment,
+    ReviewComment,
+    User,
+)
 
 ACTION_SUBJECTS = {
     "submit": "submitted for review",
     "assign-reviewer": "you are invited to review",
-    "decision": "a reviewer approved",
+    "accept": "a reviewer accepted",
+    "decline": "a reviewer declined",
+    "remove-reviewer": "you were removed as a reviewer",
+    "decision": "a reviewer made a decision",
     "approve": "approved",
     "request-changes": "changes requested",
     "withdraw": "withdrawn from review",
     "publish": "published",
+    "comment": "a new comment",
+    "reply": "a reply in your thread",
+    "resolve": "your comment was resolved",
+    "reopen": "your comment was reopened",
+    "reminder": "your review is due soon",
+    "overdue": "your review is overdue",
+    "overdue-editors": "a review is a week overdue",
+    "re-review": "re-review opened",
 }
+# Events that concern only the people named here; never e-mailed to anyone else.
+SILENT = {"declare-interests"}
+
+
+def _editors() -> set[int]:
+    return set(User.objects.filter(groups__name=EDITORS_GROUP).values_list("pk", flat=True))
+
+
+def _thread_people(comment: ReviewComment) -> set[int]:
+    root = comment.parent or comment
+    return {root.author_id, *root.replies.values_list("author_id", flat=True)}
 
 
 def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
     """The people told of an event: never its actor, never an inactive account."""
     revision = event.revision
+    action = event.action
     ids: set[int] = set()
-    if event.action == "submit":
-        ids |= set(User.objects.filter(groups__name=EDITORS_GROUP).values_list("pk", flat=True))
-    elif event.action == "assign-reviewer" and event.subject_user_id:
-        ids.add(event.subject_user_id)
-    elif event.action == "withdraw" and revision is not None:
-        ids |= set(
-            ReviewAssignment.objects.filter(revision=revision).values_list("reviewer", flat=True)
+    text_owners = (
+        {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk is not None}
+        if revision is not None
+        else set()
+    )
+    active_reviewers = (
+        set(
+            ReviewAssignment.objects.filter(
+                revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
+            ).values_list("reviewer", flat=True)
         )
-    elif revision is not None:
-        ids |= {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk is not None}
-    ids.discard(event.actor_id)
+        if revision is not None
+        else set()
+    )
+    if action in SILENT:
+        pass
+    elif action in ("submit", "overdue-editors", "re-review"):
+        ids |= _editors()
+    elif action in (
+        "assign-reviewer",
+        "accept",
+        "decline",
+        "remove-reviewer",
+        "reminder",
+        "overdue",
+    ):
+        ids |= {event.subject_user_id} if event.subject_user_id else set()
+    elif action == "withdraw":
+        ids |= active_reviewers
+    elif action == "reply" and event.comment is not None:
+        ids |= _thread_people(event.comment)
+    elif action in ("resolve", "reopen") and event.comment is not None:
+        ids.add(event.comment.author_id)
+    elif action in ("approve", "request-changes"):
+        ids |= text_owners | active_reviewers
+    else:  # decision, comment, publish
+        ids |= text_owners
+    ids.discard(event.actor_id)  # type: ignore[arg-type]
     return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
 
 
-def notifications_send_for_event(*, event_id: int) -> int:
-    """Create the inbox entries of an event and e-mail each recipient once; return e-mails sent.
+def notification_link(*, event: AuditEvent, recipient: User) -> str:
+    """The page the recipient acts on: the review page of the revision if they may read it,
+    else the article's page (editors) or their inbox."""
+    revision = event.revision
+    if revision is not None and permissions.can_view_revision.test(recipient, revision):
+        path = reverse("editorial:review", kwargs={"pk": revision.pk})
+    elif permissions.can_view_article.test(recipient, event.article):
+        path = reverse("editorial:article", kwargs={"pk": event.article_id})
+    else:
+        path = reverse("editorial:inbox")
+    if event.comment_id:
+        path += f"#comment-{event.comment_id}"
+    return settings.SITE_URL + path
 
-    Safe to run again: a recipient already e-mailed is skipped.
-    """
-    event = AuditEvent.objects.select_related("article", "revision", "actor").get(pk=event_id)
-    subject = (
-        f"[Imprimatur] {event.article.title}: {ACTION_SUBJECTS.get(event.action, event.action)}"
-    )
-    link = settings.SITE_URL + reverse("editorial:article", kwargs={"pk": event.article_id})
-    body = (
-        f"{event.actor} — {event.action.replace('-', ' ')}"
-        f"{f' (revision {event.revision.number})' if event.revision else ''}.\n\n"
-        f"{event.note}\n\nOpen the article: {link}\n"
-    )
+
+def notifications_send_for_event(*, event_id: int) -> int:
+    """Create the inbox entries of an event and e-mail each recipient once (text and HTML);
+    return the e-mails sent. Safe to run again: a recipient already e-mailed is skipped."""
+    event = AuditEvent.objects.select_related(
+        "article", "revision", "actor", "subject_user", "comment__parent"
+    ).get(pk=event_id)
+    what = ACTION_SUBJECTS.get(event.action, event.action.replace("-", " "))
+    subject = f"[Imprimatur] {event.article.title}: {what}"
     sent = 0
     for recipient in event_recipients(event=event):
         with transaction.atomic():
@@ -60,8 +127,31 @@ def notifications_send_for_event(*, event_id: int) -> int:
             notification = Notification.objects.select_for_update().get(pk=notification.pk)
             if notification.emailed_at is not None or not recipient.email:
                 continue
-            send_mail(subject, body, None, [recipient.email])
+            context = {
+                "event": event,
+                "what": what,
+                "recipient": recipient,
+                "link": notification_link(event=event, recipient=recipient),
+            }
+            message = EmailMultiAlternatives(
+                subject,
+                render_to_string("editorial/email/notification.txt", context),
+                None,
+                [recipient.email],
+            )
+            message.attach_alternative(
+                render_to_string("editorial/email/notification.html", context), "text/html"
+            )
+            message.send()
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
             sent += 1
     return sent
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    """Mark one inbox entry of the actor's as read (idempotent)."""
+    if notification.recipient_id == actor.pk and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

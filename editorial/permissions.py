@@ -5,7 +5,7 @@ from typing import cast
 import rules
 
 from articles.models import Article, Revision
-from editorial.models import BOARD_GROUP, EDITORS_GROUP, ReviewAssignment
+from editorial.models import BOARD_GROUP, EDITORS_GROUP, ReviewAssignment, ReviewComment
 
 # rules builds these as Predicate objects; its type hints say only "callable".
 is_editor = cast(rules.Predicate, rules.is_group_member(EDITORS_GROUP))
@@ -24,21 +24,52 @@ def is_last_editor(user, revision: Revision) -> bool:
 
 @rules.predicate
 def is_assigned_reviewer(user, revision: Revision) -> bool:
+    """Invited or accepted: a declined or removed reviewer no longer reads the revision."""
     if not user.is_authenticated:
         return False
-    return ReviewAssignment.objects.filter(revision=revision, reviewer=user).exists()
+    return ReviewAssignment.objects.filter(
+        revision=revision, reviewer=user, state__in=ReviewAssignment.ACTIVE_STATES
+    ).exists()
+
+
+@rules.predicate
+def is_accepted_reviewer(user, revision: Revision) -> bool:
+    if not user.is_authenticated:
+        return False
+    return ReviewAssignment.objects.filter(
+        revision=revision, reviewer=user, state=ReviewAssignment.State.ACCEPTED
+    ).exists()
 
 
 @rules.predicate
 def reviews_article(user, article: Article) -> bool:
     if not user.is_authenticated:
         return False
-    return ReviewAssignment.objects.filter(revision__article=article, reviewer=user).exists()
+    return ReviewAssignment.objects.filter(
+        revision__article=article, reviewer=user, state__in=ReviewAssignment.ACTIVE_STATES
+    ).exists()
+
+
+@rules.predicate
+def is_invitee(user, assignment: ReviewAssignment) -> bool:
+    return assignment.reviewer_id == user.pk
+
+
+@rules.predicate
+def is_comment_author(user, comment: ReviewComment) -> bool:
+    return comment.author_id == user.pk
+
+
+@rules.predicate
+def may_comment_on(user, revision: Revision) -> bool:
+    """Editors, and reviewers who accepted (and did not write or last edit it)."""
+    return bool(is_editor.test(user) or can_decide.test(user, revision))
 
 
 # Authors and the revision's last editor never review their own text.
 may_be_assigned = is_board_member & ~is_revision_author & ~is_last_editor
-can_decide = may_be_assigned & is_assigned_reviewer
+# Only an accepted reviewer decides; the declaration of interests is a guard in the workflow.
+can_decide = may_be_assigned & is_accepted_reviewer
 
 can_edit = is_editor
 can_submit = is_editor
@@ -49,6 +80,10 @@ can_request_changes = can_decide | is_editor
 can_approve = can_decide
 can_view_revision = is_editor | is_assigned_reviewer
 can_view_article = is_editor | reviews_article
+can_respond_to_invitation = is_invitee
+can_remove_reviewer = is_editor
+can_comment = may_comment_on
+can_resolve_comment = is_editor | is_comment_author
 
 for name, predicate in {
     "can_edit": can_edit,
@@ -60,5 +95,9 @@ for name, predicate in {
     "can_approve": can_approve,
     "can_view_revision": can_view_revision,
     "can_view_article": can_view_article,
+    "can_respond_to_invitation": can_respond_to_invitation,
+    "can_remove_reviewer": can_remove_reviewer,
+    "can_comment": can_comment,
+    "can_resolve_comment": can_resolve_comment,
 }.items():
     rules.set_rule(name, predicate)

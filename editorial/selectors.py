@@ -1,13 +1,16 @@
 """Reads scoped to the person asking: editors see everything, board members what they review."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from articles.models import Article, ReviewStatus, Revision
 from articles.selectors import articles_with_status
 from editorial.models import (
     BOARD_GROUP,
     AuditEvent,
+    Notification,
     ReviewAssignment,
+    ReviewComment,
     ReviewDecision,
     User,
 )
@@ -20,7 +23,11 @@ def articles_for_user(*, user: User) -> QuerySet[Article]:
     if is_editor.test(user):
         return articles
     if is_board_member.test(user):
-        assigned = ReviewAssignment.objects.filter(revision__article=OuterRef("pk"), reviewer=user)
+        assigned = ReviewAssignment.objects.filter(
+            revision__article=OuterRef("pk"),
+            reviewer=user,
+            state__in=ReviewAssignment.ACTIVE_STATES,
+        )
         return articles.filter(Exists(assigned))
     return articles.none()
 
@@ -31,7 +38,9 @@ def revisions_for_user(*, user: User) -> QuerySet[Revision]:
     if is_editor.test(user):
         return revisions
     if is_board_member.test(user):
-        return revisions.filter(assignments__reviewer=user)
+        return revisions.filter(
+            assignments__reviewer=user, assignments__state__in=ReviewAssignment.ACTIVE_STATES
+        )
     return revisions.none()
 
 
@@ -74,12 +83,16 @@ def my_drafts(*, user: User) -> QuerySet[Revision]:
 
 
 def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
-    """Assignments on revisions under review where the user has not decided this round."""
+    """Active assignments on revisions under review where the user has not decided this round."""
     decided = ReviewDecision.objects.filter(
         assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
     )
     return (
-        ReviewAssignment.objects.filter(reviewer=user, revision__status=ReviewStatus.UNDER_REVIEW)
+        ReviewAssignment.objects.filter(
+            reviewer=user,
+            revision__status=ReviewStatus.UNDER_REVIEW,
+            state__in=ReviewAssignment.ACTIVE_STATES,
+        )
         .exclude(Exists(decided))
         .select_related("revision__article")
         .order_by("assigned_at")
@@ -117,4 +130,71 @@ def board_members_assignable(*, revision: Revision) -> QuerySet[User]:
         .exclude(review_assignments__revision=revision)
         .order_by("last_name", "first_name", "username")
         .distinct()
+    )
+
+
+def comments_for_user(*, user: User) -> QuerySet[ReviewComment]:
+    """Comments on the revisions the user may read."""
+    return ReviewComment.objects.filter(
+        revision__in=revisions_for_user(user=user).values("pk")
+    ).select_related("author", "resolved_by", "audience", "revision")
+
+
+def comment_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
+    """The threads (first comments, with their replies) on a revision, in passage order."""
+    replies = ReviewComment.objects.select_related("author").order_by("created_at", "pk")
+    return (
+        ReviewComment.objects.filter(revision=revision, parent__isnull=True)
+        .select_related("author", "resolved_by", "audience", "first_revision")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("audience__order", "offset", "created_at", "pk")
+    )
+
+
+def earlier_open_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
+    """Open threads left on earlier revisions of the article: their passage has gone."""
+    replies = ReviewComment.objects.select_related("author").order_by("created_at", "pk")
+    return (
+        ReviewComment.objects.filter(
+            revision__article_id=revision.article_id,
+            revision__number__lt=revision.number,
+            parent__isnull=True,
+            resolved_at__isnull=True,
+        )
+        .select_related("author", "audience", "revision")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("-revision__number", "offset", "pk")
+    )
+
+
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
+    """The user's inbox, newest first."""
+    return Notification.objects.filter(recipient=user).select_related(
+        "event__article", "event__revision", "event__actor", "event__comment"
+    )
+
+
+def review_queue(*, user: User) -> QuerySet[ReviewAssignment]:
+    """The board member's active assignments, soonest due first, with the revision's status."""
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, state__in=ReviewAssignment.ACTIVE_STATES)
+        .select_related("revision__article", "assigned_by")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def late_assignments() -> QuerySet[ReviewAssignment]:
+    """Active assignments past their due date on revisions still under review, undecided."""
+    decided = ReviewDecision.objects.filter(
+        assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
+    )
+    return (
+        ReviewAssignment.objects.filter(
+            state__in=ReviewAssignment.ACTIVE_STATES,
+            revision__status=ReviewStatus.UNDER_REVIEW,
+            due_date__lt=timezone.localdate(),
+        )
+        .exclude(Exists(decided))
+        .select_related("revision__article", "reviewer")
+        .order_by("due_date", "pk")
     )

@@ -7,3 +7,19 @@ from editorial.notifications import notifications_send_for_event
 def send_event_notifications(self, event_id: int) -> int:  # type: ignore[no-untyped-def]
     """Tell the people concerned by one audit event; idempotent, so retries send nothing twice."""
     return notifications_send_for_event(event_id=event_id)
+
+
+@shared_task
+def send_review_reminders() -> int:
+    """Due-soon and overdue reminders, each at most once per assignment."""
+    from editorial.schedule import review_reminders_send  # the workflow imports this module
+
+    return review_reminders_send()
+
+
+@shared_task
+def open_due_rereviews() -> int:
+    """Open the re-reviews that have come due; running it twice opens nothing more."""
+    from editorial.schedule import rereviews_open_due
+
+    return rereviews_open_due()

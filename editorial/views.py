@@ -297,6 +297,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             actor=user,
             note=form.cleaned_data["note"],
             reviewer=form.cleaned_data["reviewer"],
+            due_date=form.cleaned_data["due_date"],
         )
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))

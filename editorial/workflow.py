@@ -6,6 +6,7 @@ notifications only after commit. Views, the API, the admin and commands all call
 """
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import partial
 
 import rules
@@ -18,7 +19,16 @@ from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.readability import submission_blocked_message
 from articles.services import ContentError, revision_pin_citations
 from editorial import permissions
-from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.anchoring import comments_carry_forward
+from editorial.models import (
+    AuditEvent,
+    InterestDeclaration,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewDecision,
+    User,
+)
+from editorial.policy import quorum_state
 from editorial.tasks import send_event_notifications
 
 NOT_ALLOWED = "Cannot {action}: the revision is {status}."
@@ -34,6 +44,10 @@ ALREADY_ASSIGNED = "{user} is already assigned to this revision."
 ALREADY_DECIDED = "You have already given your decision on this round of review."
 WRONG_ARTICLE = "That revision belongs to another article."
 NOT_PUBLISHABLE = "Cannot publish: the revision is {status}; publishable now: {allowed}."
+DECLARATION_REQUIRED = "Declare your conflicts of interest (or none) before deciding."
+SAFETY_BLOCKS = "Cannot approve while the {comment} is unresolved."
+DUE_IN_PAST = "The due date must be today or later."
+DEFAULT_REVIEW_DAYS = 14
 
 
 class WorkflowError(Exception):
@@ -83,14 +97,30 @@ def publishable_statuses() -> list[str]:
     return [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED]
 
 
-def quorum() -> int:
-    return settings.IMPRIMATUR_MIN_APPROVALS
-
-
 def _decided_this_round(revision: Revision, actor: User) -> bool:
     return ReviewDecision.objects.filter(
         revision=revision, review_round=revision.review_round, reviewer=actor
     ).exists()
+
+
+def has_declared(*, revision: Revision, reviewer: User) -> bool:
+    """Whether the reviewer declared their interests (or none) for this revision."""
+    return InterestDeclaration.objects.filter(
+        assignment__revision=revision, assignment__reviewer=reviewer
+    ).exists()
+
+
+def unresolved_safety_comment(*, revision: Revision) -> ReviewComment | None:
+    return (
+        ReviewComment.objects.filter(
+            revision=revision,
+            parent__isnull=True,
+            severity=ReviewComment.Severity.SAFETY,
+            resolved_at__isnull=True,
+        )
+        .select_related("author")
+        .first()
+    )
 
 
 def transitions_available(*, revision: Revision, actor: User) -> list[str]:
@@ -100,6 +130,12 @@ def transitions_available(*, revision: Revision, actor: User) -> list[str]:
         if not can_proceed(getattr(revision, method)) or not predicate.test(actor, revision):
             continue
         if name == "approve" and _decided_this_round(revision, actor):
+            continue
+        if (
+            name in ("approve", "request-changes")
+            and permissions.can_decide.test(actor, revision)
+            and not has_declared(revision=revision, reviewer=actor)
+        ):
             continue
         available.append(name)
     if (
@@ -111,7 +147,7 @@ def transitions_available(*, revision: Revision, actor: User) -> list[str]:
     return available
 
 
-def _lock(revision: Revision) -> Revision:
+def lock_revision(revision: Revision) -> Revision:
     return Revision.objects.select_for_update().select_related("article").get(pk=revision.pk)
 
 
@@ -132,24 +168,28 @@ def _check(action: str, *, revision: Revision, actor: User) -> Callable[[], None
     return method
 
 
-def _record(
+def record_event(
     *,
     revision: Revision,
-    actor: User,
+    actor: User | None,
     action: str,
     from_status: str,
     note: str = "",
     subject_user: User | None = None,
+    comment: ReviewComment | None = None,
+    to_status: str | None = None,
 ) -> AuditEvent:
+    """Write one audit event in the caller's transaction; its notifications go after commit."""
     event = AuditEvent.objects.create(
         article=revision.article,
         revision=revision,
         actor=actor,
         action=action,
         from_status=from_status,
-        to_status=revision.status,
+        to_status=revision.status if to_status is None else to_status,
         note=note,
         subject_user=subject_user,
+        comment=comment,
     )
     transaction.on_commit(partial(send_event_notifications.delay, event.pk))
     return event
@@ -161,7 +201,7 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
     Raises ActionForbidden, TransitionNotAllowed, or GuardFailed without the canonical body.
     """
     with transaction.atomic():
-        revision = _lock(revision)
+        revision = lock_revision(revision)
         method = _check("submit", revision=revision, actor=actor)
         canonical = AudienceLevel.objects.get(is_canonical=True)
         if not revision.bodies.filter(audience=canonical).exclude(body="").exists():
@@ -177,53 +217,79 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
         revision.submitted_at = timezone.now()
         revision.review_round += 1
         revision.save(update_fields=["status", "submitted_at", "review_round"])
-        _record(revision=revision, actor=actor, action="submit", from_status=from_status, note=note)
+        previous = (
+            Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
+            .order_by("-number")
+            .first()
+        )
+        if previous is not None:
+            comments_carry_forward(source=previous, target=revision)
+        record_event(
+            revision=revision, actor=actor, action="submit", from_status=from_status, note=note
+        )
     return revision
 
 
 def revision_assign_reviewer(
-    *, revision: Revision, actor: User, reviewer: User | None, note: str = ""
+    *,
+    revision: Revision,
+    actor: User,
+    reviewer: User | None,
+    note: str = "",
+    due_date: date | None = None,
 ) -> ReviewAssignment:
-    """Invite a board member to review; never the revision's author or last editor.
+    """Invite a board member to review by `due_date` (default in 14 days); they accept or
+    decline (editorial.review). Never the revision's author or last editor.
 
     Raises ActionForbidden, TransitionNotAllowed, or InvalidInput for an ineligible reviewer.
     """
+    today = timezone.localdate()
+    due_date = due_date or today + timedelta(days=DEFAULT_REVIEW_DAYS)
     with transaction.atomic():
-        revision = _lock(revision)
+        revision = lock_revision(revision)
         method = _check("assign-reviewer", revision=revision, actor=actor)
         if reviewer is None:
             raise InvalidInput(REVIEWER_MISSING)
+        if due_date < today:
+            raise InvalidInput(DUE_IN_PAST)
         if not permissions.may_be_assigned.test(reviewer, revision):
             raise InvalidInput(REVIEWER_NOT_ELIGIBLE.format(user=reviewer))
         if ReviewAssignment.objects.filter(revision=revision, reviewer=reviewer).exists():
             raise InvalidInput(ALREADY_ASSIGNED.format(user=reviewer))
         from_status = revision.status
         assignment = ReviewAssignment.objects.create(
-            revision=revision, reviewer=reviewer, assigned_by=actor
+            revision=revision, reviewer=reviewer, assigned_by=actor, due_date=due_date
         )
         method()
         revision.save(update_fields=["status"])
-        _record(
+        record_event(
             revision=revision,
             actor=actor,
             action="assign-reviewer",
             from_status=from_status,
-            note=note or f"Assigned {reviewer}",
+            note=note or f"Invited {reviewer}, due {due_date:%b %-d, %Y}",
             subject_user=reviewer,
         )
     return assignment
 
 
 def revision_approve(*, revision: Revision, actor: User, note: str = "") -> ReviewDecision:
-    """Record an assigned reviewer's approval; approve the revision when the quorum is reached.
+    """Record an accepted reviewer's approval; approve the revision when the policy is met
+    (editorial.policy: minimum approvals, maybe a specialty).
 
-    Raises ActionForbidden, TransitionNotAllowed, or GuardFailed if already decided this round.
+    Raises ActionForbidden, TransitionNotAllowed, or GuardFailed if already decided this round,
+    without a declaration of interests, or while a safety comment is unresolved.
     """
     with transaction.atomic():
-        revision = _lock(revision)
+        revision = lock_revision(revision)
         method = _check("approve", revision=revision, actor=actor)
         if _decided_this_round(revision, actor):
             raise GuardFailed(ALREADY_DECIDED)
+        if not has_declared(revision=revision, reviewer=actor):
+            raise GuardFailed(DECLARATION_REQUIRED)
+        blocking = unresolved_safety_comment(revision=revision)
+        if blocking is not None:
+            raise GuardFailed(SAFETY_BLOCKS.format(comment=blocking.label))
         decision = ReviewDecision.objects.create(
             assignment=ReviewAssignment.objects.get(revision=revision, reviewer=actor),
             revision=revision,
@@ -232,27 +298,16 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
             verdict=ReviewDecision.Verdict.APPROVE,
             reason=note,
         )
-        approvals = (
-            ReviewDecision.objects.filter(
-                revision=revision,
-                review_round=revision.review_round,
-                verdict=ReviewDecision.Verdict.APPROVE,
-            )
-            .exclude(reviewer_id__in=[revision.author_id, revision.last_edited_by_id])
-            .values("reviewer")
-            .distinct()
-            .count()
-        )
+        state = quorum_state(revision=revision)
         from_status = revision.status
-        needed = quorum()
-        if approvals >= needed:
+        if state.reached:
             method()
             revision.approved_at = timezone.now()
             revision.save(update_fields=["status", "approved_at"])
-            action, summary = "approve", f"Approved: {approvals} of {needed} approvals"
+            action, summary = "approve", f"Approved: {state.summary()}"
         else:
-            action, summary = "decision", f"Approval {approvals} of {needed}"
-        _record(
+            action, summary = "decision", f"Approval: {state.summary()}"
+        record_event(
             revision=revision,
             actor=actor,
             action=action,
@@ -269,13 +324,15 @@ def revision_request_changes(*, revision: Revision, actor: User, reason: str) ->
     """
     reason = (reason or "").strip()
     with transaction.atomic():
-        revision = _lock(revision)
+        revision = lock_revision(revision)
         method = _check("request-changes", revision=revision, actor=actor)
         if not reason:
             raise InvalidInput(REASON_REQUIRED)
         if permissions.can_decide.test(actor, revision):
             if _decided_this_round(revision, actor):
                 raise GuardFailed(ALREADY_DECIDED)
+            if not has_declared(revision=revision, reviewer=actor):
+                raise GuardFailed(DECLARATION_REQUIRED)
             ReviewDecision.objects.create(
                 assignment=ReviewAssignment.objects.get(revision=revision, reviewer=actor),
                 revision=revision,
@@ -287,7 +344,7 @@ def revision_request_changes(*, revision: Revision, actor: User, reason: str) ->
         from_status = revision.status
         method()
         revision.save(update_fields=["status"])
-        _record(
+        record_event(
             revision=revision,
             actor=actor,
             action="request-changes",
@@ -303,12 +360,12 @@ def revision_withdraw(*, revision: Revision, actor: User, note: str = "") -> Rev
     Raises ActionForbidden or TransitionNotAllowed.
     """
     with transaction.atomic():
-        revision = _lock(revision)
+        revision = lock_revision(revision)
         method = _check("withdraw", revision=revision, actor=actor)
         from_status = revision.status
         method()
         revision.save(update_fields=["status"])
-        _record(
+        record_event(
             revision=revision, actor=actor, action="withdraw", from_status=from_status, note=note
         )
     return revision
@@ -320,7 +377,7 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
     Raises ActionForbidden or TransitionNotAllowed.
     """
     with transaction.atomic():
-        revision = _lock(revision)
+        revision = lock_revision(revision)
         article = Article.objects.select_for_update().get(pk=revision.article_id)
         if not permissions.can_publish.test(actor, revision):
             raise ActionForbidden(FORBIDDEN.format(action=PUBLISH))
@@ -338,7 +395,7 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
         article.published_at = timezone.now()
         article.save(update_fields=["published_revision", "published_at", "updated_at"])
         revision.article = article
-        _record(
+        record_event(
             revision=revision,
             actor=actor,
             action=PUBLISH,
@@ -355,13 +412,14 @@ def run_action(
     actor: User,
     note: str = "",
     reviewer: User | None = None,
+    due_date: date | None = None,
 ) -> object:
     """Dispatch an action by its URL name; the API and the workspace buttons use this."""
     if name == "submit":
         return revision_submit(revision=revision, actor=actor, note=note)
     if name == "assign-reviewer":
         return revision_assign_reviewer(
-            revision=revision, actor=actor, reviewer=reviewer, note=note
+            revision=revision, actor=actor, reviewer=reviewer, note=note, due_date=due_date
         )
     if name == "approve":
         return revision_approve(revision=revision, actor=actor, note=note)

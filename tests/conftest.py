@@ -7,7 +7,7 @@ import pytest
 from articles.models import ReviewStatus, Revision
 from editorial import workflow
 from editorial.models import User
-from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
+from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls are still
 # made synchronously from that thread, which is safe here.
@@ -37,7 +37,8 @@ def draft(editor) -> Revision:
 def reach_status(
     revision: Revision, status: str, *, editor: User, reviewers: list[User]
 ) -> Revision:
-    """Drive `revision` to `status` through real transitions, with `reviewers` assigned.
+    """Drive `revision` to `status` through real transitions, with `reviewers` assigned
+    (each accepted the invitation and declared no conflict of interest).
 
     Every status except a fresh draft is reached with all reviewers assigned; for DRAFT and
     SUBMITTED the revision went through review once and was withdrawn (and resubmitted).
@@ -45,7 +46,7 @@ def reach_status(
     """
     workflow.revision_submit(revision=revision, actor=editor)
     for reviewer in reviewers:
-        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+        assign_ready(revision, editor=editor, reviewer=reviewer)
     if status in (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED):
         workflow.revision_withdraw(revision=revision, actor=editor)
         if status == ReviewStatus.SUBMITTED:

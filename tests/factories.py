@@ -107,3 +107,15 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
         kwargs.pop("year")
         written = reference_services.reference_create(**kwargs)
         return written.version.reference
+
+
+def assign_ready(revision: Revision, *, editor: User, reviewer: User, **kwargs):  # type: ignore[no-untyped-def]
+    """Invite a reviewer through the real actions, who accepts and declares no interests."""
+    from editorial import review, workflow
+
+    assignment = workflow.revision_assign_reviewer(
+        revision=revision, actor=editor, reviewer=reviewer, **kwargs
+    )
+    review.assignment_accept(assignment=assignment, actor=reviewer)
+    review.interests_declare(assignment=assignment, actor=reviewer, none=True, interests=[])
+    return assignment

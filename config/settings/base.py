@@ -135,7 +135,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Static (django-celery-beat does not support Django 6.1). Both tasks are idempotent.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "review-reminders": {
+        "task": "editorial.tasks.send_review_reminders",
+        "schedule": timedelta(hours=1),
+    },
+    "open-due-rereviews": {
+        "task": "editorial.tasks.open_due_rereviews",
+        "schedule": timedelta(hours=6),
+    },
+}
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or the console when unset.
 

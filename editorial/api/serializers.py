@@ -266,7 +266,18 @@ class ReviewAssignmentSerializer(serializers.ModelSerializer[ReviewAssignment]):
 
     class Meta:
         model = ReviewAssignment
-        fields = ["id", "article", "revision", "reviewer", "assigned_by", "assigned_at"]
+        fields = [
+            "id",
+            "article",
+            "revision",
+            "reviewer",
+            "assigned_by",
+            "assigned_at",
+            "state",
+            "due_date",
+            "responded_at",
+            "decline_reason",
+        ]
         read_only_fields = fields
 
 
@@ -348,6 +359,12 @@ class TransitionSerializer(RevisionChoiceSerializer):
         allow_null=True,
         default=None,
         help_text="The board member to assign (assign-reviewer only).",
+    )
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the review is due (assign-reviewer only); default in 14 days.",
     )
 
 

@@ -189,6 +189,7 @@ class ArticleViewSet(
             actor=acting_user(request),
             note=data["note"],
             reviewer=data["reviewer"],
+            due_date=data["due_date"],
         )
         return Response(self._workflow_state(article_pk=article.pk, revision_pk=revision.pk))
 

@@ -573,3 +573,17 @@ def test_docs_are_served_from_our_own_static_files(db):
     init = client.get(script.replace("&amp;", "&"))
     assert init.status_code == 200
     assert "/api/schema/" in init.content.decode()
+
+
+def test_assign_reviewer_with_a_due_date_and_the_assignment_state(editor, reviewer, draft):
+    workflow.revision_submit(revision=draft, actor=editor)
+
+    response = client_for(editor).post(
+        transition_url(draft, "assign-reviewer"),
+        {"reviewer": reviewer.pk, "due_date": "2099-01-31"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    listed = client_for(reviewer).get(f"{API}/assignments/").json()["results"]
+    assert [(a["state"], a["due_date"]) for a in listed] == [("invited", "2099-01-31")]

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from articles.models import ReviewStatus
 from editorial import workflow
 from editorial.models import AuditEvent, ReviewDecision
-from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
+from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,7 +23,7 @@ def test_simultaneous_approvals_approve_exactly_once():
     first, second = BoardMemberFactory(), BoardMemberFactory()
     revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
     for reviewer in (first, second):
-        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+        assign_ready(revision, editor=editor, reviewer=reviewer)
 
     first_approved_uncommitted = threading.Event()
     errors: list[BaseException] = []

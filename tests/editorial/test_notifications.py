@@ -20,7 +20,7 @@ def test_nothing_is_sent_before_commit(
     assert mailoutbox == []
     callbacks[0]()
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
-    assert "/editorial/articles/" in mailoutbox[0].body
+    assert f"/editorial/revisions/{revision.pk}/review/" in mailoutbox[0].body
 
 
 def test_a_rolled_back_action_sends_nothing(
@@ -60,3 +60,61 @@ def test_submission_tells_the_other_editors_not_the_actor(
         workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
     assert [m.to for m in mailoutbox] == [[colleague.email]]
     assert Notification.objects.get().recipient == colleague
+
+
+def test_accept_and_decline_tell_the_inviting_editor_with_text_and_html(
+    editor, reviewer, second_reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    from editorial import review
+
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    first = workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    second = workflow.revision_assign_reviewer(
+        revision=revision, actor=editor, reviewer=second_reviewer
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.assignment_accept(assignment=first, actor=reviewer)
+        review.assignment_decline(assignment=second, actor=second_reviewer, reason="Away")
+
+    assert [(m.to, m.subject.rsplit(": ", 1)[1]) for m in mailoutbox] == [
+        ([editor.email], "a reviewer accepted"),
+        ([editor.email], "a reviewer declined"),
+    ]
+    html, mimetype = mailoutbox[1].alternatives[0]
+    assert mimetype == "text/html"
+    assert f"/editorial/revisions/{revision.pk}/review/" in html
+    assert "Away" in html
+
+
+def test_a_reply_tells_the_thread_once_and_only_after_commit(
+    editor, reviewer, second_reviewer, reach, mailoutbox, django_capture_on_commit_callbacks
+):
+    from articles.models import AudienceLevel
+    from editorial import comments
+
+    revision = reach(
+        RevisionFactory(author=editor, canonical_body="Ice helps."),
+        "under_review",
+        editor=editor,
+        reviewers=[reviewer, second_reviewer],
+    )
+    thread = comments.comment_create(
+        revision=revision,
+        actor=reviewer,
+        audience=AudienceLevel.objects.get(is_canonical=True),
+        quoted_text="Ice",
+        offset=0,
+        body="Evidence?",
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        comments.comment_reply(parent=thread, actor=second_reviewer, body="Agreed")
+    assert mailoutbox == []
+    callbacks[0]()
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    assert f"#comment-{thread.pk}" in mailoutbox[0].body
+    event = AuditEvent.objects.get(action="reply")
+    assert notifications_send_for_event(event_id=event.pk) == 0
+    assert len(mailoutbox) == 1
+    assert Notification.objects.filter(event=event).count() == 1

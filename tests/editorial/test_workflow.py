@@ -9,7 +9,7 @@ from articles.models import ReviewStatus, Revision
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewDecision
 from tests.editorial.scenarios import reach_pair_state
-from tests.factories import BoardMemberFactory, RevisionFactory
+from tests.factories import BoardMemberFactory, RevisionFactory, assign_ready
 
 # django-fsm yields one transition per (source, name): gather the sources of each name.
 FSM_TRANSITIONS: dict[str, tuple[set[str], str]] = {}
@@ -78,8 +78,8 @@ def test_submit_requires_the_canonical_body(editor):
 
 def test_quorum_of_two_approves_on_the_second_approval(editor, reviewer, second_reviewer):
     revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
-    workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=second_reviewer)
-    workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    assign_ready(revision, editor=editor, reviewer=second_reviewer)
+    assign_ready(revision, editor=editor, reviewer=reviewer)
     workflow.revision_approve(revision=revision, actor=reviewer)
     revision.refresh_from_db()
     assert revision.status == ReviewStatus.UNDER_REVIEW

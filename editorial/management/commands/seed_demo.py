@@ -9,7 +9,7 @@ from django.db import transaction
 
 from articles.models import Article, AudienceLevel
 from articles.services import article_create, revision_edit
-from editorial import workflow
+from editorial import review, workflow
 from editorial.demo_content import ARTICLES
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
 
@@ -106,7 +106,11 @@ class Command(BaseCommand):
         if state == "submitted":
             return True
         for reviewer in board:
-            workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+            assignment = workflow.revision_assign_reviewer(
+                revision=revision, actor=editor, reviewer=reviewer
+            )
+            review.assignment_accept(assignment=assignment, actor=reviewer)
+            review.interests_declare(assignment=assignment, actor=reviewer, none=True, interests=[])
         if state == "approved-published":
             for reviewer in board:
                 workflow.revision_approve(

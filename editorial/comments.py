@@ -1,0 +1,147 @@
+"""Comments on quoted passages of a revision's audience bodies: threads, resolve, reopen, and
+carrying open threads to the next revision when it is submitted, if their passage remains."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import AudienceBody, AudienceLevel, Revision
+from editorial import permissions
+from editorial.models import ReviewComment, User
+from editorial.workflow import (
+    ActionForbidden,
+    GuardFailed,
+    InvalidInput,
+    lock_revision,
+    record_event,
+)
+
+COMMENT_FORBIDDEN = "You may not comment on this revision."
+RESOLVE_FORBIDDEN = "Only an editor or the comment's author may resolve or reopen it."
+TEXT_REQUIRED = "Write the comment: text is required."
+NO_BODY = "This revision has no {audience} version."
+QUOTE_NOT_FOUND = "The quoted passage is not in the {audience} version at that position."
+REPLY_TO_THREAD = "Reply to the thread's first comment."
+ALREADY_RESOLVED = "The comment is already resolved."
+NOT_RESOLVED = "The comment is open already."
+
+
+def comment_create(
+    *,
+    revision: Revision,
+    actor: User,
+    audience: AudienceLevel,
+    quoted_text: str,
+    offset: int,
+    body: str,
+    severity: str = ReviewComment.Severity.NOTE,
+) -> ReviewComment:
+    """Start a thread on `quoted_text`, found at `offset` in the audience body.
+
+    Raises ActionForbidden, or InvalidInput when the text or the passage is missing.
+    """
+    body = (body or "").strip()
+    with transaction.atomic():
+        revision = lock_revision(revision)
+        if not permissions.can_comment.test(actor, revision):
+            raise ActionForbidden(COMMENT_FORBIDDEN)
+        if not body:
+            raise InvalidInput(TEXT_REQUIRED)
+        if severity not in ReviewComment.Severity.values:
+            raise InvalidInput(f"Severity: {', '.join(ReviewComment.Severity.values)}.")
+        text = (
+            AudienceBody.objects.filter(revision=revision, audience=audience)
+            .values_list("body", flat=True)
+            .first()
+        )
+        if text is None:
+            raise InvalidInput(NO_BODY.format(audience=audience.label))
+        if not quoted_text or offset < 0 or text[offset : offset + len(quoted_text)] != quoted_text:
+            raise InvalidInput(QUOTE_NOT_FOUND.format(audience=audience.label))
+        comment = ReviewComment.objects.create(
+            revision=revision,
+            first_revision=revision,
+            audience=audience,
+            quoted_text=quoted_text,
+            offset=offset,
+            author=actor,
+            body=body,
+            severity=severity,
+        )
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="comment",
+            from_status=revision.status,
+            note=f"{comment.label}: {body}",
+            comment=comment,
+        )
+    return comment
+
+
+def comment_reply(*, parent: ReviewComment, actor: User, body: str) -> ReviewComment:
+    """Reply in a thread. Raises ActionForbidden or InvalidInput."""
+    body = (body or "").strip()
+    with transaction.atomic():
+        revision = lock_revision(parent.revision)
+        parent = ReviewComment.objects.select_related("author").get(pk=parent.pk)
+        if not permissions.can_comment.test(actor, revision):
+            raise ActionForbidden(COMMENT_FORBIDDEN)
+        if parent.parent_id is not None:
+            raise InvalidInput(REPLY_TO_THREAD)
+        if not body:
+            raise InvalidInput(TEXT_REQUIRED)
+        reply = ReviewComment.objects.create(
+            revision=parent.revision,
+            first_revision=parent.revision,
+            parent=parent,
+            audience_id=parent.audience_id,
+            quoted_text=parent.quoted_text,
+            offset=parent.offset,
+            author=actor,
+            body=body,
+            severity=ReviewComment.Severity.NOTE,
+        )
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="reply",
+            from_status=revision.status,
+            note=body,
+            comment=parent,
+        )
+    return reply
+
+
+def _set_resolved(*, comment: ReviewComment, actor: User, resolved: bool) -> ReviewComment:
+    with transaction.atomic():
+        revision = lock_revision(comment.revision)
+        comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+        if not permissions.can_resolve_comment.test(actor, comment):
+            raise ActionForbidden(RESOLVE_FORBIDDEN)
+        if comment.parent_id is not None:
+            raise InvalidInput(REPLY_TO_THREAD)
+        if resolved == comment.is_resolved:
+            raise GuardFailed(ALREADY_RESOLVED if resolved else NOT_RESOLVED)
+        comment.resolved_at = timezone.now() if resolved else None
+        comment.resolved_by = actor if resolved else None
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+        comment.author = User.objects.get(pk=comment.author_id)
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="resolve" if resolved else "reopen",
+            from_status=revision.status,
+            note=comment.label,
+            comment=comment,
+        )
+    return comment
+
+
+def comment_resolve(*, comment: ReviewComment, actor: User) -> ReviewComment:
+    """Mark a thread resolved (by an editor or its author). Raises ActionForbidden/GuardFailed."""
+    return _set_resolved(comment=comment, actor=actor, resolved=True)
+
+
+def comment_reopen(*, comment: ReviewComment, actor: User) -> ReviewComment:
+    """Reopen a resolved thread. Raises ActionForbidden or GuardFailed."""
+    return _set_resolved(comment=comment, actor=actor, resolved=False)

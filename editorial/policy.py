@@ -1,0 +1,72 @@
+"""The approval policy: how many approvals, and which specialty, approve a revision."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from articles.models import Article, Revision
+from editorial.models import ApprovalPolicy, BoardProfile, ReviewAssignment, ReviewDecision
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_approvals: int
+    required_specialty: str = ""
+
+
+@dataclass(frozen=True)
+class QuorumState:
+    policy: Policy
+    approvals: int
+    has_specialty: bool
+
+    @property
+    def reached(self) -> bool:
+        return self.approvals >= self.policy.min_approvals and self.has_specialty
+
+    def summary(self) -> str:
+        text = f"{self.approvals} of {self.policy.min_approvals} approvals"
+        if self.policy.required_specialty:
+            missing = "" if self.has_specialty else " missing"
+            text += f"; {self.policy.required_specialty} approver{missing}"
+        return text
+
+
+def policy_for(*, article: Article) -> Policy:
+    """The active policy of the article's topic, else the default row, else the setting."""
+    rows = {
+        row.topic.casefold(): row
+        for row in ApprovalPolicy.objects.filter(
+            Q(topic="") | Q(topic__iexact=article.topic), is_active=True
+        )
+    }
+    row = rows.get(article.topic.casefold()) or rows.get("")
+    if row is None:
+        return Policy(min_approvals=settings.IMPRIMATUR_MIN_APPROVALS)
+    return Policy(min_approvals=row.min_approvals, required_specialty=row.required_specialty)
+
+
+def quorum_state(*, revision: Revision) -> QuorumState:
+    """Approvals that count on this revision in its current round.
+
+    Authors and the last editor never count, nor reviewers no longer accepted; a decision on
+    another revision is not looked at.
+    """
+    policy = policy_for(article=revision.article)
+    approver_ids = set(
+        ReviewDecision.objects.filter(
+            revision=revision,
+            review_round=revision.review_round,
+            verdict=ReviewDecision.Verdict.APPROVE,
+            assignment__state=ReviewAssignment.State.ACCEPTED,
+        )
+        .exclude(reviewer_id__in=[revision.author_id, revision.last_edited_by_id])
+        .values_list("reviewer_id", flat=True)
+    )
+    has_specialty = True
+    if policy.required_specialty:
+        has_specialty = BoardProfile.objects.filter(
+            user_id__in=approver_ids, specialty__iexact=policy.required_specialty
+        ).exists()
+    return QuorumState(policy=policy, approvals=len(approver_ids), has_specialty=has_specialty)

@@ -1,0 +1,185 @@
+"""Review assignments and declarations of interest: one atomic action each.
+
+Like editorial.workflow, each action locks, asks editorial.permissions, writes one AuditEvent in
+its transaction and notifies after commit. Views, the API and the admin call these.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Revision
+from editorial import permissions
+from editorial.models import InterestDeclaration, InterestEntry, ReviewAssignment, User
+from editorial.workflow import (
+    ActionForbidden,
+    GuardFailed,
+    InvalidInput,
+    lock_revision,
+    record_event,
+)
+
+NOT_YOURS = "This invitation is not yours to answer."
+NOT_INVITED = "This invitation is already {state}."
+NOT_ACTIVE = "This assignment is {state}: nothing more can be done with it."
+DECLINE_REASON_REQUIRED = "Say why you decline: a reason is required."
+REMOVE_FORBIDDEN = "Only editors may remove a reviewer."
+DECLARE_FORBIDDEN = "Only the reviewer declares their own interests."
+INTERESTS_OR_NONE = "Declare either no conflict of interest or at least one interest, not both."
+INTEREST_DETAILS_REQUIRED = "Describe each declared interest."
+ALREADY_DECIDED_DECLARATION = "You have decided already: your declaration can no longer change."
+
+
+@dataclass(frozen=True)
+class Interest:
+    kind: str
+    details: str
+
+
+def _lock(assignment: ReviewAssignment) -> tuple[Revision, ReviewAssignment]:
+    # The revision first, as every workflow action does, so approvals and answers serialise.
+    revision = lock_revision(assignment.revision)
+    locked = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("reviewer", "assigned_by")
+        .get(pk=assignment.pk)
+    )
+    return revision, locked
+
+
+def assignment_accept(*, assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
+    """The invited board member accepts to review. Raises ActionForbidden or GuardFailed."""
+    with transaction.atomic():
+        revision, assignment = _lock(assignment)
+        if not permissions.can_respond_to_invitation.test(actor, assignment):
+            raise ActionForbidden(NOT_YOURS)
+        if assignment.state != ReviewAssignment.State.INVITED:
+            raise GuardFailed(NOT_INVITED.format(state=assignment.get_state_display().lower()))
+        assignment.state = ReviewAssignment.State.ACCEPTED
+        assignment.responded_at = timezone.now()
+        assignment.save(update_fields=["state", "responded_at"])
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="accept",
+            from_status=revision.status,
+            note=f"Accepted to review by {assignment.due_date:%b %-d, %Y}",
+            subject_user=assignment.assigned_by,
+        )
+    return assignment
+
+
+def assignment_decline(
+    *, assignment: ReviewAssignment, actor: User, reason: str
+) -> ReviewAssignment:
+    """The invited (or accepted) reviewer declines, with a reason; they lose access.
+
+    Raises InvalidInput without a reason, ActionForbidden, or GuardFailed.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        revision, assignment = _lock(assignment)
+        if not permissions.can_respond_to_invitation.test(actor, assignment):
+            raise ActionForbidden(NOT_YOURS)
+        if not assignment.is_active:
+            raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
+        if not reason:
+            raise InvalidInput(DECLINE_REASON_REQUIRED)
+        assignment.state = ReviewAssignment.State.DECLINED
+        assignment.responded_at = timezone.now()
+        assignment.decline_reason = reason
+        assignment.save(update_fields=["state", "responded_at", "decline_reason"])
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="decline",
+            from_status=revision.status,
+            note=reason,
+            subject_user=assignment.assigned_by,
+        )
+    return assignment
+
+
+def assignment_remove(
+    *, assignment: ReviewAssignment, actor: User, note: str = ""
+) -> ReviewAssignment:
+    """An editor takes a reviewer off the revision; their decisions stop counting.
+
+    Raises ActionForbidden or GuardFailed.
+    """
+    with transaction.atomic():
+        revision, assignment = _lock(assignment)
+        if not permissions.can_remove_reviewer.test(actor):
+            raise ActionForbidden(REMOVE_FORBIDDEN)
+        if not assignment.is_active:
+            raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
+        assignment.state = ReviewAssignment.State.REMOVED
+        assignment.save(update_fields=["state"])
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="remove-reviewer",
+            from_status=revision.status,
+            note=note or f"Removed {assignment.reviewer}",
+            subject_user=assignment.reviewer,
+        )
+    return assignment
+
+
+def interests_declare(
+    *, assignment: ReviewAssignment, actor: User, none: bool, interests: list[Interest]
+) -> InterestDeclaration:
+    """Declare no conflict of interest, or typed interests, for one assignment (replacing an
+    earlier declaration until the reviewer decides).
+
+    Raises ActionForbidden, GuardFailed, or InvalidInput.
+    """
+    interests = [Interest(i.kind, i.details.strip()) for i in interests]
+    with transaction.atomic():
+        revision, assignment = _lock(assignment)
+        if assignment.reviewer_id != actor.pk:
+            raise ActionForbidden(DECLARE_FORBIDDEN)
+        if not assignment.is_active:
+            raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
+        if assignment.decisions.filter(review_round=revision.review_round).exists():
+            raise GuardFailed(ALREADY_DECIDED_DECLARATION)
+        if none == bool(interests):
+            raise InvalidInput(INTERESTS_OR_NONE)
+        if any(not i.details for i in interests):
+            raise InvalidInput(INTEREST_DETAILS_REQUIRED)
+        kinds = set(InterestEntry.Kind.values)
+        if any(i.kind not in kinds for i in interests):
+            raise InvalidInput(f"Interest types: {', '.join(sorted(kinds))}.")
+        declaration, _ = InterestDeclaration.objects.update_or_create(
+            assignment=assignment, defaults={"has_interests": bool(interests)}
+        )
+        declaration.entries.all().delete()
+        InterestEntry.objects.bulk_create(
+            InterestEntry(declaration=declaration, kind=i.kind, details=i.details)
+            for i in interests
+        )
+        summary = "; ".join(f"{i.kind}: {i.details}" for i in interests) or "No interests"
+        record_event(
+            revision=revision,
+            actor=actor,
+            action="declare-interests",
+            from_status=revision.status,
+            note=summary,
+        )
+    return declaration
+
+
+def interests_previous(*, reviewer: User) -> tuple[bool, list[Interest]] | None:
+    """The reviewer's most recent declaration on any assignment, to pre-fill the next form:
+    (no interests, entries), or None if they never declared."""
+    declaration = (
+        InterestDeclaration.objects.filter(assignment__reviewer=reviewer)
+        .order_by("-declared_at", "-pk")
+        .prefetch_related("entries")
+        .first()
+    )
+    if declaration is None:
+        return None
+    entries = [Interest(e.kind, e.details) for e in declaration.entries.all()]
+    return (not declaration.has_interests, entries)

@@ -1,0 +1,325 @@
+"""Workspace pages of the review: the reviewer's queue, the review page, the editors' board,
+an article's history and the inbox. Thin: selectors read, one service acts, refusals become
+messages."""
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.markdown import markdown_to_html
+from articles.models import AudienceLevel, ReviewStatus
+from editorial import comments, permissions, review, workflow
+from editorial.changes import revision_changes
+from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
+from editorial.models import ReviewAssignment, ReviewComment, User
+from editorial.notifications import notification_mark_read
+from editorial.selectors import (
+    articles_for_user,
+    assignments_for_user,
+    audit_events_for_user,
+    comment_threads,
+    comments_for_user,
+    earlier_open_threads,
+    late_assignments,
+    notifications_for_user,
+    review_queue,
+    revisions_for_user,
+)
+from editorial.views import ACTION_LABELS, _rows
+
+DONE = {
+    "accept": "You accepted to review revision {number}.",
+    "decline": "You declined to review revision {number}.",
+    "remove": "{reviewer} no longer reviews revision {number}.",
+    "declare": "Your declaration of interests is saved.",
+    "comment": "Comment added.",
+    "reply": "Reply added.",
+    "resolve": "Comment resolved.",
+    "reopen": "Comment reopened.",
+}
+
+
+@dataclass(frozen=True)
+class BodyView:
+    audience: AudienceLevel
+    html: str
+    threads: list[ReviewComment]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _review_url(revision_pk: int) -> str:
+    return reverse("editorial:review", kwargs={"pk": revision_pk})
+
+
+def _refused(request: HttpRequest, exc: workflow.WorkflowError) -> None:
+    messages.error(request, str(exc))
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The board member's assignments, soonest due first; overdue ones say so in words."""
+    user = _user(request)
+    today = timezone.localdate()
+    assignments = list(review_queue(user=user))
+    return render(
+        request, "editorial/review_queue.html", {"assignments": assignments, "today": today}
+    )
+
+
+@login_required
+@require_GET
+def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
+    mine = (
+        ReviewAssignment.objects.filter(revision=revision, reviewer=user)
+        .select_related("declaration")
+        .first()
+    )
+    threads = list(comment_threads(revision=revision))
+    bodies = [
+        BodyView(
+            body.audience,
+            markdown_to_html(body.body),
+            [t for t in threads if t.audience_id == body.audience_id],
+        )
+        for body in revision.bodies.select_related("audience")
+    ]
+    declaration_form = None
+    if mine is not None and mine.is_active:
+        current = getattr(mine, "declaration", None)
+        previous = (
+            (
+                not current.has_interests,
+                [review.Interest(e.kind, e.details) for e in current.entries.all()],
+            )
+            if current is not None
+            else review.interests_previous(reviewer=user)
+        )
+        declaration_form = DeclarationForm(initial=DeclarationForm.initial_from(previous))
+    newest = revision.article.revisions.order_by("-number").first()
+    available = (
+        workflow.transitions_available(revision=revision, actor=user)
+        if newest is not None and newest.pk == revision.pk
+        else []
+    )
+    base, changes = revision_changes(revision=revision)
+    context = {
+        "article": revision.article,
+        "revision": revision,
+        "assignment": mine,
+        "declared": workflow.has_declared(revision=revision, reviewer=user),
+        "declaration_form": declaration_form,
+        "decline_form": DeclineForm(),
+        "bodies": bodies,
+        "comment_form": CommentForm() if permissions.can_comment.test(user, revision) else None,
+        "reply_form": ReplyForm(),
+        "can_comment": permissions.can_comment.test(user, revision),
+        "is_editor": permissions.is_editor.test(user),
+        "earlier_threads": list(earlier_open_threads(revision=revision)),
+        "transitions": [
+            (n, ACTION_LABELS[n]) for n in available if n in ("approve", "request-changes")
+        ],
+        "assignments": (
+            revision.assignments.select_related("reviewer", "declaration").prefetch_related(
+                "declaration__entries"
+            )
+            if permissions.is_editor.test(user)
+            else []
+        ),
+        "base": base,
+        "changes": [c for c in changes if c.changed],
+    }
+    return render(request, "editorial/review.html", context)
+
+
+def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
+    return get_object_or_404(assignments_for_user(user=_user(request)), pk=pk)
+
+
+@login_required
+@require_POST
+def assignment_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _my_assignment(request, pk)
+    try:
+        review.assignment_accept(assignment=assignment, actor=_user(request))
+    except workflow.WorkflowError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, DONE["accept"].format(number=assignment.revision.number))
+    return redirect(_review_url(assignment.revision_id))
+
+
+@login_required
+@require_POST
+def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _my_assignment(request, pk)
+    form = DeclineForm(request.POST)
+    try:
+        review.assignment_decline(
+            assignment=assignment,
+            actor=_user(request),
+            reason=form.data.get("reason", ""),
+        )
+    except workflow.WorkflowError as exc:
+        _refused(request, exc)
+        return redirect(_review_url(assignment.revision_id))
+    messages.success(request, DONE["decline"].format(number=assignment.revision.number))
+    return redirect("editorial:queue")
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _my_assignment(request, pk)
+    try:
+        review.assignment_remove(assignment=assignment, actor=_user(request))
+    except workflow.WorkflowError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            DONE["remove"].format(reviewer=assignment.reviewer, number=assignment.revision.number),
+        )
+    return redirect("editorial:article", pk=assignment.revision.article_id)
+
+
+@login_required
+@require_POST
+def assignment_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _my_assignment(request, pk)
+    form = DeclarationForm(request.POST)
+    if form.is_valid():
+        try:
+            review.interests_declare(
+                assignment=assignment,
+                actor=_user(request),
+                none=form.cleaned_data["none"],
+                interests=[review.Interest(k, d) for k, d in form.interests()],
+            )
+        except workflow.WorkflowError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, DONE["declare"])
+    else:
+        messages.error(request, "Check the declaration: " + form.errors.as_text())
+    return redirect(_review_url(assignment.revision_id))
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the comment: " + form.errors.as_text())
+        return redirect(_review_url(revision.pk))
+    data = form.cleaned_data
+    offset = data["offset"]
+    if offset is None:  # no selection sent: the first place the passage appears
+        text = revision.bodies.filter(audience=data["audience"]).values_list("body", flat=True)
+        offset = text[0].find(data["quoted_text"]) if text else -1
+    try:
+        comment = comments.comment_create(
+            revision=revision,
+            actor=user,
+            audience=data["audience"],
+            quoted_text=data["quoted_text"],
+            offset=max(offset, 0) if offset != -1 else 10**9,
+            body=data["body"],
+            severity=data["severity"],
+        )
+    except workflow.WorkflowError as exc:
+        _refused(request, exc)
+        return redirect(_review_url(revision.pk))
+    messages.success(request, DONE["comment"])
+    return redirect(_review_url(revision.pk) + f"#comment-{comment.pk}")
+
+
+def _comment(request: HttpRequest, pk: int) -> ReviewComment:
+    return get_object_or_404(comments_for_user(user=_user(request)), pk=pk)
+
+
+@login_required
+@require_POST
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = _comment(request, pk)
+    form = ReplyForm(request.POST)
+    try:
+        comments.comment_reply(parent=parent, actor=_user(request), body=form.data.get("body", ""))
+    except workflow.WorkflowError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, DONE["reply"])
+    return redirect(_review_url(parent.revision_id) + f"#comment-{parent.pk}")
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment(request, pk)
+    reopen = request.POST.get("reopen") == "1"
+    action = comments.comment_reopen if reopen else comments.comment_resolve
+    try:
+        action(comment=comment, actor=_user(request))
+    except workflow.WorkflowError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, DONE["reopen" if reopen else "resolve"])
+    return redirect(_review_url(comment.revision_id) + f"#comment-{comment.pk}")
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """The editors' board: every article by state, with counts, and who is late."""
+    user = _user(request)
+    if not permissions.is_editor.test(user):
+        raise PermissionDenied
+    rows = _rows(articles_for_user(user=user))
+    counts = Counter(row.status for row in rows)
+    columns = [
+        (status, label, [r for r in rows if r.status == status], counts[status])
+        for status, label in ReviewStatus.choices
+    ]
+    today = timezone.localdate()
+    late = [(a, (today - a.due_date).days) for a in late_assignments() if a.due_date]
+    return render(request, "editorial/board.html", {"columns": columns, "late": late})
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    article = get_object_or_404(articles_for_user(user=user), pk=pk)
+    events = audit_events_for_user(user=user).filter(article=article)
+    return render(request, "editorial/history.html", {"article": article, "events": events})
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    notifications = notifications_for_user(user=_user(request))[:100]
+    return render(request, "editorial/inbox.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(notifications_for_user(user=_user(request)), pk=pk)
+    notification_mark_read(notification=notification, actor=_user(request))
+    return redirect("editorial:inbox")

@@ -1,0 +1,171 @@
+"""What the periodic tasks do: review reminders and opening re-reviews. Idempotent services.
+
+Each reminder is sent at most once per assignment: its timestamp is set in the transaction that
+writes the event, under a row lock, so two overlapping runs cannot both send it.
+"""
+
+import calendar
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from articles.models import Article, ReviewStatus, Revision
+from articles.services import revision_create_draft, revision_pin_citations
+from editorial.models import ReviewAssignment, ReviewDecision
+from editorial.workflow import record_event
+
+REMIND_DAYS_BEFORE = 3
+TELL_EDITORS_DAYS_AFTER = 7
+
+
+def _waiting_assignments(today: date):  # type: ignore[no-untyped-def]
+    decided = ReviewDecision.objects.filter(
+        assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
+    )
+    return (
+        ReviewAssignment.objects.filter(
+            state__in=ReviewAssignment.ACTIVE_STATES,
+            revision__status=ReviewStatus.UNDER_REVIEW,
+            due_date__isnull=False,
+            due_date__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+        )
+        .filter(
+            Q(reminder_sent_at__isnull=True)
+            | Q(overdue_sent_at__isnull=True)
+            | Q(editors_told_overdue_at__isnull=True)
+        )
+        .exclude(Exists(decided))
+        .values_list("pk", flat=True)
+    )
+
+
+def _remind(pk: int, today: date) -> int:
+    with transaction.atomic():
+        assignment = (
+            ReviewAssignment.objects.select_for_update()
+            .select_related("revision__article", "reviewer")
+            .get(pk=pk)
+        )
+        due = assignment.due_date
+        assert due is not None
+        revision = assignment.revision
+        now = timezone.now()
+        due_text = f"{due:%b %-d, %Y}"
+        sent = 0
+        fields = []
+        if due >= today and assignment.reminder_sent_at is None:
+            assignment.reminder_sent_at = now
+            fields.append("reminder_sent_at")
+            note = f"Your review of revision {revision.number} is due {due_text}."
+            action = "reminder"
+        elif due < today and assignment.overdue_sent_at is None:
+            assignment.overdue_sent_at = now
+            # An overdue review needs no "due soon" reminder any more.
+            assignment.reminder_sent_at = assignment.reminder_sent_at or now
+            fields += ["overdue_sent_at", "reminder_sent_at"]
+            note = f"Your review of revision {revision.number} was due {due_text}."
+            action = "overdue"
+        else:
+            action = ""
+        if action:
+            record_event(
+                revision=revision,
+                actor=None,
+                action=action,
+                from_status=revision.status,
+                note=note,
+                subject_user=assignment.reviewer,
+            )
+            sent += 1
+        if (
+            due + timedelta(days=TELL_EDITORS_DAYS_AFTER) <= today
+            and assignment.editors_told_overdue_at is None
+        ):
+            assignment.editors_told_overdue_at = now
+            fields.append("editors_told_overdue_at")
+            record_event(
+                revision=revision,
+                actor=None,
+                action="overdue-editors",
+                from_status=revision.status,
+                note=f"{assignment.reviewer}'s review was due {due_text}.",
+                subject_user=assignment.reviewer,
+            )
+            sent += 1
+        if fields:
+            assignment.save(update_fields=fields)
+    return sent
+
+
+def review_reminders_send(*, today: date | None = None) -> int:
+    """Remind reviewers 3 days before the due date and once overdue, and tell the editors of a
+    review 7 days overdue; each at most once per assignment. Returns the events written."""
+    today = today or timezone.localdate()
+    return sum(_remind(pk, today) for pk in list(_waiting_assignments(today)))
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def next_review_due(revision: Revision) -> datetime | None:
+    """When an approved revision's article is due for re-review."""
+    if revision.approved_at is None:
+        return None
+    return add_months(revision.approved_at, revision.article.review_interval_months)
+
+
+def _open_rereview(article_pk: int, revision_pk: int) -> bool:
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_pk)
+        newest = article.revisions.order_by("-number").first()
+        if newest is None or newest.pk != revision_pk or newest.status != ReviewStatus.APPROVED:
+            return False  # something else happened since: nothing to open
+        source = article.published_revision or newest
+        editor = source.last_edited_by or source.author
+        rereview = revision_create_draft(
+            article=article,
+            author=editor,
+            change_summary=f"Scheduled re-review of revision {source.number}",
+            source=source,
+        )
+        # The same text, cited from the reference versions current today: what is re-reviewed.
+        revision_pin_citations(revision=rereview)
+        rereview.submit()
+        rereview.submitted_at = timezone.now()
+        rereview.review_round = 1
+        rereview.save(update_fields=["status", "submitted_at", "review_round"])
+        record_event(
+            revision=rereview,
+            actor=None,
+            action="re-review",
+            from_status=ReviewStatus.DRAFT,
+            note=(
+                f"Revision {source.number} was approved {source.approved_at:%b %-d, %Y}; "
+                f"its {article.review_interval_months}-month review is due."
+            ),
+        )
+    return True
+
+
+def rereviews_open_due(*, now: datetime | None = None) -> int:
+    """Open a re-review (a new submitted revision copied from the published one) for each
+    article whose newest revision is approved and whose next review date has come."""
+    now = now or timezone.now()
+    newest = Revision.objects.filter(article=OuterRef("article")).order_by("-number")
+    candidates = (
+        Revision.objects.filter(status=ReviewStatus.APPROVED, approved_at__isnull=False)
+        .filter(pk=newest.values("pk")[:1])
+        .select_related("article")
+    )
+    opened = 0
+    for revision in candidates:
+        due = next_review_due(revision)
+        if due is not None and due <= now:
+            opened += _open_rereview(revision.article_id, revision.pk)
+    return opened

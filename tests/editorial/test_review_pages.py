@@ -1,0 +1,157 @@
+"""The review pages: queue, review page, editors' board, history, inbox; forms post through
+the real services; query counts do not grow with the data."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import AudienceLevel, ReviewStatus
+from editorial import comments, workflow
+from editorial.models import ReviewAssignment, ReviewComment
+from editorial.schedule import review_reminders_send
+from tests.factories import RevisionFactory, assign_ready
+
+
+def _invited(editor, reviewer, count: int, *, ready: bool = False):  # type: ignore[no-untyped-def]
+    assignments = []
+    for _ in range(count):
+        revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+        if ready:
+            assignments.append(assign_ready(revision, editor=editor, reviewer=reviewer))
+        else:
+            assignments.append(
+                workflow.revision_assign_reviewer(
+                    revision=revision, actor=editor, reviewer=reviewer
+                )
+            )
+    return assignments
+
+
+def test_reviewer_accepts_declares_comments_and_approves_through_the_pages(
+    client, settings, editor, reviewer
+):
+    settings.IMPRIMATUR_MIN_APPROVALS = 1
+    (assignment,) = _invited(editor, reviewer, 1)
+    revision = assignment.revision
+    client.force_login(reviewer)
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    assert 'data-action="accept"' in page
+    assert 'data-transition="approve"' not in page
+
+    client.post(reverse("editorial:accept", kwargs={"pk": assignment.pk}))
+    client.post(
+        reverse("editorial:declare", kwargs={"pk": assignment.pk}),
+        {"kind_0": "financial", "details_0": "Speaker fees"},
+    )
+    client.post(
+        reverse("editorial:comment_create", kwargs={"pk": revision.pk}),
+        {
+            "audience": AudienceLevel.objects.get(is_canonical=True).pk,
+            "quoted_text": "graded loading",
+            "severity": "safety",
+            "body": "Add a warning.",
+        },
+    )
+    thread = ReviewComment.objects.get()
+    assert thread.offset == revision.bodies.get().body.index("graded loading")
+    refused = client.post(
+        reverse("editorial:transition", kwargs={"pk": revision.article_id, "name": "approve"}),
+        follow=True,
+    )
+    assert "Safety comment by Rhea Reviewer" in refused.text
+    client.post(reverse("editorial:comment_resolve", kwargs={"pk": thread.pk}))
+    client.post(
+        reverse("editorial:transition", kwargs={"pk": revision.article_id, "name": "approve"})
+    )
+
+    revision.refresh_from_db()
+    assert revision.status == ReviewStatus.APPROVED
+    client.force_login(editor)
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    assert "Financial: Speaker fees" in page
+
+
+def test_declining_through_the_page_removes_the_article(client, editor, reviewer):
+    (assignment,) = _invited(editor, reviewer, 1)
+    client.force_login(reviewer)
+    client.post(reverse("editorial:decline", kwargs={"pk": assignment.pk}), {"reason": "Away"})
+    assignment.refresh_from_db()
+    assert assignment.state == ReviewAssignment.State.DECLINED
+    url = reverse("editorial:review", kwargs={"pk": assignment.revision_id})
+    assert client.get(url).status_code == 404
+
+
+def test_review_page_shows_what_changed(client, editor, reviewer, second_reviewer, reach):
+    from articles.services import revision_create_draft, revision_edit
+
+    first = reach(
+        RevisionFactory(author=editor, canonical_body="Rest and ice help."),
+        ReviewStatus.APPROVED,
+        editor=editor,
+        reviewers=[reviewer, second_reviewer],
+    )
+    draft = revision_create_draft(article=first.article, author=editor)
+    revision_edit(
+        revision=draft,
+        editor=editor,
+        bodies={AudienceLevel.objects.get(is_canonical=True): "Rest and loading help."},
+    )
+    client.force_login(editor)
+    page = client.get(reverse("editorial:review", kwargs={"pk": draft.pk})).text
+    assert f"What changed since revision {first.number}" in page
+    assert "<del>ice</del>" in page
+    assert "<ins>loading</ins>" in page
+
+
+def test_queue_marks_overdue_in_words(client, editor, reviewer):
+    (late,) = _invited(editor, reviewer, 1)
+    ReviewAssignment.objects.filter(pk=late.pk).update(
+        due_date=timezone.localdate() - timedelta(days=2)
+    )
+    client.force_login(reviewer)
+    html = client.get(reverse("editorial:queue")).text
+    assert "Overdue" in html
+    client.force_login(editor)
+    board = client.get(reverse("editorial:board")).text
+    assert "Overdue 2 days" in board
+    assert str(reviewer) in board
+
+
+def test_board_is_for_editors_only(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get(reverse("editorial:board")).status_code == 403
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_assert_num_queries):
+    assignments = _invited(editor, reviewer, size, ready=True)
+    audience = AudienceLevel.objects.get(is_canonical=True)
+    revision = assignments[0].revision
+    for _ in range(size):
+        thread = comments.comment_create(
+            revision=revision,
+            actor=reviewer,
+            audience=audience,
+            quoted_text="Rest",
+            offset=0,
+            body="Hm",
+        )
+        comments.comment_reply(parent=thread, actor=editor, body="Ok")
+    review_reminders_send(today=timezone.localdate() + timedelta(days=30))
+    pages = {
+        # session, user, then the page's own reads (the review page asks many predicates)
+        "queue": (reviewer, reverse("editorial:queue"), 3),
+        "inbox": (reviewer, reverse("editorial:inbox"), 3),
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 27),
+        "board": (editor, reverse("editorial:board"), 5),
+        "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 5),
+    }
+    for name, (user, url, queries) in pages.items():
+        client.force_login(user)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200, name
+        if name in ("queue", "inbox"):
+            assert response.text.count("<li" if name == "inbox" else "<tr") >= size, name
