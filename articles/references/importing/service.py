@@ -68,10 +68,14 @@ def _lookup(
     batch: list[ImportRecord],
 ) -> tuple[dict[tuple[str, str], Reference], dict[Any, list[Reference]]]:
     """Existing references by identifier and by (normalised title, year): two queries."""
-    wanted = Q()
+    # One IN list per scheme: an OR per identifier overflows SQLite's expression depth.
+    values: dict[str, set[str]] = {}
     for record in batch:
         for scheme, value in record.identifiers.items():
-            wanted |= Q(scheme=scheme, value=value)
+            values.setdefault(scheme, set()).add(value)
+    wanted = Q()
+    for scheme, scheme_values in values.items():
+        wanted |= Q(scheme=scheme, value__in=sorted(scheme_values))
     by_identifier: dict[tuple[str, str], Reference] = {}
     if wanted:
         found = ReferenceIdentifier.objects.filter(wanted).select_related(
