@@ -15,7 +15,7 @@ PYTEST_WORKERS ?= auto
 help:
 	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
-	@echo "make bench  measure the public page and the API list (scripts in bench/)"
+	@echo "make bench  measure the public page, the API list and a 5,000-record RIS import (bench/)"
 
 # uv itself comes from PyPI into .tools/, with the Python that .python-version selects.
 $(UV):
@@ -49,6 +49,7 @@ test: setup browser lint
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/reference_import.py
 
 clean:
 	rm -rf .venv .tools staticfiles

@@ -68,7 +68,7 @@ CSL_IDENTIFIER_KEYS = {"DOI": "doi", "PMID": "pmid", "PMCID": "pmcid"}
 
 
 class ReferenceInvalid(ContentError):
-    """A reference or version was refused; nothing changed."""
+    """A reference or version was refused; nothing changed (HTTP 400 in the API)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ class VersionWritten:
     warnings: list[str] = field(default_factory=list)
 
 
-def _check_csl(csl: Any) -> dict[str, Any]:
+def csl_validate(csl: Any) -> dict[str, Any]:
+    """A copy of the CSL-JSON item without `id`; raises ReferenceInvalid saying what is wrong."""
     if not isinstance(csl, dict):
         raise ReferenceInvalid(CSL_NOT_OBJECT)
     csl = {k: v for k, v in csl.items() if k != "id"}
@@ -113,8 +114,11 @@ def _check_csl(csl: Any) -> dict[str, Any]:
     return csl
 
 
-def _identifiers(csl: dict[str, Any], doi: str, pmid: str, pmcid: str) -> dict[str, str]:
-    """Normalised identifiers; an explicit argument wins over the CSL-JSON field."""
+def csl_identifiers(csl: dict[str, Any], doi: str, pmid: str, pmcid: str) -> dict[str, str]:
+    """Normalised identifiers popped from `csl`; an explicit argument wins over the CSL field.
+
+    Raises ReferenceInvalid for an identifier that does not have its scheme's form.
+    """
     given = {"doi": doi, "pmid": pmid, "pmcid": pmcid}
     for csl_key, name in CSL_IDENTIFIER_KEYS.items():
         value = csl.pop(csl_key, "")
@@ -132,6 +136,17 @@ def _identifiers(csl: dict[str, Any], doi: str, pmid: str, pmcid: str) -> dict[s
 def _year(csl: dict[str, Any]) -> int | None:
     parts = (csl.get("issued") or {}).get("date-parts") or [[]]
     return parts[0][0] if parts[0] else None
+
+
+def version_columns(csl: dict[str, Any]) -> dict[str, Any]:
+    """The columns a version copies from its CSL-JSON item for search, lists and duplicates."""
+    title = " ".join(str(csl["title"]).split())
+    return {
+        "title": title[:1000],
+        "title_normalised": title_normalise(title),
+        "year": _year(csl),
+        "container": str(csl.get("container-title") or csl.get("publisher") or "")[:500],
+    }
 
 
 def _identifiers_claim(*, reference: Reference, identifiers: dict[str, str]) -> None:
@@ -186,24 +201,21 @@ def _version_write(
     status: str,
     change_note: str,
 ) -> VersionWritten:
-    csl = _check_csl(csl)
-    identifiers = _identifiers(csl, doi, pmid, pmcid)
+    csl = csl_validate(csl)
+    identifiers = csl_identifiers(csl, doi, pmid, pmcid)
     if type not in ReferenceType.values:
         raise ReferenceInvalid(f"{type!r} is not a reference type.")
     if status not in ReferenceStatus.values:
         raise ReferenceInvalid(f"{status!r} is not a reference status.")
     _identifiers_claim(reference=reference, identifiers=identifiers)
-    title = " ".join(str(csl["title"]).split())
-    year = _year(csl)
+    columns = version_columns(csl)
+    title, year = columns["title"], columns["year"]
     version = ReferenceVersion.objects.create(
         reference=reference,
         number=number,
         type=type,
         csl=csl,
-        title=title[:1000],
-        title_normalised=title_normalise(title),
-        year=year,
-        container=str(csl.get("container-title") or csl.get("publisher") or "")[:500],
+        **columns,
         evidence_level=evidence_level,
         status=status,
         changed_by=actor,

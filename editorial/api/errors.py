@@ -1,10 +1,14 @@
-"""API errors: workflow refusals map to their HTTP status with a JSON body that says why."""
+"""API errors: workflow refusals map to their HTTP status with a JSON body that says why.
+
+Reference validation and import errors are 400; other content refusals 409.
+"""
 
 from typing import Any
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from articles.references.services import ReferenceInvalid
 from articles.services import ContentError
 from editorial.workflow import TransitionNotAllowed, WorkflowError
 
@@ -15,6 +19,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, TransitionNotAllowed):
             data |= {"current_status": exc.status, "allowed_transitions": exc.allowed}
         return Response(data, status=exc.http_status)
+    if isinstance(exc, ReferenceInvalid):
+        # A reference refused for its data (or an import file): invalid input, not a conflict.
+        return Response({"detail": str(exc)}, status=400)
     if isinstance(exc, ContentError):
         return Response({"detail": str(exc)}, status=409)
     return drf_exception_handler(exc, context)

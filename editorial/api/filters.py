@@ -1,10 +1,21 @@
 """Query-string filters of the API lists; ids are plain numbers so nothing leaks existence."""
 
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from articles.models import Article, AudienceBody, ReviewStatus, Revision
+from articles.models import (
+    Article,
+    AudienceBody,
+    EvidenceLevel,
+    Reference,
+    ReferenceStatus,
+    ReferenceType,
+    ReviewStatus,
+    Revision,
+)
+from articles.references.identifiers import title_normalise
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision
 
 
@@ -70,3 +81,32 @@ class AuditEventFilter(filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["article", "revision", "action"]
+
+
+class ReferenceFilter(filters.FilterSet):
+    """Search by text (title, container), key, DOI or PMID; filter on the current version."""
+
+    q = filters.CharFilter(method="search", label="Text, key, DOI or PMID")
+    type = filters.ChoiceFilter(field_name="current_version__type", choices=ReferenceType.choices)
+    status = filters.ChoiceFilter(
+        field_name="current_version__status", choices=ReferenceStatus.choices
+    )
+    evidence_level = filters.ChoiceFilter(
+        field_name="current_version__evidence_level", choices=EvidenceLevel.choices
+    )
+
+    class Meta:
+        model = Reference
+        fields = ["q", "type", "status", "evidence_level"]
+
+    def search(self, queryset: QuerySet[Reference], name: str, value: str) -> QuerySet[Reference]:
+        value = value.strip()
+        text = title_normalise(value)
+        bare = value.lower().removeprefix("https://doi.org/").removeprefix("pmid:").strip()
+        return queryset.filter(
+            Q(key__icontains=value)
+            | Q(current_version__title_normalised__contains=text)
+            | Q(current_version__container__icontains=value)
+            | Q(current_version__doi=bare)
+            | Q(current_version__pmid=bare)
+        )

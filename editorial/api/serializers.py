@@ -14,6 +14,14 @@ from rest_framework import serializers
 from articles import services
 from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.readability import is_above_target, stored_scores
+from articles.references.importing import ImportFormat, RowStatus
+from articles.references.models import (
+    EvidenceLevel,
+    Reference,
+    ReferenceStatus,
+    ReferenceType,
+    ReferenceVersion,
+)
 from editorial import workflow
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
 from editorial.selectors import articles_for_user, revisions_for_user
@@ -390,3 +398,117 @@ class TransitionNotAllowedSerializer(ErrorSerializer):
     allowed_transitions = serializers.ListField(
         child=serializers.ChoiceField(choices=workflow.ACTION_NAMES), required=False
     )
+
+
+# References -----------------------------------------------------------------------------------
+
+
+class ReferenceVersionSerializer(serializers.ModelSerializer[ReferenceVersion]):
+    changed_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = ReferenceVersion
+        fields = [
+            "id",
+            "number",
+            "type",
+            "csl",
+            "title",
+            "year",
+            "container",
+            "doi",
+            "pmid",
+            "pmcid",
+            "evidence_level",
+            "status",
+            "changed_by",
+            "created_at",
+            "change_note",
+        ]
+        read_only_fields = fields
+
+
+class ReferenceSerializer(serializers.ModelSerializer[Reference]):
+    current_version = ReferenceVersionSerializer(read_only=True)
+
+    class Meta:
+        model = Reference
+        fields = ["id", "key", "created_at", "current_version"]
+        read_only_fields = fields
+
+
+class ReferenceVersionWriteSerializer(serializers.Serializer[Any]):
+    """What a version holds; identifiers may also be given inside `csl` (DOI, PMID, PMCID)."""
+
+    type = serializers.ChoiceField(choices=ReferenceType.choices)
+    csl = serializers.JSONField(help_text="A CSL-JSON item (without `id`).")
+    doi = serializers.CharField(required=False, default="", allow_blank=True)
+    pmid = serializers.CharField(required=False, default="", allow_blank=True)
+    pmcid = serializers.CharField(required=False, default="", allow_blank=True)
+    evidence_level = serializers.ChoiceField(
+        choices=EvidenceLevel.choices, required=False, default="", allow_blank=True
+    )
+    status = serializers.ChoiceField(
+        choices=ReferenceStatus.choices, required=False, default=ReferenceStatus.ACTIVE
+    )
+
+
+class ReferenceCreateSerializer(ReferenceVersionWriteSerializer):
+    key = serializers.CharField(max_length=100)
+
+
+class ReferenceNewVersionSerializer(ReferenceVersionWriteSerializer):
+    change_note = serializers.CharField(max_length=300)
+
+
+class ReferenceWrittenSerializer(ReferenceSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(ReferenceSerializer.Meta):
+        fields = [*ReferenceSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+class FieldChangeSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class ImportUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(max_length=255)
+    format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
+
+
+class ImportConfirmSerializer(ImportUploadSerializer):
+    records = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        help_text="Indexes (from 1) of the new records to import, as the preview numbered them.",
+    )
+
+
+class ImportRecordSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField(source="record.index")
+    name = serializers.CharField(source="record.label", help_text="Its id in the file, or title.")
+    type = serializers.CharField(source="record.type")
+    csl = serializers.JSONField(source="record.csl")
+    doi = serializers.CharField(source="record.doi")
+    pmid = serializers.CharField(source="record.pmid")
+    pmcid = serializers.CharField(source="record.pmcid")
+    classification = serializers.ChoiceField(
+        source="status", choices=[(s.value, s.value) for s in RowStatus]
+    )
+    matches = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class ImportPreviewSerializer(serializers.Serializer[Any]):
+    new = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    conflict = serializers.IntegerField()
+    records = ImportRecordSerializer(many=True)
+
+
+class ImportResultSerializer(serializers.Serializer[Any]):
+    imported = ReferenceSerializer(many=True)

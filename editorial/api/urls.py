@@ -8,7 +8,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from editorial.api import auth, public, views
+from editorial.api import auth, public, references, views
 
 app_name = "api"
 # django-stubs types project settings loosely; the policy is a directive -> sources mapping.
@@ -20,6 +20,7 @@ router.register("revisions", views.RevisionViewSet, basename="revision")
 router.register("bodies", views.AudienceBodyViewSet, basename="body")
 router.register("assignments", views.ReviewAssignmentViewSet, basename="assignment")
 router.register("decisions", views.ReviewDecisionViewSet, basename="decision")
+router.register("references", references.ReferenceViewSet, basename="reference")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [

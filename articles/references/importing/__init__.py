@@ -1,0 +1,28 @@
+"""Import of reference files: RIS, BibTeX, CSL-JSON and PubMed/MEDLINE (.nbib).
+
+Each format parses into ``ImportRecord`` (a CSL-JSON item, a reference type and identifiers);
+``import_preview`` classifies the records against the library and ``references_import``
+writes the confirmed new ones in one transaction, with a constant number of queries per batch.
+"""
+
+from articles.references.importing.parsing import ImportFormat, records_parse
+from articles.references.importing.records import ImportInvalid, ImportRecord
+from articles.references.importing.service import (
+    ImportPreview,
+    PreviewRow,
+    RowStatus,
+    import_preview,
+    references_import,
+)
+
+__all__ = [
+    "ImportFormat",
+    "ImportInvalid",
+    "ImportPreview",
+    "ImportRecord",
+    "PreviewRow",
+    "RowStatus",
+    "import_preview",
+    "records_parse",
+    "references_import",
+]

@@ -1,0 +1,253 @@
+"""Preview and import: classify records against the library, then write the confirmed ones.
+
+Queries are made per batch of records, never per record: one for identifiers, one for titles
+and years, one or two for free keys; the import adds one bulk insert per table.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from articles.references.importing.records import ImportInvalid, ImportRecord, key_base
+from articles.references.models import (
+    Reference,
+    ReferenceIdentifier,
+    ReferenceStatus,
+    ReferenceVersion,
+)
+from articles.references.services import version_columns
+
+BATCH_SIZE = 500
+NOT_NEW = "Record {index} ({label}) is {status}, not new: only new records can be imported."
+NOT_IN_FILE = "There is no record {index} in the file (it holds {count})."
+IMPORTED_NOTE = "Imported"
+
+
+class RowStatus(StrEnum):
+    NEW = "new"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One record and what importing it would mean; `matches` names the keys or records."""
+
+    record: ImportRecord
+    status: RowStatus
+    matches: list[str]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    rows: list[PreviewRow]
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+
+def _batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _same_data(record: ImportRecord, version: ReferenceVersion) -> bool:
+    """The bibliographic data agrees: CSL fields and identifiers (not our type or judgement)."""
+    ids = {"doi": version.doi, "pmid": version.pmid, "pmcid": version.pmcid}
+    return record.csl == version.csl and record.identifiers == {k: v for k, v in ids.items() if v}
+
+
+def _lookup(
+    batch: list[ImportRecord],
+) -> tuple[dict[tuple[str, str], Reference], dict[Any, list[Reference]]]:
+    """Existing references by identifier and by (normalised title, year): two queries."""
+    # One IN list per scheme: an OR per identifier overflows SQLite's expression depth.
+    values: dict[str, set[str]] = {}
+    for record in batch:
+        for scheme, value in record.identifiers.items():
+            values.setdefault(scheme, set()).add(value)
+    wanted = Q()
+    for scheme, scheme_values in values.items():
+        wanted |= Q(scheme=scheme, value__in=sorted(scheme_values))
+    by_identifier: dict[tuple[str, str], Reference] = {}
+    if wanted:
+        found = ReferenceIdentifier.objects.filter(wanted).select_related(
+            "reference__current_version"
+        )
+        by_identifier = {(i.scheme, i.value): i.reference for i in found}
+    titles = {version_columns(r.csl)["title_normalised"] for r in batch}
+    by_title: dict[Any, list[Reference]] = {}
+    found_refs = Reference.objects.filter(
+        current_version__title_normalised__in=titles
+    ).select_related("current_version")
+    for reference in found_refs:
+        version = reference.current_version
+        assert version is not None  # filtered on its columns above
+        by_title.setdefault((version.title_normalised, version.year), []).append(reference)
+    return by_identifier, by_title
+
+
+def import_preview(*, records: list[ImportRecord]) -> ImportPreview:
+    """Each record as new, duplicate (same identifier, or same title and year, same data) or
+    conflict (matched, but the data differs). A repeat within the file is a duplicate of the
+    earlier record. Two queries per batch of records.
+    """
+    rows: list[PreviewRow] = []
+    seen: dict[Any, int] = {}
+    for batch in _batches(records):
+        by_identifier, by_title = _lookup(batch)
+        for record in batch:
+            columns = version_columns(record.csl)
+            title_key = (columns["title_normalised"], columns["year"])
+            matched: dict[str, Reference] = {}
+            for item in record.identifiers.items():
+                if item in by_identifier:
+                    matched[by_identifier[item].key] = by_identifier[item]
+            for reference in by_title.get(title_key, []):
+                matched.setdefault(reference.key, reference)
+            earlier = [seen[k] for k in [*record.identifiers.items(), title_key] if k in seen]
+            if matched:
+                differs = [
+                    ref
+                    for ref in matched.values()
+                    if ref.current_version is None or not _same_data(record, ref.current_version)
+                ]
+                status = RowStatus.CONFLICT if differs else RowStatus.DUPLICATE
+                reason = (
+                    "Same identifier or title and year, but different data."
+                    if differs
+                    else "Already in the library."
+                )
+                rows.append(PreviewRow(record, status, sorted(matched), reason))
+            elif earlier:
+                rows.append(
+                    PreviewRow(
+                        record,
+                        RowStatus.DUPLICATE,
+                        [f"record {earlier[0]}"],
+                        "Repeats an earlier record of this file.",
+                    )
+                )
+            else:
+                rows.append(PreviewRow(record, RowStatus.NEW, []))
+            for k in [*record.identifiers.items(), title_key]:
+                seen.setdefault(k, record.index)
+    return ImportPreview(rows=rows)
+
+
+def _keys_assign(records: list[ImportRecord]) -> list[str]:
+    """A free key for each record: its base, else the base with b, c, ... after the year."""
+    bases = [key_base(r) for r in records]
+    keys: list[str | None] = [None] * len(records)
+    taken: set[str] = set()
+    pending = list(range(len(records)))
+    round_ = 0
+    while pending:
+        candidates = {i: _key_candidates(bases[i], round_) for i in pending}
+        wanted = {k for cs in candidates.values() for k in cs}
+        taken |= set(Reference.objects.filter(key__in=wanted).values_list("key", flat=True))
+        still = []
+        for i in pending:
+            free = next((k for k in candidates[i] if k not in taken), None)
+            if free is None:
+                still.append(i)
+            else:
+                keys[i] = free
+                taken.add(free)
+        pending = still
+        round_ += 1
+    return [k for k in keys if k is not None]
+
+
+def _key_candidates(base: str, round_: int) -> list[str]:
+    if round_ == 0:
+        return [base]
+    if round_ == 1:
+        author, _, rest = base.partition("-")
+        return [
+            f"{author}{letter}-{rest}" if rest else f"{base}{letter}"
+            for letter in "bcdefghijklmnopqrstuvwxyz"
+        ]
+    return [f"{base}-{n}" for n in range(round_ * 100, round_ * 100 + 100)]
+
+
+def references_import(
+    *,
+    records: list[ImportRecord],
+    actor,  # type: ignore[no-untyped-def]
+    confirmed: list[int] | None = None,
+    change_note: str = IMPORTED_NOTE,
+) -> list[Reference]:
+    """Create a reference (version 1) for each confirmed record, all or nothing.
+
+    `confirmed` lists record indexes (all new records when None). Raises ImportInvalid when a
+    confirmed record is not new (anymore) or not in the file; nothing is written then.
+    """
+    by_index = {r.index: r for r in records}
+    with transaction.atomic():
+        preview = import_preview(records=records)
+        statuses = {row.record.index: row.status for row in preview.rows}
+        if confirmed is None:
+            chosen = [r for r in records if statuses[r.index] == RowStatus.NEW]
+        else:
+            chosen = []
+            for index in confirmed:
+                if index not in by_index:
+                    raise ImportInvalid(NOT_IN_FILE.format(index=index, count=len(records)))
+                record = by_index[index]
+                if statuses[index] != RowStatus.NEW:
+                    raise ImportInvalid(
+                        NOT_NEW.format(
+                            index=index, label=record.label, status=statuses[index].value
+                        )
+                    )
+                chosen.append(record)
+        created: list[Reference] = []
+        for batch in _batches(chosen):
+            created += _batch_write(batch, actor=actor, change_note=change_note)
+    return created
+
+
+def _batch_write(batch: list[ImportRecord], *, actor, change_note: str) -> list[Reference]:  # type: ignore[no-untyped-def]
+    keys = _keys_assign(batch)
+    references = Reference.objects.bulk_create(
+        [Reference(key=key, created_by=actor) for key in keys]
+    )
+    if any(r.pk is None for r in references):  # a backend without RETURNING
+        by_key = Reference.objects.in_bulk(keys, field_name="key")
+        references = [by_key[k] for k in keys]
+    versions = ReferenceVersion.objects.bulk_create(
+        [
+            ReferenceVersion(
+                reference=reference,
+                number=1,
+                type=record.type,
+                csl=record.csl,
+                evidence_level=record.evidence_level,
+                status=record.status or ReferenceStatus.ACTIVE,
+                changed_by=actor,
+                change_note=change_note,
+                doi=record.doi,
+                pmid=record.pmid,
+                pmcid=record.pmcid,
+                **version_columns(record.csl),
+            )
+            for reference, record in zip(references, batch, strict=True)
+        ]
+    )
+    for reference, version in zip(references, versions, strict=True):
+        reference.current_version = version
+    Reference.objects.bulk_update(references, ["current_version"])
+    ReferenceIdentifier.objects.bulk_create(
+        ReferenceIdentifier(reference=reference, scheme=scheme, value=value)
+        for reference, record in zip(references, batch, strict=True)
+        for scheme, value in record.identifiers.items()
+    )
+    return references

@@ -1,0 +1,232 @@
+"""The reference library over HTTP: list, read, create, new versions, diff, import, export.
+
+Board members may read; only editors write (ReadOrEditorWrite). Refusals of the reference
+services (ReferenceInvalid, ImportInvalid) answer 400 through editorial.api.errors.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from articles.references import selectors, services
+from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
+from articles.references.importing import (
+    RowStatus,
+    import_preview,
+    records_parse,
+    references_import,
+)
+from articles.references.models import Reference
+from editorial.api import filters
+from editorial.api.serializers import (
+    FieldChangeSerializer,
+    ImportConfirmSerializer,
+    ImportPreviewSerializer,
+    ImportResultSerializer,
+    ImportUploadSerializer,
+    ReferenceCreateSerializer,
+    ReferenceNewVersionSerializer,
+    ReferenceSerializer,
+    ReferenceVersionSerializer,
+    ReferenceWrittenSerializer,
+)
+from editorial.api.views import ERRORS, ReadOrEditorWrite, acting_user
+
+IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."
+IDS_INVALID = "`ids` must be reference ids separated by commas."
+VERSION_NOT_FOUND = "This reference has no version {number}."
+
+
+class _ExportRenderer(BaseRenderer):
+    """Writes the export text as is; `format` picks it from `?format=`."""
+
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+        if isinstance(data, str):
+            return data.encode()
+        return str(data.get("detail", data)).encode() if isinstance(data, dict) else b""
+
+
+def _renderer(export_format: ExportFormat) -> type[BaseRenderer]:
+    media_type, _ = CONTENT_TYPES[export_format]
+    attrs = {"media_type": media_type, "format": export_format.value}
+    return type(f"{export_format.name.title()}Renderer", (_ExportRenderer,), attrs)
+
+
+EXPORT_RENDERERS = [_renderer(f) for f in ExportFormat]
+
+
+@extend_schema(tags=["references"])
+class ReferenceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Reference],
+):
+    """References with their current version; history, diff, import and export."""
+
+    queryset = Reference.objects.none()
+    serializer_class = ReferenceSerializer
+    permission_classes = [ReadOrEditorWrite]
+    filterset_class = filters.ReferenceFilter
+    ordering_fields = ["key", "created_at"]
+
+    def get_queryset(self) -> QuerySet[Reference]:
+        if getattr(self, "swagger_fake_view", False):
+            return Reference.objects.none()
+        return selectors.references_all().select_related("current_version__changed_by")
+
+    @extend_schema(
+        request=ReferenceCreateSerializer, responses={201: ReferenceWrittenSerializer, **ERRORS}
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ReferenceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        written = services.reference_create(actor=acting_user(request), **serializer.validated_data)
+        return self._written(written, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: ReferenceVersionSerializer(many=True), **ERRORS},
+        description="The versions of the reference, newest first.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ReferenceNewVersionSerializer,
+        responses={201: ReferenceWrittenSerializer, **ERRORS},
+        description="Add a version (a change note is required); earlier versions stay.",
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        reference = self.get_object()
+        if request.method == "GET":
+            versions = selectors.reference_versions(reference=reference)
+            return Response(ReferenceVersionSerializer(versions, many=True).data)
+        serializer = ReferenceNewVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        written = services.reference_version_create(
+            reference=reference, actor=acting_user(request), **serializer.validated_data
+        )
+        return self._written(written, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.INT, description="Older version number."),
+            OpenApiParameter("to", OpenApiTypes.INT, description="Newer version number."),
+        ],
+        responses={200: FieldChangeSerializer(many=True), **ERRORS},
+        description="Field-by-field changes between two versions (default: previous to current).",
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def diff(self, request: Request, pk: str | None = None) -> Response:
+        reference = self.get_object()
+        versions = {v.number: v for v in reference.versions.all()}
+        newest = max(versions)
+        numbers = []
+        for name, default in (("from", newest - 1), ("to", newest)):
+            raw = request.query_params.get(name, str(default))
+            if not raw.isdigit() or int(raw) not in versions:
+                raise ValidationError({name: [VERSION_NOT_FOUND.format(number=raw)]})
+            numbers.append(int(raw))
+        changes = selectors.reference_version_diff(
+            old=versions[numbers[0]], new=versions[numbers[1]]
+        )
+        return Response(FieldChangeSerializer(changes, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={200: ImportPreviewSerializer, **ERRORS},
+        description="Parse an uploaded file and classify each record: new, duplicate, conflict.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import/preview",
+        parser_classes=[MultiPartParser, FormParser],
+        filterset_class=None,
+    )
+    def import_preview(self, request: Request) -> Response:
+        serializer = ImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        preview = import_preview(records=self._records(serializer.validated_data))
+        data = {s.value: preview.count(s) for s in RowStatus} | {"records": preview.rows}
+        return Response(ImportPreviewSerializer(data).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportConfirmSerializer},
+        responses={201: ImportResultSerializer, **ERRORS},
+        description="Import the confirmed new records of the same file, all or nothing.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import/confirm",
+        parser_classes=[MultiPartParser, FormParser],
+        filterset_class=None,
+    )
+    def import_confirm(self, request: Request) -> Response:
+        serializer = ImportConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = references_import(
+            records=self._records(serializer.validated_data),
+            actor=acting_user(request),
+            confirmed=serializer.validated_data["records"],
+        )
+        imported = self.get_queryset().filter(pk__in=[r.pk for r in created])
+        return Response(
+            ImportResultSerializer({"imported": imported}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=[f.value for f in ExportFormat], required=True),
+            OpenApiParameter("ids", str, required=True, description="Reference ids, e.g. 1,2,3."),
+        ],
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.STR)
+            for media_type, _ in CONTENT_TYPES.values()
+        }
+        | {(400, "application/json"): ERRORS[400]},
+        description="The current versions of the chosen references as a file.",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=EXPORT_RENDERERS,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def export(self, request: Request) -> Response:
+        export_format = ExportFormat(request.accepted_renderer.format)
+        raw = request.query_params.get("ids", "")
+        if not raw:
+            raise ValidationError({"ids": [IDS_REQUIRED]})
+        try:
+            ids = [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError as exc:
+            raise ValidationError({"ids": [IDS_INVALID]}) from exc
+        references = list(self.get_queryset().filter(pk__in=ids))
+        text = references_export(references=references, format=export_format)
+        _, extension = CONTENT_TYPES[export_format]
+        return Response(
+            text,
+            headers={"Content-Disposition": f'attachment; filename="references.{extension}"'},
+        )
+
+    @staticmethod
+    def _records(data: dict[str, Any]) -> list[Any]:
+        return records_parse(data=data["file"].read(), format=data["format"])
+
+    def _written(self, written: services.VersionWritten, code: int) -> Response:
+        reference = self.get_queryset().get(pk=written.version.reference_id)
+        data = ReferenceSerializer(reference).data | {"warnings": written.warnings}
+        return Response(data, status=code)

@@ -1,0 +1,144 @@
+"""The reference API: reads for board members, writes for editors, import and export."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import Reference
+from articles.references.services import NO_CHANGE, reference_create
+from tests.articles.reference_samples import SAMPLES
+from tests.editorial.test_api import API, client_for
+from tests.factories import ReferenceFactory
+
+URL = f"{API}/references/"
+RIS = (
+    "TY  - JOUR\nID  - kim2013\nAU  - Kim, Wan-Hee\nTI  - Ischiofemoral impingement\n"
+    "PY  - 2013\nDO  - 10.1177/0363546513483448\nER  -\n\n"
+    "TY  - JOUR\nAU  - Doe, Jane\nTI  - Running volume and hip injury\nPY  - 2018\nER  -\n"
+)
+CSL = {"type": "article-journal", "title": "Graded loading", "issued": {"date-parts": [[2020]]}}
+
+
+def _upload(text: str, name: str = "refs.ris") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="application/octet-stream")
+
+
+def test_board_member_reads_and_searches_but_cannot_write(reviewer, editor):
+    ReferenceFactory(key="kim2013-hip", title="Hip impingement in runners")
+    ReferenceFactory(key="doe2018-knee", title="Knee pain", pmid="29000001")
+    client = client_for(reviewer)
+    assert client.get(URL).json()["count"] == 2
+    assert [r["key"] for r in client.get(URL, {"q": "impingement"}).json()["results"]] == [
+        "kim2013-hip"
+    ]
+    assert [r["key"] for r in client.get(URL, {"q": "29000001"}).json()["results"]] == [
+        "doe2018-knee"
+    ]
+    assert client.get(URL, {"q": "doe2018"}).json()["count"] == 1
+    created = client.post(URL, {"key": "x1", "type": "research", "csl": CSL}, format="json")
+    assert created.status_code == 403
+    assert client_for(None).get(URL).status_code in (401, 403)
+
+
+def test_filters_on_the_current_version(editor):
+    ReferenceFactory(key="a-one", type="guideline")
+    ReferenceFactory(key="b-two", type="research")
+    client = client_for(editor)
+    assert [r["key"] for r in client.get(URL, {"type": "guideline"}).json()["results"]] == ["a-one"]
+    assert client.get(URL, {"status": "retracted"}).json()["count"] == 0
+    assert client.get(URL, {"type": "nonsense"}).status_code == 400
+
+
+def test_editor_creates_then_adds_a_version_and_reads_the_diff(editor):
+    client = client_for(editor)
+    response = client.post(
+        URL, {"key": "load2020", "type": "research", "csl": CSL, "doi": "10.1/x"}, format="json"
+    )
+    assert response.status_code == 400  # a DOI needs a 4-9 digit registrant
+    assert "is not a DOI" in response.json()["detail"]
+    response = client.post(URL, {"key": "load2020", "type": "research", "csl": CSL}, format="json")
+    assert response.status_code == 201, response.json()
+    pk = response.json()["id"]
+    versions_url = f"{URL}{pk}/versions/"
+    body = {"type": "research", "csl": {**CSL, "volume": "3"}, "change_note": ""}
+    refused = client.post(versions_url, body, format="json")
+    assert (refused.status_code, list(refused.json())) == (400, ["change_note"])
+    body["change_note"] = "Nothing really"
+    body["csl"] = CSL
+    same = client.post(versions_url, body, format="json")
+    assert (same.status_code, same.json()["detail"]) == (400, NO_CHANGE.format(number=1))
+    body["csl"] = {**CSL, "volume": "3"}
+    body["change_note"] = "Volume added"
+    assert client.post(versions_url, body, format="json").status_code == 201
+    assert [v["number"] for v in client.get(versions_url).json()] == [2, 1]
+    diff = client.get(f"{URL}{pk}/diff/").json()
+    assert diff == [{"field": "volume", "old": "", "new": "3"}]
+    assert client.get(f"{URL}{pk}/diff/", {"from": 7}).status_code == 400
+
+
+def test_import_preview_then_confirm_over_http(editor, reviewer):
+    reference_create(
+        key="kim2013", actor=editor, type="research", csl=CSL, doi="10.1177/0363546513483448"
+    )
+    client = client_for(editor)
+    preview = client.post(f"{URL}import/preview/", {"file": _upload(RIS), "format": "ris"})
+    assert preview.status_code == 200, preview.json()
+    data = preview.json()
+    assert (data["new"], data["duplicate"], data["conflict"]) == (1, 0, 1)
+    assert [r["classification"] for r in data["records"]] == ["conflict", "new"]
+    refused = client.post(
+        f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "records": [1, 2]}
+    )
+    assert refused.status_code == 400
+    assert "Record 1 (kim2013) is conflict, not new" in refused.json()["detail"]
+    assert Reference.objects.count() == 1
+    done = client.post(
+        f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "records": [2]}
+    )
+    assert done.status_code == 201
+    assert [r["key"] for r in done.json()["imported"]] == ["doe2018-running"]
+    forbidden = client_for(reviewer).post(
+        f"{URL}import/preview/", {"file": _upload(RIS), "format": "ris"}
+    )
+    assert forbidden.status_code == 403
+
+
+def test_a_malformed_upload_answers_400_naming_the_record(editor):
+    bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nAN  - 12a\nER  -\n"
+    response = client_for(editor).post(
+        f"{URL}import/preview/", {"file": _upload(bad), "format": "ris"}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Record 2 (x9): '12a' is not a PMID")
+
+
+@pytest.mark.parametrize("format", ["csl-json", "ris", "bibtex"])
+def test_export_by_ids_in_each_format(editor, reviewer, format):
+    refs = [
+        reference_create(key=f"s-{name}", actor=editor, type="research", csl=csl).version
+        for name, csl in list(SAMPLES.items())[:3]
+    ]
+    ids = ",".join(str(v.reference_id) for v in refs[:2])
+    response = client_for(reviewer).get(f"{URL}export/", {"format": format, "ids": ids})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "s-one-author" in text
+    assert "s-three-authors" in text
+    assert "s-six-authors" not in text
+    assert "attachment" in response["Content-Disposition"]
+    if format == "csl-json":
+        assert len(json.loads(text)) == 2
+    missing = client_for(reviewer).get(f"{URL}export/", {"format": format})
+    assert missing.status_code == 400
+
+
+@pytest.mark.parametrize("size", [3, 20])
+def test_reference_list_query_count_does_not_grow(size, editor, django_assert_num_queries):
+    for _ in range(size):
+        ReferenceFactory(actor=editor)
+    client = client_for(editor)
+    client.get(URL)  # session and user loaded once
+    with django_assert_num_queries(4):
+        response = client.get(URL)
+    assert response.json()["count"] == size
