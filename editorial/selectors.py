@@ -170,7 +170,11 @@ def earlier_open_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's inbox, newest first."""
     return Notification.objects.filter(recipient=user).select_related(
-        "event__article", "event__revision", "event__actor", "event__comment"
+        "event__article",
+        "event__revision",
+        "event__actor",
+        "event__subject_user",
+        "event__comment",
     )
 
 

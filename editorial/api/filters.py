@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from articles.models import Article, AudienceBody, ReviewStatus, Revision
-from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision
+from editorial.models import AuditEvent, ReviewAssignment, ReviewComment, ReviewDecision
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -70,3 +70,13 @@ class AuditEventFilter(filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["article", "revision", "action"]
+
+
+class CommentFilter(filters.FilterSet):
+    revision = IdFilter()
+    parent = IdFilter()
+    severity = filters.ChoiceFilter(choices=ReviewComment.Severity.choices)
+
+    class Meta:
+        model = ReviewComment
+        fields = ["revision", "parent", "severity"]
