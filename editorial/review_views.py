@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from articles.markdown import markdown_to_html
-from articles.models import AudienceLevel, ReviewStatus
+from articles.models import AudienceLevel, ReviewStatus, Revision
 from editorial import comments, permissions, review, workflow
 from editorial.changes import revision_changes
 from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
@@ -65,6 +68,38 @@ def _review_url(revision_pk: int) -> str:
 
 def _refused(request: HttpRequest, exc: workflow.WorkflowError) -> None:
     messages.error(request, str(exc))
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """Sent by htmx: answer with a fragment of the review page instead of a redirect."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _thread_list(
+    request: HttpRequest,
+    *,
+    revision: Revision,
+    audience: AudienceLevel,
+    notice: str = "",
+    error: str = "",
+) -> HttpResponse:
+    """The threads beside one audience body of the review page, for htmx to swap in."""
+    user = _user(request)
+    context = {
+        "revision": revision,
+        "audience": audience,
+        "threads": comment_threads(revision=revision).filter(audience=audience),
+        "can_comment": permissions.can_comment.test(user, revision),
+        "is_editor": permissions.is_editor.test(user),
+        "thread_notice": notice,
+        "thread_error": error,
+    }
+    return render(request, "editorial/partials/thread_list.html", context)
+
+
+def _form_error(message: str) -> HttpResponse:
+    # 200, not 400: htmx swaps only successful answers, and this one is shown in the form.
+    return HttpResponse(format_html('<p class="field-error" role="alert">{}</p>', message))
 
 
 @login_required
@@ -226,6 +261,8 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
+        if _is_htmx(request):
+            return _form_error("Check the comment: " + form.errors.as_text())
         messages.error(request, "Check the comment: " + form.errors.as_text())
         return redirect(_review_url(revision.pk))
     data = form.cleaned_data
@@ -244,8 +281,24 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             severity=data["severity"],
         )
     except workflow.WorkflowError as exc:
+        if _is_htmx(request):
+            return _form_error(str(exc))
         _refused(request, exc)
         return redirect(_review_url(revision.pk))
+    if _is_htmx(request):
+        audience = data["audience"]
+        response = _thread_list(
+            request, revision=revision, audience=audience, notice=DONE["comment"]
+        )
+        # And an empty form in place of the one just sent (an out-of-band swap).
+        response.write(
+            render_to_string(
+                "editorial/partials/comment_form.html",
+                {"revision": revision, "comment_form": CommentForm(), "oob": True},
+                request=request,
+            )
+        )
+        return reswap(retarget(response, f"#threads-{audience.slug}"), "outerHTML")
     messages.success(request, DONE["comment"])
     return redirect(_review_url(revision.pk) + f"#comment-{comment.pk}")
 
@@ -262,8 +315,16 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         comments.comment_reply(parent=parent, actor=_user(request), body=form.data.get("body", ""))
     except workflow.WorkflowError as exc:
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=parent.revision, audience=parent.audience, error=str(exc)
+            )
         _refused(request, exc)
     else:
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=parent.revision, audience=parent.audience, notice=DONE["reply"]
+            )
         messages.success(request, DONE["reply"])
     return redirect(_review_url(parent.revision_id) + f"#comment-{parent.pk}")
 
@@ -274,12 +335,21 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     reopen = request.POST.get("reopen") == "1"
     action = comments.comment_reopen if reopen else comments.comment_resolve
+    done = DONE["reopen" if reopen else "resolve"]
     try:
         action(comment=comment, actor=_user(request))
     except workflow.WorkflowError as exc:
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=comment.revision, audience=comment.audience, error=str(exc)
+            )
         _refused(request, exc)
     else:
-        messages.success(request, DONE["reopen" if reopen else "resolve"])
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=comment.revision, audience=comment.audience, notice=done
+            )
+        messages.success(request, done)
     return redirect(_review_url(comment.revision_id) + f"#comment-{comment.pk}")
 
 
