@@ -9,6 +9,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from articles.markdown import markdown_to_html
-from articles.models import AudienceLevel, ReviewStatus, Revision
+from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
 from editorial import comments, permissions, review, workflow
 from editorial.changes import revision_changes
 from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
@@ -118,12 +119,21 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
-    mine = (
-        ReviewAssignment.objects.filter(revision=revision, reviewer=user)
-        .select_related("declaration")
-        .first()
+    # The assignments (with declarations) once: the permission predicates and has_declared
+    # read them from the prefetch instead of asking the database each time.
+    assignments = ReviewAssignment.objects.select_related(
+        "reviewer", "declaration"
+    ).prefetch_related("declaration__entries")
+    revision = get_object_or_404(
+        revisions_for_user(user=user).prefetch_related(
+            Prefetch("assignments", queryset=assignments),
+            Prefetch("bodies", queryset=AudienceBody.objects.select_related("audience")),
+        ),
+        pk=pk,
     )
+    mine = next((a for a in revision.assignments.all() if a.reviewer_id == user.pk), None)
+    can_comment = permissions.can_comment.test(user, revision)
+    is_editor = permissions.is_editor.test(user)
     threads = list(comment_threads(revision=revision))
     bodies = [
         BodyView(
@@ -131,7 +141,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             markdown_to_html(body.body),
             [t for t in threads if t.audience_id == body.audience_id],
         )
-        for body in revision.bodies.select_related("audience")
+        for body in revision.bodies.all()
     ]
     declaration_form = None
     if mine is not None and mine.is_active:
@@ -160,21 +170,15 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "declaration_form": declaration_form,
         "decline_form": DeclineForm(),
         "bodies": bodies,
-        "comment_form": CommentForm() if permissions.can_comment.test(user, revision) else None,
+        "comment_form": CommentForm() if can_comment else None,
         "reply_form": ReplyForm(),
-        "can_comment": permissions.can_comment.test(user, revision),
-        "is_editor": permissions.is_editor.test(user),
+        "can_comment": can_comment,
+        "is_editor": is_editor,
         "earlier_threads": list(earlier_open_threads(revision=revision)),
         "transitions": [
             (n, ACTION_LABELS[n]) for n in available if n in ("approve", "request-changes")
         ],
-        "assignments": (
-            revision.assignments.select_related("reviewer", "declaration").prefetch_related(
-                "declaration__entries"
-            )
-            if permissions.is_editor.test(user)
-            else []
-        ),
+        "assignments": revision.assignments.all() if is_editor else [],
         "base": base,
         "changes": [c for c in changes if c.changed],
     }

@@ -104,7 +104,13 @@ def _decided_this_round(revision: Revision, actor: User) -> bool:
 
 
 def has_declared(*, revision: Revision, reviewer: User) -> bool:
-    """Whether the reviewer declared their interests (or none) for this revision."""
+    """Whether the reviewer declared their interests (or none) for this revision; reads
+    prefetched `revision.assignments` (with their declaration) when there are."""
+    if "assignments" in getattr(revision, "_prefetched_objects_cache", {}):
+        return any(
+            a.reviewer_id == reviewer.pk and getattr(a, "declaration", None) is not None
+            for a in revision.assignments.all()
+        )
     return InterestDeclaration.objects.filter(
         assignment__revision=revision, assignment__reviewer=reviewer
     ).exists()
