@@ -430,3 +430,20 @@ def test_schema_lists_the_review_actions(db):
         "/api/v1/revisions/{id}/diff/",
     ):
         assert path in schema["paths"], path
+
+
+def test_editor_invites_a_reviewer_again_after_they_declined(editor, reviewer):
+    assignment = invite(editor, reviewer)
+    client_for(reviewer).post(
+        f"{API}/assignments/{assignment.pk}/decline/", {"reason": "Away"}, format="json"
+    )
+    url = f"{API}/articles/{assignment.revision.article_id}/transitions/assign-reviewer/"
+
+    response = client_for(editor).post(url, {"reviewer": reviewer.pk}, format="json")
+
+    assert response.status_code == 200, response.json()
+    listed = client_for(reviewer).get(f"{API}/assignments/").json()["results"]
+    assert [(a["id"], a["state"], a["decline_reason"]) for a in listed] == [
+        (assignment.pk, "invited", "")
+    ]
+    assert client_for(reviewer).get(f"{API}/revisions/{assignment.revision_id}/").status_code == 200
