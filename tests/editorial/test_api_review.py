@@ -447,3 +447,20 @@ def test_editor_invites_a_reviewer_again_after_they_declined(editor, reviewer):
         (assignment.pk, "invited", "")
     ]
     assert client_for(reviewer).get(f"{API}/revisions/{assignment.revision_id}/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_diff_by_role(role, editor, reviewer):
+    revision = invite(editor, reviewer).revision
+    actor = actor_for(role, editor=editor, reviewer=reviewer)
+
+    response = client_for(actor).get(f"{API}/revisions/{revision.pk}/diff/")
+
+    if role in ("editor", "assigned"):
+        assert response.status_code == 200
+        assert response.json()["base"] is None  # a first revision: nothing to compare
+        assert response.json()["revision"] == revision.pk
+    elif role == "unassigned":
+        assert response.status_code == 404
+    else:
+        assert response.status_code in NOT_LOGGED_IN
