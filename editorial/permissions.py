@@ -22,23 +22,29 @@ def is_last_editor(user, revision: Revision) -> bool:
     return revision.last_edited_by_id == user.pk
 
 
+def assignment_state(user, revision: Revision) -> str | None:
+    """The user's assignment state on the revision, or None. Reads `revision.assignments` when
+    the caller prefetched them (the review page does, to ask once), else asks the database."""
+    if not user.is_authenticated:
+        return None
+    if "assignments" in getattr(revision, "_prefetched_objects_cache", {}):
+        return next((a.state for a in revision.assignments.all() if a.reviewer_id == user.pk), None)
+    return (
+        ReviewAssignment.objects.filter(revision=revision, reviewer=user)
+        .values_list("state", flat=True)
+        .first()
+    )
+
+
 @rules.predicate
 def is_assigned_reviewer(user, revision: Revision) -> bool:
     """Invited or accepted: a declined or removed reviewer no longer reads the revision."""
-    if not user.is_authenticated:
-        return False
-    return ReviewAssignment.objects.filter(
-        revision=revision, reviewer=user, state__in=ReviewAssignment.ACTIVE_STATES
-    ).exists()
+    return assignment_state(user, revision) in ReviewAssignment.ACTIVE_STATES
 
 
 @rules.predicate
 def is_accepted_reviewer(user, revision: Revision) -> bool:
-    if not user.is_authenticated:
-        return False
-    return ReviewAssignment.objects.filter(
-        revision=revision, reviewer=user, state=ReviewAssignment.State.ACCEPTED
-    ).exists()
+    return assignment_state(user, revision) == ReviewAssignment.State.ACCEPTED
 
 
 @rules.predicate

@@ -9,14 +9,18 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from articles.markdown import markdown_to_html
-from articles.models import AudienceLevel, ReviewStatus
+from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
 from editorial import comments, permissions, review, workflow
 from editorial.changes import revision_changes
 from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
@@ -67,6 +71,38 @@ def _refused(request: HttpRequest, exc: workflow.WorkflowError) -> None:
     messages.error(request, str(exc))
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    """Sent by htmx: answer with a fragment of the review page instead of a redirect."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _thread_list(
+    request: HttpRequest,
+    *,
+    revision: Revision,
+    audience: AudienceLevel,
+    notice: str = "",
+    error: str = "",
+) -> HttpResponse:
+    """The threads beside one audience body of the review page, for htmx to swap in."""
+    user = _user(request)
+    context = {
+        "revision": revision,
+        "audience": audience,
+        "threads": comment_threads(revision=revision).filter(audience=audience),
+        "can_comment": permissions.can_comment.test(user, revision),
+        "is_editor": permissions.is_editor.test(user),
+        "thread_notice": notice,
+        "thread_error": error,
+    }
+    return render(request, "editorial/partials/thread_list.html", context)
+
+
+def _form_error(message: str) -> HttpResponse:
+    # 200, not 400: htmx swaps only successful answers, and this one is shown in the form.
+    return HttpResponse(format_html('<p class="field-error" role="alert">{}</p>', message))
+
+
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -83,12 +119,21 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
-    mine = (
-        ReviewAssignment.objects.filter(revision=revision, reviewer=user)
-        .select_related("declaration")
-        .first()
+    # The assignments (with declarations) once: the permission predicates and has_declared
+    # read them from the prefetch instead of asking the database each time.
+    assignments = ReviewAssignment.objects.select_related(
+        "reviewer", "declaration"
+    ).prefetch_related("declaration__entries")
+    revision = get_object_or_404(
+        revisions_for_user(user=user).prefetch_related(
+            Prefetch("assignments", queryset=assignments),
+            Prefetch("bodies", queryset=AudienceBody.objects.select_related("audience")),
+        ),
+        pk=pk,
     )
+    mine = next((a for a in revision.assignments.all() if a.reviewer_id == user.pk), None)
+    can_comment = permissions.can_comment.test(user, revision)
+    is_editor = permissions.is_editor.test(user)
     threads = list(comment_threads(revision=revision))
     bodies = [
         BodyView(
@@ -96,7 +141,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             markdown_to_html(body.body),
             [t for t in threads if t.audience_id == body.audience_id],
         )
-        for body in revision.bodies.select_related("audience")
+        for body in revision.bodies.all()
     ]
     declaration_form = None
     if mine is not None and mine.is_active:
@@ -125,21 +170,15 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "declaration_form": declaration_form,
         "decline_form": DeclineForm(),
         "bodies": bodies,
-        "comment_form": CommentForm() if permissions.can_comment.test(user, revision) else None,
+        "comment_form": CommentForm() if can_comment else None,
         "reply_form": ReplyForm(),
-        "can_comment": permissions.can_comment.test(user, revision),
-        "is_editor": permissions.is_editor.test(user),
+        "can_comment": can_comment,
+        "is_editor": is_editor,
         "earlier_threads": list(earlier_open_threads(revision=revision)),
         "transitions": [
             (n, ACTION_LABELS[n]) for n in available if n in ("approve", "request-changes")
         ],
-        "assignments": (
-            revision.assignments.select_related("reviewer", "declaration").prefetch_related(
-                "declaration__entries"
-            )
-            if permissions.is_editor.test(user)
-            else []
-        ),
+        "assignments": revision.assignments.all() if is_editor else [],
         "base": base,
         "changes": [c for c in changes if c.changed],
     }
@@ -226,6 +265,8 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
+        if _is_htmx(request):
+            return _form_error("Check the comment: " + form.errors.as_text())
         messages.error(request, "Check the comment: " + form.errors.as_text())
         return redirect(_review_url(revision.pk))
     data = form.cleaned_data
@@ -244,8 +285,24 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             severity=data["severity"],
         )
     except workflow.WorkflowError as exc:
+        if _is_htmx(request):
+            return _form_error(str(exc))
         _refused(request, exc)
         return redirect(_review_url(revision.pk))
+    if _is_htmx(request):
+        audience = data["audience"]
+        response = _thread_list(
+            request, revision=revision, audience=audience, notice=DONE["comment"]
+        )
+        # And an empty form in place of the one just sent (an out-of-band swap).
+        response.write(
+            render_to_string(
+                "editorial/partials/comment_form.html",
+                {"revision": revision, "comment_form": CommentForm(), "oob": True},
+                request=request,
+            )
+        )
+        return reswap(retarget(response, f"#threads-{audience.slug}"), "outerHTML")
     messages.success(request, DONE["comment"])
     return redirect(_review_url(revision.pk) + f"#comment-{comment.pk}")
 
@@ -262,8 +319,16 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         comments.comment_reply(parent=parent, actor=_user(request), body=form.data.get("body", ""))
     except workflow.WorkflowError as exc:
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=parent.revision, audience=parent.audience, error=str(exc)
+            )
         _refused(request, exc)
     else:
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=parent.revision, audience=parent.audience, notice=DONE["reply"]
+            )
         messages.success(request, DONE["reply"])
     return redirect(_review_url(parent.revision_id) + f"#comment-{parent.pk}")
 
@@ -274,12 +339,21 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     reopen = request.POST.get("reopen") == "1"
     action = comments.comment_reopen if reopen else comments.comment_resolve
+    done = DONE["reopen" if reopen else "resolve"]
     try:
         action(comment=comment, actor=_user(request))
     except workflow.WorkflowError as exc:
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=comment.revision, audience=comment.audience, error=str(exc)
+            )
         _refused(request, exc)
     else:
-        messages.success(request, DONE["reopen" if reopen else "resolve"])
+        if _is_htmx(request):
+            return _thread_list(
+                request, revision=comment.revision, audience=comment.audience, notice=done
+            )
+        messages.success(request, done)
     return redirect(_review_url(comment.revision_id) + f"#comment-{comment.pk}")
 
 

@@ -120,14 +120,23 @@ def articles_waiting_for_editors() -> QuerySet[Article]:
 
 
 def board_members_assignable(*, revision: Revision) -> QuerySet[User]:
-    """Active board members who may review this revision and are not assigned to it yet.
+    """Active board members who may review this revision and do not review it now.
 
     The same rule as editorial.permissions.may_be_assigned, in one query.
     """
     return (
         User.objects.filter(groups__name=BOARD_GROUP, is_active=True)
         .exclude(pk__in=[revision.author_id, revision.last_edited_by_id])
-        .exclude(review_assignments__revision=revision)
+        # A declined or removed reviewer may be invited again; an active one is assigned already.
+        .exclude(
+            Exists(
+                ReviewAssignment.objects.filter(
+                    revision=revision,
+                    reviewer=OuterRef("pk"),
+                    state__in=ReviewAssignment.ACTIVE_STATES,
+                )
+            )
+        )
         .order_by("last_name", "first_name", "username")
         .distinct()
     )
@@ -170,7 +179,11 @@ def earlier_open_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's inbox, newest first."""
     return Notification.objects.filter(recipient=user).select_related(
-        "event__article", "event__revision", "event__actor", "event__comment"
+        "event__article",
+        "event__revision",
+        "event__actor",
+        "event__subject_user",
+        "event__comment",
     )
 
 

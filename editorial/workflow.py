@@ -104,7 +104,13 @@ def _decided_this_round(revision: Revision, actor: User) -> bool:
 
 
 def has_declared(*, revision: Revision, reviewer: User) -> bool:
-    """Whether the reviewer declared their interests (or none) for this revision."""
+    """Whether the reviewer declared their interests (or none) for this revision; reads
+    prefetched `revision.assignments` (with their declaration) when there are."""
+    if "assignments" in getattr(revision, "_prefetched_objects_cache", {}):
+        return any(
+            a.reviewer_id == reviewer.pk and getattr(a, "declaration", None) is not None
+            for a in revision.assignments.all()
+        )
     return InterestDeclaration.objects.filter(
         assignment__revision=revision, assignment__reviewer=reviewer
     ).exists()
@@ -254,12 +260,22 @@ def revision_assign_reviewer(
             raise InvalidInput(DUE_IN_PAST)
         if not permissions.may_be_assigned.test(reviewer, revision):
             raise InvalidInput(REVIEWER_NOT_ELIGIBLE.format(user=reviewer))
-        if ReviewAssignment.objects.filter(revision=revision, reviewer=reviewer).exists():
+        earlier = (
+            ReviewAssignment.objects.select_for_update()
+            .filter(revision=revision, reviewer=reviewer)
+            .first()
+        )
+        if earlier is not None and earlier.is_active:
             raise InvalidInput(ALREADY_ASSIGNED.format(user=reviewer))
         from_status = revision.status
-        assignment = ReviewAssignment.objects.create(
-            revision=revision, reviewer=reviewer, assigned_by=actor, due_date=due_date
-        )
+        if earlier is None:
+            assignment = ReviewAssignment.objects.create(
+                revision=revision, reviewer=reviewer, assigned_by=actor, due_date=due_date
+            )
+            invited = f"Invited {reviewer}"
+        else:
+            invited = f"Invited {reviewer} again (had {earlier.get_state_display().lower()})"
+            assignment = _assignment_reopen(earlier, actor=actor, due_date=due_date)
         method()
         revision.save(update_fields=["status"])
         record_event(
@@ -267,9 +283,41 @@ def revision_assign_reviewer(
             actor=actor,
             action="assign-reviewer",
             from_status=from_status,
-            note=note or f"Invited {reviewer}, due {due_date:%b %-d, %Y}",
+            note=note or f"{invited}, due {due_date:%b %-d, %Y}",
             subject_user=reviewer,
         )
+    return assignment
+
+
+def _assignment_reopen(
+    assignment: ReviewAssignment, *, actor: User, due_date: date
+) -> ReviewAssignment:
+    """A declined or removed reviewer invited again: the same row (one per revision and
+    reviewer) starts over as a fresh invitation; they declare their interests anew. The earlier
+    answer stays in the audit trail."""
+    InterestDeclaration.objects.filter(assignment=assignment).delete()
+    assignment.state = ReviewAssignment.State.INVITED
+    assignment.assigned_by = actor
+    assignment.assigned_at = timezone.now()
+    assignment.due_date = due_date
+    assignment.responded_at = None
+    assignment.decline_reason = ""
+    assignment.reminder_sent_at = None
+    assignment.overdue_sent_at = None
+    assignment.editors_told_overdue_at = None
+    assignment.save(
+        update_fields=[
+            "state",
+            "assigned_by",
+            "assigned_at",
+            "due_date",
+            "responded_at",
+            "decline_reason",
+            "reminder_sent_at",
+            "overdue_sent_at",
+            "editors_told_overdue_at",
+        ]
+    )
     return assignment
 
 

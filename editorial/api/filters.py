@@ -16,7 +16,7 @@ from articles.models import (
     Revision,
 )
 from articles.references.identifiers import title_normalise
-from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision
+from editorial.models import AuditEvent, ReviewAssignment, ReviewComment, ReviewDecision
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -110,3 +110,13 @@ class ReferenceFilter(filters.FilterSet):
             | Q(current_version__doi=bare)
             | Q(current_version__pmid=bare)
         )
+
+
+class CommentFilter(filters.FilterSet):
+    revision = IdFilter()
+    parent = IdFilter()
+    severity = filters.ChoiceFilter(choices=ReviewComment.Severity.choices)
+
+    class Meta:
+        model = ReviewComment
+        fields = ["revision", "parent", "severity"]

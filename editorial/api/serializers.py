@@ -23,7 +23,15 @@ from articles.references.models import (
     ReferenceVersion,
 )
 from editorial import workflow
-from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.models import (
+    AuditEvent,
+    InterestEntry,
+    Notification,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewDecision,
+    User,
+)
 from editorial.selectors import articles_for_user, revisions_for_user
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
@@ -329,6 +337,105 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class DeclineSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(help_text="Why you decline; required.")
+
+
+class RemoveSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class InterestEntrySerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=InterestEntry.Kind.choices)
+    details = serializers.CharField()
+
+
+class DeclarationSerializer(serializers.Serializer[Any]):
+    """No conflict of interest (`none: true`), or at least one typed interest."""
+
+    none = serializers.BooleanField(default=False)
+    interests = InterestEntrySerializer(many=True, required=False, default=list)
+
+
+class CommentSerializer(serializers.ModelSerializer[ReviewComment]):
+    audience = serializers.SlugRelatedField[AudienceLevel](slug_field="slug", read_only=True)
+    author = UserSummarySerializer(read_only=True)
+    resolved_by = UserSummarySerializer(read_only=True, allow_null=True)
+    is_resolved = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ReviewComment
+        fields = [
+            "id",
+            "revision",
+            "first_revision",
+            "parent",
+            "audience",
+            "quoted_text",
+            "offset",
+            "severity",
+            "body",
+            "author",
+            "created_at",
+            "is_resolved",
+            "resolved_at",
+            "resolved_by",
+        ]
+        read_only_fields = fields
+
+
+class CommentCreateSerializer(serializers.Serializer[Any]):
+    revision = ScopedPrimaryKeyRelatedField(
+        selector=revisions_for_user, queryset=Revision.objects.all()
+    )
+    audience = serializers.SlugRelatedField(slug_field="slug", queryset=AudienceLevel.objects.all())
+    quoted_text = serializers.CharField(help_text="The passage commented on, exactly.")
+    offset = serializers.IntegerField(
+        min_value=0, help_text="Where the passage starts in the audience body."
+    )
+    severity = serializers.ChoiceField(
+        choices=ReviewComment.Severity.choices, default=ReviewComment.Severity.NOTE
+    )
+    body = serializers.CharField(help_text="The comment.")
+
+
+class ReplySerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(help_text="The reply.")
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    event = AuditEventSerializer(read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "event", "created_at", "emailed_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class DiffPieceSerializer(serializers.Serializer[Any]):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
+    text = serializers.CharField()
+
+
+class BodyDiffSerializer(serializers.Serializer[Any]):
+    audience = serializers.CharField(source="audience.slug")
+    changed = serializers.BooleanField()
+    pieces = DiffPieceSerializer(many=True)
+
+
+class RevisionDiffSerializer(serializers.Serializer[Any]):
+    """A revision against the last approved one before it, or else the previous one."""
+
+    revision = serializers.IntegerField()
+    base = serializers.IntegerField(allow_null=True, help_text="Null for a first revision.")
+    base_number = serializers.IntegerField(allow_null=True)
+    bodies = BodyDiffSerializer(many=True)
 
 
 # Workflow -------------------------------------------------------------------------------------

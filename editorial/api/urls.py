@@ -20,6 +20,8 @@ router.register("revisions", views.RevisionViewSet, basename="revision")
 router.register("bodies", views.AudienceBodyViewSet, basename="body")
 router.register("assignments", views.ReviewAssignmentViewSet, basename="assignment")
 router.register("decisions", views.ReviewDecisionViewSet, basename="decision")
+router.register("comments", views.CommentViewSet, basename="comment")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("references", references.ReferenceViewSet, basename="reference")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from articles import services
 from articles.models import Article, AudienceBody, Revision
-from editorial import permissions, workflow
+from editorial import comments, permissions, review, workflow
 from editorial.api import filters
 from editorial.api.serializers import (
     ArticleCreateSerializer,
@@ -27,22 +27,41 @@ from editorial.api.serializers import (
     AudienceBodySerializer,
     AudienceBodyUpdateSerializer,
     AuditEventSerializer,
+    CommentCreateSerializer,
+    CommentSerializer,
+    DeclarationSerializer,
+    DeclineSerializer,
     ErrorSerializer,
+    NotificationSerializer,
+    RemoveSerializer,
+    ReplySerializer,
     ReviewAssignmentSerializer,
     ReviewDecisionSerializer,
     RevisionChoiceSerializer,
     RevisionCreateSerializer,
+    RevisionDiffSerializer,
     RevisionSerializer,
     TransitionNotAllowedSerializer,
     TransitionSerializer,
     WorkflowStateSerializer,
 )
-from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision, User
+from editorial.changes import revision_changes
+from editorial.models import (
+    AuditEvent,
+    Notification,
+    ReviewAssignment,
+    ReviewComment,
+    ReviewDecision,
+    User,
+)
+from editorial.notifications import notification_mark_read
 from editorial.selectors import (
     articles_for_user,
     assignments_for_user,
     audit_events_for_user,
+    comments_for_user,
     decisions_for_user,
+    notifications_for_user,
     revisions_for_user,
 )
 
@@ -56,6 +75,11 @@ ERRORS = {
     ),
     403: OpenApiResponse(ErrorSerializer, description="Not logged in, or not allowed."),
     404: OpenApiResponse(ErrorSerializer, description="Not found, or outside your scope."),
+}
+STATE_CONFLICT = {
+    409: OpenApiResponse(
+        ErrorSerializer, description="Not possible in the current state (`detail` says why)."
+    )
 }
 CONTENT_LOCKED = {
     409: OpenApiResponse(
@@ -254,6 +278,21 @@ class RevisionViewSet(
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(responses={200: RevisionDiffSerializer, **ERRORS})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def diff(self, request: Request, pk: str | None = None) -> Response:
+        """A word-level diff of each audience body against the last approved revision before
+        this one (or else the previous one); only the bodies that changed are listed."""
+        revision = self.get_object()
+        base, changes = revision_changes(revision=revision)
+        data = {
+            "revision": revision.pk,
+            "base": base.pk if base else None,
+            "base_number": base.number if base else None,
+            "bodies": [c for c in changes if c.changed],
+        }
+        return Response(RevisionDiffSerializer(data).data)
+
 
 @extend_schema(tags=["bodies"])
 class AudienceBodyViewSet(
@@ -344,6 +383,77 @@ class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet[ReviewAssignment]):
             return ReviewAssignment.objects.none()
         return assignments_for_user(user=acting_user(self.request))
 
+    def _answer(self, assignment: ReviewAssignment) -> Response:
+        return Response(ReviewAssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(
+        request=None, responses={200: ReviewAssignmentSerializer, **ERRORS, **STATE_CONFLICT}
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """The invited board member accepts to review."""
+        assignment = self.get_object()
+        review.assignment_accept(assignment=assignment, actor=acting_user(request))
+        return self._answer(assignment)
+
+    @extend_schema(
+        request=DeclineSerializer,
+        responses={200: ReviewAssignmentSerializer, **ERRORS, **STATE_CONFLICT},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        """The reviewer declines, with a reason; they lose access to the revision."""
+        assignment = self.get_object()
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review.assignment_decline(
+            assignment=assignment,
+            actor=acting_user(request),
+            reason=serializer.validated_data["reason"],
+        )
+        return self._answer(assignment)
+
+    @extend_schema(
+        request=RemoveSerializer,
+        responses={200: ReviewAssignmentSerializer, **ERRORS, **STATE_CONFLICT},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """An editor takes the reviewer off the revision."""
+        assignment = self.get_object()
+        serializer = RemoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review.assignment_remove(
+            assignment=assignment,
+            actor=acting_user(request),
+            note=serializer.validated_data["note"],
+        )
+        return self._answer(assignment)
+
+    @extend_schema(
+        request=DeclarationSerializer,
+        responses={200: DeclarationSerializer, **ERRORS, **STATE_CONFLICT},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def interests(self, request: Request, pk: str | None = None) -> Response:
+        """The reviewer declares no conflict of interest, or typed interests (until deciding)."""
+        assignment = self.get_object()
+        serializer = DeclarationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        declaration = review.interests_declare(
+            assignment=assignment,
+            actor=acting_user(request),
+            none=data["none"],
+            interests=[review.Interest(i["kind"], i["details"]) for i in data["interests"]],
+        )
+        entries = declaration.entries.all()
+        return Response(
+            DeclarationSerializer(
+                {"none": not declaration.has_interests, "interests": entries}
+            ).data
+        )
+
 
 @extend_schema(tags=["review"])
 class ReviewDecisionViewSet(viewsets.ReadOnlyModelViewSet[ReviewDecision]):
@@ -373,3 +483,94 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
         if getattr(self, "swagger_fake_view", False):
             return AuditEvent.objects.none()
         return audit_events_for_user(user=acting_user(self.request))
+
+
+@extend_schema(tags=["review"])
+class CommentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[ReviewComment],
+):
+    """Comments (threads and replies) on the revisions you may read; filter by `revision`."""
+
+    queryset = ReviewComment.objects.none()
+    serializer_class = CommentSerializer
+    filterset_class = filters.CommentFilter
+    ordering_fields = ["created_at", "offset"]
+
+    def get_queryset(self) -> QuerySet[ReviewComment]:
+        if getattr(self, "swagger_fake_view", False):
+            return ReviewComment.objects.none()
+        return comments_for_user(user=acting_user(self.request)).order_by(
+            "revision", "offset", "created_at", "pk"
+        )
+
+    def _answer(self, comment: ReviewComment, code: int = status.HTTP_200_OK) -> Response:
+        return Response(CommentSerializer(self.get_queryset().get(pk=comment.pk)).data, code)
+
+    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer, **ERRORS})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Start a thread on a quoted passage of an audience body of a revision."""
+        serializer = CommentCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        comment = comments.comment_create(
+            revision=data["revision"],
+            actor=acting_user(request),
+            audience=data["audience"],
+            quoted_text=data["quoted_text"],
+            offset=data["offset"],
+            body=data["body"],
+            severity=data["severity"],
+        )
+        return self._answer(comment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReplySerializer, responses={201: CommentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reply(self, request: Request, pk: str | None = None) -> Response:
+        """Reply in the thread this comment starts."""
+        parent = self.get_object()
+        serializer = ReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reply = comments.comment_reply(
+            parent=parent, actor=acting_user(request), body=serializer.validated_data["body"]
+        )
+        return self._answer(reply, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CommentSerializer, **ERRORS, **STATE_CONFLICT})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        """Resolve the thread (its author or an editor)."""
+        comment = comments.comment_resolve(comment=self.get_object(), actor=acting_user(request))
+        return self._answer(comment)
+
+    @extend_schema(request=None, responses={200: CommentSerializer, **ERRORS, **STATE_CONFLICT})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        """Reopen a resolved thread (its author or an editor)."""
+        comment = comments.comment_reopen(comment=self.get_object(), actor=acting_user(request))
+        return self._answer(comment)
+
+
+@extend_schema(tags=["inbox"])
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet[Notification]):
+    """Your own inbox, newest first."""
+
+    queryset = Notification.objects.none()
+    serializer_class = NotificationSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return notifications_for_user(user=acting_user(self.request)).order_by("-created_at", "-pk")
+
+    @extend_schema(request=None, responses={200: NotificationSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the notification read (again: nothing changes)."""
+        notification = notification_mark_read(
+            notification=self.get_object(), actor=acting_user(request)
+        )
+        return Response(NotificationSerializer(notification).data)

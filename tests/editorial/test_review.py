@@ -80,8 +80,8 @@ def test_declining_needs_a_reason_and_removes_access(client, editor, reviewer, s
     url = reverse("editorial:article", kwargs={"pk": submitted.article_id})
     assert client.get(url).status_code == 404
     assert client.get(f"/api/v1/revisions/{submitted.pk}/").status_code == 404
-    # The editor may invite someone else; the decliner is not offered again.
-    assert reviewer not in selectors.board_members_assignable(revision=submitted)
+    # The editor may invite someone else, or the same member again (a fresh invitation).
+    assert reviewer in selectors.board_members_assignable(revision=submitted)
 
 
 def test_removed_reviewer_loses_access_and_their_approval_stops_counting(
@@ -161,3 +161,38 @@ def test_declaration_is_prefilled_from_the_previous_one(editor, reviewer, submit
     second = _invite(other, editor, reviewer)
     review.interests_declare(assignment=second, actor=reviewer, none=True, interests=[])
     assert review.interests_previous(reviewer=reviewer) == (True, [])
+
+
+@pytest.mark.parametrize("ended", ["decline", "remove"])
+def test_declined_or_removed_reviewer_can_be_invited_again(
+    ended, editor, reviewer, submitted, django_capture_on_commit_callbacks
+):
+    assignment = assign_ready(submitted, editor=editor, reviewer=reviewer)
+    if ended == "decline":
+        review.assignment_decline(assignment=assignment, actor=reviewer, reason="On leave")
+    else:
+        review.assignment_remove(assignment=assignment, actor=editor)
+    due = timezone.localdate() + timedelta(days=5)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = workflow.revision_assign_reviewer(
+            revision=submitted, actor=editor, reviewer=reviewer, due_date=due
+        )
+
+    assert again.pk == assignment.pk  # one row per revision and reviewer
+    again.refresh_from_db()
+    assert (again.state, again.due_date, again.decline_reason, again.responded_at) == (
+        ReviewAssignment.State.INVITED,
+        due,
+        "",
+        None,
+    )
+    assert not workflow.has_declared(revision=submitted, reviewer=reviewer)  # declare anew
+    assert permissions.can_view_revision.test(reviewer, submitted)
+    event = AuditEvent.objects.first()
+    assert (event.action, event.subject_user) == ("assign-reviewer", reviewer)
+    state = "declined" if ended == "decline" else "removed"
+    assert event.note.startswith(f"Invited {reviewer} again (had {state})")
+    assert reviewer.notifications.filter(event=event).exists()
+    with pytest.raises(workflow.InvalidInput, match="already assigned"):
+        workflow.revision_assign_reviewer(revision=submitted, actor=editor, reviewer=reviewer)
