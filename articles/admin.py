@@ -5,12 +5,14 @@ from articles.models import (
     Article,
     AudienceBody,
     AudienceLevel,
+    FollowUpQuestion,
     ReaderPreference,
     Reference,
     ReferenceIdentifier,
     ReferenceVersion,
     Revision,
     RevisionCitation,
+    SitePage,
 )
 
 SECOND_CANONICAL = (
@@ -249,3 +251,18 @@ class RevisionCitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="pinned version", ordering="version__number")
     def pinned_version(self, obj: RevisionCitation) -> int:
         return obj.version.number
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(FollowUpQuestion)
+class FollowUpQuestionAdmin(admin.ModelAdmin):
+    list_display = ["article", "audience", "state", "created_at"]
+    list_filter = ["state", "audience"]
+    search_fields = ["question", "article__title"]
+    readonly_fields = ["article", "revision", "audience", "question", "email", "created_at"]

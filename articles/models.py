@@ -212,6 +212,55 @@ class ReaderPreference(models.Model):
         return f"{self.user} reads as {self.audience}"
 
 
+class SitePage(models.Model):
+    """A public page whose text administrators edit (Markdown, sanitised when shown); a page
+    without a row shows its built-in text."""
+
+    EDITORIAL_POLICY = "editorial-policy"
+
+    slug = models.SlugField(
+        unique=True, choices=[(EDITORIAL_POLICY, "Editorial policy")], default=EDITORIAL_POLICY
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown. Raw HTML is shown as text.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:editorial_policy")
+
+
+QUESTION_MAX_LENGTH = 2000
+
+
+class FollowUpQuestion(models.Model):
+    """A reader's question about an article, from the form on its page; editors answer them."""
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        ANSWERED = "answered", "Answered"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="questions")
+    revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, related_name="+")
+    audience = models.ForeignKey(AudienceLevel, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(max_length=QUESTION_MAX_LENGTH)
+    email = models.EmailField(blank=True, help_text="Only to answer the reader; never shown.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Question on {self.article}"
+
+
 # The reference library's models, kept in their own module (see articles/references/).
 from articles.references.models import (  # noqa: E402
     EvidenceLevel,
@@ -230,6 +279,7 @@ __all__ = [
     "AudienceBody",
     "AudienceLevel",
     "EvidenceLevel",
+    "FollowUpQuestion",
     "IdentifierScheme",
     "ReaderPreference",
     "Reference",
@@ -240,4 +290,5 @@ __all__ = [
     "ReviewStatus",
     "Revision",
     "RevisionCitation",
+    "SitePage",
 ]

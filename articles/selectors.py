@@ -1,10 +1,20 @@
 """Reads of content: published articles for the public side, body statuses for editors."""
 
+from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from articles.models import Article, AudienceBody, AudienceLevel, Revision, text_hash
+from articles.models import (
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    ReviewStatus,
+    Revision,
+    text_hash,
+)
 from articles.readability import Report, stored_scores
 
 
@@ -100,3 +110,40 @@ def revision_body_statuses(*, revision: Revision) -> list[BodyStatus]:
         )
         for body in bodies
     ]
+
+
+def months_later(day: date, months: int) -> date:
+    """`day` plus `months` calendar months, on the month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """When the published text was last reviewed and when it is due again; computed, not stored.
+
+    `last_reviewed` is the approval of the published revision (None while it is not approved).
+    """
+
+    last_reviewed: datetime | None
+    next_due: date | None
+    today: date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_due is not None and self.today >= self.next_due
+
+
+def article_review_dates(*, article: Article, today: date | None = None) -> ReviewDates:
+    """The review dates of `article`'s published revision (no query: uses the loaded revision)."""
+    revision = article.published_revision
+    today = today or timezone.localdate()
+    if revision is None or revision.status != ReviewStatus.APPROVED or not revision.approved_at:
+        return ReviewDates(last_reviewed=None, next_due=None, today=today)
+    approved = timezone.localdate(revision.approved_at)
+    return ReviewDates(
+        last_reviewed=revision.approved_at,
+        next_due=months_later(approved, article.review_interval_months),
+        today=today,
+    )

@@ -13,6 +13,7 @@ from articles.models import (
     Article,
     AudienceBody,
     AudienceLevel,
+    FollowUpQuestion,
     ReaderPreference,
     Reference,
     Revision,
@@ -220,3 +221,16 @@ def revision_pin_citations(*, revision: Revision) -> list[RevisionCitation]:
             )
             for order, key in enumerate(keys, start=1)
         )
+
+
+def follow_up_question_create(
+    *, article: Article, audience: AudienceLevel, question: str, email: str = ""
+) -> FollowUpQuestion:
+    """Store a reader's question on the article's published revision, read at `audience`."""
+    return FollowUpQuestion.objects.create(
+        article=article,
+        revision_id=article.published_revision_id,
+        audience=audience,
+        question=question,
+        email=email,
+    )

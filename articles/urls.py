@@ -1,12 +1,23 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from articles import views
+from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
 urlpatterns = [
     path("", views.article_list, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/audience/", views.article_audience_choose, name="audience_choose"),
+    path("articles/<slug:slug>/questions/", views.article_question_ask, name="question_ask"),
+    path(
+        "articles/<slug:slug>/questions/thanks/",
+        views.article_question_thanks,
+        name="question_thanks",
+    ),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
+    path("advisory-board/", views.advisory_board, name="advisory_board"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

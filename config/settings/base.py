@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "knox",
     "django_filters",
@@ -218,6 +219,9 @@ IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL = env.bool(
     "IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL", default=False
 )
 IMPRIMATUR_MIN_APPROVALS = env.int("IMPRIMATUR_MIN_APPROVALS", default=2)
+# Where the public site reads approvers and the listed board from (articles never imports
+# editorial): a class implementing articles.public_facts.PublicFactsSource.
+IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 
 LOGGING = {
     "version": 1,

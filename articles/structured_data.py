@@ -1,0 +1,79 @@
+"""What the article page tells machines: schema.org MedicalWebPage JSON-LD and Open Graph."""
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from articles.models import Article, AudienceLevel, Revision
+from articles.public_facts import PublicApprover
+from articles.references.rendering import ListedReference
+from articles.selectors import ReviewDates
+
+DESCRIPTION_WORDS = 40
+# As django.utils.html.json_script: the JSON cannot close the <script> element or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _citation(entry: ListedReference) -> dict[str, Any]:
+    version = entry.version
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": version.title}
+    if version.container:
+        work["isPartOf"] = version.container
+    if version.year:
+        work["datePublished"] = str(version.year)
+    if version.doi:
+        work["sameAs"] = f"https://doi.org/{version.doi}"
+    return work
+
+
+def medical_web_page(
+    *,
+    article: Article,
+    revision: Revision,
+    url: str,
+    audience: AudienceLevel,
+    review_dates: ReviewDates,
+    approvers: list[PublicApprover],
+    references: list[ListedReference],
+) -> dict[str, Any]:
+    """The schema.org MedicalWebPage of one article as read at `audience` (a plain dict)."""
+    page: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": article.title,
+        "dateModified": article.published_at,
+        "audience": {"@type": "MedicalAudience", "name": audience.label},
+        "citation": [_citation(entry) for entry in references],
+    }
+    if article.topic:
+        page["about"] = {"@type": "Thing", "name": article.topic}
+    if review_dates.last_reviewed is not None:
+        page["lastReviewed"] = review_dates.last_reviewed.date()
+    if approvers:
+        page["reviewedBy"] = [
+            {
+                "@type": "Person",
+                "name": approver.name,
+                "honorificSuffix": approver.credentials,
+                "knowsAbout": approver.specialty,
+            }
+            for approver in approvers
+        ]
+    return page
+
+
+def json_ld_script(data: dict[str, Any]) -> SafeString:
+    """`data` as a JSON-LD data block; a data block is never executed, so the CSP allows it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
+    # Safe: the escapes above keep every "<", ">" and "&" of the JSON out of the HTML parser.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+def page_description(html: str) -> str:
+    """A short plain-text summary of a rendered body, for Open Graph and search engines."""
+    return Truncator(" ".join(strip_tags(html).split())).words(DESCRIPTION_WORDS)
