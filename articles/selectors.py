@@ -94,9 +94,16 @@ def body_is_out_of_date(body: AudienceBody, *, canonical_text: str | None) -> bo
     return body.canonical_hash != text_hash(canonical_text)
 
 
-def revision_body_statuses(*, revision: Revision) -> list[BodyStatus]:
-    """The revision's bodies with their out-of-date mark and stored readability (one query)."""
-    bodies = list(revision.bodies.select_related("audience"))
+def revision_body_statuses(
+    *, revision: Revision, bodies: list[AudienceBody] | None = None
+) -> list[BodyStatus]:
+    """The revision's bodies with their out-of-date mark and stored readability.
+
+    One query, or none when the caller passes the revision's bodies already loaded (with their
+    audience levels).
+    """
+    if bodies is None:
+        bodies = list(revision.bodies.select_related("audience"))
     canonical_text = next((b.body for b in bodies if b.audience.is_canonical), None)
     return [
         BodyStatus(

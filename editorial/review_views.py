@@ -21,6 +21,7 @@ from django_htmx.http import reswap, retarget
 
 from articles.markdown import markdown_to_html
 from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.selectors import BodyStatus, revision_body_statuses
 from editorial import comments, permissions, review, workflow
 from editorial.changes import revision_changes
 from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
@@ -57,6 +58,7 @@ class BodyView:
     audience: AudienceLevel
     html: str
     threads: list[ReviewComment]
+    status: BodyStatus  # out-of-date mark and readability against the level's target
 
 
 def _user(request: HttpRequest) -> User:
@@ -135,13 +137,15 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     can_comment = permissions.can_comment.test(user, revision)
     is_editor = permissions.is_editor.test(user)
     threads = list(comment_threads(revision=revision))
+    statuses = revision_body_statuses(revision=revision, bodies=list(revision.bodies.all()))
     bodies = [
         BodyView(
-            body.audience,
-            markdown_to_html(body.body),
-            [t for t in threads if t.audience_id == body.audience_id],
+            status.body.audience,
+            markdown_to_html(status.body.body),
+            [t for t in threads if t.audience_id == status.body.audience_id],
+            status,
         )
-        for body in revision.bodies.all()
+        for status in statuses
     ]
     declaration_form = None
     if mine is not None and mine.is_active:

@@ -241,8 +241,9 @@ def test_editor_page_wires_live_scores_with_htmx_under_the_csp(client, editor, d
     assert not re.search(r'id="tab-patient"[^>]*checked', html)
 
 
-def test_reviewers_see_stored_scores_on_the_workspace_page(
-    client, editor, draft, reviewer, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("page", ["editorial:article", "editorial:review"])
+def test_reviewers_see_stored_scores_on_the_workspace_and_review_pages(
+    page, client, editor, draft, reviewer, django_capture_on_commit_callbacks
 ):
     patient, _ = _levels()
     with django_capture_on_commit_callbacks(execute=True):
@@ -250,8 +251,9 @@ def test_reviewers_see_stored_scores_on_the_workspace_page(
     workflow.revision_submit(revision=draft, actor=editor)
     workflow.revision_assign_reviewer(revision=draft, actor=editor, reviewer=reviewer)
     client.force_login(reviewer)
+    pk = draft.article_id if page == "editorial:article" else draft.pk
 
-    html = client.get(reverse("editorial:article", kwargs={"pk": draft.article_id})).text
+    html = client.get(reverse(page, kwargs={"pk": pk})).text
 
     assert '<span class="fk-grade">18.4</span>' in html
     assert '<span class="smog">13.0</span>' in html
