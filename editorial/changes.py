@@ -1,11 +1,13 @@
 """What changed: a word-level diff of each audience body against the last approved revision
-before this one (or else the previous revision). References are not compared (none yet)."""
+before this one (or else the previous revision), and the references added, removed or moved
+to another version."""
 
 import difflib
 import re
 from dataclasses import dataclass
 
-from articles.models import AudienceLevel, ReviewStatus, Revision
+from articles.models import AudienceLevel, ReferenceVersion, ReviewStatus, Revision
+from articles.references.rendering import revision_cited_versions
 
 WORDS = re.compile(r"\s+|[^\s]+")
 
@@ -58,3 +60,25 @@ def revision_changes(*, revision: Revision) -> tuple[Revision | None, list[BodyC
     for level in AudienceLevel.objects.filter(pk__in={*old, *new}):
         changes.append(BodyChanges(level, word_diff(old.get(level.pk, ""), new.get(level.pk, ""))))
     return base, changes
+
+
+@dataclass(frozen=True)
+class ReferenceChange:
+    key: str
+    change: str  # "added", "removed", "newer version" or "older version"
+    old: ReferenceVersion | None
+    new: ReferenceVersion | None
+
+
+def reference_changes(*, revision: Revision, base: Revision | None) -> list[ReferenceChange]:
+    """The references `revision` cites that `base` did not, no longer cites, or cites in
+    another version (pinned versions once submitted, current ones for a draft)."""
+    new = revision_cited_versions(revision=revision)
+    old = revision_cited_versions(revision=base) if base is not None else {}
+    changes = [ReferenceChange(key, "added", None, new[key]) for key in new if key not in old]
+    changes += [ReferenceChange(key, "removed", old[key], None) for key in old if key not in new]
+    for key in new.keys() & old.keys():
+        if new[key].pk != old[key].pk:
+            direction = "newer" if new[key].number > old[key].number else "older"
+            changes.append(ReferenceChange(key, f"{direction} version", old[key], new[key]))
+    return sorted(changes, key=lambda c: (c.change, c.key))

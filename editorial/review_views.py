@@ -23,7 +23,7 @@ from articles.markdown import markdown_to_html
 from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.selectors import BodyStatus, revision_body_statuses
 from editorial import comments, permissions, review, workflow
-from editorial.changes import revision_changes
+from editorial.changes import reference_changes, revision_changes
 from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
 from editorial.models import ReviewAssignment, ReviewComment, User
 from editorial.notifications import notification_mark_read
@@ -167,6 +167,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     base, changes = revision_changes(revision=revision)
     context = {
+        "reference_changes": reference_changes(revision=revision, base=base),
         "article": revision.article,
         "revision": revision,
         "assignment": mine,

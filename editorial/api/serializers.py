@@ -429,6 +429,13 @@ class BodyDiffSerializer(serializers.Serializer[Any]):
     pieces = DiffPieceSerializer(many=True)
 
 
+class ReferenceChangeSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    change = serializers.ChoiceField(choices=["added", "removed", "newer version", "older version"])
+    old_version = serializers.IntegerField(source="old.number", allow_null=True, default=None)
+    new_version = serializers.IntegerField(source="new.number", allow_null=True, default=None)
+
+
 class RevisionDiffSerializer(serializers.Serializer[Any]):
     """A revision against the last approved one before it, or else the previous one."""
 
@@ -436,6 +443,7 @@ class RevisionDiffSerializer(serializers.Serializer[Any]):
     base = serializers.IntegerField(allow_null=True, help_text="Null for a first revision.")
     base_number = serializers.IntegerField(allow_null=True)
     bodies = BodyDiffSerializer(many=True)
+    references = ReferenceChangeSerializer(many=True)
 
 
 # Workflow -------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from editorial.api.serializers import (
     TransitionSerializer,
     WorkflowStateSerializer,
 )
-from editorial.changes import revision_changes
+from editorial.changes import reference_changes, revision_changes
 from editorial.models import (
     AuditEvent,
     Notification,
@@ -290,6 +290,7 @@ class RevisionViewSet(
             "base": base.pk if base else None,
             "base_number": base.number if base else None,
             "bodies": [c for c in changes if c.changed],
+            "references": reference_changes(revision=revision, base=base),
         }
         return Response(RevisionDiffSerializer(data).data)
 

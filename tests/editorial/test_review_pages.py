@@ -8,10 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import AudienceLevel, ReviewStatus
+from articles.references.services import reference_version_create
+from articles.services import revision_create_draft, revision_edit
 from editorial import comments, workflow
+from editorial.changes import reference_changes
 from editorial.models import ReviewAssignment, ReviewComment
 from editorial.schedule import review_reminders_send
-from tests.factories import RevisionFactory, assign_ready
+from tests.factories import ReferenceFactory, RevisionFactory, assign_ready
 
 
 def _invited(editor, reviewer, count: int, *, ready: bool = False):  # type: ignore[no-untyped-def]
@@ -145,8 +148,9 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         # once (prefetched) and its permission predicates use them
         "queue": (reviewer, reverse("editorial:queue"), 3),
         "inbox": (reviewer, reverse("editorial:inbox"), 3),
-        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 17),
-        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 16),
+        # The review page includes one query for the cited reference versions (what changed).
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
+        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 17),
         "board": (editor, reverse("editorial:board"), 5),
         "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 5),
     }
@@ -157,3 +161,50 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         assert response.status_code == 200, name
         if name in ("queue", "inbox"):
             assert response.text.count("<li" if name == "inbox" else "<tr") >= size, name
+
+
+def test_what_changed_lists_references_added_removed_and_moved_to_a_newer_version(
+    client, editor, reviewer, second_reviewer, reach
+):
+    kept, dropped, added = (
+        ReferenceFactory(key="kept2019-loading"),
+        ReferenceFactory(key="dropped2010-rest"),
+        ReferenceFactory(key="added2024-shockwave"),
+    )
+    first = RevisionFactory(
+        author=editor, canonical_body="Load it [@kept2019-loading; @dropped2010-rest]."
+    )
+    reach(first, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer, second_reviewer])
+    reference_version_create(
+        reference=kept,
+        actor=editor,
+        type=kept.current_version.type,
+        csl=kept.current_version.csl | {"volume": "44"},
+        change_note="Erratum: volume",
+    )
+    draft = revision_create_draft(article=first.article, author=editor)
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    revision_edit(
+        revision=draft,
+        editor=editor,
+        bodies={canonical: "Load it [@kept2019-loading]; shock waves help [@added2024-shockwave]."},
+    )
+    workflow.revision_submit(revision=draft, actor=editor)
+
+    changes = reference_changes(revision=draft, base=first)
+    assert [(c.change, c.key) for c in changes] == [
+        ("added", added.key),
+        ("newer version", kept.key),
+        ("removed", dropped.key),
+    ]
+    client.force_login(editor)
+    html = client.get(reverse("editorial:review", kwargs={"pk": draft.pk})).text
+    assert "Newer version:</strong> <code>kept2019-loading</code>" in html
+    api = client.get(f"/api/v1/revisions/{draft.pk}/diff/").json()
+    assert {
+        (r["key"], r["change"], r["old_version"], r["new_version"]) for r in api["references"]
+    } == {
+        ("added2024-shockwave", "added", None, 1),
+        ("kept2019-loading", "newer version", 1, 2),
+        ("dropped2010-rest", "removed", 1, None),
+    }
