@@ -85,3 +85,16 @@ def test_a_decision_on_an_older_revision_counts_for_nothing(
 def test_a_policy_needs_at_least_one_approval(db):
     with pytest.raises(IntegrityError):
         ApprovalPolicy.objects.create(topic="", min_approvals=0)
+
+
+@pytest.mark.parametrize("needed", [1, 2, 3])
+def test_the_revision_is_approved_exactly_on_the_policys_nth_approval(needed, editor):
+    ApprovalPolicy.objects.create(topic="", min_approvals=needed)
+    reviewers = [BoardMemberFactory() for _ in range(needed + 1)]
+    revision = _under_review(editor, reviewers)
+    for count, reviewer in enumerate(reviewers[:needed], start=1):
+        assert _status(revision) == ReviewStatus.UNDER_REVIEW
+        workflow.revision_approve(revision=revision, actor=reviewer)
+        expected = ReviewStatus.APPROVED if count == needed else ReviewStatus.UNDER_REVIEW
+        assert _status(revision) == expected
+    assert AuditEvent.objects.filter(revision=revision, action="approve").count() == 1

@@ -1,0 +1,58 @@
+"""A board member's whole review in a browser: queue, accept, comment, declare, approve."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from articles.models import AudienceLevel, ReviewStatus
+from editorial import workflow
+from editorial.models import ReviewComment
+from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_second_approval_from_the_queue_approves_the_article(live_server, page: Page, console):
+    editor = EditorFactory()
+    first = BoardMemberFactory()
+    me = BoardMemberFactory(username="bea", first_name="Bea", last_name="Board")
+    revision = RevisionFactory(
+        author=editor, canonical_body="Rest first, then graded loading of the tendon."
+    )
+    workflow.revision_submit(revision=revision, actor=editor)
+    assign_ready(revision, editor=editor, reviewer=first)
+    workflow.revision_approve(revision=revision, actor=first)
+    workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=me)
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    queue = live_server.url + reverse("editorial:queue")
+
+    page.goto(queue)
+    page.get_by_label("Username").fill("bea")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(queue)
+    page.get_by_role("link", name=revision.article.title).click()
+    page.get_by_role("button", name="Accept").click()
+
+    page.get_by_label("Audience").select_option(label=canonical.label)
+    page.get_by_label("Passage (quote it exactly)").fill("graded loading")
+    page.get_by_label("Comment", exact=True).fill("Name the loading protocol.")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.locator("aside.threads")).to_contain_text("Name the loading protocol.")
+
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)  # not declared yet
+    page.get_by_label("I have no conflict of interest to declare").check()
+    page.get_by_role("button", name="Save declaration").click()
+    page.get_by_role("button", name="Approve").click()
+
+    expect(page.get_by_text("Approve: done for revision")).to_be_visible()
+    revision.refresh_from_db()
+    assert revision.status == ReviewStatus.APPROVED
+    assert ReviewComment.objects.get().quoted_text == "graded loading"
+    assert console.csp_violations == []
+    assert console.errors == []
