@@ -208,3 +208,12 @@ def test_what_changed_lists_references_added_removed_and_moved_to_a_newer_versio
         ("kept2019-loading", "newer version", 1, 2),
         ("dropped2010-rest", "removed", 1, None),
     }
+
+
+def test_a_first_revision_has_nothing_to_compare_against(client, editor, reviewer):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    assign_ready(revision, editor=editor, reviewer=reviewer)
+    client.force_login(reviewer)
+    html = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    assert "What changed since" not in html
+    assert "<ins>" not in html
