@@ -123,15 +123,7 @@ class ArticleAdmin(admin.ModelAdmin):
 class AudienceBodyAdmin(admin.ModelAdmin):
     list_display = ["revision", "audience", "fk_grade", "smog", "reading_ease", "updated_at"]
     list_filter = ["audience"]
-    readonly_fields = [
-        "canonical_hash",
-        "fk_grade",
-        "smog",
-        "reading_ease",
-        "sentence_count",
-        "word_count",
-        "scored_hash",
-    ]
+    readonly_fields = ["canonical_hash", *AudienceBody.READABILITY_FIELDS]
     search_fields = ["revision__article__title", "body"]
     list_select_related = ["revision__article", "audience"]
     autocomplete_fields = ["revision"]

@@ -178,6 +178,16 @@ class AudienceBody(models.Model):
     word_count = models.PositiveIntegerField(null=True, blank=True)
     scored_hash = models.CharField(max_length=64, blank=True)
 
+    # Written only by the scoring task; copied with the text into a new draft.
+    READABILITY_FIELDS = (
+        "fk_grade",
+        "smog",
+        "reading_ease",
+        "sentence_count",
+        "word_count",
+        "scored_hash",
+    )
+
     class Meta:
         ordering = ["audience__order", "audience__pk"]
         constraints = [

@@ -119,8 +119,9 @@ def revision_body_statuses(
     ]
 
 
-def months_later(day: date, months: int) -> date:
-    """`day` plus `months` calendar months, on the month's last day when it is shorter."""
+def months_later[D: date](day: D, months: int) -> D:
+    """`day` (a date or a datetime) plus `months` calendar months, on the month's last day
+    when it is shorter. The public "Next review due" and the re-review schedule both use it."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))

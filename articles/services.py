@@ -24,17 +24,7 @@ from articles.readability import score_text
 from articles.references.citations import citation_keys
 
 # What a new draft copies from the bodies of the revision it starts from.
-_COPIED_BODY_FIELDS = [
-    "audience_id",
-    "body",
-    "canonical_hash",
-    "fk_grade",
-    "smog",
-    "reading_ease",
-    "sentence_count",
-    "word_count",
-    "scored_hash",
-]
+_COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.READABILITY_FIELDS]
 
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
 UNKNOWN_CITATIONS = "Unknown reference keys: {keys}. Add them to the library or fix the markers."

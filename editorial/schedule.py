@@ -4,16 +4,17 @@ Each reminder is sent at most once per assignment: its timestamp is set in the t
 writes the event, under a row lock, so two overlapping runs cannot both send it.
 """
 
-import calendar
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from articles.models import Article, ReviewStatus, Revision
+from articles.selectors import months_later
 from articles.services import revision_create_draft, revision_pin_citations
-from editorial.models import ReviewAssignment, ReviewDecision
+from editorial.models import ReviewAssignment
+from editorial.selectors import assignments_awaiting_decision
 from editorial.workflow import record_event
 
 REMIND_DAYS_BEFORE = 3
@@ -21,22 +22,14 @@ TELL_EDITORS_DAYS_AFTER = 7
 
 
 def _waiting_assignments(today: date):  # type: ignore[no-untyped-def]
-    decided = ReviewDecision.objects.filter(
-        assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
-    )
     return (
-        ReviewAssignment.objects.filter(
-            state__in=ReviewAssignment.ACTIVE_STATES,
-            revision__status=ReviewStatus.UNDER_REVIEW,
-            due_date__isnull=False,
-            due_date__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
-        )
+        assignments_awaiting_decision()
+        .filter(due_date__isnull=False, due_date__lte=today + timedelta(days=REMIND_DAYS_BEFORE))
         .filter(
             Q(reminder_sent_at__isnull=True)
             | Q(overdue_sent_at__isnull=True)
             | Q(editors_told_overdue_at__isnull=True)
         )
-        .exclude(Exists(decided))
         .values_list("pk", flat=True)
     )
 
@@ -106,18 +99,11 @@ def review_reminders_send(*, today: date | None = None) -> int:
     return sum(_remind(pk, today) for pk in list(_waiting_assignments(today)))
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def next_review_due(revision: Revision) -> datetime | None:
     """When an approved revision's article is due for re-review."""
     if revision.approved_at is None:
         return None
-    return add_months(revision.approved_at, revision.article.review_interval_months)
+    return months_later(revision.approved_at, revision.article.review_interval_months)
 
 
 def _open_rereview(article_pk: int, revision_pk: int) -> bool:

@@ -84,16 +84,9 @@ def my_drafts(*, user: User) -> QuerySet[Revision]:
 
 def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
     """Active assignments on revisions under review where the user has not decided this round."""
-    decided = ReviewDecision.objects.filter(
-        assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
-    )
     return (
-        ReviewAssignment.objects.filter(
-            reviewer=user,
-            revision__status=ReviewStatus.UNDER_REVIEW,
-            state__in=ReviewAssignment.ACTIVE_STATES,
-        )
-        .exclude(Exists(decided))
+        assignments_awaiting_decision()
+        .filter(reviewer=user)
         .select_related("revision__article")
         .order_by("assigned_at")
     )
@@ -196,18 +189,25 @@ def review_queue(*, user: User) -> QuerySet[ReviewAssignment]:
     )
 
 
-def late_assignments() -> QuerySet[ReviewAssignment]:
-    """Active assignments past their due date on revisions still under review, undecided."""
+def assignments_awaiting_decision() -> QuerySet[ReviewAssignment]:
+    """Active assignments on revisions under review whose reviewer has not decided this round.
+
+    What the reminders and the editors' list of late reviews both start from.
+    """
     decided = ReviewDecision.objects.filter(
         assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
     )
+    return ReviewAssignment.objects.filter(
+        state__in=ReviewAssignment.ACTIVE_STATES,
+        revision__status=ReviewStatus.UNDER_REVIEW,
+    ).exclude(Exists(decided))
+
+
+def late_assignments() -> QuerySet[ReviewAssignment]:
+    """Active assignments past their due date on revisions still under review, undecided."""
     return (
-        ReviewAssignment.objects.filter(
-            state__in=ReviewAssignment.ACTIVE_STATES,
-            revision__status=ReviewStatus.UNDER_REVIEW,
-            due_date__lt=timezone.localdate(),
-        )
-        .exclude(Exists(decided))
+        assignments_awaiting_decision()
+        .filter(due_date__lt=timezone.localdate())
         .select_related("revision__article", "reviewer")
         .order_by("due_date", "pk")
     )

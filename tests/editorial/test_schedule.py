@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from articles.models import ReferenceStatus, ReviewStatus, Revision
 from articles.references.services import reference_version_create
+from articles.selectors import months_later
 from articles.services import audience_body_score
 from editorial import workflow
 from editorial.models import AuditEvent, Notification
-from editorial.schedule import add_months, rereviews_open_due, review_reminders_send
+from editorial.schedule import rereviews_open_due, review_reminders_send
 from editorial.tasks import open_due_rereviews, send_review_reminders
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory, assign_ready
 
@@ -84,7 +85,7 @@ def test_rereview_opens_when_due_once(
         reviewers=[reviewer, second_reviewer],
     )
     workflow.article_publish(revision=approved, actor=editor)
-    due = add_months(approved.approved_at, approved.article.review_interval_months)
+    due = months_later(approved.approved_at, approved.article.review_interval_months)
     assert rereviews_open_due(now=due - timedelta(days=1)) == 0
     mailoutbox.clear()
 
@@ -118,8 +119,8 @@ def test_rereview_task_takes_no_arguments_and_is_idempotent(
 
 def test_add_months_clamps_the_day():
     moment = timezone.now().replace(year=2026, month=1, day=31)
-    assert add_months(moment, 1).date().isoformat() == "2026-02-28"
-    assert add_months(moment, 24).year == 2028
+    assert months_later(moment, 1).date().isoformat() == "2026-02-28"
+    assert months_later(moment, 24).year == 2028
 
 
 def test_rereview_keeps_scores_and_pins_todays_reference_versions(
@@ -141,7 +142,7 @@ def test_rereview_keeps_scores_and_pins_todays_reference_versions(
         status=ReferenceStatus.CORRECTED,
     ).version
 
-    due = add_months(approved.approved_at, approved.article.review_interval_months)
+    due = months_later(approved.approved_at, approved.article.review_interval_months)
     assert rereviews_open_due(now=due) == 1
 
     rereview = Revision.objects.get(article=approved.article, number=approved.number + 1)
