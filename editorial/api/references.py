@@ -40,6 +40,7 @@ from editorial.api.serializers import (
     ReferenceWrittenSerializer,
 )
 from editorial.api.views import ERRORS, ReadOrEditorWrite, acting_user
+from editorial.references import reference_revise
 
 IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."
 IDS_INVALID = "`ids` must be reference ids separated by commas."
@@ -113,7 +114,7 @@ class ReferenceViewSet(
             return Response(ReferenceVersionSerializer(versions, many=True).data)
         serializer = ReferenceNewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        written = services.reference_version_create(
+        written = reference_revise(
             reference=reference, actor=acting_user(request), **serializer.validated_data
         )
         return self._written(written, status.HTTP_201_CREATED)
