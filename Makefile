@@ -10,7 +10,7 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup run test lint browser bench clean
+.PHONY: help setup run test lint browser node bench clean
 
 help:
 	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000"
@@ -34,6 +34,13 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the accessibility tests, from package-lock.json; again only when the lock changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/.installed
+
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
@@ -44,7 +51,7 @@ lint: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
 
-test: setup browser lint
+test: setup browser node lint
 	.venv/bin/pytest -n $(PYTEST_WORKERS)
 
 bench: setup
@@ -52,4 +59,4 @@ bench: setup
 	$(PY) bench/reference_import.py
 
 clean:
-	rm -rf .venv .tools staticfiles
+	rm -rf .venv .tools staticfiles node_modules test-artifacts
