@@ -35,7 +35,11 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # axe-core for the accessibility tests, from package-lock.json; again only when the lock changes.
+# npm comes with the machine's Node.js; without it, Debian's packages.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund
 	touch $@
 
