@@ -79,6 +79,22 @@ def test_public_page_has_no_serious_axe_violation(live_server, axe_page, scene, 
     _assert_no_serious_violations(axe_page)
 
 
+def test_question_error_and_thank_you_pages_have_no_serious_axe_violation(
+    live_server, axe_page, scene
+):
+    axe_page.goto(_article_url(live_server, scene.approved))
+    axe_page.get_by_label("Your question").fill("Why?")
+    axe_page.get_by_role("button", name="Send my question").click()
+    expect(axe_page.get_by_role("alert")).to_contain_text("at least 10 characters")
+    expect(axe_page.get_by_label("Your question")).to_have_value("Why?")  # nothing lost
+    _assert_no_serious_violations(axe_page)
+
+    axe_page.get_by_label("Your question").fill("Can I keep running while it heals?")
+    axe_page.get_by_role("button", name="Send my question").click()
+    expect(axe_page.get_by_role("heading", name="Thank you for your question")).to_be_visible()
+    _assert_no_serious_violations(axe_page)
+
+
 def test_administrators_policy_page_has_no_serious_axe_violation(live_server, axe_page, db):
     SitePage.objects.update_or_create(
         slug="editorial-policy",
@@ -205,6 +221,16 @@ def test_printed_article_keeps_references_and_disclaimer_but_no_picker_or_forms(
 
     page.emulate_media(media="screen")
     expect(page.locator(".audience-picker")).to_be_visible()
+
+
+def test_printed_pending_article_keeps_the_caution_banner(live_server, desktop_page, scene):
+    page = desktop_page
+    page.emulate_media(media="print")
+    page.goto(_article_url(live_server, scene.pending))
+    expect(page.locator(".caution-banner")).to_be_visible()
+    expect(page.locator(".review-status")).to_be_visible()
+    expect(page.locator(".disclaimer")).to_be_visible()
+    expect(page.locator(".audience-picker")).to_be_hidden()
 
 
 # --- screenshots kept as artefacts -----------------------------------------------------------
