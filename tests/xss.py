@@ -90,7 +90,7 @@ def xss_scene_build() -> XssScene:
     revision = RevisionFactory(
         author=editor,
         canonical_body=body,
-        change_summary=ALL,
+        change_summary=f"{SCRIPT} {IMG} {BREAKOUT}",  # 300 characters at most
         article__title=("Heel pain? " + ALL)[:255],
         article__topic=SHORT,
     )
