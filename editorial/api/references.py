@@ -23,7 +23,6 @@ from articles.references.importing import (
     RowStatus,
     import_preview,
     records_parse,
-    references_import,
 )
 from articles.references.models import Reference
 from editorial.api import filters
@@ -40,7 +39,7 @@ from editorial.api.serializers import (
     ReferenceWrittenSerializer,
 )
 from editorial.api.views import ERRORS, ReadOrEditorWrite, acting_user
-from editorial.references import reference_revise
+from editorial.references import reference_revise, references_import_confirm
 
 IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."
 IDS_INVALID = "`ids` must be reference ids separated by commas."
@@ -165,7 +164,11 @@ class ReferenceViewSet(
     @extend_schema(
         request={"multipart/form-data": ImportConfirmSerializer},
         responses={201: ImportResultSerializer, **ERRORS},
-        description="Import the confirmed new records of the same file, all or nothing.",
+        description=(
+            "Import the confirmed new records of the same file, and take the chosen "
+            "conflicting ones as new versions of the references they conflict with; all or "
+            "nothing."
+        ),
     )
     @action(
         detail=False,
@@ -177,14 +180,19 @@ class ReferenceViewSet(
     def import_confirm(self, request: Request) -> Response:
         serializer = ImportConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = references_import(
-            records=self._records(serializer.validated_data),
+        data = serializer.validated_data
+        done = references_import_confirm(
+            records=self._records(data),
             actor=acting_user(request),
-            confirmed=serializer.validated_data["records"],
+            confirmed=data["records"],
+            new_versions=data["new_versions"],
+            change_note=data["change_note"],
         )
-        imported = self.get_queryset().filter(pk__in=[r.pk for r in created])
+        imported = self.get_queryset().filter(pk__in=[r.pk for r in done.created])
+        revised = self.get_queryset().filter(pk__in=[v.reference_id for v in done.revised])
         return Response(
-            ImportResultSerializer({"imported": imported}).data, status=status.HTTP_201_CREATED
+            ImportResultSerializer({"imported": imported, "revised": revised}).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(

@@ -12,6 +12,7 @@ from articles.references.importing.service import (
     PreviewRow,
     RowStatus,
     import_preview,
+    import_version_targets,
     references_import,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "PreviewRow",
     "RowStatus",
     "import_preview",
+    "import_version_targets",
     "records_parse",
     "references_import",
 ]
