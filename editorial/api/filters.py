@@ -96,12 +96,23 @@ class ReferenceFilter(filters.FilterSet):
     q = filters.CharFilter(
         method="search", label="Search", help_text="Text, key, DOI, PMID or PMCID"
     )
-    type = filters.ChoiceFilter(field_name="current_version__type", choices=ReferenceType.choices)
+    type = filters.ChoiceFilter(
+        field_name="current_version__type",
+        choices=ReferenceType.choices,
+        label="Type",
+        empty_label="Any type",
+    )
     status = filters.ChoiceFilter(
-        field_name="current_version__status", choices=ReferenceStatus.choices
+        field_name="current_version__status",
+        choices=ReferenceStatus.choices,
+        label="Status",
+        empty_label="Any status",
     )
     evidence_level = filters.ChoiceFilter(
-        field_name="current_version__evidence_level", choices=EvidenceLevel.choices
+        field_name="current_version__evidence_level",
+        choices=EvidenceLevel.choices,
+        label="Evidence level",
+        empty_label="Any level",
     )
 
     class Meta:
