@@ -124,11 +124,11 @@ class ReferenceForm(forms.Form):
         max_length=10, required=False, label="Published", help_text=DATE_INVALID
     )
     url = forms.URLField(max_length=2000, required=False, label="URL", assume_scheme="https")
-    accessed = forms.DateField(
+    accessed = forms.CharField(
+        max_length=10,
         required=False,
         label="Accessed",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For a web page: the day you read it.",
+        help_text="For a web page: the day you read it, e.g. 2024-03-05.",
     )
     doi = forms.CharField(max_length=255, required=False, label="DOI")
     pmid = forms.CharField(max_length=20, required=False, label="PMID")
@@ -155,13 +155,12 @@ class ReferenceForm(forms.Form):
         initial: dict[str, Any] = {
             name: csl.get(variable, "") for name, variable in TEXT_FIELDS.items()
         }
-        accessed = date_parts_text(csl.get("accessed"))
         return initial | {
             "type": version.type,
             "csl_type": csl.get("type", "article-journal"),
             "authors": authors_text(csl.get("author")),
             "issued": date_parts_text(csl.get("issued")),
-            "accessed": accessed if accessed.count("-") == 2 else "",
+            "accessed": date_parts_text(csl.get("accessed")),
             "doi": version.doi,
             "pmid": version.pmid,
             "pmcid": version.pmcid,
@@ -185,8 +184,8 @@ class ReferenceForm(forms.Form):
     def clean_pmcid(self) -> str:
         return self._identifier("pmcid", pmcid_normalise)
 
-    def clean_issued(self) -> list[int] | None:
-        value = self.cleaned_data["issued"].strip()
+    def _date(self, name: str) -> list[int] | None:
+        value = self.cleaned_data[name].strip()
         if not value:
             return None
         match = _DATE.match(value)
@@ -199,6 +198,20 @@ class ReferenceForm(forms.Form):
             raise forms.ValidationError(DATE_INVALID) from exc
         return parts
 
+    def clean_issued(self) -> list[int] | None:
+        return self._date("issued")
+
+    def clean_accessed(self) -> list[int] | None:
+        return self._date("accessed")
+
+    def _unchanged(self, name: str, shown: str) -> bool:
+        """The field still says what the form showed for the current version."""
+
+        def lines(text: str) -> list[str]:
+            return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+        return lines(str(self.data.get(self.add_prefix(name), ""))) == lines(shown)
+
     def csl(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
         """The CSL-JSON item: `base` (the current version's, so nothing else is lost) with the
         form's fields set, and emptied ones removed. Call after is_valid()."""
@@ -209,11 +222,17 @@ class ReferenceForm(forms.Form):
         }
         values["type"] = data["csl_type"]
         values["author"] = authors_parse(data["authors"])
-        values["issued"] = {"date-parts": [data["issued"]]} if data["issued"] else None
-        accessed = data["accessed"]
-        values["accessed"] = (
-            {"date-parts": [[accessed.year, accessed.month, accessed.day]]} if accessed else None
-        )
+        for variable in ("issued", "accessed"):
+            values[variable] = {"date-parts": [data[variable]]} if data[variable] else None
+        # What the form cannot show exactly (name particles, a season, a literal date) is kept
+        # as it was unless the editor changed that field.
+        for name, variable, shown in (
+            ("authors", "author", authors_text),
+            ("issued", "issued", date_parts_text),
+            ("accessed", "accessed", date_parts_text),
+        ):
+            if variable in item and self._unchanged(name, shown(item[variable])):
+                values[variable] = item[variable]
         for variable, value in values.items():
             if value:
                 item[variable] = value

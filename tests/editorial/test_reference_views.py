@@ -564,3 +564,34 @@ def test_article_editor_has_the_picker_and_its_script(client, editor, draft):
     assert 'id="picker-q"' in html
     assert 'src="/static/js/citation-picker.js"' in html
     assert "<script>" not in html
+
+
+def test_edit_keeps_names_and_dates_the_form_cannot_show_unless_changed(client, editor):
+    csl = {
+        "type": "webpage",
+        "title": "Hamstring injuries",
+        "author": [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}],
+        "issued": {"date-parts": [[2019]], "season": 2},
+        "accessed": {"date-parts": [[2024, 3]]},
+    }
+    reference = reference_create(key="web", actor=editor, type="website", csl=csl).version
+    reference = reference.reference
+    client.force_login(editor)
+    form = client.get(edit_url(reference)).context["form"]
+    assert form.initial["accessed"] == "2024-03"
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    client.post(edit_url(reference), data | {"title": "Hamstring injury", "change_note": "Title"})
+    reference.refresh_from_db()
+    kept = reference.current_version.csl
+    assert (kept["author"], kept["issued"], kept["accessed"]) == (
+        csl["author"],
+        csl["issued"],
+        csl["accessed"],
+    )
+    client.post(
+        edit_url(reference),
+        data | {"title": "Hamstring injury", "accessed": "2024-03-07", "change_note": "Read again"},
+    )
+    reference.refresh_from_db()
+    assert reference.current_version.csl["accessed"] == {"date-parts": [[2024, 3, 7]]}
+    assert reference.current_version.csl["author"] == csl["author"]
