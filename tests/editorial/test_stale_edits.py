@@ -117,7 +117,9 @@ def test_api_body_has_an_etag_and_if_match_guards_the_write(editor, colleague, d
     assert first.status_code == 200
     assert first.headers["ETag"] != etag
     assert stale.status_code == 412
-    assert stale.json()["detail"] == STALE_EDIT.format(levels="Healthcare professional", editor="Ada Byrne")
+    assert stale.json()["detail"] == STALE_EDIT.format(
+        levels="Healthcare professional", editor="Ada Byrne"
+    )
     assert stale_delete.status_code == 412
     assert AudienceBody.objects.get(pk=body.pk).body == "Theirs."
     fresh = mine.put(
