@@ -15,14 +15,14 @@ KEY = "kim2013-ischiofemoral"
 TITLE = "Ischiofemoral impingement: the evidence so far"
 
 
-@pytest.fixture
-def librarian(db) -> User:
+@pytest.fixture(name="librarian")
+def librarian_fixture(db) -> User:
     """The editor who keeps the reference library: the actor, so never told of own changes."""
     return EditorFactory(username="lib", first_name="Libby", last_name="Library")
 
 
-@pytest.fixture
-def reference(librarian) -> Reference:
+@pytest.fixture(name="reference")
+def reference_fixture(librarian) -> Reference:
     return ReferenceFactory(key=KEY, title=TITLE, actor=librarian)
 
 
