@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import (
     Article,
+    Reference,
     ReferenceStatus,
     ReferenceVersion,
     ReviewStatus,
@@ -168,7 +169,9 @@ class FlaggedCitation:
 
     @property
     def is_retracted(self) -> bool:
-        return ReferenceStatus.RETRACTED in (self.newer.status, getattr(self.current, "status", ""))
+        """Pinned or current version retracted: the revision cannot be approved."""
+        current = getattr(self.current, "status", "")
+        return ReferenceStatus.RETRACTED in (self.pinned.status, current)
 
     @property
     def changes(self) -> list[FieldChange]:
@@ -247,6 +250,15 @@ def citations_flagged(
         )
         for row in rows
     ]
+
+
+def references_retracted(*, keys: list[str]) -> list[Reference]:
+    """The references among `keys` whose current version is retracted (one query)."""
+    return list(
+        Reference.objects.filter(
+            key__in=keys, current_version__status=ReferenceStatus.RETRACTED
+        ).select_related("current_version")
+    )
 
 
 @dataclass(frozen=True)

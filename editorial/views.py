@@ -35,6 +35,7 @@ from editorial.selectors import (
     citations_flagged,
     my_drafts,
     my_pending_reviews,
+    references_retracted,
     revisions_for_user,
 )
 
@@ -249,19 +250,25 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "form": form,
         "tabs": _editor_tabs(form, revision=revision, levels=levels),
-        "repins": _repins(revision) if revision.is_editable else [],
     }
+    if revision.is_editable:
+        context |= _draft_references(revision)
     return render(request, "editorial/article_edit.html", context)
 
 
-def _repins(draft: Revision) -> list[Repin]:
-    """The article's flagged references, and whether the draft still cites each (submitting it
-    pins the current versions)."""
-    flags = citations_flagged(article_id=draft.article_id)
-    if not flags:
-        return []
-    keys = set(citation_keys("\n\n".join(body.body for body in draft.bodies.all())))
-    return [Repin(flag=flag, still_cited=flag.key in keys) for flag in flags]
+def _draft_references(draft: Revision) -> dict[str, object]:
+    """The article's flagged references, whether the draft still cites each (submitting it pins
+    the current versions), and the retracted references it cites otherwise. At most four queries."""
+    keys = citation_keys("\n\n".join(body.body for body in draft.bodies.all()))
+    repins = [
+        Repin(flag=flag, still_cited=flag.key in keys)
+        for flag in citations_flagged(article_id=draft.article_id)
+    ]
+    flagged = {repin.flag.key for repin in repins}
+    return {
+        "repins": repins,
+        "retracted": [r for r in references_retracted(keys=keys) if r.key not in flagged],
+    }
 
 
 def _editor_tabs(

@@ -42,7 +42,8 @@ class FlaggedCitationSerializer(serializers.Serializer[Any]):
     )
     current_version = serializers.IntegerField(source="current.number")
     retracted = serializers.BooleanField(
-        source="is_retracted", help_text="Retracted now: the revision cannot be approved."
+        source="is_retracted",
+        help_text="The pinned or current version is retracted: the revision cannot be approved.",
     )
     draft = serializers.IntegerField(
         source="draft_number",

@@ -274,3 +274,16 @@ def test_api_flagged_citations_query_count_does_not_grow(
     assert len(rows) == size
     assert rows[-1]["retracted"] is True
     assert revision.article_id in {r["article"] for r in rows}
+
+
+def test_a_new_draft_citing_a_retracted_reference_is_warned(client, editor, librarian, reference):
+    revise(reference, librarian, ReferenceStatus.RETRACTED)
+    draft = citing(editor, KEY)
+    client.force_login(editor)
+
+    page = client.get(reverse("editorial:article_edit", kwargs={"pk": draft.article_id})).text
+
+    assert 'id="repin-heading"' not in page  # nothing pinned: nothing to re-pin
+    assert f"<code>{KEY}</code> ({TITLE}) was retracted in version 2" in section(
+        page, "retracted-heading"
+    )
