@@ -172,6 +172,11 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "assignment": mine,
         "declared": workflow.has_declared(revision=revision, reviewer=user),
+        "can_decline": (
+            mine is not None
+            and mine.is_active
+            and not review.decline_refusal(assignment=mine, revision=revision)
+        ),
         "declaration_form": declaration_form,
         "decline_form": DeclineForm(),
         "bodies": bodies,

@@ -17,11 +17,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.readability import Report, score_text
 from articles.references.citations import citation_keys
 from articles.selectors import BodyStatus, revision_body_statuses
-from articles.services import ContentError, article_create, revision_create_draft, revision_edit
+from articles.services import (
+    ContentError,
+    StaleEdit,
+    article_create,
+    body_fingerprint,
+    revision_create_draft,
+    revision_edit,
+)
 from editorial import permissions, workflow
 from editorial.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 from editorial.models import User
@@ -226,6 +233,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     revision = _newest_revision(article)
     levels = list(AudienceLevel.objects.all())
+    conflicts: list[AudienceBody] = []
     if request.method == "POST":
         form = RevisionEditForm(request.POST, levels=levels)
         if form.is_valid():
@@ -235,14 +243,36 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     editor=user,
                     bodies=form.bodies(),
                     change_summary=form.cleaned_data["change_summary"],
+                    seen=form.seen(),
                 )
+            except StaleEdit as exc:
+                # Keep the editor's text, show theirs, and let the next save knowingly win.
+                conflicts = list(
+                    revision.bodies.filter(audience_id__in=exc.audience_ids).select_related(
+                        "audience"
+                    )
+                )
+                form = _form_seeing_current(request, revision=revision, levels=levels)
+                form.add_error(None, str(exc))
             except ContentError as exc:
-                messages.error(request, str(exc))
-                return redirect("editorial:article_edit", pk=article.pk)
-            messages.success(request, REVISION_SAVED.format(number=revision.number))
-            return redirect("editorial:article", pk=article.pk)
+                if not Revision.objects.get(pk=revision.pk).is_editable:
+                    messages.error(request, str(exc))  # submitted meanwhile: no form to show
+                    return redirect("editorial:article_edit", pk=article.pk)
+                form.add_error(None, str(exc))  # e.g. unknown citation keys: keep the text
+            else:
+                messages.success(request, REVISION_SAVED.format(number=revision.number))
+                return redirect("editorial:article", pk=article.pk)
     else:
-        initial = {RevisionEditForm.field_name(b.audience): b.body for b in revision.bodies.all()}
+        bodies = {body.audience_id: body for body in revision.bodies.all()}
+        initial = {
+            RevisionEditForm.field_name(level): bodies[level.pk].body
+            for level in levels
+            if level.pk in bodies
+        }
+        initial |= {
+            RevisionEditForm.seen_name(level): body_fingerprint(bodies.get(level.pk))
+            for level in levels
+        }
         initial["change_summary"] = revision.change_summary
         form = RevisionEditForm(initial=initial, levels=levels)
     context = {
@@ -250,6 +280,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "form": form,
         "tabs": _editor_tabs(form, revision=revision, levels=levels),
+        "conflicts": conflicts,
     }
     if revision.is_editable:
         context |= _draft_references(revision)
@@ -269,6 +300,19 @@ def _draft_references(draft: Revision) -> dict[str, object]:
         "repins": repins,
         "retracted": [r for r in references_retracted(keys=keys) if r.key not in flagged],
     }
+
+
+def _form_seeing_current(
+    request: HttpRequest, *, revision: Revision, levels: list[AudienceLevel]
+) -> RevisionEditForm:
+    """The posted form again, now marked as having seen the bodies as they are saved."""
+    data = request.POST.copy()
+    bodies = {body.audience_id: body for body in revision.bodies.all()}
+    for level in levels:
+        data[RevisionEditForm.seen_name(level)] = body_fingerprint(bodies.get(level.pk))
+    form = RevisionEditForm(data, levels=levels)
+    form.is_valid()
+    return form
 
 
 def _editor_tabs(

@@ -102,7 +102,7 @@ def publishable_statuses() -> list[str]:
     return [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED]
 
 
-def _decided_this_round(revision: Revision, actor: User) -> bool:
+def decided_this_round(revision: Revision, actor: User) -> bool:
     return ReviewDecision.objects.filter(
         revision=revision, review_round=revision.review_round, reviewer=actor
     ).exists()
@@ -149,7 +149,11 @@ def transitions_available(*, revision: Revision, actor: User) -> list[str]:
     for name, (predicate, method) in ACTIONS.items():
         if not can_proceed(getattr(revision, method)) or not predicate.test(actor, revision):
             continue
-        if name == "approve" and _decided_this_round(revision, actor):
+        if (
+            name in ("approve", "request-changes")
+            and permissions.can_decide.test(actor, revision)
+            and decided_this_round(revision, actor)
+        ):
             continue
         if (
             name in ("approve", "request-changes")
@@ -346,7 +350,7 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
     with transaction.atomic():
         revision = lock_revision(revision)
         method = _check("approve", revision=revision, actor=actor)
-        if _decided_this_round(revision, actor):
+        if decided_this_round(revision, actor):
             raise GuardFailed(ALREADY_DECIDED)
         if not has_declared(revision=revision, reviewer=actor):
             raise GuardFailed(DECLARATION_REQUIRED)
@@ -394,7 +398,7 @@ def revision_request_changes(*, revision: Revision, actor: User, reason: str) ->
         if not reason:
             raise InvalidInput(REASON_REQUIRED)
         if permissions.can_decide.test(actor, revision):
-            if _decided_this_round(revision, actor):
+            if decided_this_round(revision, actor):
                 raise GuardFailed(ALREADY_DECIDED)
             if not has_declared(revision=revision, reviewer=actor):
                 raise GuardFailed(DECLARATION_REQUIRED)
