@@ -1,14 +1,16 @@
 """Changes to the reference library made from the workspace or the API.
 
 The articles service writes the version; what the editorial side does after a change (telling
-the editors whose articles cite it) hangs here, so that every caller gets it.
+the editors whose articles cite an older version) hangs here, so that every caller gets it.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 
+from articles.models import Article
 from articles.references import services
 from articles.references.importing import (
     ImportInvalid,
@@ -19,7 +21,18 @@ from articles.references.importing import (
 )
 from articles.references.importing.records import RECORD_INVALID
 from articles.references.models import Reference, ReferenceVersion
-from editorial.models import User
+from editorial.models import AuditEvent, User
+from editorial.selectors import FLAGGING_STATUSES, FlaggedCitation, citations_flagged
+from editorial.tasks import notify_reference_change
+from editorial.workflow import record_event
+
+REFERENCE_CHANGED = "reference-changed"
+# The start of the event's note names the reference version: one event per article and version.
+CHANGED_NOTE_KEY = "{key} version {number} is "
+CHANGED_NOTE = (
+    CHANGED_NOTE_KEY + "{status}: {change_note}. Revision {revision} cites version {pinned}; "
+    "start a new draft to update the citation."
+)
 
 IMPORTED_VERSION_NOTE = "Updated from an imported file."
 
@@ -29,9 +42,52 @@ def reference_revise(
 ) -> services.VersionWritten:
     """Add the next version of `reference` (fields as `reference_version_create` takes them).
 
-    Raises ReferenceInvalid as that service does.
+    A corrected, retracted or superseded version tells the editors of the articles citing an
+    older one, after commit. Raises ReferenceInvalid as that service does.
     """
-    return services.reference_version_create(reference=reference, actor=actor, **fields)
+    with transaction.atomic():
+        written = services.reference_version_create(reference=reference, actor=actor, **fields)
+        if written.version.status in FLAGGING_STATUSES:
+            transaction.on_commit(partial(notify_reference_change.delay, written.version.pk))
+    return written
+
+
+def reference_change_notify(*, version_id: int) -> int:
+    """Write a "reference-changed" event (the editors hear of it after commit) for each article
+    whose newest revision in review, approved or published cites a version older than this
+    corrected, retracted or superseded one. Safe to run again: an article already told of this
+    version is skipped. Returns the events written."""
+    version = ReferenceVersion.objects.select_related("reference", "changed_by").get(pk=version_id)
+    if version.status not in FLAGGING_STATUSES:
+        return 0
+    return sum(_tell(flag, version) for flag in citations_flagged(version=version))
+
+
+def _tell(flag: FlaggedCitation, version: ReferenceVersion) -> int:
+    key = CHANGED_NOTE_KEY.format(key=version.reference.key, number=version.number)
+    with transaction.atomic():
+        # The article's row lock keeps two overlapping runs from both writing the event.
+        Article.objects.select_for_update().filter(pk=flag.article.pk).first()
+        told = AuditEvent.objects.filter(
+            article_id=flag.article.pk, action=REFERENCE_CHANGED, note__startswith=key
+        ).exists()
+        if told:
+            return 0
+        record_event(
+            revision=flag.revision,
+            actor=version.changed_by,
+            action=REFERENCE_CHANGED,
+            from_status=flag.revision.status,
+            note=CHANGED_NOTE.format(
+                key=version.reference.key,
+                number=version.number,
+                status=version.get_status_display().lower(),
+                change_note=version.change_note.rstrip("."),
+                revision=flag.revision.number,
+                pinned=flag.pinned.number,
+            ),
+        )
+    return 1
 
 
 @dataclass(frozen=True)

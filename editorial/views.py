@@ -5,6 +5,7 @@ action; permission is asked of editorial.permissions, never decided here.
 """
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import cast
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.markdown import markdown_to_html
 from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.readability import Report, score_text
+from articles.references.citations import citation_keys
 from articles.selectors import BodyStatus, revision_body_statuses
 from articles.services import (
     ContentError,
@@ -31,13 +33,16 @@ from editorial import permissions, workflow
 from editorial.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 from editorial.models import User
 from editorial.selectors import (
+    FlaggedCitation,
     articles_for_user,
     articles_waiting_for_editors,
     assignments_for_user,
     audit_events_for_user,
     board_members_assignable,
+    citations_flagged,
     my_drafts,
     my_pending_reviews,
+    references_retracted,
     revisions_for_user,
 )
 
@@ -83,6 +88,43 @@ class EditorTab:
     has_errors: bool
 
 
+@dataclass(frozen=True)
+class FlaggedArticle:
+    """An article's flagged citations: all in one revision (its newest in review, approved or
+    published), with the article's open draft if it has one."""
+
+    revision: Revision
+    flags: list[FlaggedCitation]
+
+    @property
+    def article(self) -> Article:
+        return self.revision.article
+
+    @property
+    def draft_number(self) -> int | None:
+        return self.flags[0].draft_number
+
+    @property
+    def is_published(self) -> bool:
+        return self.article.published_revision_id == self.revision.pk
+
+
+def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
+    """Group citations_flagged() (ordered by article) per article; no query."""
+    return [
+        FlaggedArticle(revision=group[0].revision, flags=group)
+        for group in (list(g) for _, g in groupby(flags, key=lambda f: f.article.pk))
+    ]
+
+
+@dataclass(frozen=True)
+class Repin:
+    """A flagged reference as the editor of the article's draft sees it."""
+
+    flag: FlaggedCitation
+    still_cited: bool
+
+
 def _user(request: HttpRequest) -> User:
     # Only called behind login_required: the user is authenticated.
     return cast(User, request.user)
@@ -124,6 +166,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             assignments_for_user(user=user).filter(reviewer=user) if is_board_member else []
         ),
         "articles": _rows(articles_for_user(user=user)),
+        "flagged": flagged_by_article(citations_flagged(user=user)) if is_editor else [],
     }
     return render(request, "editorial/dashboard.html", context)
 
@@ -160,6 +203,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "newest": newest,
         "can_edit": permissions.can_edit.test(user),
         "audit_events": audit_events_for_user(user=user).filter(article=article),
+        "flagged": flagged_by_article(citations_flagged(user=user, article_id=article.pk)),
     }
     if newest is not None:
         available = workflow.transitions_available(revision=newest, actor=user)
@@ -238,7 +282,24 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "tabs": _editor_tabs(form, revision=revision, levels=levels),
         "conflicts": conflicts,
     }
+    if revision.is_editable:
+        context |= _draft_references(revision)
     return render(request, "editorial/article_edit.html", context)
+
+
+def _draft_references(draft: Revision) -> dict[str, object]:
+    """The article's flagged references, whether the draft still cites each (submitting it pins
+    the current versions), and the retracted references it cites otherwise. At most four queries."""
+    keys = citation_keys("\n\n".join(body.body for body in draft.bodies.all()))
+    repins = [
+        Repin(flag=flag, still_cited=flag.key in keys)
+        for flag in citations_flagged(article_id=draft.article_id)
+    ]
+    flagged = {repin.flag.key for repin in repins}
+    return {
+        "repins": repins,
+        "retracted": [r for r in references_retracted(keys=keys) if r.key not in flagged],
+    }
 
 
 def _form_seeing_current(

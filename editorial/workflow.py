@@ -29,6 +29,7 @@ from editorial.models import (
     User,
 )
 from editorial.policy import quorum_state
+from editorial.selectors import revision_retracted_citation
 from editorial.tasks import send_event_notifications
 
 NOT_ALLOWED = "Cannot {action}: the revision is {status}."
@@ -46,6 +47,10 @@ WRONG_ARTICLE = "That revision belongs to another article."
 NOT_PUBLISHABLE = "Cannot publish: the revision is {status}; publishable now: {allowed}."
 DECLARATION_REQUIRED = "Declare your conflicts of interest (or none) before deciding."
 SAFETY_BLOCKS = "Cannot approve while the {comment} is unresolved."
+RETRACTED_BLOCKS = (
+    "Cannot approve: it cites {key} ({title}), which was retracted in version {number}. "
+    "Start a new draft without it."
+)
 DUE_IN_PAST = "The due date must be today or later."
 DEFAULT_REVIEW_DAYS = 14
 
@@ -127,6 +132,15 @@ def unresolved_safety_comment(*, revision: Revision) -> ReviewComment | None:
         .select_related("author")
         .first()
     )
+
+
+def retracted_blocks_message(*, revision: Revision) -> str:
+    """Why the revision cannot be approved for a retracted reference it cites, or ""."""
+    retracted = revision_retracted_citation(revision=revision)
+    if retracted is None:
+        return ""
+    title = retracted.title if len(retracted.title) <= 90 else retracted.title[:87] + "..."
+    return RETRACTED_BLOCKS.format(key=retracted.key, title=title, number=retracted.number)
 
 
 def transitions_available(*, revision: Revision, actor: User) -> list[str]:
@@ -330,7 +344,8 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
     (editorial.policy: minimum approvals, maybe a specialty).
 
     Raises ActionForbidden, TransitionNotAllowed, or GuardFailed if already decided this round,
-    without a declaration of interests, or while a safety comment is unresolved.
+    without a declaration of interests, while a safety comment is unresolved, or when it cites
+    a retracted reference.
     """
     with transaction.atomic():
         revision = lock_revision(revision)
@@ -342,6 +357,8 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
         blocking = unresolved_safety_comment(revision=revision)
         if blocking is not None:
             raise GuardFailed(SAFETY_BLOCKS.format(comment=blocking.label))
+        if message := retracted_blocks_message(revision=revision):
+            raise GuardFailed(message)
         decision = ReviewDecision.objects.create(
             assignment=ReviewAssignment.objects.get(revision=revision, reviewer=actor),
             revision=revision,
