@@ -1,5 +1,7 @@
 """Query-string filters of the API lists; ids are plain numbers so nothing leaks existence."""
 
+import json
+
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -130,6 +132,9 @@ class ReferenceFilter(filters.FilterSet):
             | Q(current_version__container__icontains=value)
             | Q(current_version__csl__author__icontains=value)
         )
+        if not value.isascii():
+            # SQLite keeps JSON with non-ASCII letters escaped (\u00fc): match that form too.
+            found |= Q(current_version__csl__author__icontains=json.dumps(value)[1:-1])
         # An identifier in any accepted form (a doi.org link, `PMID: 123`, `pmc123`).
         for column, normalise in (
             ("doi", doi_normalise),

@@ -195,6 +195,7 @@ def test_confirm_takes_a_conflicting_record_as_a_new_version(editor, reviewer):
         ("PMID: 29000001", ["doe2018-knee"]),
         ("pmc3619390", ["doe2018-knee"]),
         ("okafor", ["doe2018-knee"]),
+        ("Müller", ["doe2018-knee"]),
         ("sports med", ["kim2013-hip"]),
     ],
 )
@@ -205,7 +206,7 @@ def test_search_by_identifier_in_any_form_and_by_author(editor, query, expected)
         csl={
             "type": "article-journal",
             "title": "Knee pain",
-            "author": [{"family": "Okafor", "given": "Chidi"}],
+            "author": [{"family": "Okafor", "given": "Chidi"}, {"family": "Müller"}],
             "container-title": "Knee",
         },
         pmid="29000001",
