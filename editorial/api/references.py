@@ -1,6 +1,6 @@
 """The reference library over HTTP: list, read, create, new versions, diff, import, export.
 
-Board members may read; only editors write (ReadOrEditorWrite). Refusals of the reference
+Editors and board members may read; only editors write (ReferenceAccess). Refusals of the reference
 services (ReferenceInvalid, ImportInvalid) answer 400 through editorial.api.errors.
 """
 
@@ -13,6 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +26,7 @@ from articles.references.importing import (
     records_parse,
 )
 from articles.references.models import Reference
+from editorial import permissions
 from editorial.api import filters
 from editorial.api.serializers import (
     FieldChangeSerializer,
@@ -38,7 +40,7 @@ from editorial.api.serializers import (
     ReferenceVersionSerializer,
     ReferenceWrittenSerializer,
 )
-from editorial.api.views import ERRORS, ReadOrEditorWrite, acting_user
+from editorial.api.views import EDITORS_ONLY, ERRORS, acting_user
 from editorial.references import reference_revise, references_import_confirm
 
 IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."
@@ -66,6 +68,17 @@ def _renderer(export_format: ExportFormat) -> type[BaseRenderer]:
 EXPORT_RENDERERS = [_renderer(f) for f in ExportFormat]
 
 
+class ReferenceAccess(BasePermission):
+    """Editors and board members read the library (and export it); only editors write."""
+
+    message = EDITORS_ONLY
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return permissions.can_read_references.test(request.user)
+        return permissions.can_edit_references.test(request.user)
+
+
 @extend_schema(tags=["references"])
 class ReferenceViewSet(
     mixins.ListModelMixin,
@@ -76,7 +89,7 @@ class ReferenceViewSet(
 
     queryset = Reference.objects.none()
     serializer_class = ReferenceSerializer
-    permission_classes = [ReadOrEditorWrite]
+    permission_classes = [ReferenceAccess]
     filterset_class = filters.ReferenceFilter
     ordering_fields = ["key", "created_at"]
 

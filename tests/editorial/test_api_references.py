@@ -9,7 +9,7 @@ from articles.models import Reference
 from articles.references.services import NO_CHANGE, reference_create
 from tests.articles.reference_samples import SAMPLES
 from tests.editorial.test_api import API, client_for
-from tests.factories import ReferenceFactory
+from tests.factories import ReferenceFactory, UserFactory
 
 URL = f"{API}/references/"
 RIS = (
@@ -39,6 +39,14 @@ def test_board_member_reads_and_searches_but_cannot_write(reviewer, editor):
     created = client.post(URL, {"key": "x1", "type": "research", "csl": CSL}, format="json")
     assert created.status_code == 403
     assert client_for(None).get(URL).status_code in (401, 403)
+
+
+def test_someone_without_an_editorial_role_reads_no_reference(db):
+    reference = ReferenceFactory(key="kim2013-hip")
+    client = client_for(UserFactory())
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}{reference.pk}/").status_code == 403
+    assert client.get(f"{URL}export/", {"ids": reference.pk, "format": "ris"}).status_code == 403
 
 
 def test_filters_on_the_current_version(editor):
@@ -139,7 +147,8 @@ def test_reference_list_query_count_does_not_grow(size, editor, django_assert_nu
         ReferenceFactory(actor=editor)
     client = client_for(editor)
     client.get(URL)  # session and user loaded once
-    with django_assert_num_queries(4):
+    # token, user, their roles (may they read the library?), count, page
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.json()["count"] == size
 
