@@ -147,7 +147,7 @@ def test_reference_list_query_count_does_not_grow(size, editor, django_assert_nu
         ReferenceFactory(actor=editor)
     client = client_for(editor)
     client.get(URL)  # session and user loaded once
-    # token, user, their roles (may they read the library?), count, page
+    # session, user, their roles (may they read the library?), count, page
     with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.json()["count"] == size
