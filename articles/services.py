@@ -28,10 +28,28 @@ _COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.RE
 
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
 UNKNOWN_CITATIONS = "Unknown reference keys: {keys}. Add them to the library or fix the markers."
+STALE_EDIT = (
+    "{levels}: changed by {editor} since you read it, so nothing was saved. Read their text, "
+    "then save again to keep yours."
+)
 
 
 class ContentError(Exception):
     """A content write was refused; nothing changed."""
+
+
+class StaleEdit(ContentError):
+    """The bodies changed since the editor read them (`audience_ids` names which)."""
+
+    def __init__(self, message: str, *, audience_ids: list[int]) -> None:
+        super().__init__(message)
+        self.audience_ids = audience_ids
+
+
+def body_fingerprint(body: AudienceBody | None) -> str:
+    """What an editor saw of one body (its text; an absent body reads as empty): compare it on
+    saving to refuse a write over someone else's change."""
+    return text_hash(body.body if body is not None else "")
 
 
 def article_create(*, slug: str, title: str, topic: str, author) -> Article:  # type: ignore[no-untyped-def]
@@ -80,8 +98,12 @@ def revision_edit(
     editor,  # type: ignore[no-untyped-def]
     bodies: dict[AudienceLevel, str],
     change_summary: str | None = None,
+    seen: dict[int, str] | None = None,
 ) -> Revision:
     """Save the bodies (an empty text removes that audience's body) and the change summary.
+
+    `seen` maps audience ids to the body_fingerprint the editor started from; when a body has
+    changed since, StaleEdit is raised and nothing is saved.
 
     A body written in this edit is recorded as written against the canonical text as it stands
     after the edit; the others keep the fingerprint they had, so that a change of the canonical
@@ -93,6 +115,8 @@ def revision_edit(
         if not revision.is_editable:
             raise ContentError(REVISION_LOCKED.format(number=revision.number))
         existing = {body.audience_id: body for body in revision.bodies.select_related("audience")}
+        if seen:
+            _check_unchanged(revision=revision, existing=existing, seen=seen)
         texts = {audience: text.replace("\r\n", "\n").strip() for audience, text in bodies.items()}
         _check_citations(citation_keys("\n\n".join(texts.values())))
         canonical_text = next(
@@ -125,6 +149,24 @@ def revision_edit(
         for body_id in changed:
             transaction.on_commit(partial(_enqueue_scoring, body_id))
     return revision
+
+
+def _check_unchanged(
+    *, revision: Revision, existing: dict[int, AudienceBody], seen: dict[int, str]
+) -> None:
+    stale = [
+        audience_id
+        for audience_id, fingerprint in seen.items()
+        if body_fingerprint(existing.get(audience_id)) != fingerprint
+    ]
+    if stale:
+        labels = AudienceLevel.objects.filter(pk__in=stale).values_list("label", flat=True)
+        raise StaleEdit(
+            STALE_EDIT.format(
+                levels=", ".join(labels), editor=revision.last_edited_by or "another editor"
+            ),
+            audience_ids=stale,
+        )
 
 
 def _enqueue_scoring(body_id: int) -> None:

@@ -36,6 +36,10 @@ class RevisionEditForm(forms.Form):
                     attrs={"rows": 14, "class": "markdown", **self.readability_attrs(level)}
                 ),
             )
+            # What the editor started from, to refuse a save over someone else's change.
+            self.fields[self.seen_name(level)] = forms.CharField(
+                required=False, widget=forms.HiddenInput
+            )
         # The summary goes last, after the bodies it describes.
         self.order_fields([*(self.field_name(level) for level in levels), "change_summary"])
 
@@ -54,9 +58,21 @@ class RevisionEditForm(forms.Form):
     def field_name(level: AudienceLevel) -> str:
         return f"body_{level.slug}"
 
+    @staticmethod
+    def seen_name(level: AudienceLevel) -> str:
+        return f"seen_{level.slug}"
+
     def bodies(self) -> dict[AudienceLevel, str]:
         """The cleaned text per level; call after is_valid()."""
         return {level: self.cleaned_data[self.field_name(level)] for level in self.levels}
+
+    def seen(self) -> dict[int, str]:
+        """Audience id -> fingerprint of the body the editor started from; call after is_valid()."""
+        return {
+            level.pk: self.cleaned_data[self.seen_name(level)]
+            for level in self.levels
+            if self.cleaned_data[self.seen_name(level)]
+        }
 
 
 class TransitionForm(forms.Form):

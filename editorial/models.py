@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 
@@ -180,8 +181,13 @@ class ApprovalPolicy(models.Model):
         verbose_name_plural = "approval policies"
         ordering = ["topic"]
         constraints = [
+            # Topics match ignoring case (editorial.policy), so "Cardiology" and "cardiology"
+            # are the same topic here too.
             models.UniqueConstraint(
-                fields=["topic"], condition=models.Q(is_active=True), name="one_active_policy"
+                Lower("topic"),
+                condition=models.Q(is_active=True),
+                name="one_active_policy",
+                violation_error_message="An active policy for this topic exists already.",
             ),
             models.CheckConstraint(
                 condition=models.Q(min_approvals__gte=1), name="policy_needs_an_approval"

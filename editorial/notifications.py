@@ -37,6 +37,7 @@ ACTION_SUBJECTS = {
     "overdue": "your review is overdue",
     "overdue-editors": "a review is a week overdue",
     "re-review": "re-review opened",
+    "reference-changed": "a cited reference changed",
 }
 # Events that concern only the people named here; never e-mailed to anyone else.
 SILENT = {"declare-interests"}
@@ -72,7 +73,7 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
     )
     if action in SILENT:
         pass
-    elif action in ("submit", "overdue-editors", "re-review"):
+    elif action in ("submit", "overdue-editors", "re-review", "reference-changed"):
         ids |= _editors()
     elif action in (
         "assign-reviewer",
@@ -101,7 +102,10 @@ def notification_link(*, event: AuditEvent, recipient: User) -> str:
     """The page the recipient acts on: the review page of the revision if they may read it,
     else the article's page (editors) or their inbox."""
     revision = event.revision
-    if revision is not None and permissions.can_view_revision.test(recipient, revision):
+    if event.action == "reference-changed" and permissions.can_edit.test(recipient):
+        # Where the flag is, with the button that starts the draft to update the citation.
+        path = reverse("editorial:article", kwargs={"pk": event.article_id})
+    elif revision is not None and permissions.can_view_revision.test(recipient, revision):
         path = reverse("editorial:review", kwargs={"pk": revision.pk})
     elif permissions.can_view_article.test(recipient, event.article):
         path = reverse("editorial:article", kwargs={"pk": event.article_id})

@@ -90,6 +90,9 @@ can_respond_to_invitation = is_invitee
 can_remove_reviewer = is_editor
 can_comment = may_comment_on
 can_resolve_comment = is_editor | is_comment_author
+# The reference library: the board reads it (and each reference's history), editors change it.
+can_read_references = is_editor | is_board_member
+can_edit_references = is_editor
 
 for name, predicate in {
     "can_edit": can_edit,
@@ -105,5 +108,7 @@ for name, predicate in {
     "can_remove_reviewer": can_remove_reviewer,
     "can_comment": can_comment,
     "can_resolve_comment": can_resolve_comment,
+    "can_read_references": can_read_references,
+    "can_edit_references": can_edit_references,
 }.items():
     rules.set_rule(name, predicate)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Revision
+from articles.models import ReviewStatus, Revision
 from editorial import permissions
 from editorial.models import InterestDeclaration, InterestEntry, ReviewAssignment, User
 from editorial.workflow import (
     ActionForbidden,
     GuardFailed,
     InvalidInput,
+    decided_this_round,
     lock_revision,
     record_event,
 )
@@ -24,6 +25,14 @@ NOT_YOURS = "This invitation is not yours to answer."
 NOT_INVITED = "This invitation is already {state}."
 NOT_ACTIVE = "This assignment is {state}: nothing more can be done with it."
 DECLINE_REASON_REQUIRED = "Say why you decline: a reason is required."
+DECLINE_CLOSED = (
+    "Revision {number} is {status}: its review is over, so there is nothing to decline."
+)
+DECLINE_AFTER_DECISION = (
+    "You have given your decision on this round of review: it stands, so you can no longer decline."
+)
+# A reviewer may step back only while the revision is still being reviewed.
+DECLINABLE_STATUSES = {ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW}
 REMOVE_FORBIDDEN = "Only editors may remove a reviewer."
 DECLARE_FORBIDDEN = "Only the reviewer declares their own interests."
 INTERESTS_OR_NONE = "Declare either no conflict of interest or at least one interest, not both."
@@ -70,6 +79,17 @@ def assignment_accept(*, assignment: ReviewAssignment, actor: User) -> ReviewAss
     return assignment
 
 
+def decline_refusal(*, assignment: ReviewAssignment, revision: Revision) -> str:
+    """Why this active assignment can no longer be declined, or "" while it can."""
+    if revision.status not in DECLINABLE_STATUSES:
+        return DECLINE_CLOSED.format(
+            number=revision.number, status=revision.get_status_display().lower()
+        )
+    if decided_this_round(revision, assignment.reviewer):
+        return DECLINE_AFTER_DECISION
+    return ""
+
+
 def assignment_decline(
     *, assignment: ReviewAssignment, actor: User, reason: str
 ) -> ReviewAssignment:
@@ -84,6 +104,9 @@ def assignment_decline(
             raise ActionForbidden(NOT_YOURS)
         if not assignment.is_active:
             raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
+        refusal = decline_refusal(assignment=assignment, revision=revision)
+        if refusal:
+            raise GuardFailed(refusal)
         if not reason:
             raise InvalidInput(DECLINE_REASON_REQUIRED)
         assignment.state = ReviewAssignment.State.DECLINED

@@ -172,6 +172,11 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "assignment": mine,
         "declared": workflow.has_declared(revision=revision, reviewer=user),
+        "can_decline": (
+            mine is not None
+            and mine.is_active
+            and not review.decline_refusal(assignment=mine, revision=revision)
+        ),
         "declaration_form": declaration_form,
         "decline_form": DeclineForm(),
         "bodies": bodies,
@@ -186,6 +191,12 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": revision.assignments.all() if is_editor else [],
         "base": base,
         "changes": [c for c in changes if c.changed],
+        # Said before anyone tries: approving is refused while it cites a retracted reference.
+        "retracted_warning": (
+            workflow.retracted_blocks_message(revision=revision)
+            if revision.status in (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
+            else ""
+        ),
     }
     return render(request, "editorial/review.html", context)
 

@@ -23,3 +23,12 @@ def open_due_rereviews() -> int:
     from editorial.schedule import rereviews_open_due
 
     return rereviews_open_due()
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_reference_change(self, version_id: int) -> int:  # type: ignore[no-untyped-def]
+    """Tell the editors of the articles citing a version older than this corrected, retracted
+    or superseded one; idempotent per article and version."""
+    from editorial.references import reference_change_notify  # it enqueues this task
+
+    return reference_change_notify(version_id=version_id)

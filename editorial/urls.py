@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editorial import review_views, views
+from editorial import reference_views, review_views, views
 
 app_name = "editorial"
 urlpatterns = [
@@ -24,4 +24,19 @@ urlpatterns = [
     path("board/", review_views.board, name="board"),
     path("inbox/", review_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", review_views.inbox_read, name="inbox_read"),
+]
+# The reference library (editorial/reference_views.py).
+urlpatterns += [
+    path("references/", reference_views.library, name="references"),
+    path("references/new/", reference_views.reference_new, name="reference_create"),
+    path("references/<int:pk>/", reference_views.reference_detail, name="reference"),
+    path("references/<int:pk>/edit/", reference_views.reference_edit, name="reference_edit"),
+    path("references/import/", reference_views.reference_import, name="reference_import"),
+    path(
+        "references/import/confirm/",
+        reference_views.reference_import_confirm,
+        name="reference_import_confirm",
+    ),
+    path("references/export/", reference_views.reference_export, name="reference_export"),
+    path("references/picker/", reference_views.reference_picker, name="reference_picker"),
 ]

@@ -5,6 +5,7 @@ action; permission is asked of editorial.permissions, never decided here.
 """
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import cast
 
 from django.contrib import messages
@@ -16,21 +17,32 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.readability import Report, score_text
+from articles.references.citations import citation_keys
 from articles.selectors import BodyStatus, revision_body_statuses
-from articles.services import ContentError, article_create, revision_create_draft, revision_edit
+from articles.services import (
+    ContentError,
+    StaleEdit,
+    article_create,
+    body_fingerprint,
+    revision_create_draft,
+    revision_edit,
+)
 from editorial import permissions, workflow
 from editorial.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 from editorial.models import User
 from editorial.selectors import (
+    FlaggedCitation,
     articles_for_user,
     articles_waiting_for_editors,
     assignments_for_user,
     audit_events_for_user,
     board_members_assignable,
+    citations_flagged,
     my_drafts,
     my_pending_reviews,
+    references_retracted,
     revisions_for_user,
 )
 
@@ -76,6 +88,43 @@ class EditorTab:
     has_errors: bool
 
 
+@dataclass(frozen=True)
+class FlaggedArticle:
+    """An article's flagged citations: all in one revision (its newest in review, approved or
+    published), with the article's open draft if it has one."""
+
+    revision: Revision
+    flags: list[FlaggedCitation]
+
+    @property
+    def article(self) -> Article:
+        return self.revision.article
+
+    @property
+    def draft_number(self) -> int | None:
+        return self.flags[0].draft_number
+
+    @property
+    def is_published(self) -> bool:
+        return self.article.published_revision_id == self.revision.pk
+
+
+def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
+    """Group citations_flagged() (ordered by article) per article; no query."""
+    return [
+        FlaggedArticle(revision=group[0].revision, flags=group)
+        for group in (list(g) for _, g in groupby(flags, key=lambda f: f.article.pk))
+    ]
+
+
+@dataclass(frozen=True)
+class Repin:
+    """A flagged reference as the editor of the article's draft sees it."""
+
+    flag: FlaggedCitation
+    still_cited: bool
+
+
 def _user(request: HttpRequest) -> User:
     # Only called behind login_required: the user is authenticated.
     return cast(User, request.user)
@@ -117,6 +166,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             assignments_for_user(user=user).filter(reviewer=user) if is_board_member else []
         ),
         "articles": _rows(articles_for_user(user=user)),
+        "flagged": flagged_by_article(citations_flagged(user=user)) if is_editor else [],
     }
     return render(request, "editorial/dashboard.html", context)
 
@@ -153,6 +203,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "newest": newest,
         "can_edit": permissions.can_edit.test(user),
         "audit_events": audit_events_for_user(user=user).filter(article=article),
+        "flagged": flagged_by_article(citations_flagged(user=user, article_id=article.pk)),
     }
     if newest is not None:
         available = workflow.transitions_available(revision=newest, actor=user)
@@ -182,6 +233,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     revision = _newest_revision(article)
     levels = list(AudienceLevel.objects.all())
+    conflicts: list[AudienceBody] = []
     if request.method == "POST":
         form = RevisionEditForm(request.POST, levels=levels)
         if form.is_valid():
@@ -191,14 +243,36 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     editor=user,
                     bodies=form.bodies(),
                     change_summary=form.cleaned_data["change_summary"],
+                    seen=form.seen(),
                 )
+            except StaleEdit as exc:
+                # Keep the editor's text, show theirs, and let the next save knowingly win.
+                conflicts = list(
+                    revision.bodies.filter(audience_id__in=exc.audience_ids).select_related(
+                        "audience"
+                    )
+                )
+                form = _form_seeing_current(request, revision=revision, levels=levels)
+                form.add_error(None, str(exc))
             except ContentError as exc:
-                messages.error(request, str(exc))
-                return redirect("editorial:article_edit", pk=article.pk)
-            messages.success(request, REVISION_SAVED.format(number=revision.number))
-            return redirect("editorial:article", pk=article.pk)
+                if not Revision.objects.get(pk=revision.pk).is_editable:
+                    messages.error(request, str(exc))  # submitted meanwhile: no form to show
+                    return redirect("editorial:article_edit", pk=article.pk)
+                form.add_error(None, str(exc))  # e.g. unknown citation keys: keep the text
+            else:
+                messages.success(request, REVISION_SAVED.format(number=revision.number))
+                return redirect("editorial:article", pk=article.pk)
     else:
-        initial = {RevisionEditForm.field_name(b.audience): b.body for b in revision.bodies.all()}
+        bodies = {body.audience_id: body for body in revision.bodies.all()}
+        initial = {
+            RevisionEditForm.field_name(level): bodies[level.pk].body
+            for level in levels
+            if level.pk in bodies
+        }
+        initial |= {
+            RevisionEditForm.seen_name(level): body_fingerprint(bodies.get(level.pk))
+            for level in levels
+        }
         initial["change_summary"] = revision.change_summary
         form = RevisionEditForm(initial=initial, levels=levels)
     context = {
@@ -206,8 +280,39 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "form": form,
         "tabs": _editor_tabs(form, revision=revision, levels=levels),
+        "conflicts": conflicts,
     }
+    if revision.is_editable:
+        context |= _draft_references(revision)
     return render(request, "editorial/article_edit.html", context)
+
+
+def _draft_references(draft: Revision) -> dict[str, object]:
+    """The article's flagged references, whether the draft still cites each (submitting it pins
+    the current versions), and the retracted references it cites otherwise. At most four queries."""
+    keys = citation_keys("\n\n".join(body.body for body in draft.bodies.all()))
+    repins = [
+        Repin(flag=flag, still_cited=flag.key in keys)
+        for flag in citations_flagged(article_id=draft.article_id)
+    ]
+    flagged = {repin.flag.key for repin in repins}
+    return {
+        "repins": repins,
+        "retracted": [r for r in references_retracted(keys=keys) if r.key not in flagged],
+    }
+
+
+def _form_seeing_current(
+    request: HttpRequest, *, revision: Revision, levels: list[AudienceLevel]
+) -> RevisionEditForm:
+    """The posted form again, now marked as having seen the bodies as they are saved."""
+    data = request.POST.copy()
+    bodies = {body.audience_id: body for body in revision.bodies.all()}
+    for level in levels:
+        data[RevisionEditForm.seen_name(level)] = body_fingerprint(bodies.get(level.pk))
+    form = RevisionEditForm(data, levels=levels)
+    form.is_valid()
+    return form
 
 
 def _editor_tabs(

@@ -29,6 +29,7 @@ from editorial.models import (
     User,
 )
 from editorial.policy import quorum_state
+from editorial.selectors import revision_retracted_citation
 from editorial.tasks import send_event_notifications
 
 NOT_ALLOWED = "Cannot {action}: the revision is {status}."
@@ -46,6 +47,10 @@ WRONG_ARTICLE = "That revision belongs to another article."
 NOT_PUBLISHABLE = "Cannot publish: the revision is {status}; publishable now: {allowed}."
 DECLARATION_REQUIRED = "Declare your conflicts of interest (or none) before deciding."
 SAFETY_BLOCKS = "Cannot approve while the {comment} is unresolved."
+RETRACTED_BLOCKS = (
+    "Cannot approve: it cites {key} ({title}), which was retracted in version {number}. "
+    "Start a new draft without it."
+)
 DUE_IN_PAST = "The due date must be today or later."
 DEFAULT_REVIEW_DAYS = 14
 
@@ -97,7 +102,7 @@ def publishable_statuses() -> list[str]:
     return [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED]
 
 
-def _decided_this_round(revision: Revision, actor: User) -> bool:
+def decided_this_round(revision: Revision, actor: User) -> bool:
     return ReviewDecision.objects.filter(
         revision=revision, review_round=revision.review_round, reviewer=actor
     ).exists()
@@ -129,13 +134,26 @@ def unresolved_safety_comment(*, revision: Revision) -> ReviewComment | None:
     )
 
 
+def retracted_blocks_message(*, revision: Revision) -> str:
+    """Why the revision cannot be approved for a retracted reference it cites, or ""."""
+    retracted = revision_retracted_citation(revision=revision)
+    if retracted is None:
+        return ""
+    title = retracted.title if len(retracted.title) <= 90 else retracted.title[:87] + "..."
+    return RETRACTED_BLOCKS.format(key=retracted.key, title=title, number=retracted.number)
+
+
 def transitions_available(*, revision: Revision, actor: User) -> list[str]:
     """The action names this actor may take on this revision now, in table order."""
     available = []
     for name, (predicate, method) in ACTIONS.items():
         if not can_proceed(getattr(revision, method)) or not predicate.test(actor, revision):
             continue
-        if name == "approve" and _decided_this_round(revision, actor):
+        if (
+            name in ("approve", "request-changes")
+            and permissions.can_decide.test(actor, revision)
+            and decided_this_round(revision, actor)
+        ):
             continue
         if (
             name in ("approve", "request-changes")
@@ -326,18 +344,21 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
     (editorial.policy: minimum approvals, maybe a specialty).
 
     Raises ActionForbidden, TransitionNotAllowed, or GuardFailed if already decided this round,
-    without a declaration of interests, or while a safety comment is unresolved.
+    without a declaration of interests, while a safety comment is unresolved, or when it cites
+    a retracted reference.
     """
     with transaction.atomic():
         revision = lock_revision(revision)
         method = _check("approve", revision=revision, actor=actor)
-        if _decided_this_round(revision, actor):
+        if decided_this_round(revision, actor):
             raise GuardFailed(ALREADY_DECIDED)
         if not has_declared(revision=revision, reviewer=actor):
             raise GuardFailed(DECLARATION_REQUIRED)
         blocking = unresolved_safety_comment(revision=revision)
         if blocking is not None:
             raise GuardFailed(SAFETY_BLOCKS.format(comment=blocking.label))
+        if message := retracted_blocks_message(revision=revision):
+            raise GuardFailed(message)
         decision = ReviewDecision.objects.create(
             assignment=ReviewAssignment.objects.get(revision=revision, reviewer=actor),
             revision=revision,
@@ -377,7 +398,7 @@ def revision_request_changes(*, revision: Revision, actor: User, reason: str) ->
         if not reason:
             raise InvalidInput(REASON_REQUIRED)
         if permissions.can_decide.test(actor, revision):
-            if _decided_this_round(revision, actor):
+            if decided_this_round(revision, actor):
                 raise GuardFailed(ALREADY_DECIDED)
             if not has_declared(revision=revision, reviewer=actor):
                 raise GuardFailed(DECLARATION_REQUIRED)

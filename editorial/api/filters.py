@@ -1,5 +1,7 @@
 """Query-string filters of the API lists; ids are plain numbers so nothing leaks existence."""
 
+import json
+
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +17,13 @@ from articles.models import (
     ReviewStatus,
     Revision,
 )
-from articles.references.identifiers import title_normalise
+from articles.references.identifiers import (
+    IdentifierInvalid,
+    doi_normalise,
+    pmcid_normalise,
+    pmid_normalise,
+    title_normalise,
+)
 from editorial.models import AuditEvent, ReviewAssignment, ReviewComment, ReviewDecision
 
 
@@ -84,15 +92,29 @@ class AuditEventFilter(filters.FilterSet):
 
 
 class ReferenceFilter(filters.FilterSet):
-    """Search by text (title, container), key, DOI or PMID; filter on the current version."""
+    """Search by text (key, title, authors, container) or identifier; filter on the current
+    version. The API list and the workspace library both use it."""
 
-    q = filters.CharFilter(method="search", label="Text, key, DOI or PMID")
-    type = filters.ChoiceFilter(field_name="current_version__type", choices=ReferenceType.choices)
+    q = filters.CharFilter(
+        method="search", label="Search", help_text="Text, key, DOI, PMID or PMCID"
+    )
+    type = filters.ChoiceFilter(
+        field_name="current_version__type",
+        choices=ReferenceType.choices,
+        label="Type",
+        empty_label="Any type",
+    )
     status = filters.ChoiceFilter(
-        field_name="current_version__status", choices=ReferenceStatus.choices
+        field_name="current_version__status",
+        choices=ReferenceStatus.choices,
+        label="Status",
+        empty_label="Any status",
     )
     evidence_level = filters.ChoiceFilter(
-        field_name="current_version__evidence_level", choices=EvidenceLevel.choices
+        field_name="current_version__evidence_level",
+        choices=EvidenceLevel.choices,
+        label="Evidence level",
+        empty_label="Any level",
     )
 
     class Meta:
@@ -101,15 +123,29 @@ class ReferenceFilter(filters.FilterSet):
 
     def search(self, queryset: QuerySet[Reference], name: str, value: str) -> QuerySet[Reference]:
         value = value.strip()
+        if not value:
+            return queryset
         text = title_normalise(value)
-        bare = value.lower().removeprefix("https://doi.org/").removeprefix("pmid:").strip()
-        return queryset.filter(
+        found = (
             Q(key__icontains=value)
             | Q(current_version__title_normalised__contains=text)
             | Q(current_version__container__icontains=value)
-            | Q(current_version__doi=bare)
-            | Q(current_version__pmid=bare)
+            | Q(current_version__csl__author__icontains=value)
         )
+        if not value.isascii():
+            # SQLite keeps JSON with non-ASCII letters escaped (\u00fc): match that form too.
+            found |= Q(current_version__csl__author__icontains=json.dumps(value)[1:-1])
+        # An identifier in any accepted form (a doi.org link, `PMID: 123`, `pmc123`).
+        for column, normalise in (
+            ("doi", doi_normalise),
+            ("pmid", pmid_normalise),
+            ("pmcid", pmcid_normalise),
+        ):
+            try:
+                found |= Q(**{f"current_version__{column}": normalise(value)})
+            except IdentifierInvalid:
+                continue
+        return queryset.filter(found)
 
 
 class CommentFilter(filters.FilterSet):

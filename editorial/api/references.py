@@ -1,6 +1,6 @@
 """The reference library over HTTP: list, read, create, new versions, diff, import, export.
 
-Board members may read; only editors write (ReadOrEditorWrite). Refusals of the reference
+Editors and board members may read; only editors write (ReferenceAccess). Refusals of the reference
 services (ReferenceInvalid, ImportInvalid) answer 400 through editorial.api.errors.
 """
 
@@ -13,6 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,9 +24,9 @@ from articles.references.importing import (
     RowStatus,
     import_preview,
     records_parse,
-    references_import,
 )
 from articles.references.models import Reference
+from editorial import permissions
 from editorial.api import filters
 from editorial.api.serializers import (
     FieldChangeSerializer,
@@ -39,8 +40,8 @@ from editorial.api.serializers import (
     ReferenceVersionSerializer,
     ReferenceWrittenSerializer,
 )
-from editorial.api.views import ERRORS, ReadOrEditorWrite, acting_user
-from editorial.references import reference_revise
+from editorial.api.views import EDITORS_ONLY, ERRORS, acting_user
+from editorial.references import reference_revise, references_import_confirm
 
 IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."
 IDS_INVALID = "`ids` must be reference ids separated by commas."
@@ -67,6 +68,17 @@ def _renderer(export_format: ExportFormat) -> type[BaseRenderer]:
 EXPORT_RENDERERS = [_renderer(f) for f in ExportFormat]
 
 
+class ReferenceAccess(BasePermission):
+    """Editors and board members read the library (and export it); only editors write."""
+
+    message = EDITORS_ONLY
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return permissions.can_read_references.test(request.user)
+        return permissions.can_edit_references.test(request.user)
+
+
 @extend_schema(tags=["references"])
 class ReferenceViewSet(
     mixins.ListModelMixin,
@@ -77,7 +89,7 @@ class ReferenceViewSet(
 
     queryset = Reference.objects.none()
     serializer_class = ReferenceSerializer
-    permission_classes = [ReadOrEditorWrite]
+    permission_classes = [ReferenceAccess]
     filterset_class = filters.ReferenceFilter
     ordering_fields = ["key", "created_at"]
 
@@ -165,7 +177,11 @@ class ReferenceViewSet(
     @extend_schema(
         request={"multipart/form-data": ImportConfirmSerializer},
         responses={201: ImportResultSerializer, **ERRORS},
-        description="Import the confirmed new records of the same file, all or nothing.",
+        description=(
+            "Import the confirmed new records of the same file, and take the chosen "
+            "conflicting ones as new versions of the references they conflict with; all or "
+            "nothing."
+        ),
     )
     @action(
         detail=False,
@@ -177,14 +193,19 @@ class ReferenceViewSet(
     def import_confirm(self, request: Request) -> Response:
         serializer = ImportConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = references_import(
-            records=self._records(serializer.validated_data),
+        data = serializer.validated_data
+        done = references_import_confirm(
+            records=self._records(data),
             actor=acting_user(request),
-            confirmed=serializer.validated_data["records"],
+            confirmed=data["records"],
+            new_versions=data["new_versions"],
+            change_note=data["change_note"],
         )
-        imported = self.get_queryset().filter(pk__in=[r.pk for r in created])
+        imported = self.get_queryset().filter(pk__in=[r.pk for r in done.created])
+        revised = self.get_queryset().filter(pk__in=[v.reference_id for v in done.revised])
         return Response(
-            ImportResultSerializer({"imported": imported}).data, status=status.HTTP_201_CREATED
+            ImportResultSerializer({"imported": imported, "revised": revised}).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(

@@ -32,6 +32,7 @@ from editorial.models import (
     ReviewDecision,
     User,
 )
+from editorial.references import IMPORTED_VERSION_NOTE
 from editorial.selectors import articles_for_user, revisions_for_user
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
@@ -595,12 +596,47 @@ class ImportUploadSerializer(serializers.Serializer[Any]):
     format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
 
 
+NEW_VERSION_INVALID = "{value!r}: give a record's index and a reference key as index:key."
+NOTHING_CONFIRMED = "Choose records to import (`records`) or to take as new versions."
+
+
 class ImportConfirmSerializer(ImportUploadSerializer):
     records = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
-        allow_empty=False,
+        required=False,
+        default=list,
         help_text="Indexes (from 1) of the new records to import, as the preview numbered them.",
     )
+    new_versions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text=(
+            "Conflicting records to take as the next version of the reference they conflict "
+            "with, each as `index:key` (e.g. `1:kim2013`); the reference keeps its type, "
+            "evidence level and status."
+        ),
+    )
+    change_note = serializers.CharField(
+        max_length=300,
+        required=False,
+        default=IMPORTED_VERSION_NOTE,
+        help_text="The change note of those new versions.",
+    )
+
+    def validate_new_versions(self, value: list[str]) -> dict[int, str]:
+        chosen = {}
+        for item in value:
+            index, _, key = item.partition(":")
+            if not index.strip().isdigit() or not key.strip():
+                raise serializers.ValidationError(NEW_VERSION_INVALID.format(value=item))
+            chosen[int(index)] = key.strip()
+        return chosen
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["records"] and not attrs["new_versions"]:
+            raise serializers.ValidationError(NOTHING_CONFIRMED)
+        return attrs
 
 
 class ImportRecordSerializer(serializers.Serializer[Any]):
@@ -627,3 +663,6 @@ class ImportPreviewSerializer(serializers.Serializer[Any]):
 
 class ImportResultSerializer(serializers.Serializer[Any]):
     imported = ReferenceSerializer(many=True)
+    revised = ReferenceSerializer(
+        many=True, help_text="References that got a new version from a conflicting record."
+    )

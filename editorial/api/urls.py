@@ -8,7 +8,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from editorial.api import auth, public, references, views
+from editorial.api import auth, flags, public, references, views
 
 app_name = "api"
 # django-stubs types project settings loosely; the policy is a directive -> sources mapping.
@@ -33,6 +33,9 @@ urlpatterns = [
         "v1/public/articles/<slug:slug>/",
         public.PublicArticleDetail.as_view(),
         name="public-article-detail",
+    ),
+    path(
+        "v1/flagged-citations/", flags.FlaggedCitationList.as_view(), name="flagged-citation-list"
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -86,6 +86,31 @@ CONTENT_LOCKED = {
         ErrorSerializer, description="The revision was submitted and can no longer change."
     )
 }
+STALE_BODY = {
+    412: OpenApiResponse(
+        ErrorSerializer,
+        description="If-Match named a body text that has changed since: read it again.",
+    )
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the body as you read it: the write is refused (412) if it changed.",
+)
+
+
+def body_etag(body: AudienceBody | None) -> str:
+    return f'"{services.body_fingerprint(body)}"'
+
+
+def if_match_seen(request: Request, body: AudienceBody) -> dict[int, str] | None:
+    """The fingerprint an If-Match header claims for `body`, as revision_edit's `seen`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    tag = header.removeprefix("W/").strip('"')
+    return {body.audience_id: tag}
 
 
 def acting_user(request: Request) -> User:
@@ -329,38 +354,59 @@ class AudienceBodyViewSet(
         body = self._write(revision=data["revision"], audience=data["audience"], text=data["body"])
         return Response(AudienceBodySerializer(body).data, status=status.HTTP_201_CREATED)
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_object()
+        return Response(AudienceBodySerializer(body).data, headers={"ETag": body_etag(body)})
+
     @extend_schema(
         request=AudienceBodyUpdateSerializer,
-        responses={200: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED},
+        parameters=[IF_MATCH],
+        responses={200: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED, **STALE_BODY},
     )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = self.get_object()
         serializer = AudienceBodyUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body = self._write(
-            revision=body.revision, audience=body.audience, text=serializer.validated_data["body"]
+            revision=body.revision,
+            audience=body.audience,
+            text=serializer.validated_data["body"],
+            seen=if_match_seen(request, body),
         )
-        return Response(AudienceBodySerializer(body).data)
+        return Response(AudienceBodySerializer(body).data, headers={"ETag": body_etag(body)})
 
     @extend_schema(
         request=AudienceBodyUpdateSerializer,
-        responses={200: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED},
+        parameters=[IF_MATCH],
+        responses={200: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED, **STALE_BODY},
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # The only writable field is required, so a PATCH is a PUT.
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(responses={204: None, **ERRORS, **CONTENT_LOCKED})
+    @extend_schema(
+        parameters=[IF_MATCH], responses={204: None, **ERRORS, **CONTENT_LOCKED, **STALE_BODY}
+    )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = self.get_object()
         services.revision_edit(
-            revision=body.revision, editor=acting_user(request), bodies={body.audience: ""}
+            revision=body.revision,
+            editor=acting_user(request),
+            bodies={body.audience: ""},
+            seen=if_match_seen(request, body),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _write(self, *, revision: Revision, audience: Any, text: str) -> AudienceBody:
+    def _write(
+        self,
+        *,
+        revision: Revision,
+        audience: Any,
+        text: str,
+        seen: dict[int, str] | None = None,
+    ) -> AudienceBody:
         services.revision_edit(
-            revision=revision, editor=acting_user(self.request), bodies={audience: text}
+            revision=revision, editor=acting_user(self.request), bodies={audience: text}, seen=seen
         )
         return AudienceBody.objects.select_related("audience").get(
             revision=revision, audience=audience

@@ -12,6 +12,7 @@ from articles.references.importing import (
     ImportFormat,
     ImportInvalid,
     RowStatus,
+    format_detect,
     import_preview,
     records_parse,
     references_import,
@@ -265,3 +266,19 @@ def test_csl_json_export_carries_evidence_level_and_status(editor):
     )
     book = next(r for r in records if r.key_hint == "sample-book")
     assert (book.evidence_level, book.status) == ("grade_high", "active")
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "expected"),
+    [
+        (RIS, "", ImportFormat.RIS),
+        (BIBTEX, "", ImportFormat.BIBTEX),
+        ('[{"type": "book", "title": "T"}]', "", ImportFormat.CSL_JSON),
+        ("PMID- 29000001\nTI  - Title\n", "", ImportFormat.MEDLINE),
+        ("anything", "export.NBIB", ImportFormat.MEDLINE),
+        ("\ufeffTY  - JOUR\nER  -\n".encode(), "", ImportFormat.RIS),
+        ("Kim W. Some title. 2013.", "refs.txt", None),
+    ],
+)
+def test_format_is_detected_from_the_extension_or_the_first_record(data, filename, expected):
+    assert format_detect(data=data, filename=filename) == expected

@@ -9,7 +9,7 @@ from articles.models import Reference
 from articles.references.services import NO_CHANGE, reference_create
 from tests.articles.reference_samples import SAMPLES
 from tests.editorial.test_api import API, client_for
-from tests.factories import ReferenceFactory
+from tests.factories import ReferenceFactory, UserFactory
 
 URL = f"{API}/references/"
 RIS = (
@@ -39,6 +39,14 @@ def test_board_member_reads_and_searches_but_cannot_write(reviewer, editor):
     created = client.post(URL, {"key": "x1", "type": "research", "csl": CSL}, format="json")
     assert created.status_code == 403
     assert client_for(None).get(URL).status_code in (401, 403)
+
+
+def test_someone_without_an_editorial_role_reads_no_reference(db):
+    reference = ReferenceFactory(key="kim2013-hip")
+    client = client_for(UserFactory())
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}{reference.pk}/").status_code == 403
+    assert client.get(f"{URL}export/", {"ids": reference.pk, "format": "ris"}).status_code == 403
 
 
 def test_filters_on_the_current_version(editor):
@@ -139,6 +147,79 @@ def test_reference_list_query_count_does_not_grow(size, editor, django_assert_nu
         ReferenceFactory(actor=editor)
     client = client_for(editor)
     client.get(URL)  # session and user loaded once
-    with django_assert_num_queries(4):
+    # session, user, their roles (may they read the library?), count, page
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.json()["count"] == size
+
+
+def test_confirm_takes_a_conflicting_record_as_a_new_version(editor, reviewer):
+    kim = reference_create(
+        key="kim2013", actor=editor, type="guideline", csl=CSL, doi="10.1177/0363546513483448"
+    ).version.reference
+    client = client_for(editor)
+    nothing = client.post(f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris"})
+    assert nothing.status_code == 400
+    bad = client.post(
+        f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "new_versions": ["kim"]}
+    )
+    assert (bad.status_code, list(bad.json())) == (400, ["new_versions"])
+    wrong = client.post(
+        f"{URL}import/confirm/",
+        {"file": _upload(RIS), "format": "ris", "new_versions": ["2:kim2013"]},
+    )
+    assert wrong.status_code == 400
+    assert "only a conflicting record can become a new version" in wrong.json()["detail"]
+    assert kim.versions.count() == 1
+    done = client.post(
+        f"{URL}import/confirm/",
+        {
+            "file": _upload(RIS),
+            "format": "ris",
+            "records": [2],
+            "new_versions": ["1:kim2013"],
+            "change_note": "Title and author from the journal's RIS",
+        },
+    )
+    assert done.status_code == 201, done.json()
+    assert [r["key"] for r in done.json()["imported"]] == ["doe2018-running"]
+    (revised,) = done.json()["revised"]
+    assert revised["key"] == "kim2013"
+    assert revised["current_version"]["number"] == 2
+    assert revised["current_version"]["title"] == "Ischiofemoral impingement"
+    assert revised["current_version"]["type"] == "guideline"  # our judgement stays
+    assert revised["current_version"]["change_note"] == "Title and author from the journal's RIS"
+    forbidden = client_for(reviewer).post(
+        f"{URL}import/confirm/",
+        {"file": _upload(RIS), "format": "ris", "new_versions": ["1:kim2013"]},
+    )
+    assert forbidden.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("https://doi.org/10.1177/0363546513483448", ["kim2013-hip"]),
+        ("doi:10.1177/0363546513483448", ["kim2013-hip"]),
+        ("PMID: 29000001", ["doe2018-knee"]),
+        ("pmc3619390", ["doe2018-knee"]),
+        ("okafor", ["doe2018-knee"]),
+        ("Müller", ["doe2018-knee"]),
+        ("sports med", ["kim2013-hip"]),
+    ],
+)
+def test_search_by_identifier_in_any_form_and_by_author(editor, query, expected):
+    ReferenceFactory(key="kim2013-hip", title="Hip impingement", doi="10.1177/0363546513483448")
+    ReferenceFactory(
+        key="doe2018-knee",
+        csl={
+            "type": "article-journal",
+            "title": "Knee pain",
+            "author": [{"family": "Okafor", "given": "Chidi"}, {"family": "Müller"}],
+            "container-title": "Knee",
+        },
+        pmid="29000001",
+        pmcid="PMC3619390",
+    )
+    results = client_for(editor).get(URL, {"q": query}).json()["results"]
+    assert [r["key"] for r in results] == expected

@@ -1,7 +1,8 @@
 """The approval policy: minimum approvals per topic, a required specialty, what never counts."""
 
 import pytest
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from articles.models import ReviewStatus
 from articles.services import revision_create_draft
@@ -80,6 +81,18 @@ def test_a_decision_on_an_older_revision_counts_for_nothing(
     assert _status(newer) == ReviewStatus.UNDER_REVIEW
     workflow.revision_approve(revision=newer, actor=reviewer)
     assert _status(newer) == ReviewStatus.APPROVED
+
+
+def test_one_active_policy_per_topic_ignoring_case(db):
+    ApprovalPolicy.objects.create(topic="Cardiology", min_approvals=2)
+    ApprovalPolicy.objects.create(topic="cardiology", min_approvals=1, is_active=False)
+    duplicate = ApprovalPolicy(topic="CARDIOLOGY", min_approvals=3)
+
+    # The admin's validation says so in words before the database would refuse it.
+    with pytest.raises(ValidationError, match="An active policy for this topic exists already"):
+        duplicate.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
 
 
 def test_a_policy_needs_at_least_one_approval(db):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ReviewStatus
+from articles.models import ReviewStatus, Revision
 from editorial import permissions, review, selectors, workflow
 from editorial.models import AuditEvent, ReviewAssignment, ReviewDecision
 from editorial.review import Interest
@@ -196,3 +196,43 @@ def test_declined_or_removed_reviewer_can_be_invited_again(
     assert reviewer.notifications.filter(event=event).exists()
     with pytest.raises(workflow.InvalidInput, match="already assigned"):
         workflow.revision_assign_reviewer(revision=submitted, actor=editor, reviewer=reviewer)
+
+
+def test_a_reviewer_who_decided_can_no_longer_decline_nor_decide_again(
+    client, settings, editor, reviewer, second_reviewer, submitted
+):
+    settings.IMPRIMATUR_MIN_APPROVALS = 2
+    mine = assign_ready(submitted, editor=editor, reviewer=reviewer)
+    assign_ready(submitted, editor=editor, reviewer=second_reviewer)
+    workflow.revision_approve(revision=submitted, actor=reviewer)
+    submitted = Revision.objects.get(pk=submitted.pk)
+    assert submitted.status == ReviewStatus.UNDER_REVIEW  # one approval of the two needed
+    client.force_login(reviewer)
+    page = client.get(reverse("editorial:review", kwargs={"pk": submitted.pk})).text
+
+    # The approval stands and still counts towards the quorum: no Decline, no second decision.
+    assert workflow.transitions_available(revision=submitted, actor=reviewer) == []
+    assert 'data-action="decline"' not in page
+    with pytest.raises(workflow.GuardFailed, match="no longer decline"):
+        review.assignment_decline(assignment=mine, actor=reviewer, reason="Too busy")
+    assert workflow.transitions_available(revision=submitted, actor=second_reviewer) == [
+        "approve",
+        "request-changes",
+    ]
+
+
+def test_nothing_to_decline_once_the_revision_is_approved(client, settings, editor, reviewer):
+    settings.IMPRIMATUR_MIN_APPROVALS = 1
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    mine = assign_ready(revision, editor=editor, reviewer=reviewer)
+    # A second member accepted but had not decided when the quorum was reached.
+    workflow.revision_approve(revision=revision, actor=reviewer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+
+    assert 'data-action="decline"' not in page
+    with pytest.raises(workflow.GuardFailed, match="review is over"):
+        review.assignment_decline(assignment=mine, actor=reviewer, reason="Too busy")
+    mine.refresh_from_db()
+    assert mine.state == ReviewAssignment.State.ACCEPTED

@@ -148,9 +148,11 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         # once (prefetched) and its permission predicates use them
         "queue": (reviewer, reverse("editorial:queue"), 3),
         "inbox": (reviewer, reverse("editorial:inbox"), 3),
-        # The review page includes one query for the cited reference versions (what changed).
-        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
-        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 17),
+        # The review page includes one query for the cited reference versions (what changed),
+        # and for a reviewer whether they decided this round (may they decline, decide again);
+        # under review, one for a retracted reference it cites (approving would be refused).
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 21),
+        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
         "board": (editor, reverse("editorial:board"), 5),
         "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 5),
     }

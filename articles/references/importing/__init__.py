@@ -5,13 +5,14 @@ Each format parses into ``ImportRecord`` (a CSL-JSON item, a reference type and 
 writes the confirmed new ones in one transaction, with a constant number of queries per batch.
 """
 
-from articles.references.importing.parsing import ImportFormat, records_parse
+from articles.references.importing.parsing import ImportFormat, format_detect, records_parse
 from articles.references.importing.records import ImportInvalid, ImportRecord
 from articles.references.importing.service import (
     ImportPreview,
     PreviewRow,
     RowStatus,
     import_preview,
+    import_version_targets,
     references_import,
 )
 
@@ -22,7 +23,9 @@ __all__ = [
     "ImportRecord",
     "PreviewRow",
     "RowStatus",
+    "format_detect",
     "import_preview",
+    "import_version_targets",
     "records_parse",
     "references_import",
 ]

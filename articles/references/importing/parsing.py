@@ -1,5 +1,6 @@
 """Which parser reads which format; the file as text whatever its encoding mark."""
 
+import re
 from enum import StrEnum
 
 from articles.references.importing import bibtex, csljson, medline, ris
@@ -24,6 +25,36 @@ PARSERS = {
     ImportFormat.CSL_JSON: csljson.parse,
     ImportFormat.MEDLINE: medline.parse,
 }
+
+
+EXTENSIONS = {
+    ".ris": ImportFormat.RIS,
+    ".bib": ImportFormat.BIBTEX,
+    ".bibtex": ImportFormat.BIBTEX,
+    ".json": ImportFormat.CSL_JSON,
+    ".nbib": ImportFormat.MEDLINE,
+    ".medline": ImportFormat.MEDLINE,
+}
+# What each format's first record starts with, after any blank lines or comments.
+_SIGNATURES = [
+    (re.compile(r"^\s*[\[{]"), ImportFormat.CSL_JSON),
+    (re.compile(r"^\s*TY  -", re.MULTILINE), ImportFormat.RIS),
+    (re.compile(r"^PMID- ", re.MULTILINE), ImportFormat.MEDLINE),
+    (re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE), ImportFormat.BIBTEX),
+]
+
+
+def format_detect(*, data: str | bytes, filename: str = "") -> ImportFormat | None:
+    """The format a file is written in, from its extension or else its first record; or None."""
+    for extension, format in EXTENSIONS.items():
+        if filename.lower().endswith(extension):
+            return format
+    head = data[:4000].decode("utf-8", "replace") if isinstance(data, bytes) else data[:4000]
+    head = head.lstrip("\ufeff")
+    for pattern, format in _SIGNATURES:
+        if pattern.search(head):
+            return format
+    return None
 
 
 def records_parse(*, data: str | bytes, format: ImportFormat | str) -> list[ImportRecord]:

@@ -25,6 +25,12 @@ from articles.references.services import version_columns
 BATCH_SIZE = 500
 NOT_NEW = "Record {index} ({label}) is {status}, not new: only new records can be imported."
 NOT_IN_FILE = "There is no record {index} in the file (it holds {count})."
+NOT_CONFLICT = (
+    "Record {index} ({label}) is {status}: only a conflicting record can become a new version "
+    "of a reference."
+)
+NOT_MATCHED = "Record {index} ({label}) does not conflict with {key!r}: it matches {matches}."
+SAME_TARGET = "Records {first} and {second} would both become new versions of {key!r}: choose one."
 IMPORTED_NOTE = "Imported"
 
 
@@ -140,6 +146,37 @@ def import_preview(*, records: list[ImportRecord]) -> ImportPreview:
             for k in [*record.identifiers.items(), title_key]:
                 seen.setdefault(k, record.index)
     return ImportPreview(rows=rows)
+
+
+def import_version_targets(
+    *, records: list[ImportRecord], preview: ImportPreview, versions: dict[int, str]
+) -> list[tuple[ImportRecord, Reference]]:
+    """The conflicting records to take as new versions (index -> key of the reference), checked.
+
+    Each must be a conflict with that reference in `preview`, and no reference may be chosen
+    twice. Raises ImportInvalid naming the record; one query for the references.
+    """
+    rows = {row.record.index: row for row in preview.rows}
+    chosen: dict[str, int] = {}
+    for index, key in sorted(versions.items()):
+        row = rows.get(index)
+        if row is None:
+            raise ImportInvalid(NOT_IN_FILE.format(index=index, count=len(records)))
+        label = row.record.label
+        if row.status != RowStatus.CONFLICT:
+            raise ImportInvalid(NOT_CONFLICT.format(index=index, label=label, status=row.status))
+        if key not in row.matches:
+            raise ImportInvalid(
+                NOT_MATCHED.format(
+                    index=index, label=label, key=key, matches=", ".join(row.matches)
+                )
+            )
+        if key in chosen:
+            raise ImportInvalid(SAME_TARGET.format(first=chosen[key], second=index, key=key))
+        chosen[key] = index
+    references = Reference.objects.filter(key__in=chosen).select_related("current_version")
+    by_key = {r.key: r for r in references}
+    return [(rows[index].record, by_key[key]) for key, index in chosen.items()]
 
 
 def _keys_assign(records: list[ImportRecord]) -> list[str]:

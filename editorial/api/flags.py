@@ -1,0 +1,80 @@
+"""Citations to update: references with a corrected, retracted or superseded version newer
+than the one an article's revision in review, approved or published pins (read-only)."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from articles.references.models import ReferenceStatus
+from editorial.api.serializers import FieldChangeSerializer, ReviewStatusField
+from editorial.api.views import ERRORS, acting_user
+from editorial.selectors import citations_flagged
+
+ARTICLE_INVALID = "`article` must be an article id."
+
+
+class FlaggingVersionSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ReferenceStatus.choices)
+    change_note = serializers.CharField()
+    title = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class FlaggedCitationSerializer(serializers.Serializer[Any]):
+    article = serializers.IntegerField(source="article.pk")
+    article_title = serializers.CharField(source="article.title")
+    revision = serializers.IntegerField(source="revision.pk")
+    revision_number = serializers.IntegerField(source="revision.number")
+    revision_status = ReviewStatusField(source="revision.status")
+    published = serializers.SerializerMethodField()
+    reference = serializers.IntegerField(source="citation.reference_id")
+    key = serializers.CharField()
+    pinned_version = serializers.IntegerField(source="pinned.number")
+    newer_version = FlaggingVersionSerializer(
+        source="newer", help_text="The newest corrected, retracted or superseded version."
+    )
+    current_version = serializers.IntegerField(source="current.number")
+    retracted = serializers.BooleanField(
+        source="is_retracted",
+        help_text="The pinned or current version is retracted: the revision cannot be approved.",
+    )
+    draft = serializers.IntegerField(
+        source="draft_number",
+        allow_null=True,
+        help_text="The number of the article's open draft, where the citation can be updated; "
+        "null: start one (POST /api/v1/revisions/).",
+    )
+    changes = FieldChangeSerializer(many=True, help_text="From the pinned to the newer version.")
+
+    def get_published(self, flag: Any) -> bool:
+        return bool(flag.article.published_revision_id == flag.revision.pk)
+
+
+class FlaggedCitationList(generics.GenericAPIView[Any]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FlaggedCitationSerializer
+    pagination_class = None
+    filter_backends: list[type] = []
+
+    @extend_schema(
+        tags=["references"],
+        parameters=[OpenApiParameter("article", OpenApiTypes.INT, description="One article.")],
+        responses={200: FlaggedCitationSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        """Citations to update in the articles you may open, by article title: each pins a
+        reference version older than a corrected, retracted or superseded one."""
+        raw = request.query_params.get("article")
+        if raw is not None and not raw.isdigit():
+            raise ValidationError({"article": [ARTICLE_INVALID]})
+        flags = citations_flagged(
+            user=acting_user(request), article_id=int(raw) if raw is not None else None
+        )
+        return Response(FlaggedCitationSerializer(flags, many=True).data)
