@@ -72,7 +72,13 @@ def _public_pages(scene: XssScene) -> list[str]:
 
 
 def _workspace_pages(scene: XssScene) -> list[str]:
+    references = Reference.objects.filter(key__startswith="xss-").order_by("key")
     return [
+        reverse("editorial:references"),
+        reverse("editorial:references") + "?q=xss",
+        reverse("editorial:reference_picker") + "?q=xss",
+        *(reverse("editorial:reference", kwargs={"pk": r.pk}) for r in references),
+        *(reverse("editorial:reference_edit", kwargs={"pk": r.pk}) for r in references),
         reverse("editorial:dashboard"),
         reverse("editorial:article", kwargs={"pk": scene.article.pk}),
         reverse("editorial:article_edit", kwargs={"pk": scene.draft.pk}),

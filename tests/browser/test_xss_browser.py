@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
+from articles.models import Reference
 from editorial.models import User
 from tests.browser.conftest import ConsoleLog
 from tests.xss import XssScene, xss_scene_build
@@ -112,8 +113,11 @@ def test_workspace_and_review_pages_run_no_payload(live_server, open_page, conso
         ("editorial:history", scene.article.pk),
         ("editorial:review", scene.revision.pk),
         ("editorial:board", None),
+        ("editorial:references", None),
+        *(("editorial:reference", r.pk) for r in Reference.objects.filter(key__startswith="xss")),
     ):
         _assert_inert(page, live_server.url + reverse(name, kwargs={"pk": pk} if pk else None))
+    _assert_inert(page, live_server.url + reverse("editorial:reference_picker") + "?q=xss")
     review_url = reverse("editorial:review", kwargs={"pk": scene.revision.pk})
     _assert_inert(open_page(scene.reviewer), live_server.url + review_url)
     assert console.errors == []
