@@ -186,6 +186,7 @@ def test_public_pages_fit_375_px_without_sideways_scroll(
         "article": scene.approved.get_absolute_url(),
         "pending": scene.pending.get_absolute_url(),
         "home": "/",
+        "search": "/?q=heel",
         "policy": "/editorial-policy/",
         "board": "/advisory-board/",
     }
