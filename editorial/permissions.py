@@ -90,6 +90,8 @@ can_respond_to_invitation = is_invitee
 can_remove_reviewer = is_editor
 can_comment = may_comment_on
 can_resolve_comment = is_editor | is_comment_author
+# Readers' follow-up questions (they may hold a reader's e-mail): editors only.
+can_handle_questions = is_editor
 
 for name, predicate in {
     "can_edit": can_edit,
@@ -105,5 +107,6 @@ for name, predicate in {
     "can_remove_reviewer": can_remove_reviewer,
     "can_comment": can_comment,
     "can_resolve_comment": can_resolve_comment,
+    "can_handle_questions": can_handle_questions,
 }.items():
     rules.set_rule(name, predicate)

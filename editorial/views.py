@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.models import Article, AudienceLevel, FollowUpQuestion, ReviewStatus, Revision
 from articles.readability import Report, score_text
 from articles.selectors import BodyStatus, revision_body_statuses
 from articles.services import ContentError, article_create, revision_create_draft, revision_edit
@@ -29,6 +29,7 @@ from editorial.selectors import (
     assignments_for_user,
     audit_events_for_user,
     board_members_assignable,
+    follow_up_questions_for_user,
     my_drafts,
     my_pending_reviews,
     revisions_for_user,
@@ -117,6 +118,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             assignments_for_user(user=user).filter(reviewer=user) if is_board_member else []
         ),
         "articles": _rows(articles_for_user(user=user)),
+        "new_questions": (
+            follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
+            if is_editor
+            else None
+        ),
     }
     return render(request, "editorial/dashboard.html", context)
 

@@ -479,7 +479,7 @@ def test_dashboard_sections(client, editor, reviewer):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-@pytest.mark.parametrize(("role", "queries"), [("editor", 6), ("board member", 6)])
+@pytest.mark.parametrize(("role", "queries"), [("editor", 7), ("board member", 6)])
 def test_dashboard_query_count_does_not_grow_with_articles(
     size, role, queries, client, editor, reviewer, django_assert_num_queries
 ):
