@@ -15,7 +15,7 @@ from articles.models import (
     RevisionCitation,
     SitePage,
 )
-from articles.services import article_search_document_refresh
+from articles.search_documents import article_search_document_refresh
 
 SECOND_CANONICAL = (
     "{label} is already the canonical level, and there can be only one: untick it there first."

@@ -5,15 +5,13 @@ Callers check permission first (see editorial.permissions); these keep the conte
 
 from functools import partial
 
-from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
-from django.db.models import F, Max, Value
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from articles.models import (
     REVISION_LOCKED,
     Article,
-    ArticleSearchDocument,
     AudienceBody,
     AudienceLevel,
     FollowUpQuestion,
@@ -23,7 +21,7 @@ from articles.models import (
     RevisionCitation,
     text_hash,
 )
-from articles.readability import score_text, strip_for_scoring
+from articles.readability import score_text
 from articles.references.citations import citation_keys
 
 # What a new draft copies from the bodies of the revision it starts from.
@@ -32,11 +30,6 @@ _COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.RE
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
 UNKNOWN_CITATIONS = "Unknown reference keys: {keys}. Add them to the library or fix the markers."
 QUESTION_STATE_NOT_ALLOWED = "This question is already {state}: it cannot be marked {target}."
-# The search config of the stored tsvector and of every query against it (articles.search).
-SEARCH_CONFIG = "english"
-# Snippet highlight markers (articles.search): never left in the stored text, so a marker in a
-# snippet always comes from the highlighter.
-SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
 
 
 class ContentError(Exception):
@@ -265,54 +258,3 @@ def follow_up_question_mark(*, question: FollowUpQuestion, state: str, actor) ->
         question.state_changed_by = actor
         question.save(update_fields=["state", "state_changed_at", "state_changed_by"])
     return question
-
-
-def search_text(bodies: list[str]) -> str:
-    """The prose of the bodies for search: no citation markers, Markdown, URLs or reference
-    list, and never a snippet marker."""
-    text = "\n".join(strip_for_scoring(body) for body in bodies)
-    return text.replace(SNIPPET_START, "").replace(SNIPPET_STOP, "")
-
-
-def article_search_document_refresh(*, article_id: int) -> ArticleSearchDocument | None:
-    """Make the article's search document match its published revision (title A, topic B,
-    bodies C); remove it when the article is not published. Idempotent: an unchanged text is
-    not written again. Publication calls it in its transaction; returns the document or None.
-    """
-    article = Article.objects.filter(pk=article_id).select_related("published_revision").first()
-    if article is None or article.published_revision is None:
-        ArticleSearchDocument.objects.filter(article_id=article_id).delete()
-        return None
-    revision = article.published_revision
-    bodies = sorted(
-        revision.bodies.select_related("audience"),
-        key=lambda b: (not b.audience.is_canonical, b.audience.order, b.audience.pk),
-    )
-    body_text = search_text([body.body for body in bodies])
-    fingerprint = text_hash(f"{article.title}\x00{article.topic}\x00{body_text}")
-    document = ArticleSearchDocument.objects.filter(article=article).first()
-    is_postgres = connection.vendor == "postgresql"
-    if (
-        document is not None
-        and document.text_hash == fingerprint
-        and document.revision_id == revision.pk
-        and (document.search_vector is not None or not is_postgres)
-    ):
-        return document
-    is_new = document is None
-    if document is None:
-        document = ArticleSearchDocument(article=article, text_changed_at=timezone.now())
-    elif document.text_hash != fingerprint:
-        document.text_changed_at = timezone.now()
-    document.revision = revision
-    document.body_text = body_text
-    document.text_hash = fingerprint
-    document.save(force_insert=is_new)
-    if is_postgres:
-        # Computed once here, never per request: the search reads the stored vector.
-        ArticleSearchDocument.objects.filter(pk=article.pk).update(
-            search_vector=SearchVector(Value(article.title), weight="A", config=SEARCH_CONFIG)
-            + SearchVector(Value(article.topic), weight="B", config=SEARCH_CONFIG)
-            + SearchVector(F("body_text"), weight="C", config=SEARCH_CONFIG)
-        )
-    return document

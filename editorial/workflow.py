@@ -17,11 +17,8 @@ from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.readability import submission_blocked_message
-from articles.services import (
-    ContentError,
-    article_search_document_refresh,
-    revision_pin_citations,
-)
+from articles.search_documents import article_search_document_refresh
+from articles.services import ContentError, revision_pin_citations
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
 from editorial.models import (
