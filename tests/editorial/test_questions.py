@@ -167,7 +167,12 @@ def test_mark_answered_then_reopen(client, editor):
     response = mark(client, question, NEW, return_state="answered")
     question.refresh_from_db()
     assert question.state == NEW
-    assert QUESTION_REOPENED.format(title="Gout") in client.get(response.url).text
+    back = client.get(response.url).text  # the answered list it was reopened from
+    assert QUESTION_REOPENED.format(title="Gout") in back
+    assert listed(back) == []
+    reopened = client.get(LIST).text
+    assert "Reopened by Edna Editor" in reopened
+    assert listed(reopened) == ["Is it safe to run with a clicking knee?"]
 
 
 def test_mark_spam_from_the_list(client, editor):
