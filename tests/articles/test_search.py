@@ -303,6 +303,14 @@ def test_empty_search_helps_with_words_topics_and_recent_articles(client, editor
     assert "Runner&#x27;s knee" in response.text
 
 
+@pytest.mark.parametrize("query", ['"unbalanced', "(( & | ! :* <->", "-", "a" * 5, "日本語 ü"])
+def test_odd_queries_answer_without_error(client, editor, query):
+    publish(editor, title="Knee", body="Knee text.")
+    response = client.get(HOME, {"q": query})
+    assert response.status_code == 200
+    assert "Search results" in response.text
+
+
 def test_query_is_escaped_everywhere_it_is_shown(client, editor):
     response = client.get(HOME, {"q": '<img src=x onerror="alert(1)">'})
     assert "<img src=x" not in response.text
@@ -458,6 +466,13 @@ def test_pg_websearch_syntax_excludes_and_quotes(postgres, client, editor):
 
     assert result_titles(client.get(HOME, {"q": "heel -fracture"}).text) == ["Heel pain"]
     assert result_titles(client.get(HOME, {"q": '"heel spurs"'}).text) == ["Heel pain"]
+
+
+def test_pg_stopwords_only_find_nothing(postgres, client, editor):
+    publish(editor, title="The knee", body="The and of.")
+    response = client.get(HOME, {"q": "the and of"})
+    assert response.status_code == 200
+    assert "Nothing matched “the and of”" in response.text
 
 
 def test_pg_stores_the_vector_and_has_a_gin_index(postgres, editor):
