@@ -285,7 +285,7 @@ class FollowUpQuestion(models.Model):
 class ArticleSearchDocument(models.Model):
     """What the public search reads of an article's published revision: its prose (citation
     markers and Markdown stripped) and, on PostgreSQL, a weighted tsvector (title A, topic B,
-    bodies C) with a GIN index. Kept by articles.services.article_search_document_refresh,
+    bodies C) with a GIN index. Kept by articles.search_documents.article_search_document_refresh,
     which publication calls; `manage.py rebuild_search_documents` fills it for existing data.
     """
 

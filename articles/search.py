@@ -1,6 +1,6 @@
 """Reads for the public home page and search: published articles only.
 
-The search reads the stored search documents (articles.services.article_search_document_refresh):
+The search reads the stored search documents (written by articles.search_documents):
 on PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank and
 SearchHeadline; on SQLite (local development and tests) LIKE over title, topic and text, title
 matches first, with a snippet cut around the first hit. One selector, the vendor chosen inside.
