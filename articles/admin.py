@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from articles.models import (
     Article,
+    ArticleSearchDocument,
     AudienceBody,
     AudienceLevel,
     FollowUpQuestion,
@@ -14,6 +15,7 @@ from articles.models import (
     RevisionCitation,
     SitePage,
 )
+from articles.search_documents import article_search_document_refresh
 
 SECOND_CANONICAL = (
     "{label} is already the canonical level, and there can be only one: untick it there first."
@@ -117,6 +119,28 @@ class ArticleAdmin(admin.ModelAdmin):
     # Publication goes through the workflow so that it is audited.
     readonly_fields = ["published_revision", "published_at", "created_at", "updated_at"]
     inlines = [RevisionInline]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        # A new title or topic must be findable at once (the stored search vector holds them).
+        article_search_document_refresh(article_id=obj.pk)
+
+
+@admin.register(ArticleSearchDocument)
+class ArticleSearchDocumentAdmin(admin.ModelAdmin):
+    """Read-only: publication keeps these; `manage.py rebuild_search_documents` rebuilds all."""
+
+    list_display = ["article", "revision", "text_changed_at"]
+    search_fields = ["article__title", "body_text"]
+    list_select_related = ["article", "revision__article"]
+    readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
+    exclude = ["search_vector"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(AudienceBody)
@@ -257,4 +281,13 @@ class FollowUpQuestionAdmin(admin.ModelAdmin):
     list_display = ["article", "audience", "state", "created_at"]
     list_filter = ["state", "audience"]
     search_fields = ["question", "article__title"]
-    readonly_fields = ["article", "revision", "audience", "question", "email", "created_at"]
+    readonly_fields = [
+        "article",
+        "revision",
+        "audience",
+        "question",
+        "email",
+        "created_at",
+        "state_changed_at",
+        "state_changed_by",
+    ]

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -263,12 +264,48 @@ class FollowUpQuestion(models.Model):
     email = models.EmailField(blank=True, help_text="Only to answer the reader; never shown.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who last marked it answered, spam or new.",
+    )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="question_state_newest")]
 
     def __str__(self) -> str:
         return f"Question on {self.article}"
+
+
+class ArticleSearchDocument(models.Model):
+    """What the public search reads of an article's published revision: its prose (citation
+    markers and Markdown stripped) and, on PostgreSQL, a weighted tsvector (title A, topic B,
+    bodies C) with a GIN index. Kept by articles.search_documents.article_search_document_refresh,
+    which publication calls; `manage.py rebuild_search_documents` fills it for existing data.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    body_text = models.TextField(blank=True)
+    text_hash = models.CharField(max_length=64)
+    text_changed_at = models.DateTimeField(
+        help_text="When the published title, topic or text last changed."
+    )
+    # The column type is `tsvector`; SQLite accepts any type name and leaves it empty there.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["-text_changed_at"], name="search_text_changed")]
+
+    def __str__(self) -> str:
+        return f"Search document of {self.article}"
 
 
 # The reference library's models, kept in their own module (see articles/references/).
@@ -286,6 +323,7 @@ from articles.references.models import (  # noqa: E402
 __all__ = [
     "REVISION_LOCKED",
     "Article",
+    "ArticleSearchDocument",
     "AudienceBody",
     "AudienceLevel",
     "EvidenceLevel",

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from articles.models import (
     REVISION_LOCKED,
@@ -32,6 +33,7 @@ STALE_EDIT = (
     "{levels}: changed by {editor} since you read it, so nothing was saved. Read their text, "
     "then save again to keep yours."
 )
+QUESTION_STATE_NOT_ALLOWED = "This question is already {state}: it cannot be marked {target}."
 
 
 class ContentError(Exception):
@@ -266,3 +268,35 @@ def follow_up_question_create(
         question=question,
         email=email,
     )
+
+
+# What an editor may do with a question in each state; the value is the new state.
+QUESTION_TRANSITIONS: dict[str, set[str]] = {
+    FollowUpQuestion.State.NEW: {FollowUpQuestion.State.ANSWERED, FollowUpQuestion.State.SPAM},
+    FollowUpQuestion.State.ANSWERED: {FollowUpQuestion.State.NEW},
+    FollowUpQuestion.State.SPAM: {FollowUpQuestion.State.NEW},
+}
+
+
+def follow_up_question_mark(*, question: FollowUpQuestion, state: str, actor) -> FollowUpQuestion:  # type: ignore[no-untyped-def]
+    """Mark a reader's question answered or spam, or reopen it (back to new).
+
+    Callers check that `actor` is an editor. Raises ContentError (QUESTION_STATE_NOT_ALLOWED)
+    when the question's current state does not allow it; nothing changes then.
+    """
+    with transaction.atomic():
+        question = FollowUpQuestion.objects.select_for_update().get(pk=question.pk)
+        if state not in QUESTION_TRANSITIONS.get(question.state, set()):
+            raise ContentError(
+                QUESTION_STATE_NOT_ALLOWED.format(
+                    state=question.get_state_display().lower(),
+                    target=FollowUpQuestion.State(state).label.lower()
+                    if state in FollowUpQuestion.State.values
+                    else state,
+                )
+            )
+        question.state = state
+        question.state_changed_at = timezone.now()
+        question.state_changed_by = actor
+        question.save(update_fields=["state", "state_changed_at", "state_changed_by"])
+    return question

@@ -1,12 +1,12 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles import views
+from articles import home_views, views
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
 urlpatterns = [
-    path("", views.article_list, name="home"),
+    path("", home_views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/audience/", views.article_audience_choose, name="audience_choose"),
     path("articles/<slug:slug>/questions/", views.article_question_ask, name="question_ask"),

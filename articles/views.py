@@ -1,4 +1,4 @@
-"""The public site: the article list, one published article, and the load balancer's probe."""
+"""The public site: one published article, and the load balancer's probe."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -30,7 +30,6 @@ from articles.selectors import (
     ReviewDates,
     article_published_get,
     article_review_dates,
-    articles_published,
     audience_from_slug,
     audience_levels,
     reader_body_get,
@@ -38,7 +37,6 @@ from articles.selectors import (
 from articles.services import follow_up_question_create, reader_preference_set
 from articles.structured_data import json_ld_script, medical_web_page, page_description
 
-SEARCH_MAX_LENGTH = 200
 AUDIENCE_COOKIE = "audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
 UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
@@ -85,15 +83,6 @@ def review_track(status: str) -> list[ReviewStep]:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and benchmarks: no database, no session, no template."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-def article_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    articles = articles_published().order_by("title", "pk")
-    if query:
-        articles = articles.filter(title__icontains=query)
-    return render(request, "articles/article_list.html", {"articles": articles, "query": query})
 
 
 def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> AudienceLevel:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from articles.models import Article, AudienceLevel
+from articles.models import Article, AudienceLevel, FollowUpQuestion
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 
@@ -143,3 +143,22 @@ class CommentForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(max_length=5000, label="Reply", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuestionFilterForm(forms.Form):
+    """Which readers' questions to list: one state (default new)."""
+
+    state = forms.ChoiceField(choices=FollowUpQuestion.State.choices, required=False)
+
+    def state_or_default(self) -> str:
+        if self.is_valid() and self.cleaned_data["state"]:
+            return str(self.cleaned_data["state"])
+        return FollowUpQuestion.State.NEW
+
+
+class QuestionMarkForm(forms.Form):
+    """Mark a question answered or spam, or reopen it; where to go back to in the list."""
+
+    state = forms.ChoiceField(choices=FollowUpQuestion.State.choices)
+    return_state = forms.ChoiceField(choices=FollowUpQuestion.State.choices, required=False)
+    page = forms.IntegerField(min_value=1, required=False)

@@ -93,6 +93,8 @@ can_resolve_comment = is_editor | is_comment_author
 # The reference library: the board reads it (and each reference's history), editors change it.
 can_read_references = is_editor | is_board_member
 can_edit_references = is_editor
+# Readers' follow-up questions (they may hold a reader's e-mail): editors only.
+can_handle_questions = is_editor
 
 for name, predicate in {
     "can_edit": can_edit,
@@ -110,5 +112,6 @@ for name, predicate in {
     "can_resolve_comment": can_resolve_comment,
     "can_read_references": can_read_references,
     "can_edit_references": can_edit_references,
+    "can_handle_questions": can_handle_questions,
 }.items():
     rules.set_rule(name, predicate)

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import (
     Article,
+    FollowUpQuestion,
     Reference,
     ReferenceStatus,
     ReferenceVersion,
@@ -387,3 +388,29 @@ def late_assignments() -> QuerySet[ReviewAssignment]:
         .select_related("revision__article", "reviewer")
         .order_by("due_date", "pk")
     )
+
+
+def follow_up_questions_for_user(
+    *, user: User, state: str | None = None
+) -> QuerySet[FollowUpQuestion]:
+    """Readers' questions, newest first, with article, revision and audience: editors only
+    (nobody else gets any); `state` narrows them to one state."""
+    if not is_editor.test(user):
+        return FollowUpQuestion.objects.none()
+    questions = FollowUpQuestion.objects.select_related(
+        "article", "revision", "audience", "state_changed_by"
+    ).order_by("-created_at", "-pk")
+    return questions if state is None else questions.filter(state=state)
+
+
+def follow_up_question_counts(*, user: User) -> dict[str, int]:
+    """How many questions are in each state (every state present, 0 when none); one query."""
+    counts = dict.fromkeys(FollowUpQuestion.State.values, 0)
+    rows = (
+        follow_up_questions_for_user(user=user)
+        .order_by()
+        .values_list("state")
+        .annotate(count=Count("pk"))
+    )
+    counts.update({state: count for state, count in rows})
+    return counts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editorial import reference_views, review_views, views
+from editorial import question_views, reference_views, review_views, views
 
 app_name = "editorial"
 urlpatterns = [
@@ -24,6 +24,8 @@ urlpatterns = [
     path("board/", review_views.board, name="board"),
     path("inbox/", review_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", review_views.inbox_read, name="inbox_read"),
+    path("questions/", question_views.questions, name="questions"),
+    path("questions/<int:pk>/mark/", question_views.question_mark, name="question_mark"),
 ]
 # The reference library (editorial/reference_views.py).
 urlpatterns += [

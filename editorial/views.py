@@ -17,7 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.markdown import markdown_to_html
-from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.models import (
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    FollowUpQuestion,
+    ReviewStatus,
+    Revision,
+)
 from articles.readability import Report, score_text
 from articles.references.citations import citation_keys
 from articles.selectors import BodyStatus, revision_body_statuses
@@ -40,6 +47,7 @@ from editorial.selectors import (
     audit_events_for_user,
     board_members_assignable,
     citations_flagged,
+    follow_up_questions_for_user,
     my_drafts,
     my_pending_reviews,
     references_retracted,
@@ -167,6 +175,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "articles": _rows(articles_for_user(user=user)),
         "flagged": flagged_by_article(citations_flagged(user=user)) if is_editor else [],
+        "new_questions": (
+            follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
+            if is_editor
+            else None
+        ),
     }
     return render(request, "editorial/dashboard.html", context)
 

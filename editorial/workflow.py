@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.readability import submission_blocked_message
+from articles.search_documents import article_search_document_refresh
 from articles.services import ContentError, revision_pin_citations
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
@@ -463,6 +464,7 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
         article.published_revision = revision
         article.published_at = timezone.now()
         article.save(update_fields=["published_revision", "published_at", "updated_at"])
+        article_search_document_refresh(article_id=article.pk)
         revision.article = article
         record_event(
             revision=revision,

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from articles.models import ReviewStatus, Revision
 from editorial import workflow
@@ -12,6 +13,13 @@ from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls are still
 # made synchronously from that thread, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back after a test, the
+    cache is not (cached home and search results, rate-limit counters)."""
+    cache.clear()
 
 
 @pytest.fixture

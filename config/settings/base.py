@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # full-text search (articles.search); harmless on SQLite
     "rest_framework",
     "knox",
     "django_filters",

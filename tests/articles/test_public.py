@@ -56,27 +56,7 @@ def test_home_lists_only_published_articles(client, editor):
     assert hidden.title not in response.text
 
 
-def test_home_search_filters_titles_case_insensitively(client, editor):
-    heel = _publish_submitted(editor)
-    Article.objects.filter(pk=heel.pk).update(title="Why does my HEEL hurt?")
-    other = _publish_submitted(editor)
-
-    response = client.get(reverse("articles:home"), {"q": "heel"})
-
-    assert "Why does my HEEL hurt?" in response.text
-    assert other.title not in response.text
-    assert 'value="heel"' in response.text
-
-
-@pytest.mark.parametrize("size", [3, 30])
-def test_home_query_count_does_not_grow_with_articles(
-    size, client, editor, django_assert_num_queries
-):
-    for _ in range(size):
-        _publish_submitted(editor)
-    with django_assert_num_queries(1):
-        response = client.get(reverse("articles:home"))
-    assert response.text.count('href="/articles/article-') == size
+# Search, topics and the home page's query counts: tests/articles/test_search.py.
 
 
 # --- one article -----------------------------------------------------------------------------

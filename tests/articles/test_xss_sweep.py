@@ -86,6 +86,7 @@ def _workspace_pages(scene: XssScene) -> list[str]:
         reverse("editorial:history", kwargs={"pk": scene.article.pk}),
         reverse("editorial:review", kwargs={"pk": scene.revision.pk}),
         reverse("editorial:board"),
+        reverse("editorial:questions"),
     ]
 
 

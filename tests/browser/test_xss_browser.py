@@ -114,6 +114,7 @@ def test_workspace_and_review_pages_run_no_payload(live_server, open_page, conso
         ("editorial:review", scene.revision.pk),
         ("editorial:board", None),
         ("editorial:references", None),
+        ("editorial:questions", None),
         *(("editorial:reference", r.pk) for r in Reference.objects.filter(key__startswith="xss")),
     ):
         _assert_inert(page, live_server.url + reverse(name, kwargs={"pk": pk} if pk else None))

@@ -1,0 +1,43 @@
+"""The public home page `/`: recent articles and topics, one topic's articles, and search."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles.search import (
+    QUERY_SHORTENED,
+    SEARCH_MAX_LENGTH,
+    home_listing,
+    results_page,
+    search_query_clean,
+)
+
+TOPIC_MAX_LENGTH = 100  # Article.topic's max_length
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """`/`: recent articles and topics; `?topic=` one topic's articles; `?q=` search results.
+
+    A page number out of range shows the last page; a query too long is cut with a notice.
+    """
+    query, shortened = search_query_clean(request.GET.get("q", ""))
+    topic = " ".join(request.GET.get("topic", "").split())[:TOPIC_MAX_LENGTH]
+    context: dict[str, object] = {
+        "query": query,
+        "topic": topic,
+        "shortened_notice": QUERY_SHORTENED.format(limit=SEARCH_MAX_LENGTH) if shortened else "",
+    }
+    if not query and not topic:
+        context["listing"] = home_listing()
+        return render(request, "articles/article_list.html", context)
+
+    page = results_page(query=query, topic=topic, page=request.GET.get("page"))
+    kept = {key: value for key, value in (("q", query), ("topic", topic)) if value}
+    context |= {"is_listing": True, "page": page, "page_query": urlencode(kept)}
+    if not page.count:
+        # The empty state helps the reader on: every topic and the latest articles.
+        context["listing"] = home_listing()
+    return render(request, "articles/article_list.html", context)

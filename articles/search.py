@@ -1,0 +1,281 @@
+"""Reads for the public home page and search: published articles only.
+
+The search reads the stored search documents (written by articles.search_documents):
+on PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank and
+SearchHeadline; on SQLite (local development and tests) LIKE over title, topic and text, title
+matches first, with a snippet cut around the first hit. One selector, the vendor chosen inside.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, ArticleSearchDocument, text_hash
+from articles.search_documents import (
+    SEARCH_CACHE_KEY,
+    SEARCH_CONFIG,
+    SNIPPET_START,
+    SNIPPET_STOP,
+    search_generation,
+)
+
+SEARCH_MAX_LENGTH = 200
+QUERY_SHORTENED = "Your search was long, so only its first {limit} characters were used."
+RECENT_COUNT = 10
+PAGE_SIZE = 10
+SEARCH_CACHE_SECONDS = 120
+# The SQLite fallback matches at most this many words (all of them must match).
+FALLBACK_MAX_WORDS = 8
+SNIPPET_WORDS_BEFORE = 12
+SNIPPET_LENGTH = 240  # characters, SQLite fallback
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: the article (annotated `text_updated_at`) and its snippet, safe HTML (empty
+    in a topic's list)."""
+
+    article: Article
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of search results or of a topic's articles (what a template needs of a Page)."""
+
+    hits: list[SearchHit]
+    number: int
+    count: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
+class HomeListing:
+    recent: list[Article]
+    topics: list["Topic"]
+
+
+def search_query_clean(raw: str) -> tuple[str, bool]:
+    """The query as searched (spaces collapsed, cut at SEARCH_MAX_LENGTH) and whether it was cut."""
+    query = " ".join(raw.split())
+    return query[:SEARCH_MAX_LENGTH].strip(), len(query) > SEARCH_MAX_LENGTH
+
+
+def _published() -> QuerySet[Article]:
+    return Article.objects.filter(published_revision__isnull=False).annotate(
+        text_updated_at=Coalesce(F("search_document__text_changed_at"), F("published_at"))
+    )
+
+
+def articles_recently_updated(*, limit: int = RECENT_COUNT) -> list[Article]:
+    """The published articles whose public text changed last, newest first (one query)."""
+    return list(_published().order_by(F("text_updated_at").desc(), "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    count: int
+
+
+def topics_with_counts() -> list[Topic]:
+    """Each topic of a published article with how many there are, by name (one query)."""
+    rows = (
+        Article.objects.filter(published_revision__isnull=False)
+        .exclude(topic="")
+        .values("topic")
+        .annotate(count=Count("pk"))
+        .order_by("topic")
+    )
+    return [Topic(name=row["topic"], count=row["count"]) for row in rows]
+
+
+def articles_in_topic(*, topic: str) -> QuerySet[Article]:
+    """The published articles of one topic (exact name), by title."""
+    return _published().filter(topic=topic).order_by("title", "pk")
+
+
+def articles_search(*, query: str, topic: str = "") -> QuerySet[Article]:
+    """Published articles matching `query` (optionally within `topic`), best first.
+
+    Each is annotated `text_updated_at`; search_snippets() makes their snippets. Pass the
+    query through search_query_clean() first.
+    """
+    articles = _published()
+    if topic:
+        articles = articles.filter(topic=topic)
+    if connection.vendor == "postgresql":
+        return _search_postgres(articles, query)
+    return _search_fallback(articles, query)
+
+
+def _search_postgres(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        articles.filter(search_document__search_vector=search)
+        .annotate(rank=SearchRank(F("search_document__search_vector"), search))
+        .order_by("-rank", F("text_updated_at").desc(), "pk")
+    )
+
+
+def _fallback_words(query: str) -> list[str]:
+    return list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:FALLBACK_MAX_WORDS]
+
+
+def _search_fallback(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    words = _fallback_words(query)
+    if not words:
+        return articles.none()
+    for word in words:
+        articles = articles.filter(
+            Q(title__icontains=word)
+            | Q(topic__icontains=word)
+            | Q(search_document__body_text__icontains=word)
+        )
+    title_hits = sum(
+        (Case(When(title__icontains=word, then=Value(1)), default=Value(0)) for word in words),
+        start=Value(0, output_field=IntegerField()),
+    )
+    return articles.annotate(title_hits=title_hits).order_by(
+        "-title_hits", F("text_updated_at").desc(), "pk"
+    )
+
+
+def search_snippets(*, article_ids: list[int], query: str) -> dict[int, SafeString]:
+    """The snippet of each article's published text for `query`, as safe HTML (one query,
+    for the page shown only: a headline costs more than a match)."""
+    if not article_ids:
+        return {}
+    documents = ArticleSearchDocument.objects.filter(article_id__in=article_ids)
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        headlines = documents.annotate(
+            headline=SearchHeadline(
+                "body_text",
+                search,
+                config=SEARCH_CONFIG,
+                start_sel=SNIPPET_START,
+                stop_sel=SNIPPET_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        ).values_list("article_id", "headline")
+        return {pk: snippet_html(headline or "") for pk, headline in headlines}
+    words = _fallback_words(query)
+    texts = documents.values_list("article_id", "body_text")
+    return {pk: snippet_html(_fallback_snippet(text, words)) for pk, text in texts}
+
+
+def _fallback_snippet(text: str, words: list[str]) -> str:
+    """About SNIPPET_LENGTH characters of `text` around the first hit, hits between markers."""
+    text = " ".join(text.split())
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    first = pattern.search(text) if pattern else None
+    start = 0
+    if first is not None:
+        before = text[: first.start()].split(" ")
+        if len(before) > SNIPPET_WORDS_BEFORE:  # start a few words before the hit
+            start = len(" ".join(before[:-SNIPPET_WORDS_BEFORE])) + 1
+    end = min(len(text), start + SNIPPET_LENGTH)
+    if end < len(text):  # do not cut a word in two
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    piece = text[start:end]
+    if pattern is not None:
+        piece = pattern.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_STOP}", piece)
+    return ("… " if start > 0 else "") + piece + (" …" if end < len(text) else "")
+
+
+def snippet_html(marked: str) -> SafeString:
+    """Escape the snippet text, then turn the highlight markers into <mark>: the stored text
+    never carries a marker, so no markup of the body can reach the page."""
+    html = escape(marked)
+    opened = False
+    parts = []
+    for char in html:
+        if char == SNIPPET_START and not opened:
+            parts.append("<mark>")
+            opened = True
+        elif char == SNIPPET_STOP and opened:
+            parts.append("</mark>")
+            opened = False
+        elif char not in (SNIPPET_START, SNIPPET_STOP):
+            parts.append(char)
+    if opened:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))  # noqa: S308 -- escaped above; only our <mark> added
+
+
+def _cached[T](key: str, build: Callable[[], T]) -> T:
+    """`build()`, kept SEARCH_CACHE_SECONDS under the current search generation: any change of
+    a search document starts a new generation, so a result is never older than the published
+    text on a shared cache (Redis); a per-process cache may lag by at most the timeout."""
+    full_key = SEARCH_CACHE_KEY.format(generation=search_generation(), key=text_hash(key))
+    found = cache.get(full_key)
+    if found is None:
+        found = build()
+        cache.set(full_key, found, SEARCH_CACHE_SECONDS)
+    return cast(T, found)
+
+
+def home_listing() -> HomeListing:
+    """The home page's recent articles and topics (two queries, or none when cached)."""
+    return _cached(
+        "home",
+        lambda: HomeListing(recent=articles_recently_updated(), topics=topics_with_counts()),
+    )
+
+
+def results_page(*, query: str, topic: str, page: str | int | None) -> ResultPage:
+    """One page (PAGE_SIZE) of the search results for `query`, or of `topic`'s articles when
+    there is no query. A page past the end gives the last page, one that is not a number the
+    first. Three queries for search (count, page, snippets), two for a topic; none cached."""
+
+    def build() -> ResultPage:
+        articles = (
+            articles_search(query=query, topic=topic) if query else articles_in_topic(topic=topic)
+        )
+        shown = Paginator(articles, PAGE_SIZE).get_page(page)
+        found = list(shown.object_list)
+        snippets = search_snippets(article_ids=[a.pk for a in found], query=query) if query else {}
+        return ResultPage(
+            hits=[SearchHit(article=a, snippet=snippets.get(a.pk, mark_safe(""))) for a in found],
+            number=shown.number,
+            count=shown.paginator.count,
+            num_pages=shown.paginator.num_pages,
+        )
+
+    return _cached(f"results\x00{query}\x00{topic}\x00{page}", build)

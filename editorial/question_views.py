@@ -1,0 +1,95 @@
+"""Readers' follow-up questions in the workspace: the editors' list and marking them.
+
+Questions are asked on the public article page (articles.views.article_question_ask); here
+editors read them with the article, audience and revision they came from, and mark each one
+answered or spam, or reopen it (articles.services.follow_up_question_mark).
+"""
+
+from typing import cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import FollowUpQuestion
+from articles.services import ContentError, follow_up_question_mark
+from editorial import permissions
+from editorial.forms import QuestionFilterForm, QuestionMarkForm
+from editorial.models import User
+from editorial.selectors import follow_up_question_counts, follow_up_questions_for_user
+
+QUESTIONS_PAGE_SIZE = 20
+QUESTION_MARKED = "Question on “{title}” marked {state}."
+QUESTION_REOPENED = "Question on “{title}” reopened: it is new again."
+QUESTION_MARK_INVALID = "Choose answered, spam or new for the question."
+# The buttons each state shows: (new state, label).
+QUESTION_ACTIONS = {
+    FollowUpQuestion.State.NEW: [
+        (FollowUpQuestion.State.ANSWERED, "Mark answered"),
+        (FollowUpQuestion.State.SPAM, "Mark spam"),
+    ],
+    FollowUpQuestion.State.ANSWERED: [(FollowUpQuestion.State.NEW, "Reopen")],
+    FollowUpQuestion.State.SPAM: [(FollowUpQuestion.State.NEW, "Reopen")],
+}
+
+
+def _editor(request: HttpRequest) -> User:
+    user = cast(User, request.user)
+    if not permissions.can_handle_questions.test(user):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+@require_GET
+def questions(request: HttpRequest) -> HttpResponse:
+    """Readers' questions in one state (default new), newest first, paginated."""
+    user = _editor(request)
+    state = QuestionFilterForm(request.GET).state_or_default()
+    page = Paginator(follow_up_questions_for_user(user=user, state=state), QUESTIONS_PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
+    counts = follow_up_question_counts(user=user)
+    context = {
+        "state": state,
+        "state_label": FollowUpQuestion.State(state).label,
+        "filters": [
+            (value, label, counts[value]) for value, label in FollowUpQuestion.State.choices
+        ],
+        "page": page_obj,
+        "actions": QUESTION_ACTIONS[FollowUpQuestion.State(state)],
+    }
+    return render(request, "editorial/questions.html", context)
+
+
+@login_required
+@require_POST
+def question_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one question answered or spam, or reopen it; back to the list it was shown in."""
+    user = _editor(request)
+    question = get_object_or_404(follow_up_questions_for_user(user=user), pk=pk)
+    form = QuestionMarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, QUESTION_MARK_INVALID)
+        return redirect("editorial:questions")
+    target = form.cleaned_data["state"]
+    try:
+        follow_up_question_mark(question=question, state=target, actor=user)
+    except ContentError as exc:
+        messages.error(request, str(exc))
+    else:
+        title = question.article.title
+        if target == FollowUpQuestion.State.NEW:
+            messages.success(request, QUESTION_REOPENED.format(title=title))
+        else:
+            label = FollowUpQuestion.State(target).label.lower()
+            messages.success(request, QUESTION_MARKED.format(title=title, state=label))
+    back = {"state": form.cleaned_data["return_state"] or question.state}
+    if form.cleaned_data["page"]:
+        back["page"] = form.cleaned_data["page"]
+    return HttpResponseRedirect(f"{reverse('editorial:questions')}?{urlencode(back)}")
