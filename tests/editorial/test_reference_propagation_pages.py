@@ -82,8 +82,8 @@ def test_dashboard_query_count_does_not_grow_with_flagged_articles(
     client.force_login(editor)
 
     # Session and user, groups (twice), drafts, waiting articles, all articles; the flagged
-    # citations and their newer versions.
-    with django_assert_num_queries(8):
+    # citations and their newer versions; the count of new readers' questions.
+    with django_assert_num_queries(9):
         response = client.get(reverse("editorial:dashboard"))
 
     assert response.text.count("data-flagged-article=") == size
