@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from articles.models import ReviewStatus, Revision
 from editorial import workflow
@@ -12,6 +13,14 @@ from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls are still
 # made synchronously from that thread, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    # Cached article pages are keyed by slug, and factories reuse slugs from test to test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
