@@ -31,8 +31,8 @@ from articles.models import (
 from articles.page_cache import (
     CSRF_PLACEHOLDER,
     CachedPage,
-    article_page_cached,
     article_page_invalidate,
+    article_page_lookup,
     article_page_pointer,
     article_page_store,
     cached_levels,
@@ -268,34 +268,32 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _article_detail_for_reader(request, slug)
     origin = request.build_absolute_uri("/")
     wanted = (request.GET.get("audience"), request.COOKIES.get(AUDIENCE_COOKIE))
-    cached = article_page_cached(
+    lookup = article_page_lookup(
         slug=slug, origin=origin, wanted=wanted, today=timezone.localdate()
     )
+    cached = lookup.page
     if cached is None:
-        pointer, created = article_page_pointer(slug=slug)  # before reading the database
+        # The article's token before reading the database (see articles.page_cache).
+        pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
         found = article_request_get(request, slug)
         if found is None:
             if created:
                 article_page_invalidate(slug=slug)
             raise Http404("No published article here.")
-        levels = cached_levels(levels=found.levels)
+        levels = lookup.levels or cached_levels(levels=found.levels)
         review_dates = found.review_dates
         cached = CachedPage(
             html=article_page_html(request, found, csrf_token=CSRF_PLACEHOLDER),
             etag=article_content_etag(found),
             last_modified=article_last_modified(found),
             stale_from=None if review_dates.is_overdue else review_dates.next_due,
+            levels_token=levels.token,
+            pointer_token=pointer,
         )
         # Only when the cached levels agree with the database's (an administrator may have
         # just changed them): another key would serve this page to readers of another level.
         if levels.resolve(*wanted) == found.audience.slug:
-            article_page_store(
-                levels=levels,
-                pointer=pointer,
-                origin=origin,
-                audience=found.audience.slug,
-                page=cached,
-            )
+            article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=cached)
     return article_response(
         request,
         html=cached.html.replace(CSRF_PLACEHOLDER, get_token(request)),

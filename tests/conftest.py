@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import ReviewStatus, Revision
+from articles.page_cache import article_pages_invalidate_all
 from editorial import workflow
 from editorial.models import User
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
@@ -19,8 +20,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _empty_cache():  # type: ignore[no-untyped-def]
     # Cached article pages are keyed by slug, and factories reuse slugs from test to test.
     cache.clear()
+    article_pages_invalidate_all()  # also each process's own copies
     yield
     cache.clear()
+    article_pages_invalidate_all()
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 readers per (article, published revision, audience), and what invalidates it."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles.models import AudienceBody, AudienceLevel, ReferenceStatus, ReviewStatus
-from articles.page_cache import CSRF_PLACEHOLDER
+from articles.page_cache import CSRF_PLACEHOLDER, POINTER_KEY
 from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_render, revision_create_draft, revision_edit
@@ -399,3 +401,34 @@ def test_changing_an_audience_level_in_the_admin_changes_every_page(
 
     assert response.status_code == 302
     assert "Patient or family" in client.get(url).text
+
+
+def _invalidated_elsewhere(client, editor):  # type: ignore[no-untyped-def]
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)  # stored in the shared cache
+    client.get(url)  # read from it, and kept by this process for a moment
+    # What an invalidation in another web process does to the shared cache:
+    cache.delete(POINTER_KEY.format(slug=article.slug))
+    return url
+
+
+def test_each_process_keeps_its_own_copy_only_for_a_moment(
+    client, editor, settings, django_assert_num_queries
+):
+    settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0.3
+    url = _invalidated_elsewhere(client, editor)
+    with django_assert_num_queries(0):
+        assert PRO_TEXT in client.get(url).text
+    time.sleep(0.3)
+    with django_assert_num_queries(3):
+        assert PRO_TEXT in client.get(url).text
+
+
+def test_without_a_process_copy_an_invalidation_elsewhere_shows_at_once(
+    client, editor, settings, django_assert_num_queries
+):
+    settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0
+    url = _invalidated_elsewhere(client, editor)
+    with django_assert_num_queries(3):
+        assert PRO_TEXT in client.get(url).text
