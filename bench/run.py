@@ -13,11 +13,13 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +32,11 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "2000"))
-DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "4"))
+# The machine may be shared: each page is measured in ROUNDS short runs, each right after a
+# run of /healthz; a ratio is the median of the rounds' ratios, so a burst of other work that
+# slows both sides in one round does not decide it.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 # Two cores: one sync worker per core would idle while a query or Redis answers, and wrk and
 # PostgreSQL need CPU too. Three processes with two threads each kept both cores busy with
@@ -57,6 +63,9 @@ COLD_LUA = """
 local levels = {%(levels)s}
 local articles = %(articles)d
 local n = 0
+init = function(args)
+  n = tonumber(args[1]) or 0
+end
 request = function()
   local slug = n %% articles
   local level = levels[math.floor(n / articles) %% #levels + 1]
@@ -105,6 +114,7 @@ def wrk(
     *,
     headers: list[str] = (),  # type: ignore[assignment]
     script: str | None = None,
+    script_args: list[str] = (),  # type: ignore[assignment]
     seconds: int = DURATION,
 ) -> Result:
     command = [WRK, "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
@@ -113,8 +123,9 @@ def wrk(
     if script is not None:
         command += ["-s", script]
     # Our own arguments only: the script runs no user input.
+    arguments = ["--", *script_args] if script_args else []
     output = subprocess.run(  # noqa: S603
-        [*command, url], capture_output=True, text=True, check=True
+        [*command, url, *arguments], capture_output=True, text=True, check=True
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -182,21 +193,63 @@ def machine() -> dict[str, str]:
         "PostgreSQL": postgres,
         "wrk": wrk_version,
         "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread)",
-        "load": f"wrk -t1 -c{CONNECTIONS} -d{DURATION}s --latency, on the same machine",
+        "load": (
+            f"wrk -t1 -c{CONNECTIONS} -d{DURATION}s --latency on the same machine, {ROUNDS} "
+            "rounds per page, each after a /healthz run; medians"
+        ),
         "data": f"{ARTICLES} published articles, 3 audience bodies, 6 references, 2 approvals each",
     }
 
 
-def table(results: list[Result]) -> str:
-    base = results[0].rps
+@dataclass
+class Row:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float
+    healthz_rps: float
+    warnings: int
+
+
+def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
+    """ROUNDS pairs of (/healthz, the page); medians of the page's figures and of the ratios."""
+    pairs = []
+    for _ in range(ROUNDS):
+        base = wrk("/healthz", healthz)
+        pairs.append((base, run()))
+    pages = [page for _, page in pairs]
+    row = Row(
+        name=name,
+        path=pages[0].path,
+        rps=statistics.median(page.rps for page in pages),
+        p50_ms=statistics.median(page.p50_ms for page in pages),
+        p99_ms=statistics.median(page.p99_ms for page in pages),
+        ratio=statistics.median(page.rps / base.rps for base, page in pairs),
+        healthz_rps=statistics.median(base.rps for base, _ in pairs),
+        warnings=sum(page.non_2xx for page in pages),
+    )
+    print(
+        f"{name}: {row.rps:,.0f} req/s, /healthz {row.healthz_rps:,.0f} req/s, "
+        f"ratio {row.ratio:.2f} (rounds: "
+        + ", ".join(f"{page.rps / base.rps:.2f}" for base, page in pairs)
+        + ")"
+    )
+    if row.warnings:
+        print(f"warning: {name}: {row.warnings} answers were not 2xx or 3xx")
+    return row
+
+
+def table(rows: list[Row]) -> str:
     lines = [
-        "| page | path | req/s | p50 ms | p99 ms | ratio to /healthz |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| page | path | req/s | p50 ms | p99 ms | /healthz req/s | ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for result in results:
+    for row in rows:
         lines.append(
-            f"| {result.name} | `{result.path}` | {result.rps:,.0f} | {result.p50_ms:.2f} "
-            f"| {result.p99_ms:.2f} | {result.rps / base:.2f} |"
+            f"| {row.name} | `{row.path}` | {row.rps:,.0f} | {row.p50_ms:.2f} "
+            f"| {row.p99_ms:.2f} | {row.healthz_rps:,.0f} | {row.ratio:.2f} |"
         )
     return "\n".join(lines)
 
@@ -212,7 +265,9 @@ def benchmarks_md_update(text: str) -> None:
 
 def main() -> None:
     started = time.perf_counter()
-    database_recreate()
+    reuse = os.environ.get("BENCH_REUSE_DATABASE") == "1"  # to try server settings quickly
+    if not reuse:
+        database_recreate()
 
     import django
 
@@ -225,9 +280,16 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
-    seeded = time.perf_counter()
-    token = seed(articles=ARTICLES, report=print)
-    print(f"Seeded {ARTICLES} articles in {time.perf_counter() - seeded:.1f} s")
+    if reuse:
+        from knox.models import AuthToken
+
+        from editorial.models import User
+
+        _, token = AuthToken.objects.create(user=User.objects.get(username="bench-editor"))
+    else:
+        seeded = time.perf_counter()
+        token = seed(articles=ARTICLES, report=print)
+        print(f"Seeded {ARTICLES} articles in {time.perf_counter() - seeded:.1f} s")
     levels = list(AudienceLevel.objects.values_list("slug", flat=True))
 
     port = free_port()
@@ -246,62 +308,52 @@ def main() -> None:
         env={**os.environ, **SERVER_ENV},
         start_new_session=True,
     )
-    results: list[Result] = []
+    rows: list[Row] = []
     try:
         wait_for(f"{base}/healthz")
         article = f"{base}/articles/bench-7/"
-        results.append(wrk("/healthz", f"{base}/healthz"))
+        healthz = f"{base}/healthz"
 
         cache.clear()  # cold: every request a (article, level) page not cached yet
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write(
-                COLD_LUA
-                % {"levels": ", ".join(f'"{slug}"' for slug in levels), "articles": ARTICLES}
+            levels_lua = ", ".join(f'"{slug}"' for slug in levels)
+            lua.write(COLD_LUA % {"levels": levels_lua, "articles": ARTICLES})
+        walked = 0
+
+        def cold() -> Result:
+            nonlocal walked
+            result = wrk(
+                "article, cold cache",
+                f"{base}/articles/bench-N/",
+                script=lua.name,
+                script_args=[str(walked)],
             )
-        cold = wrk("article, cold cache", f"{base}/articles/bench-N/", script=lua.name)
+            walked += result.requests
+            return result
+
+        rows.append(measure("article, cold cache", healthz, cold))
         os.unlink(lua.name)
-        distinct = ARTICLES * len(levels)
-        if cold.requests > distinct:
-            print(f"note: {cold.requests} cold requests for {distinct} distinct pages")
-        results.append(cold)
+        if walked > ARTICLES * len(levels):
+            print(f"note: {walked} cold requests for {ARTICLES * len(levels)} distinct pages")
 
         get(article)  # fills the cache
-        results.append(wrk("article, warm cache", article))
+        rows.append(measure("article, warm cache", healthz, lambda: wrk("warm", article)))
         status, headers = get(article)
         assert status == 200, status
-        not_modified = wrk("article, 304", article, headers=[f"If-None-Match: {headers['ETag']}"])
-        results.append(not_modified)
-        results.append(wrk("home", f"{base}/"))
-        results.append(wrk("search", f"{base}/?q={SEARCH_WORD}"))
-        results.append(
-            wrk(
-                "API article list",
-                f"{base}/api/v1/articles/",
-                headers=[f"Authorization: Token {token}"],
-            )
-        )
-        # The machine is shared: /healthz again at the end, the ratios use the mean of both.
-        again = wrk("/healthz", f"{base}/healthz")
-        first = results[0]
-        results[0] = Result(
-            name="/healthz (mean of first and last)",
-            path="/healthz",
-            rps=(first.rps + again.rps) / 2,
-            p50_ms=(first.p50_ms + again.p50_ms) / 2,
-            p99_ms=(first.p99_ms + again.p99_ms) / 2,
-            requests=first.requests + again.requests,
-            non_2xx=first.non_2xx + again.non_2xx,
-        )
-        print(f"/healthz: {first.rps:,.0f} req/s first, {again.rps:,.0f} req/s last")
+        etag = f"If-None-Match: {headers['ETag']}"
+        rows.append(measure("article, 304", healthz, lambda: wrk("304", article, headers=[etag])))
+        rows.append(measure("home", healthz, lambda: wrk("home", f"{base}/")))
+        search = f"{base}/?q={SEARCH_WORD}"
+        rows.append(measure("search", healthz, lambda: wrk("search", search)))
+        api = f"{base}/api/v1/articles/"
+        auth = f"Authorization: Token {token}"
+        rows.append(measure("API article list", healthz, lambda: wrk("api", api, headers=[auth])))
         facts = machine()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    for result in results:
-        if result.non_2xx and result is not not_modified:
-            print(f"warning: {result.name}: {result.non_2xx} answers were not 2xx/3xx")
-    report = table(results)
+    report = table(rows)
     print()
     print(report)
     print()
