@@ -101,6 +101,36 @@ class Result:
     p99_ms: float
     requests: int
     non_2xx: int
+    cpu_ms: float = 0.0  # CPU time of the gunicorn processes per request
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SERVER_PIDS: list[int] = []  # gunicorn's master; its workers are found as its children
+
+
+DATABASE_NAME = urlsplit(DATABASE_URL).path.lstrip("/")
+
+
+def server_cpu_seconds() -> float:
+    """User and system CPU time used so far by gunicorn's master and workers and by the
+    PostgreSQL backends connected to the bench database (from /proc; Redis, shared with other
+    users of the machine, is left out)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            title = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        backend = (
+            title.startswith("postgres:")
+            and f" {DATABASE_NAME} " in title
+            and "autovacuum" not in title
+        )
+        if pid in SERVER_PIDS or ppid in SERVER_PIDS or backend:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
 
 
 def _ms(value: str) -> float:
@@ -124,12 +154,14 @@ def wrk(
         command += ["-s", script]
     # Our own arguments only: the script runs no user input.
     arguments = ["--", *script_args] if script_args else []
+    cpu_before = server_cpu_seconds()
     output = subprocess.run(  # noqa: S603
         [*command, url, *arguments], capture_output=True, text=True, check=True
     ).stdout
+    cpu = server_cpu_seconds() - cpu_before
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return Result(
+    result = Result(
         name=name,
         path=urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else ""),
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
@@ -138,6 +170,8 @@ def wrk(
         requests=int(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
     )
+    result.cpu_ms = cpu * 1000 / max(result.requests, 1)
+    return result
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
@@ -210,6 +244,8 @@ class Row:
     p99_ms: float
     ratio: float
     healthz_rps: float
+    cpu_ms: float
+    cpu_ratio: float
     warnings: int
 
 
@@ -228,13 +264,15 @@ def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
         p99_ms=statistics.median(page.p99_ms for page in pages),
         ratio=statistics.median(page.rps / base.rps for base, page in pairs),
         healthz_rps=statistics.median(base.rps for base, _ in pairs),
+        cpu_ms=statistics.median(page.cpu_ms for page in pages),
+        cpu_ratio=statistics.median(base.cpu_ms / page.cpu_ms for base, page in pairs),
         warnings=sum(page.non_2xx for page in pages),
     )
     print(
         f"{name}: {row.rps:,.0f} req/s, /healthz {row.healthz_rps:,.0f} req/s, "
         f"ratio {row.ratio:.2f} (rounds: "
         + ", ".join(f"{page.rps / base.rps:.2f}" for base, page in pairs)
-        + ")"
+        + f"); server CPU {row.cpu_ms:.2f} ms/request, CPU ratio {row.cpu_ratio:.2f}"
     )
     if row.warnings:
         print(f"warning: {name}: {row.warnings} answers were not 2xx or 3xx")
@@ -243,13 +281,15 @@ def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| page | path | req/s | p50 ms | p99 ms | /healthz req/s | ratio |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | path | req/s | p50 ms | p99 ms | /healthz req/s | ratio "
+        "| server CPU ms/req (gunicorn + PostgreSQL) | CPU ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         lines.append(
             f"| {row.name} | `{row.path}` | {row.rps:,.0f} | {row.p50_ms:.2f} "
-            f"| {row.p99_ms:.2f} | {row.healthz_rps:,.0f} | {row.ratio:.2f} |"
+            f"| {row.p99_ms:.2f} | {row.healthz_rps:,.0f} | {row.ratio:.2f} "
+            f"| {row.cpu_ms:.2f} | {row.cpu_ratio:.2f} |"
         )
     return "\n".join(lines)
 
@@ -274,6 +314,7 @@ def main() -> None:
     django.setup()
     from django.core.cache import cache
     from django.core.management import call_command
+    from django.db import connection
 
     from articles.models import AudienceLevel
     from bench.seed import seed
@@ -290,6 +331,10 @@ def main() -> None:
         seeded = time.perf_counter()
         token = seed(articles=ARTICLES, report=print)
         print(f"Seeded {ARTICLES} articles in {time.perf_counter() - seeded:.1f} s")
+        # After a bulk load, as in production: planner statistics now, and no autovacuum
+        # competing with the measurements.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     levels = list(AudienceLevel.objects.values_list("slug", flat=True))
 
     port = free_port()
@@ -308,6 +353,7 @@ def main() -> None:
         env={**os.environ, **SERVER_ENV},
         start_new_session=True,
     )
+    SERVER_PIDS.append(server.pid)
     rows: list[Row] = []
     try:
         wait_for(f"{base}/healthz")
