@@ -1,5 +1,6 @@
 """The public site: the article list, one published article, and the load balancer's probe."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
@@ -246,13 +247,14 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
 
 
 def article_response(
-    request: HttpRequest, *, html: str, etag: str, last_modified: datetime
+    request: HttpRequest, *, page: Callable[[], str], etag: str, last_modified: datetime
 ) -> HttpResponse:
-    """200 with the page, or 304 when the request's validators match."""
+    """304 when the request's validators match, else 200 with `page()`: a 304 neither builds
+    the page nor touches the CSRF token (a new CSRF cookie would not match the kept page)."""
     quoted = quote_etag(etag)
     timestamp = int(last_modified.timestamp())
     not_modified = get_conditional_response(request, etag=quoted, last_modified=timestamp)
-    response = not_modified or HttpResponse(html)
+    response = not_modified or HttpResponse(page())
     response.headers["ETag"] = quoted
     response.headers["Last-Modified"] = http_date(timestamp)
     # The page differs by the reader's cookie and account: no shared cache may mix them up.
@@ -294,9 +296,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # just changed them): another key would serve this page to readers of another level.
         if levels.resolve(*wanted) == found.audience.slug:
             article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=cached)
+    html = cached.html
     return article_response(
         request,
-        html=cached.html.replace(CSRF_PLACEHOLDER, get_token(request)),
+        page=lambda: html.replace(CSRF_PLACEHOLDER, get_token(request)),
         etag=reader_etag(request, content_etag=cached.etag),
         last_modified=cached.last_modified,
     )
@@ -308,13 +311,12 @@ def _article_detail_for_reader(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404("No published article here.")
     user_pk = request.user.pk if request.user.is_authenticated else ""
-    etag = reader_etag(request, content_etag=article_content_etag(found), user_pk=user_pk)
-    last_modified = article_last_modified(found)
-    quoted, timestamp = quote_etag(etag), int(last_modified.timestamp())
-    if get_conditional_response(request, etag=quoted, last_modified=timestamp) is not None:
-        return article_response(request, html="", etag=etag, last_modified=last_modified)
-    html = article_page_html(request, found, csrf_token=get_token(request))
-    return article_response(request, html=html, etag=etag, last_modified=last_modified)
+    return article_response(
+        request,
+        page=lambda: article_page_html(request, found, csrf_token=get_token(request)),
+        etag=reader_etag(request, content_etag=article_content_etag(found), user_pk=user_pk),
+        last_modified=article_last_modified(found),
+    )
 
 
 @require_POST
