@@ -10,12 +10,12 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup run test lint browser node bench clean
+.PHONY: help setup run test lint browser node wrk bench clean
 
 help:
 	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
-	@echo "make bench  measure the public page, the API list and a 5,000-record RIS import (bench/)"
+	@echo "make bench  load the site under gunicorn (PostgreSQL, Redis) with wrk; a 5,000-record RIS import (bench/)"
 
 # uv itself comes from PyPI into .tools/, with the Python that .python-version selects.
 $(UV):
@@ -44,6 +44,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 node: node_modules/.installed
+# Debian's wrk, the load generator of `make bench`.
+wrk:
+	@command -v wrk >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
 run: setup
 	$(MANAGE) migrate --noinput
@@ -58,7 +63,9 @@ lint: setup
 test: setup browser node lint
 	.venv/bin/pytest -n $(PYTEST_WORKERS)
 
-bench: setup
+# Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/imprimatur_bench,
+# dropped and recreated) and Redis (REDIS_URL, default redis://127.0.0.1:6379/1, flushed).
+bench: setup wrk
 	$(PY) bench/run.py
 	$(PY) bench/reference_import.py
 

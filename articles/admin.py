@@ -1,5 +1,8 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from articles.models import (
     Article,
@@ -15,7 +18,8 @@ from articles.models import (
     RevisionCitation,
     SitePage,
 )
-from articles.search_documents import article_search_document_refresh
+from articles.page_cache import article_page_invalidate, article_pages_invalidate_all
+from articles.services import ARTICLE_EDITABLE_FIELDS, article_details_update
 
 SECOND_CANONICAL = (
     "{label} is already the canonical level, and there can be only one: untick it there first."
@@ -55,6 +59,19 @@ class AudienceLevelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         # Every article needs its canonical body: that level cannot go.
         return super().has_delete_permission(request, obj) and not (obj and obj.is_canonical)
+
+    # Every article page shows the levels (picker, disclaimer): cached pages must go.
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(article_pages_invalidate_all)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        transaction.on_commit(article_pages_invalidate_all)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(article_pages_invalidate_all)
 
 
 @admin.register(ReaderPreference)
@@ -121,9 +138,16 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [RevisionInline]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        # A new title or topic must be findable at once (the stored search vector holds them).
-        article_search_document_refresh(article_id=obj.pk)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so that the public page shows the change at once.
+        fields = [f for f in form.changed_data if f in ARTICLE_EDITABLE_FIELDS]
+        changes = {field: form.cleaned_data[field] for field in fields}
+        old_slug = Article.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        article_details_update(article=obj, changes=changes)
+        if old_slug and old_slug != obj.slug:
+            transaction.on_commit(partial(article_page_invalidate, slug=old_slug))
 
 
 @admin.register(ArticleSearchDocument)

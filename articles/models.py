@@ -178,6 +178,13 @@ class AudienceBody(models.Model):
     sentence_count = models.PositiveIntegerField(null=True, blank=True)
     word_count = models.PositiveIntegerField(null=True, blank=True)
     scored_hash = models.CharField(max_length=64, blank=True)
+    # The public page's HTML of `body`, stored once the revision is submitted (its text and
+    # the reference versions it cites are frozen then): the body with numbered citations, the
+    # reference list, and the cited works for the JSON-LD. Written by articles.services.
+    rendered_html = models.TextField(blank=True, editable=False)
+    rendered_references = models.TextField(blank=True, editable=False)
+    rendered_citations = models.JSONField(default=list, blank=True, editable=False)
+    rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Written only by the scoring task; copied with the text into a new draft.
     READABILITY_FIELDS = (

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import (
@@ -17,12 +18,17 @@ from articles.models import (
     FollowUpQuestion,
     ReaderPreference,
     Reference,
+    ReferenceVersion,
     Revision,
     RevisionCitation,
     text_hash,
 )
+from articles.page_cache import article_page_invalidate
 from articles.readability import score_text
 from articles.references.citations import citation_keys
+from articles.references.rendering import body_render, revision_cited_versions
+from articles.search_documents import article_search_document_refresh
+from articles.structured_data import citation_work
 
 # What a new draft copies from the bodies of the revision it starts from.
 _COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.READABILITY_FIELDS]
@@ -59,6 +65,27 @@ def article_create(*, slug: str, title: str, topic: str, author) -> Article:  # 
     with transaction.atomic():
         article = Article.objects.create(slug=slug, title=title, topic=topic)
         Revision.objects.create(article=article, number=1, author=author, last_edited_by=author)
+    return article
+
+
+# What editors may change on an article itself (publication goes through the workflow).
+ARTICLE_EDITABLE_FIELDS = ("slug", "title", "topic", "review_interval_months")
+
+
+def article_details_update(*, article: Article, changes: dict[str, object]) -> Article:
+    """Save the given fields of ARTICLE_EDITABLE_FIELDS (only those: a full save() could undo
+    a concurrent publication); the public page changes after commit."""
+    unknown = set(changes) - set(ARTICLE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    old_slug = article.slug
+    for field, value in changes.items():
+        setattr(article, field, value)
+    article.save(update_fields=[*changes, "updated_at"])
+    # A new title or topic must be findable at once (the stored search vector holds them).
+    article_search_document_refresh(article_id=article.pk)
+    for slug in {old_slug, article.slug}:
+        transaction.on_commit(partial(article_page_invalidate, slug=slug))
     return article
 
 
@@ -255,6 +282,55 @@ def revision_pin_citations(*, revision: Revision) -> list[RevisionCitation]:
             )
             for order, key in enumerate(keys, start=1)
         )
+
+
+def audience_body_render(
+    *, body: AudienceBody, versions: dict[str, ReferenceVersion] | None = None
+) -> AudienceBody:
+    """Render `body` for the public page (body HTML, reference list HTML, cited works) with
+    the reference versions its revision pins, and store it when the revision was submitted.
+
+    `versions` (from revision_cited_versions) saves a query per body; a draft's body is
+    rendered but not stored, since its text may still change.
+    """
+    if versions is None:
+        versions = revision_cited_versions(revision=body.revision)
+    rendered = body_render(text=body.body, versions=versions)
+    values = {
+        "rendered_html": str(rendered.html),
+        "rendered_references": render_to_string(
+            "articles/partials/reference_list.html", {"references": rendered.references}
+        ).strip(),
+        "rendered_citations": [citation_work(entry) for entry in rendered.references],
+        "rendered_at": timezone.now(),
+    }
+    # update(), not save(): a submitted revision's bodies refuse save() (their text is frozen;
+    # this is derived from it). The filter on `body` skips a text that changed meanwhile.
+    AudienceBody.objects.filter(
+        pk=body.pk, body=body.body, revision__submitted_at__isnull=False
+    ).update(**values)
+    for field, value in values.items():
+        setattr(body, field, value)
+    return body
+
+
+def revision_bodies_render(*, revision: Revision, force: bool = False) -> int:
+    """Store the public HTML of each body of a submitted `revision` not rendered yet (all of
+    them with `force`, e.g. after a change of the renderer). Returns how many were rendered.
+
+    Called by the workflow on submission and publication; two queries plus one per body.
+    """
+    bodies = revision.bodies.all()
+    if not force:
+        bodies = bodies.filter(rendered_at__isnull=True)
+    pending = list(bodies)
+    if not pending:
+        return 0
+    versions = revision_cited_versions(revision=revision)
+    for body in pending:
+        body.revision = revision
+        audience_body_render(body=body, versions=versions)
+    return len(pending)
 
 
 def follow_up_question_create(

@@ -18,7 +18,8 @@ DESCRIPTION_WORDS = 40
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _citation(entry: ListedReference) -> dict[str, Any]:
+def citation_work(entry: ListedReference) -> dict[str, Any]:
+    """A cited reference as a schema.org CreativeWork (JSON-compatible: it is stored)."""
     version = entry.version
     work: dict[str, Any] = {"@type": "CreativeWork", "name": version.title}
     if version.container:
@@ -38,9 +39,10 @@ def medical_web_page(
     audience: AudienceLevel,
     review_dates: ReviewDates,
     approvers: list[PublicApprover],
-    references: list[ListedReference],
+    citations: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The schema.org MedicalWebPage of one article as read at `audience` (a plain dict)."""
+    """The schema.org MedicalWebPage of one article as read at `audience` (a plain dict);
+    `citations` are the body's cited works (citation_work), stored with its HTML."""
     page: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -48,7 +50,7 @@ def medical_web_page(
         "name": article.title,
         "dateModified": article.published_at,
         "audience": {"@type": "MedicalAudience", "name": audience.label},
-        "citation": [_citation(entry) for entry in references],
+        "citation": citations,
     }
     if article.topic:
         page["about"] = {"@type": "Thing", "name": article.topic}

@@ -1,31 +1,44 @@
 """The public site: one published article, and the load balancer's probe."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import condition, require_GET, require_POST
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
 
 from articles.forms import FollowUpQuestionForm
 from articles.markdown import markdown_to_html
 from articles.models import (
     Article,
-    AudienceBody,
     AudienceLevel,
     ReaderPreference,
-    ReferenceVersion,
     ReviewStatus,
     Revision,
     SitePage,
     text_hash,
 )
+from articles.page_cache import (
+    CSRF_PLACEHOLDER,
+    CachedPage,
+    article_page_invalidate,
+    article_page_lookup,
+    article_page_pointer,
+    article_page_store,
+    cached_levels,
+)
 from articles.public_facts import public_facts
-from articles.references.rendering import RenderedBody, body_render, revision_cited_versions
 from articles.selectors import (
     ReviewDates,
     article_published_get,
@@ -34,17 +47,16 @@ from articles.selectors import (
     audience_levels,
     reader_body_get,
 )
-from articles.services import follow_up_question_create, reader_preference_set
+from articles.services import (
+    audience_body_render,
+    follow_up_question_create,
+    reader_preference_set,
+)
 from articles.structured_data import json_ld_script, medical_web_page, page_description
 
 AUDIENCE_COOKIE = "audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
 UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
-# Rendered HTML is cached under the fingerprint of the Markdown it comes from: the same text
-# always gives the same HTML, whichever article or audience it belongs to, and a body id that
-# the database hands out again can never serve an older text.
-BODY_HTML_CACHE_KEY = "article-body-html:{fingerprint}"
-BODY_HTML_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -97,28 +109,10 @@ def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> Audien
     return chosen or next(level for level in levels if level.is_canonical)
 
 
-def body_rendered(
-    *, body: AudienceBody | None, versions: dict[str, ReferenceVersion]
-) -> RenderedBody:
-    """The body's HTML with numbered citations and its reference list, cached.
-
-    The key is the fingerprint of the Markdown and of the cited versions: a text and the
-    versions it cites render the same for every reader, whatever their level.
-    """
-    text = body.body if body is not None else ""
-    cited = ",".join(f"{key}:{version.pk}" for key, version in sorted(versions.items()))
-    key = BODY_HTML_CACHE_KEY.format(fingerprint=text_hash(f"{text}\x00{cited}"))
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = body_render(text=text, versions=versions)
-        cache.set(key, rendered, BODY_HTML_CACHE_SECONDS)
-    return rendered
-
-
 @dataclass(frozen=True)
 class ArticleRequest:
-    """What one request for an article page reads first; the ETag, Last-Modified and the page
-    share it, so a conditional request costs two queries and a full page none more."""
+    """What one request for an article page reads first (three queries at most); the ETag,
+    Last-Modified and the page share it."""
 
     article: Article
     revision: Revision
@@ -152,12 +146,9 @@ def article_request_get(request: HttpRequest, slug: str) -> ArticleRequest | Non
     return found
 
 
-def article_etag(request: HttpRequest, slug: str) -> str | None:
-    """Changes with the text, the review state and dates, the reader's level and the reader
-    (the page holds their CSRF token and, logged in, their name)."""
-    found = article_request_get(request, slug)
-    if found is None:
-        return None
+def article_content_etag(found: ArticleRequest) -> str:
+    """Changes with the text, the review state and dates and the reader's level; the reader's
+    part (account, CSRF cookie) is added by reader_etag."""
     article, revision = found.article, found.revision
     parts = [
         article.pk,
@@ -168,18 +159,20 @@ def article_etag(request: HttpRequest, slug: str) -> str | None:
         revision.approved_at.isoformat() if revision.approved_at else "",
         found.review_dates.is_overdue,
         found.audience.slug,
-        request.user.pk or "",
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
     ]
     return text_hash("|".join(str(part) for part in parts))
 
 
-def article_last_modified(request: HttpRequest, slug: str) -> datetime | None:
+def reader_etag(request: HttpRequest, *, content_etag: str, user_pk: object = "") -> str:
+    """The page holds the reader's CSRF token and, logged in, their name: a copy a browser
+    kept from before its CSRF cookie changed must not be reused."""
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return text_hash(f"{content_etag}|{user_pk}|{csrf_cookie}")
+
+
+def article_last_modified(found: ArticleRequest) -> datetime:
     """The latest of: the article's own change, its publication, its approval, and the due
     date once the review is overdue (the page changes then)."""
-    found = article_request_get(request, slug)
-    if found is None:
-        return None
     dates = found.review_dates
     moments = [found.article.updated_at, found.article.published_at, dates.last_reviewed]
     if dates.is_overdue and dates.next_due is not None:
@@ -187,20 +180,21 @@ def article_last_modified(request: HttpRequest, slug: str) -> datetime | None:
     return max(moment for moment in moments if moment is not None)
 
 
-@require_GET
-@condition(etag_func=article_etag, last_modified_func=article_last_modified)
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = article_request_get(request, slug)
-    if found is None:
-        raise Http404("No published article here.")
+def article_page_html(request: HttpRequest, found: ArticleRequest, *, csrf_token: str) -> str:
+    """The page from the bodies' stored HTML (rendered and stored once if missing): one query
+    for the bodies, two more for the reviewers of an approved revision."""
     article, revision, audience = found.article, found.revision, found.audience
     reading = reader_body_get(revision=revision, audience=audience, levels=found.levels)
-    rendered = body_rendered(body=reading.body, versions=revision_cited_versions(revision=revision))
+    body = reading.body
+    if body is not None and body.rendered_at is None:  # written before bodies were stored
+        body = audience_body_render(body=body)
     is_approved = revision.status == ReviewStatus.APPROVED
     review_dates = found.review_dates
     approvers = public_facts().revision_approvers(revision=revision) if is_approved else []
     # The canonical address has no ?audience: every level's page is the same article.
     canonical_url = request.build_absolute_uri(article.get_absolute_url())
+    # Stored by articles.services from sanitised Markdown and the reference list template.
+    body_html = mark_safe(body.rendered_html if body else "")  # noqa: S308
     structured = medical_web_page(
         article=article,
         revision=revision,
@@ -208,7 +202,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         audience=reading.served,
         review_dates=review_dates,
         approvers=approvers,
-        references=rendered.references,
+        citations=body.rendered_citations if body else [],
     )
     context = {
         "article": article,
@@ -216,21 +210,102 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "audience": audience,
         "levels": found.levels,
         "reading": reading,
-        "body_html": rendered.html,
-        "references": rendered.references,
+        "body_html": body_html,
+        "references_html": mark_safe(body.rendered_references if body else ""),  # noqa: S308
         "review_steps": review_track(revision.status),
         "is_approved": is_approved,
         "review_dates": review_dates,
         "approvers": approvers,
         "canonical_url": canonical_url,
-        "description": page_description(rendered.html),
+        "description": page_description(body_html),
         "json_ld": json_ld_script(structured),
         "question_form": FollowUpQuestionForm(),
+        # Overrides the context processor's lazy token: the cached page gets a placeholder.
+        "csrf_token": csrf_token,
     }
-    response = render(request, "articles/article_detail.html", context)
+    return render_to_string("articles/article_detail.html", context, request=request)
+
+
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    """No session (so no account, no flash messages in it) and no flash messages cookie:
+    the page is the same for every such reader but for the CSRF token. Makes no query."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def article_response(
+    request: HttpRequest, *, page: Callable[[], str], etag: str, last_modified: datetime
+) -> HttpResponse:
+    """304 when the request's validators match, else 200 with `page()`: a 304 neither builds
+    the page nor touches the CSRF token (a new CSRF cookie would not match the kept page)."""
+    quoted = quote_etag(etag)
+    timestamp = int(last_modified.timestamp())
+    not_modified = get_conditional_response(request, etag=quoted, last_modified=timestamp)
+    response = not_modified or HttpResponse(page())
+    response.headers["ETag"] = quoted
+    response.headers["Last-Modified"] = http_date(timestamp)
     # The page differs by the reader's cookie and account: no shared cache may mix them up.
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published article at the reader's level. Anonymous readers get the page from the
+    cache (articles.page_cache) without a query; a 304 likewise."""
+    if not is_anonymous_reader(request):
+        return _article_detail_for_reader(request, slug)
+    origin = request.build_absolute_uri("/")
+    wanted = (request.GET.get("audience"), request.COOKIES.get(AUDIENCE_COOKIE))
+    lookup = article_page_lookup(
+        slug=slug, origin=origin, wanted=wanted, today=timezone.localdate()
+    )
+    cached = lookup.page
+    if cached is None:
+        # The article's token before reading the database (see articles.page_cache).
+        pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
+        found = article_request_get(request, slug)
+        if found is None:
+            if created:
+                article_page_invalidate(slug=slug)
+            raise Http404("No published article here.")
+        levels = lookup.levels or cached_levels(levels=found.levels)
+        review_dates = found.review_dates
+        cached = CachedPage(
+            html=article_page_html(request, found, csrf_token=CSRF_PLACEHOLDER),
+            etag=article_content_etag(found),
+            last_modified=article_last_modified(found),
+            stale_from=None if review_dates.is_overdue else review_dates.next_due,
+            levels_token=levels.token,
+            pointer_token=pointer,
+        )
+        # Only when the cached levels agree with the database's (an administrator may have
+        # just changed them): another key would serve this page to readers of another level.
+        if levels.resolve(*wanted) == found.audience.slug:
+            article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=cached)
+    html = cached.html
+    return article_response(
+        request,
+        page=lambda: html.replace(CSRF_PLACEHOLDER, get_token(request)),
+        etag=reader_etag(request, content_etag=cached.etag),
+        last_modified=cached.last_modified,
+    )
+
+
+def _article_detail_for_reader(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page for a reader with a session (logged in, or with flash messages): not cached."""
+    found = article_request_get(request, slug)
+    if found is None:
+        raise Http404("No published article here.")
+    user_pk = request.user.pk if request.user.is_authenticated else ""
+    return article_response(
+        request,
+        page=lambda: article_page_html(request, found, csrf_token=get_token(request)),
+        etag=reader_etag(request, content_etag=article_content_etag(found), user_pk=user_pk),
+        last_modified=article_last_modified(found),
+    )
 
 
 @require_POST

@@ -1,82 +1,418 @@
-"""Time the hot pages on a throwaway database: `make bench` (a script, not a test).
+"""Load the site under gunicorn on PostgreSQL and Redis with wrk: `make bench` (a script).
 
-Builds a fresh SQLite database in a temporary folder, seeds the demo plus extra published
-articles, then reports requests per second and the median time of each page.
+Recreates the database `imprimatur_bench` (BENCH_DATABASE_URL), seeds BENCH_ARTICLES published
+articles in bulk (bench/seed.py), starts gunicorn with the production settings on a free
+loopback port, runs Debian's `wrk --latency` against each page and prints requests per second,
+p50 and p99 latency and the ratio to /healthz measured in the same run. The table also goes
+into BENCHMARKS.md between its bench markers.
 """
 
 import os
+import platform
+import re
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.pop("REDIS_URL", None)
-os.environ["DEBUG"] = "false"
 
-import django  # noqa: E402
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur_bench"
+)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "2000"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "4"))
+# The machine may be shared: each page is measured in ROUNDS short runs, each right after a
+# run of /healthz; a ratio is the median of the rounds' ratios, so a burst of other work that
+# slows both sides in one round does not decide it.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+# Two cores: one sync worker per core would idle while a query or Redis answers, and wrk and
+# PostgreSQL need CPU too. Three processes with two threads each kept both cores busy with
+# the lowest p99 here (tried: 2x1, 2x4, 3x2, 4x1; see BENCHMARKS.md).
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+SEARCH_WORD = "tendon"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"  # `make bench` installs Debian's wrk
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
+    "SECURE_HSTS_SECONDS": "0",
+    "EMAIL_URL": "consolemail://",
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(SERVER_ENV)
 
-django.setup()
+# wrk: walk through distinct (article, level) pages, none asked twice in a run.
+COLD_LUA = """
+local levels = {%(levels)s}
+local articles = %(articles)d
+local n = 0
+init = function(args)
+  n = tonumber(args[1]) or 0
+end
+request = function()
+  local slug = n %% articles
+  local level = levels[math.floor(n / articles) %% #levels + 1]
+  n = n + 1
+  return wrk.format("GET", "/articles/bench-" .. slug .. "/?audience=" .. level)
+end
+"""
 
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
-EXTRA_ARTICLES = int(os.environ.get("BENCH_ARTICLES", "200"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+def database_recreate() -> None:
+    import psycopg
+
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed() -> None:
-    from articles.models import AudienceLevel
-    from articles.services import article_create, revision_edit
-    from editorial import workflow
-    from editorial.models import User
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    editor = User.objects.get(username="editor")
-    canonical = AudienceLevel.objects.get(is_canonical=True)
-    for n in range(EXTRA_ARTICLES):
-        article = article_create(
-            slug=f"bench-{n}", title=f"Bench question {n}?", topic="Bench", author=editor
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    cpu_ms: float = 0.0  # CPU time of the gunicorn processes per request
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SERVER_PIDS: list[int] = []  # gunicorn's master; its workers are found as its children
+
+
+DATABASE_NAME = urlsplit(DATABASE_URL).path.lstrip("/")
+
+
+def server_cpu_seconds() -> float:
+    """User and system CPU time used so far by gunicorn's master and workers and by the
+    PostgreSQL backends connected to the bench database (from /proc; Redis, shared with other
+    users of the machine, is left out)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            title = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        backend = (
+            title.startswith("postgres:")
+            and f" {DATABASE_NAME} " in title
+            and "autovacuum" not in title
         )
-        revision = revision_edit(
-            revision=article.revisions.get(), editor=editor, bodies={canonical: "Text. " * 200}
+        if pid in SERVER_PIDS or ppid in SERVER_PIDS or backend:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(
+    name: str,
+    url: str,
+    *,
+    headers: list[str] = (),  # type: ignore[assignment]
+    script: str | None = None,
+    script_args: list[str] = (),  # type: ignore[assignment]
+    seconds: int = DURATION,
+) -> Result:
+    command = [WRK, "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    if script is not None:
+        command += ["-s", script]
+    # Our own arguments only: the script runs no user input.
+    arguments = ["--", *script_args] if script_args else []
+    cpu_before = server_cpu_seconds()
+    output = subprocess.run(  # noqa: S603
+        [*command, url, *arguments], capture_output=True, text=True, check=True
+    ).stdout
+    cpu = server_cpu_seconds() - cpu_before
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    result = Result(
+        name=name,
+        path=urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else ""),
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        p50_ms=_ms(latency["50"]),
+        p99_ms=_ms(latency["99"]),
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+    )
+    result.cpu_ms = cpu * 1000 / max(result.requests, 1)
+    return result
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (http, loopback)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            response.read()
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if get(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer {url} in {timeout:.0f} s")
+
+
+def machine() -> dict[str, str]:
+    import django
+    from django.db import connection
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    wrk_version = subprocess.run([WRK, "-v"], capture_output=True, text=True).stdout.split()[1]  # noqa: S603
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cores (nproc)": str(os.cpu_count()),
+        "CPU": cpu,
+        "RAM": f"{int(memory) / 2**20:.1f} GiB",
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "PostgreSQL": postgres,
+        "wrk": wrk_version,
+        "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread)",
+        "load": (
+            f"wrk -t1 -c{CONNECTIONS} -d{DURATION}s --latency on the same machine, {ROUNDS} "
+            "rounds per page, each after a /healthz run; medians"
+        ),
+        "data": f"{ARTICLES} published articles, 3 audience bodies, 6 references, 2 approvals each",
+    }
+
+
+@dataclass
+class Row:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float
+    healthz_rps: float
+    cpu_ms: float
+    healthz_cpu_ms: float
+    cpu_ratio: float
+    warnings: int
+
+
+def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
+    """ROUNDS pairs of (/healthz, the page); medians of the page's figures and of the ratios."""
+    pairs = []
+    for _ in range(ROUNDS):
+        base = wrk("/healthz", healthz)
+        pairs.append((base, run()))
+    pages = [page for _, page in pairs]
+    row = Row(
+        name=name,
+        path=pages[0].path,
+        rps=statistics.median(page.rps for page in pages),
+        p50_ms=statistics.median(page.p50_ms for page in pages),
+        p99_ms=statistics.median(page.p99_ms for page in pages),
+        ratio=statistics.median(page.rps / base.rps for base, page in pairs),
+        healthz_rps=statistics.median(base.rps for base, _ in pairs),
+        cpu_ms=statistics.median(page.cpu_ms for page in pages),
+        healthz_cpu_ms=statistics.median(base.cpu_ms for base, _ in pairs),
+        cpu_ratio=statistics.median(base.cpu_ms / page.cpu_ms for base, page in pairs),
+        warnings=sum(page.non_2xx for page in pages),
+    )
+    print(
+        f"{name}: {row.rps:,.0f} req/s, /healthz {row.healthz_rps:,.0f} req/s, "
+        f"ratio {row.ratio:.2f} (rounds: "
+        + ", ".join(f"{page.rps / base.rps:.2f}" for base, page in pairs)
+        + f"); server CPU {row.cpu_ms:.2f} ms/request, CPU ratio {row.cpu_ratio:.2f}"
+    )
+    if row.warnings:
+        print(f"warning: {name}: {row.warnings} answers were not 2xx or 3xx")
+    return row
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| page | path | req/s | p50 ms | p99 ms | /healthz req/s | ratio "
+        "| server CPU ms/req (gunicorn + PostgreSQL) | /healthz CPU ms/req | CPU ratio |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.name} | `{row.path}` | {row.rps:,.0f} | {row.p50_ms:.2f} "
+            f"| {row.p99_ms:.2f} | {row.healthz_rps:,.0f} | {row.ratio:.2f} "
+            f"| {row.cpu_ms:.2f} | {row.healthz_cpu_ms:.2f} | {row.cpu_ratio:.2f} |"
         )
-        workflow.revision_submit(revision=revision, actor=editor)
-        workflow.article_publish(revision=revision, actor=editor)
+    return "\n".join(lines)
 
 
-def measure(client: Client, path: str) -> None:
-    timings = []
-    client.get(path)  # warm up; query counts are pinned by the test suite, not measured here
-    for _ in range(REQUESTS):
-        start = time.perf_counter()
-        response = client.get(path)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    median = statistics.median(timings)
-    print(f"{path:<50} {1 / median:8.0f} req/s  median {median * 1000:6.2f} ms")
+def benchmarks_md_update(text: str) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    current = path.read_text() if path.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    before, _, rest = current.partition(start)
+    _, _, after = rest.partition(end)
+    path.write_text(f"{before}{start}\n{text}\n{end}{after}")
 
 
 def main() -> None:
-    setup_test_environment()
-    seed()
-    anonymous = Client()
-    from editorial.models import User
+    started = time.perf_counter()
+    reuse = os.environ.get("BENCH_REUSE_DATABASE") == "1"  # to try server settings quickly
+    if not reuse:
+        database_recreate()
 
-    editor = Client()
-    editor.force_login(User.objects.get(username="editor"))
-    print(f"{EXTRA_ARTICLES} extra published articles, {REQUESTS} requests per page")
-    measure(anonymous, "/healthz")
-    measure(anonymous, "/")
-    measure(anonymous, "/articles/achilles-tendinopathy-management/")
-    measure(editor, "/editorial/")
-    measure(editor, "/api/v1/articles/")
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.models import AudienceLevel
+    from bench.seed import seed
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    if reuse:
+        from knox.models import AuthToken
+
+        from editorial.models import User
+
+        _, token = AuthToken.objects.create(user=User.objects.get(username="bench-editor"))
+    else:
+        seeded = time.perf_counter()
+        token = seed(articles=ARTICLES, report=print)
+        print(f"Seeded {ARTICLES} articles in {time.perf_counter() - seeded:.1f} s")
+        # The bulk seed skips the publish action, which keeps the search documents.
+        call_command("rebuild_search_documents", verbosity=0)
+        # After a bulk load, as in production: planner statistics now, and no autovacuum
+        # competing with the measurements.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    levels = list(AudienceLevel.objects.values_list("slug", flat=True))
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 (our own arguments)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={WORKERS}",
+            "--worker-class=gthread",
+            f"--threads={THREADS}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        start_new_session=True,
+    )
+    SERVER_PIDS.append(server.pid)
+    rows: list[Row] = []
+    try:
+        wait_for(f"{base}/healthz")
+        article = f"{base}/articles/bench-7/"
+        healthz = f"{base}/healthz"
+
+        cache.clear()  # cold: every request a (article, level) page not cached yet
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            levels_lua = ", ".join(f'"{slug}"' for slug in levels)
+            lua.write(COLD_LUA % {"levels": levels_lua, "articles": ARTICLES})
+        walked = 0
+
+        def cold() -> Result:
+            nonlocal walked
+            result = wrk(
+                "article, cold cache",
+                f"{base}/articles/bench-N/",
+                script=lua.name,
+                script_args=[str(walked)],
+            )
+            walked += result.requests
+            return result
+
+        rows.append(measure("article, cold cache", healthz, cold))
+        os.unlink(lua.name)
+        if walked > ARTICLES * len(levels):
+            print(f"note: {walked} cold requests for {ARTICLES * len(levels)} distinct pages")
+
+        get(article)  # fills the cache
+        rows.append(measure("article, warm cache", healthz, lambda: wrk("warm", article)))
+        status, headers = get(article)
+        assert status == 200, status
+        etag = f"If-None-Match: {headers['ETag']}"
+        rows.append(measure("article, 304", healthz, lambda: wrk("304", article, headers=[etag])))
+        rows.append(measure("home", healthz, lambda: wrk("home", f"{base}/")))
+        search = f"{base}/?q={SEARCH_WORD}"
+        rows.append(measure("search", healthz, lambda: wrk("search", search)))
+        api = f"{base}/api/v1/articles/"
+        auth = f"Authorization: Token {token}"
+        rows.append(measure("API article list", healthz, lambda: wrk("api", api, headers=[auth])))
+        facts = machine()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    report = table(rows)
+    print()
+    print(report)
+    print()
+    for key, value in facts.items():
+        print(f"{key}: {value}")
+    benchmarks_md_update(
+        "\n".join(f"- **{key}**: {value}" for key, value in facts.items()) + "\n\n" + report
+    )
+    print(f"\nBENCHMARKS.md updated; {time.perf_counter() - started:.0f} s in all")
 
 
 if __name__ == "__main__":

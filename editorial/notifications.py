@@ -29,6 +29,7 @@ ACTION_SUBJECTS = {
     "request-changes": "changes requested",
     "withdraw": "withdrawn from review",
     "publish": "published",
+    "unpublish": "unpublished",
     "comment": "a new comment",
     "reply": "a reply in your thread",
     "resolve": "your comment was resolved",

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.page_cache import article_page_invalidate
 from articles.readability import submission_blocked_message
 from articles.search_documents import article_search_document_refresh
-from articles.services import ContentError, revision_pin_citations
+from articles.services import ContentError, revision_bodies_render, revision_pin_citations
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
 from editorial.models import (
@@ -216,8 +217,15 @@ def record_event(
         subject_user=subject_user,
         comment=comment,
     )
-    transaction.on_commit(partial(send_event_notifications.delay, event.pk))
+    transaction.on_commit(partial(_event_committed, event.pk, revision.article.slug))
     return event
+
+
+def _event_committed(event_pk: int, article_slug: str) -> None:
+    # Any event may change what the article's public page shows (status, dates, reviewers);
+    # the cached page goes first, so that a broker outage cannot keep it.
+    article_page_invalidate(slug=article_slug)
+    send_event_notifications.delay(event_pk)
 
 
 def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revision:
@@ -242,6 +250,7 @@ def revision_submit(*, revision: Revision, actor: User, note: str = "") -> Revis
         revision.submitted_at = timezone.now()
         revision.review_round += 1
         revision.save(update_fields=["status", "submitted_at", "review_round"])
+        revision_bodies_render(revision=revision)  # the text and its citations are frozen now
         previous = (
             Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)
             .order_by("-number")
@@ -466,12 +475,44 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
         article.save(update_fields=["published_revision", "published_at", "updated_at"])
         article_search_document_refresh(article_id=article.pk)
         revision.article = article
+        revision_bodies_render(revision=revision)  # only bodies not rendered yet (older data)
         record_event(
             revision=revision,
             actor=actor,
             action=PUBLISH,
             from_status=revision.status,
             note=note or f"Published revision {revision.number}",
+        )
+    return article
+
+
+NOT_PUBLISHED = "The article is not published."
+UNPUBLISH = "unpublish"
+
+
+def article_unpublish(*, article: Article, actor: User, note: str = "") -> Article:
+    """Take the article off the public site (its revisions and their review stay as they are).
+
+    Raises ActionForbidden, or GuardFailed when it is not published.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        revision = article.published_revision
+        if revision is None:
+            raise GuardFailed(NOT_PUBLISHED)
+        if not permissions.can_publish.test(actor, revision):
+            raise ActionForbidden(FORBIDDEN.format(action=UNPUBLISH))
+        article.published_revision = None
+        article.published_at = None
+        article.save(update_fields=["published_revision", "published_at", "updated_at"])
+        article_search_document_refresh(article_id=article.pk)  # removes it from search
+        revision.article = article
+        record_event(
+            revision=revision,
+            actor=actor,
+            action=UNPUBLISH,
+            from_status=revision.status,
+            note=note or f"Unpublished revision {revision.number}",
         )
     return article
 

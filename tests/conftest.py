@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import ReviewStatus, Revision
+from articles.page_cache import article_pages_invalidate_all
 from editorial import workflow
 from editorial.models import User
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
@@ -16,10 +17,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache():  # type: ignore[no-untyped-def]
     """Each test starts with an empty cache: the database is rolled back after a test, the
-    cache is not (cached home and search results, rate-limit counters)."""
+    cache is not (article pages keyed by slugs the factories reuse, home and search results,
+    rate-limit counters)."""
     cache.clear()
+    article_pages_invalidate_all()  # also each process's own copies
+    yield
+    cache.clear()
+    article_pages_invalidate_all()
 
 
 @pytest.fixture

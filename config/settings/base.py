@@ -224,6 +224,11 @@ IMPRIMATUR_MIN_APPROVALS = env.int("IMPRIMATUR_MIN_APPROVALS", default=2)
 # editorial): a class implementing articles.public_facts.PublicFactsSource.
 IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 
+# Each web process keeps the article pages it served for this long (seconds) besides the
+# shared cache: a publication shows at once in the process that made it and within this time
+# in the others. 0 turns it off (every hit then costs one round trip to the cache).
+IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -153,11 +153,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
         ]
 
     def update(self, instance: Article, validated_data: dict[str, Any]) -> Article:
-        # Only the fields sent: a full save() could undo a concurrent publication.
-        for field, value in validated_data.items():
-            setattr(instance, field, value)
-        instance.save(update_fields=[*validated_data, "updated_at"])
-        return instance
+        return services.article_details_update(article=instance, changes=validated_data)
 
 
 class ArticleCreateSerializer(serializers.ModelSerializer[Article]):

@@ -1,0 +1,189 @@
+"""The public article page cached for anonymous readers, per (article, published revision,
+audience), in Django's configured cache (local memory by default, Redis in production).
+
+Three kinds of entries, read together in one round trip (get_many):
+
+- LEVELS_KEY: the audience level slugs (to resolve `?audience=` and the cookie without a query)
+  and a token; deleting it, when an administrator changes the levels, retires every page.
+- POINTER_KEY, one per article: a token; article_page_invalidate deletes it after publication,
+  unpublication, every review event and every edit of the article.
+- PAGE_KEY, per article, origin and level (the canonical level as ""): the page, with the two
+  tokens it was built under; it is served only while both are still current.
+
+The article's token a page is stored with is read or created *before* the database is read,
+so a change committed meanwhile (which deletes that token after commit) can never be hidden by
+a page built from the older data. (The levels' token is made from the levels the page read
+when it was missing: a level changed in that instant shows after PAGE_CACHE_SECONDS.)
+Cached pages carry a placeholder where each reader's CSRF token goes and no reader's name
+(only anonymous requests use them), and are not served from the review's due date on (they
+would not say "Review overdue"). Each process also keeps the pages it served for
+IMPRIMATUR_PAGE_LOCAL_SECONDS, so that a busy page costs no round trip at all.
+"""
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+
+from articles.models import AudienceLevel, text_hash
+
+PAGE_CACHE_SECONDS = 15 * 60  # also bounds how long a corrected board profile takes to show
+LEVELS_KEY = "article-page:levels"
+POINTER_KEY = "article-page:article:{slug}"
+PAGE_KEY = "article-page:page:{slug}:{origin}:{audience}"
+# What a level slug may look like in a key; anything else in ?audience= or the cookie is ignored.
+LEVEL_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+# Put where the page's forms carry the CSRF token; replaced per request (django get_token).
+CSRF_PLACEHOLDER = "imprimatur-csrf-token-placeholder-5d1c0f"
+
+
+@dataclass(frozen=True)
+class CachedLevels:
+    token: str
+    slugs: tuple[str, ...]
+    canonical: str
+
+    def resolve(self, *wanted: str | None) -> str:
+        """The first of `wanted` that names a level, else the canonical level's slug."""
+        return next((slug for slug in wanted if slug and slug in self.slugs), self.canonical)
+
+    def page_slug(self, *wanted: str | None) -> str:
+        """The level part of the page's key: "" for the canonical level (the default page)."""
+        slug = self.resolve(*wanted)
+        return "" if slug == self.canonical else slug
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    html: str  # with CSRF_PLACEHOLDER for the reader's token
+    etag: str  # of the content; the view adds the reader's CSRF cookie to it
+    last_modified: datetime
+    stale_from: date | None  # the review's due date, when the page will change by itself
+    levels_token: str
+    pointer_token: str
+
+    def is_fresh(self, today: date) -> bool:
+        return self.stale_from is None or today < self.stale_from
+
+    def is_current(self, *, levels: CachedLevels, pointer: str, today: date) -> bool:
+        return (
+            self.levels_token == levels.token
+            and self.pointer_token == pointer
+            and self.is_fresh(today)
+        )
+
+
+def _page_key(*, slug: str, origin: str, audience: str) -> str:
+    return PAGE_KEY.format(slug=slug, origin=text_hash(origin)[:16], audience=audience)
+
+
+# Each process also keeps the pages it served for a moment, so that a busy page costs no
+# round trip to the shared cache: invalidation clears this copy in the invalidating process at
+# once and the other processes' copies within IMPRIMATUR_PAGE_LOCAL_SECONDS.
+_local_pages: dict[tuple[str, str, tuple[str | None, ...]], tuple[float, CachedPage]] = {}
+LOCAL_PAGES_MAX = 500  # about 7 MB of pages per process at most
+
+
+@dataclass(frozen=True)
+class PageLookup:
+    """A cached page, or what the shared cache said on a miss (to store the page under)."""
+
+    page: CachedPage | None
+    levels: CachedLevels | None = None
+    pointer: str | None = None
+
+
+def article_page_lookup(
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], today: date
+) -> PageLookup:
+    """The cached page of article `slug` for the first known level in `wanted` (the query,
+    then the cookie; else canonical). At most one cache round trip, no query."""
+    seconds = settings.IMPRIMATUR_PAGE_LOCAL_SECONDS
+    local_key = (slug, origin, wanted)
+    if seconds > 0:
+        held = _local_pages.get(local_key)
+        if held is not None and held[0] > time.monotonic() and held[1].is_fresh(today):
+            return PageLookup(page=held[1])
+    lookup = _article_page_shared(slug=slug, origin=origin, wanted=wanted, today=today)
+    if lookup.page is not None and seconds > 0:
+        if len(_local_pages) >= LOCAL_PAGES_MAX:
+            _local_pages.clear()
+        _local_pages[local_key] = (time.monotonic() + seconds, lookup.page)
+    return lookup
+
+
+def _article_page_shared(
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], today: date
+) -> PageLookup:
+    pointer_key = POINTER_KEY.format(slug=slug)
+    candidates = {
+        slug_: _page_key(slug=slug, origin=origin, audience=slug_)
+        for slug_ in (*(w for w in wanted if w and LEVEL_SLUG.fullmatch(w)), "")
+    }
+    found = cache.get_many([LEVELS_KEY, pointer_key, *candidates.values()])
+    levels, pointer = found.get(LEVELS_KEY), found.get(pointer_key)
+    if levels is None or pointer is None:
+        return PageLookup(page=None, levels=levels, pointer=pointer)
+    page: CachedPage | None = found.get(candidates[levels.page_slug(*wanted)])
+    if page is None or not page.is_current(levels=levels, pointer=pointer, today=today):
+        return PageLookup(page=None, levels=levels, pointer=pointer)
+    return PageLookup(page=page)
+
+
+def article_page_pointer(*, slug: str, current: str | None = None) -> tuple[str, bool]:
+    """The article's token (`current`, as a lookup just read it, or created); and whether
+    this call created it. Call before reading the database (see the module's note)."""
+    if current is not None:
+        return current, False
+    key = POINTER_KEY.format(slug=slug)
+    token = secrets.token_hex(8)
+    if cache.add(key, token, PAGE_CACHE_SECONDS):
+        return token, True
+    existing: str | None = cache.get(key)
+    # None: invalidated at once; the page goes under a token nobody will read.
+    return existing or token, False
+
+
+def cached_levels(*, levels: list[AudienceLevel]) -> CachedLevels:
+    """The cached level slugs and their token, stored from `levels` if missing."""
+    canonical = next(level.slug for level in levels if level.is_canonical)
+    built = CachedLevels(
+        token=secrets.token_hex(8),
+        slugs=tuple(level.slug for level in levels),
+        canonical=canonical,
+    )
+    if cache.add(LEVELS_KEY, built, PAGE_CACHE_SECONDS):
+        return built
+    current: CachedLevels | None = cache.get(LEVELS_KEY)
+    return current or built
+
+
+def article_page_store(
+    *,
+    slug: str,
+    origin: str,
+    levels: CachedLevels,
+    wanted: tuple[str | None, ...],
+    page: CachedPage,
+) -> None:
+    """Keep `page` for the readers `wanted` resolves to, until one of its tokens changes or
+    PAGE_CACHE_SECONDS pass."""
+    key = _page_key(slug=slug, origin=origin, audience=levels.page_slug(*wanted))
+    cache.set(key, page, PAGE_CACHE_SECONDS)
+
+
+def article_page_invalidate(*, slug: str) -> None:
+    """Retire every cached page of the article `slug` (all levels, all origins)."""
+    cache.delete(POINTER_KEY.format(slug=slug))
+    for key in [key for key in list(_local_pages) if key[0] == slug]:
+        _local_pages.pop(key, None)
+
+
+def article_pages_invalidate_all() -> None:
+    """Retire every cached article page, e.g. when the audience levels change."""
+    cache.delete(LEVELS_KEY)
+    _local_pages.clear()

@@ -1,0 +1,440 @@
+"""The fast article page: body HTML stored at submission, the page cached for anonymous
+readers per (article, published revision, audience), and what invalidates it."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from articles.models import AudienceBody, AudienceLevel, ReferenceStatus, ReviewStatus
+from articles.page_cache import CSRF_PLACEHOLDER, POINTER_KEY
+from articles.references.services import reference_version_create
+from articles.selectors import months_later
+from articles.services import audience_body_render, revision_create_draft, revision_edit
+from editorial import workflow
+from tests.factories import BoardMemberFactory, ReferenceFactory, RevisionFactory
+
+PRO_TEXT = "Offer graded tendon loading; consider ESWT after six months."
+PATIENT_TEXT = "Rest your heel and stretch it every day."
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _levels() -> dict[str, AudienceLevel]:
+    return {level.slug: level for level in AudienceLevel.objects.all()}
+
+
+def _publish(editor, *, canonical: str = PRO_TEXT, patient: str | None = PATIENT_TEXT):  # type: ignore[no-untyped-def]
+    revision = RevisionFactory(author=editor, canonical_body=canonical)
+    if patient is not None:
+        revision_edit(revision=revision, editor=editor, bodies={_levels()["patient"]: patient})
+    workflow.revision_submit(revision=revision, actor=editor)
+    return workflow.article_publish(revision=revision, actor=editor)
+
+
+# --- stored body HTML ------------------------------------------------------------------------
+
+
+def test_submission_stores_each_bodys_html_and_reference_list(editor):
+    ReferenceFactory(key="kim", title="Hip guideline")
+    revision = RevisionFactory(author=editor, canonical_body="Rest helps [@kim].")
+    revision_edit(revision=revision, editor=editor, bodies={_levels()["patient"]: "Rest [@kim]."})
+
+    workflow.revision_submit(revision=revision, actor=editor)
+
+    bodies = list(revision.bodies.all())
+    assert len(bodies) == 2
+    for body in bodies:
+        assert body.rendered_at is not None
+        assert re.search(r'<sup><a href="#ref-1"[^>]*>1</a></sup>', body.rendered_html)
+        assert '<li id="ref-1" value="1">' in body.rendered_references
+        assert "Hip guideline" in body.rendered_references
+        assert body.rendered_citations[0]["name"] == "Hip guideline"
+
+
+def test_page_serves_the_stored_html_not_a_new_rendering(client, editor):
+    article = _publish(editor, patient=None)
+    # What the renderer would give now no longer matters: the stored HTML is the page.
+    AudienceBody.objects.filter(revision=article.published_revision).update(
+        rendered_html="<p>Stored at submission.</p>"
+    )
+
+    html = client.get(article.get_absolute_url()).text
+
+    assert "<p>Stored at submission.</p>" in html
+    assert PRO_TEXT not in html
+
+
+def test_retracted_pinned_version_keeps_its_mark_in_the_stored_list(client, editor):
+    kim = ReferenceFactory(key="kim", title="Hip guideline")
+    current = kim.current_version
+    reference_version_create(
+        reference=kim,
+        actor=editor,
+        type=current.type,
+        csl=current.csl,
+        change_note="Retracted by the journal",
+        status=ReferenceStatus.RETRACTED,
+    )
+    revision = RevisionFactory(author=editor, canonical_body="Rest [@kim].")
+    workflow.revision_submit(revision=revision, actor=editor)  # pins the retracted version
+    article = workflow.article_publish(revision=revision, actor=editor)
+
+    assert "Retracted" in revision.bodies.get().rendered_references
+    assert (
+        '<strong class="reference-retracted">Retracted</strong>'
+        in client.get(article.get_absolute_url()).text
+    )
+
+
+def test_a_body_without_stored_html_is_rendered_once_and_stored(
+    client, editor, django_assert_num_queries
+):
+    article = _publish(editor, patient=None)
+    bodies = AudienceBody.objects.filter(revision=article.published_revision)
+    bodies.update(rendered_html="", rendered_references="", rendered_at=None)  # older data
+
+    assert PRO_TEXT in client.get(article.get_absolute_url()).text
+    stored = bodies.get()
+    assert stored.rendered_at is not None
+    assert PRO_TEXT in stored.rendered_html
+
+    other = Client()  # another level's page is not cached yet: it reads the body again
+    other.cookies["audience"] = "student"
+    with django_assert_num_queries(3):  # article, levels, bodies: nothing rendered again
+        assert PRO_TEXT in other.get(article.get_absolute_url()).text
+    assert bodies.get().rendered_at == stored.rendered_at
+
+
+def test_a_drafts_body_is_rendered_but_not_stored(editor, draft):
+    body = draft.bodies.get()
+    rendered = audience_body_render(body=body)
+    assert "<p>" in rendered.rendered_html
+    assert AudienceBody.objects.get(pk=body.pk).rendered_at is None
+
+
+def test_command_fills_published_revisions_then_every_submitted_one(editor):
+    published = _publish(editor, patient=None).published_revision
+    submitted = RevisionFactory(author=editor)
+    workflow.revision_submit(revision=submitted, actor=editor)
+    AudienceBody.objects.update(rendered_html="", rendered_at=None)
+
+    call_command("bodies_render", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert AudienceBody.objects.get(revision=published).rendered_at is not None
+    assert AudienceBody.objects.get(revision=submitted).rendered_at is None
+
+    call_command("bodies_render", "--all", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert AudienceBody.objects.get(revision=submitted).rendered_at is not None
+
+
+# --- constant queries ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_cold_and_warm_page_queries_do_not_grow_with_references(
+    size, client, editor, django_assert_num_queries
+):
+    keys = [ReferenceFactory(key=f"ref{n}").key for n in range(size)]
+    article = _publish(editor, canonical=" ".join(f"Claim [@{key}]." for key in keys))
+    url = article.get_absolute_url()
+    with django_assert_num_queries(3):  # article, levels, bodies
+        assert client.get(url).text.count('<li id="ref-') == size
+    with django_assert_num_queries(0):
+        assert Client().get(url).text.count('<li id="ref-') == size
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_cold_and_warm_page_queries_do_not_grow_with_reviewers(
+    size, client, editor, settings, reach, django_assert_num_queries
+):
+    settings.IMPRIMATUR_MIN_APPROVALS = size
+    revision = RevisionFactory(author=editor, canonical_body=PRO_TEXT)
+    reviewers = [BoardMemberFactory() for _ in range(size)]
+    reach(revision, ReviewStatus.APPROVED, editor=editor, reviewers=reviewers)
+    article = workflow.article_publish(revision=revision, actor=editor)
+    url = article.get_absolute_url()
+    with django_assert_num_queries(5):  # article, levels, bodies, approvals, their interests
+        assert client.get(url).text.count('class="approver"') == size
+    with django_assert_num_queries(0):
+        assert Client().get(url).text.count('class="approver"') == size
+
+
+@pytest.mark.parametrize("size", [2, 5])
+def test_cold_and_warm_page_queries_do_not_grow_with_audience_levels(
+    size, editor, django_assert_num_queries
+):
+    AudienceLevel.objects.filter(slug="student").delete()
+    for n in range(size - 2):
+        AudienceLevel.objects.create(slug=f"extra-{n}", label=f"Extra {n}", order=10 + n)
+    levels = list(AudienceLevel.objects.all())
+    assert len(levels) == size
+    revision = RevisionFactory(author=editor, canonical_body="Text for professional.")
+    revision_edit(
+        revision=revision,
+        editor=editor,
+        bodies={lv: f"Text for {lv.slug}." for lv in levels if not lv.is_canonical},
+    )
+    workflow.revision_submit(revision=revision, actor=editor)
+    article = workflow.article_publish(revision=revision, actor=editor)
+    url = article.get_absolute_url()
+    for level in levels:
+        with django_assert_num_queries(3):
+            assert f"Text for {level.slug}." in Client().get(url, {"audience": level.slug}).text
+        with django_assert_num_queries(0):
+            assert f"Text for {level.slug}." in Client().get(url, {"audience": level.slug}).text
+
+
+# --- the cache: levels, readers, validators --------------------------------------------------
+
+
+def test_cache_hits_serve_each_reader_their_level(editor, django_assert_num_queries):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    patient_cookie, query, plain = Client(), Client(), Client()
+    patient_cookie.cookies["audience"] = "patient"
+    for round_ in range(2):
+        with django_assert_num_queries(0 if round_ else 3 * 3):
+            by_cookie = patient_cookie.get(url).text
+            by_query = query.get(url, {"audience": "student"}).text
+            canonical = plain.get(url).text
+        assert PATIENT_TEXT in by_cookie
+        assert PRO_TEXT not in by_cookie
+        # No student version: the canonical text with the note, under the student's key.
+        assert PRO_TEXT in by_query
+        assert "no version for Medical student" in by_query
+        assert PRO_TEXT in canonical
+        assert "no version for" not in canonical
+    # ?audience= wins over the cookie, an unknown one falls back to the cookie, from the cache.
+    with django_assert_num_queries(0):
+        assert PRO_TEXT in patient_cookie.get(url, {"audience": "professional"}).text
+        assert PATIENT_TEXT in patient_cookie.get(url, {"audience": "nobody"}).text
+
+
+def test_anonymous_warm_hit_and_304_make_no_query(client, editor, django_assert_num_queries):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)  # fills the cache and sets the CSRF cookie
+    with django_assert_num_queries(0):
+        first = client.get(url)
+        again = client.get(url, headers={"if-none-match": first["ETag"]})
+        since = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert first.status_code == 200
+    assert "Cookie" in first["Vary"]
+    assert (again.status_code, again.content) == (304, b"")
+    assert since.status_code == 304
+
+
+def test_a_reader_without_cookies_gets_a_304_that_sets_no_new_csrf_cookie(editor):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    first = Client().get(url)
+    assert "csrftoken" in first.cookies
+
+    again = Client().get(url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    # The page the reader kept holds the token of the cookie they kept: leave both alone.
+    assert "csrftoken" not in again.cookies
+
+
+def test_each_anonymous_reader_gets_their_own_working_csrf_token(editor, django_assert_num_queries):
+    from articles.models import FollowUpQuestion
+
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_html = first.get(url).text
+    with django_assert_num_queries(0):  # served from the cache
+        second_html = second.get(url).text
+    first_token, second_token = TOKEN.findall(first_html)[0], TOKEN.findall(second_html)[0]
+
+    assert CSRF_PLACEHOLDER not in first_html + second_html
+    assert first_token != second_token
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    ask = f"{url}questions/"
+    question = "Can I run while it heals?"
+    assert (
+        first.post(ask, {"csrfmiddlewaretoken": first_token, "question": question}).status_code
+        == 302
+    )
+    assert (
+        second.post(ask, {"csrfmiddlewaretoken": second_token, "question": question}).status_code
+        == 302
+    )
+    # One reader's token does not work with another's cookie.
+    assert (
+        first.post(ask, {"csrfmiddlewaretoken": second_token, "question": question}).status_code
+        == 403
+    )
+    assert FollowUpQuestion.objects.count() == 2
+
+
+def test_a_logged_in_readers_name_never_reaches_the_cached_page(editor, reviewer):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    member = Client()
+    member.force_login(reviewer)
+    anonymous = Client()
+
+    assert "(rhea)" in member.get(url).text
+    anonymous_html = anonymous.get(url).text
+    assert "(rhea)" in member.get(url).text  # a logged-in reader is never served the cache
+    assert "rhea" not in anonymous_html
+    assert "Log in" in anonymous_html
+    assert "rhea" not in Client().get(url).text
+
+
+# --- invalidation ----------------------------------------------------------------------------
+
+
+def test_publishing_a_new_revision_changes_the_page_at_once(
+    client, editor, django_capture_on_commit_callbacks
+):
+    article = _publish(editor, patient=None)
+    url = article.get_absolute_url()
+    client.get(url)
+    etag = client.get(url)["ETag"]
+    newer = revision_create_draft(article=article, author=editor)
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    revision_edit(revision=newer, editor=editor, bodies={canonical: "The newer text."})
+    workflow.revision_submit(revision=newer, actor=editor)
+    assert PRO_TEXT in client.get(url).text  # submitted, not published: the same page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_publish(revision=newer, actor=editor)
+
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "The newer text." in response.text
+    assert PRO_TEXT not in response.text
+
+
+def test_unpublishing_removes_the_page_at_once(client, editor, django_capture_on_commit_callbacks):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_unpublish(article=article, actor=editor)
+
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"audience": "patient"}).status_code == 404
+
+
+def test_unpublishing_needs_a_published_article_and_an_editor(editor, reviewer, draft):
+    with pytest.raises(workflow.GuardFailed, match=workflow.NOT_PUBLISHED):
+        workflow.article_unpublish(article=draft.article, actor=editor)
+    article = _publish(editor)
+    with pytest.raises(workflow.ActionForbidden):
+        workflow.article_unpublish(article=article, actor=reviewer)
+
+
+def test_approval_changes_the_cached_page_at_once(
+    client, editor, draft, reviewer, second_reviewer, reach, django_capture_on_commit_callbacks
+):
+    revision = reach(
+        draft, ReviewStatus.UNDER_REVIEW, editor=editor, reviewers=[reviewer, second_reviewer]
+    )
+    article = workflow.article_publish(revision=revision, actor=editor)
+    url = article.get_absolute_url()
+    assert "Medically reviewed by" not in client.get(url).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.revision_approve(revision=revision, actor=second_reviewer)
+
+    html = client.get(url).text
+    assert "Medically reviewed by" in html
+    assert "Next review due" in html
+
+
+def test_cached_page_is_not_served_from_the_review_due_date_on(
+    client, editor, reviewer, second_reviewer, reach, monkeypatch
+):
+    revision = RevisionFactory(author=editor, canonical_body=PRO_TEXT)
+    reach(revision, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer, second_reviewer])
+    article = workflow.article_publish(revision=revision, actor=editor)
+    url = article.get_absolute_url()
+    assert "Review overdue" not in client.get(url).text
+
+    due = months_later(timezone.now(), article.review_interval_months)
+    monkeypatch.setattr(timezone, "now", lambda: due + timedelta(hours=1))
+
+    assert "Review overdue" in client.get(url).text
+
+
+def test_an_article_edit_through_the_api_changes_the_page_at_once(
+    client, editor, django_capture_on_commit_callbacks
+):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)
+    api = APIClient()
+    api.force_authenticate(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(f"/api/v1/articles/{article.pk}/", {"title": "A clearer title?"})
+
+    assert response.status_code == 200
+    assert "<h1>A clearer title?</h1>" in client.get(url).text
+
+
+def test_changing_an_audience_level_in_the_admin_changes_every_page(
+    client, admin_client, editor, django_capture_on_commit_callbacks
+):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    assert "Patient or caregiver" in client.get(url).text
+    patient = _levels()["patient"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:articles_audiencelevel_change", args=[patient.pk]),
+            {
+                "label": "Patient or family",
+                "slug": "patient",
+                "description": patient.description,
+                "order": patient.order,
+                "target_grade": patient.target_grade or "",
+                "disclaimer": patient.disclaimer,
+            },
+        )
+
+    assert response.status_code == 302
+    assert "Patient or family" in client.get(url).text
+
+
+def _invalidated_elsewhere(client, editor):  # type: ignore[no-untyped-def]
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)  # stored in the shared cache
+    client.get(url)  # read from it, and kept by this process for a moment
+    # What an invalidation in another web process does to the shared cache:
+    cache.delete(POINTER_KEY.format(slug=article.slug))
+    return url
+
+
+def test_each_process_keeps_its_own_copy_only_for_a_moment(
+    client, editor, settings, django_assert_num_queries
+):
+    settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0.3
+    url = _invalidated_elsewhere(client, editor)
+    with django_assert_num_queries(0):
+        assert PRO_TEXT in client.get(url).text
+    time.sleep(0.3)
+    with django_assert_num_queries(3):
+        assert PRO_TEXT in client.get(url).text
+
+
+def test_without_a_process_copy_an_invalidation_elsewhere_shows_at_once(
+    client, editor, settings, django_assert_num_queries
+):
+    settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0
+    url = _invalidated_elsewhere(client, editor)
+    with django_assert_num_queries(3):
+        assert PRO_TEXT in client.get(url).text
