@@ -333,6 +333,25 @@ def revision_bodies_render(*, revision: Revision, force: bool = False) -> int:
     return len(pending)
 
 
+def reference_pages_refresh(*, reference_id: int) -> int:
+    """Render again the stored public HTML of every submitted revision citing any version of
+    the reference, and retire its article's cached pages: the reference list's retracted mark
+    follows the reference's current version. Returns the revisions rendered."""
+    revisions = (
+        Revision.objects.filter(
+            submitted_at__isnull=False, citations__version__reference_id=reference_id
+        )
+        .select_related("article")
+        .distinct()
+    )
+    count = 0
+    for revision in revisions:
+        revision_bodies_render(revision=revision, force=True)
+        transaction.on_commit(partial(article_page_invalidate, slug=revision.article.slug))
+        count += 1
+    return count
+
+
 def follow_up_question_create(
     *, article: Article, audience: AudienceLevel, question: str, email: str = ""
 ) -> FollowUpQuestion:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from articles.services import audience_body_score
+from articles.services import audience_body_score, reference_pages_refresh
 
 
 @shared_task
@@ -8,3 +8,9 @@ def score_audience_body(body_id: int) -> float | None:
     """Compute and store the readability of one audience body; idempotent."""
     body = audience_body_score(body_id=body_id)
     return body.fk_grade if body is not None else None
+
+
+@shared_task
+def refresh_pages_citing_reference(reference_id: int) -> int:
+    """Render again the public HTML citing a reference whose retraction changed; idempotent."""
+    return reference_pages_refresh(reference_id=reference_id)

@@ -22,7 +22,12 @@ class ListedReference:
 
     @property
     def is_retracted(self) -> bool:
-        return self.version.status == ReferenceStatus.RETRACTED
+        """The cited version is retracted, or the reference has been since it was pinned."""
+        current = self.version.reference.current_version
+        return ReferenceStatus.RETRACTED in {
+            self.version.status,
+            current.status if current is not None else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ def revision_cited_versions(*, revision: Revision) -> dict[str, ReferenceVersion
     One query for a submitted revision, two for a draft, whatever the number of references.
     """
     if revision.submitted_at is not None:
-        pins = revision.citations.select_related("version__reference")
+        pins = revision.citations.select_related("version__reference__current_version")
         return {pin.version.reference.key: pin.version for pin in pins}
     keys = citation_keys("\n\n".join(body.body for body in revision.bodies.all()))
     versions = {}

@@ -6,6 +6,7 @@ version; the reference's identifiers follow its current version and are unique i
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -315,4 +316,15 @@ def reference_version_create(
         ):
             # Roll back the write: an identical version would only be noise in the history.
             raise ReferenceInvalid(NO_CHANGE.format(number=current.number))
+        was_retracted = current is not None and current.status == ReferenceStatus.RETRACTED
+        if was_retracted != (written.version.status == ReferenceStatus.RETRACTED):
+            # Published pages citing it mark it retracted (or no longer) once this commits.
+            transaction.on_commit(partial(_enqueue_pages_refresh, reference.pk))
     return written
+
+
+def _enqueue_pages_refresh(reference_id: int) -> None:
+    # Imported here: the tasks module imports the services.
+    from articles.tasks import refresh_pages_citing_reference
+
+    refresh_pages_citing_reference.delay(reference_id)

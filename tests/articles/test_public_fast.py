@@ -93,6 +93,62 @@ def test_retracted_pinned_version_keeps_its_mark_in_the_stored_list(client, edit
     )
 
 
+def _set_status(reference, editor, status: str, note: str):  # type: ignore[no-untyped-def]
+    current = reference.current_version
+    return reference_version_create(
+        reference=reference,
+        actor=editor,
+        type=current.type,
+        csl=current.csl,
+        change_note=note,
+        status=status,
+    )
+
+
+RETRACTED_MARK = '<strong class="reference-retracted">Retracted</strong>'
+
+
+def test_a_reference_retracted_after_publication_is_marked_at_once(
+    client, editor, django_capture_on_commit_callbacks
+):
+    kim = ReferenceFactory(key="kim", title="Hip guideline")
+    ReferenceFactory(key="doe", title="Knee trial")
+    revision = RevisionFactory(author=editor, canonical_body="Rest [@kim]. Load [@doe].")
+    workflow.revision_submit(revision=revision, actor=editor)
+    article = workflow.article_publish(revision=revision, actor=editor)
+    url = article.get_absolute_url()
+    assert RETRACTED_MARK not in client.get(url).text  # and now cached
+    # Submitted before the retraction, published after it: its stored list must follow too.
+    pending = RevisionFactory(author=editor, canonical_body="Only [@kim].")
+    workflow.revision_submit(revision=pending, actor=editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_status(kim, editor, ReferenceStatus.RETRACTED, "Retracted by the journal")
+
+    html = client.get(url).text
+    assert html.count(RETRACTED_MARK) == 1  # kim, not doe
+    assert re.search(r"Hip guideline.*?" + re.escape(RETRACTED_MARK), html, re.S)
+    published_later = workflow.article_publish(revision=pending, actor=editor)
+    assert RETRACTED_MARK in client.get(published_later.get_absolute_url()).text
+
+    # The journal withdraws the retraction: the mark goes again.
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_status(kim, editor, ReferenceStatus.ACTIVE, "Retraction withdrawn by the journal")
+    assert RETRACTED_MARK not in client.get(url).text
+
+
+def test_a_correction_does_not_render_the_pages_again(editor, django_capture_on_commit_callbacks):
+    kim = ReferenceFactory(key="kim", title="Hip guideline")
+    revision = RevisionFactory(author=editor, canonical_body="Rest [@kim].")
+    workflow.revision_submit(revision=revision, actor=editor)
+    rendered_at = revision.bodies.get().rendered_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _set_status(kim, editor, ReferenceStatus.CORRECTED, "Erratum on the dose")
+
+    assert revision.bodies.get().rendered_at == rendered_at
+
+
 def test_a_body_without_stored_html_is_rendered_once_and_stored(
     client, editor, django_assert_num_queries
 ):
