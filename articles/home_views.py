@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from articles.search import (
@@ -11,8 +11,10 @@ from articles.search import (
     SEARCH_MAX_LENGTH,
     home_listing,
     results_page,
+    search_cached,
     search_query_clean,
 )
+from articles.views import is_anonymous_reader
 
 TOPIC_MAX_LENGTH = 100  # Article.topic's max_length
 
@@ -22,9 +24,23 @@ def home(request: HttpRequest) -> HttpResponse:
     """`/`: recent articles and topics; `?topic=` one topic's articles; `?q=` search results.
 
     A page number out of range shows the last page; a query too long is cut with a notice.
+    Readers without a session all get the same page: its HTML is cached whole (with the
+    results, under the search generation, so a publication shows at once).
     """
     query, shortened = search_query_clean(request.GET.get("q", ""))
     topic = " ".join(request.GET.get("topic", "").split())[:TOPIC_MAX_LENGTH]
+    page = request.GET.get("page")
+    if not is_anonymous_reader(request):
+        return HttpResponse(_home_html(request, query, topic, page, shortened=shortened))
+    key = f"html\x00{query}\x00{topic}\x00{page}\x00{shortened}"
+    return HttpResponse(
+        search_cached(key, lambda: _home_html(request, query, topic, page, shortened=shortened))
+    )
+
+
+def _home_html(
+    request: HttpRequest, query: str, topic: str, page_number: str | None, *, shortened: bool
+) -> str:
     context: dict[str, object] = {
         "query": query,
         "topic": topic,
@@ -32,12 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if not query and not topic:
         context["listing"] = home_listing()
-        return render(request, "articles/article_list.html", context)
+        return render_to_string("articles/article_list.html", context, request=request)
 
-    page = results_page(query=query, topic=topic, page=request.GET.get("page"))
+    page = results_page(query=query, topic=topic, page=page_number)
     kept = {key: value for key, value in (("q", query), ("topic", topic)) if value}
     context |= {"is_listing": True, "page": page, "page_query": urlencode(kept)}
     if not page.count:
         # The empty state helps the reader on: every topic and the latest articles.
         context["listing"] = home_listing()
-    return render(request, "articles/article_list.html", context)
+    return render_to_string("articles/article_list.html", context, request=request)

@@ -239,7 +239,7 @@ def snippet_html(marked: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 -- escaped above; only our <mark> added
 
 
-def _cached[T](key: str, build: Callable[[], T]) -> T:
+def search_cached[T](key: str, build: Callable[[], T]) -> T:
     """`build()`, kept SEARCH_CACHE_SECONDS under the current search generation: any change of
     a search document starts a new generation, so a result is never older than the published
     text on a shared cache (Redis); a per-process cache may lag by at most the timeout."""
@@ -253,7 +253,7 @@ def _cached[T](key: str, build: Callable[[], T]) -> T:
 
 def home_listing() -> HomeListing:
     """The home page's recent articles and topics (two queries, or none when cached)."""
-    return _cached(
+    return search_cached(
         "home",
         lambda: HomeListing(recent=articles_recently_updated(), topics=topics_with_counts()),
     )
@@ -278,4 +278,4 @@ def results_page(*, query: str, topic: str, page: str | int | None) -> ResultPag
             num_pages=shown.paginator.num_pages,
         )
 
-    return _cached(f"results\x00{query}\x00{topic}\x00{page}", build)
+    return search_cached(f"results\x00{query}\x00{topic}\x00{page}", build)

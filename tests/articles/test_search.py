@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleSearchDocument, AudienceLevel
@@ -529,3 +530,33 @@ def test_title_changed_is_searchable_at_once(client, editor):
     assert result_titles(client.get(HOME, {"q": "osteoarthritis"}).text) == [
         "Osteoarthritis of the hand"
     ]
+
+
+def test_the_cached_page_is_one_for_every_anonymous_reader_and_never_a_logged_in_one(
+    client, editor, django_assert_num_queries
+):
+    publish(editor, title="Plantar heel pain", body="Stretch the calf.")
+    editor.first_name, editor.username = "Edna", "edna-editor"
+    editor.save()
+    member = Client()
+    member.force_login(editor)
+
+    first = client.get(HOME, {"q": "heel"})
+    with django_assert_num_queries(0):  # the whole page again, from the cache
+        again = Client().get(HOME, {"q": "heel"})
+    logged_in = member.get(HOME, {"q": "heel"})
+
+    assert again.text == first.text
+    assert "edna-editor" not in first.text
+    assert "edna-editor" in logged_in.text  # their own page, with their name: never cached
+    assert result_titles(logged_in.text) == ["Plantar heel pain"]
+    assert "edna-editor" not in Client().get(HOME, {"q": "heel"}).text
+
+
+def test_a_publication_shows_at_once_on_the_cached_home_page(client, editor):
+    publish(editor, title="Plantar heel pain")
+    assert "Achilles" not in client.get(HOME).text
+
+    publish(editor, title="Achilles tendinopathy")
+
+    assert "Achilles tendinopathy" in client.get(HOME).text
