@@ -93,7 +93,9 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
         ids.add(event.comment.author_id)
     elif action in ("approve", "request-changes"):
         ids |= text_owners | active_reviewers
-    else:  # decision, comment, publish
+    elif action in ("publish", "unpublish"):
+        ids |= text_owners  # the editors who wrote and last edited the revision
+    else:  # decision, comment
         ids |= text_owners
     ids.discard(event.actor_id)  # type: ignore[arg-type]
     return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")

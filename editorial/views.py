@@ -61,8 +61,13 @@ ACTION_LABELS = {
     "request-changes": "Request changes",
     "withdraw": "Withdraw",
     workflow.PUBLISH: "Publish",
+    workflow.UNPUBLISH: "Unpublish",
 }
 TRANSITION_DONE = "{label}: done for revision {number}."
+UNPUBLISHED = (
+    "Unpublished: the article is off the public site. Its revisions and reviews stay; "
+    "you can publish again."
+)
 REVISION_SAVED = "Revision {number} saved."
 DRAFT_STARTED = "Revision {number} started as a new draft."
 ARTICLE_CREATED = "Article created with an empty first draft: write it below."
@@ -229,7 +234,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "assignments": newest.assignments.select_related("reviewer", "assigned_by"),
             "decisions": newest.decisions.select_related("reviewer"),
-            "transitions": [(name, ACTION_LABELS[name]) for name in available],
+            # Unpublish acts on the whole article: its form stands apart from the buttons.
+            "transitions": [
+                (name, ACTION_LABELS[name]) for name in available if name != workflow.UNPUBLISH
+            ],
+            "can_unpublish": workflow.UNPUBLISH in available,
+            "can_publish_newest": workflow.PUBLISH in available,
             "eligible_reviewers": (
                 board_members_assignable(revision=newest) if "assign-reviewer" in available else []
             ),
@@ -421,5 +431,10 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         label = ACTION_LABELS[name]
-        messages.success(request, TRANSITION_DONE.format(label=label, number=revision.number))
+        messages.success(
+            request,
+            UNPUBLISHED
+            if name == workflow.UNPUBLISH
+            else TRANSITION_DONE.format(label=label, number=revision.number),
+        )
     return redirect("editorial:article", pk=article.pk)

@@ -54,6 +54,7 @@ RETRACTED_BLOCKS = (
     "Start a new draft without it."
 )
 DUE_IN_PAST = "The due date must be today or later."
+NOT_PUBLISHED = "Cannot unpublish: the article is not published."
 DEFAULT_REVIEW_DAYS = 14
 
 
@@ -94,7 +95,8 @@ ACTIONS: dict[str, tuple[rules.Predicate, str]] = {
     "withdraw": (permissions.can_withdraw, "withdraw"),
 }
 PUBLISH = "publish"
-ACTION_NAMES = [*ACTIONS, PUBLISH]
+UNPUBLISH = "unpublish"
+ACTION_NAMES = [*ACTIONS, PUBLISH, UNPUBLISH]
 
 
 def publishable_statuses() -> list[str]:
@@ -170,6 +172,11 @@ def transitions_available(*, revision: Revision, actor: User) -> list[str]:
         and permissions.can_publish.test(actor, revision)
     ):
         available.append(PUBLISH)
+    # Unpublishing acts on the article, whichever revision is looked at.
+    if revision.article.published_revision_id is not None and permissions.can_publish.test(
+        actor, revision
+    ):
+        available.append(UNPUBLISH)
     return available
 
 
@@ -486,22 +493,29 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
     return article
 
 
-NOT_PUBLISHED = "The article is not published."
-UNPUBLISH = "unpublish"
-
-
 def article_unpublish(*, article: Article, actor: User, note: str = "") -> Article:
     """Take the article off the public site (its revisions and their review stay as they are).
 
-    Raises ActionForbidden, or GuardFailed when it is not published.
+    Raises ActionForbidden, or TransitionNotAllowed (with the newest revision's status) when it
+    is not published.
     """
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         revision = article.published_revision
+        newest = None
         if revision is None:
-            raise GuardFailed(NOT_PUBLISHED)
-        if not permissions.can_publish.test(actor, revision):
+            newest = article.revisions.order_by("-number").first()
+        if not permissions.can_publish.test(actor, revision or newest):
             raise ActionForbidden(FORBIDDEN.format(action=UNPUBLISH))
+        if revision is None:
+            if newest is None:
+                raise GuardFailed(NOT_PUBLISHED)
+            newest.article = article
+            raise TransitionNotAllowed(
+                NOT_PUBLISHED,
+                status=newest.status,
+                allowed=transitions_available(revision=newest, actor=actor),
+            )
         article.published_revision = None
         article.published_at = None
         article.save(update_fields=["published_revision", "published_at", "updated_at"])
@@ -526,7 +540,10 @@ def run_action(
     reviewer: User | None = None,
     due_date: date | None = None,
 ) -> object:
-    """Dispatch an action by its URL name; the API and the workspace buttons use this."""
+    """Dispatch an action by its URL name; the API and the workspace buttons use this.
+
+    Unpublish acts on `revision`'s article (whichever revision is published).
+    """
     if name == "submit":
         return revision_submit(revision=revision, actor=actor, note=note)
     if name == "assign-reviewer":
@@ -541,4 +558,6 @@ def run_action(
         return revision_withdraw(revision=revision, actor=actor, note=note)
     if name == PUBLISH:
         return article_publish(revision=revision, actor=actor, note=note)
+    if name == UNPUBLISH:
+        return article_unpublish(article=revision.article, actor=actor, note=note)
     raise InvalidInput(f"Unknown transition {name!r}; known: {', '.join(ACTION_NAMES)}.")

@@ -220,7 +220,10 @@ class ArticleViewSet(
         filter_backends=[],
     )
     def transition(self, request: Request, pk: str | None = None, name: str = "") -> Response:
-        """Take a workflow transition on a revision (the newest unless `revision` is given)."""
+        """Take a workflow transition on a revision (the newest unless `revision` is given).
+
+        `unpublish` takes the whole article off the public site, whichever revision is published.
+        """
         article = self.get_object()
         if name not in workflow.ACTION_NAMES:
             raise NotFound(

@@ -384,8 +384,9 @@ def test_unpublishing_removes_the_page_at_once(client, editor, django_capture_on
 
 
 def test_unpublishing_needs_a_published_article_and_an_editor(editor, reviewer, draft):
-    with pytest.raises(workflow.GuardFailed, match=workflow.NOT_PUBLISHED):
+    with pytest.raises(workflow.TransitionNotAllowed, match=workflow.NOT_PUBLISHED) as refused:
         workflow.article_unpublish(article=draft.article, actor=editor)
+    assert (refused.value.status, refused.value.allowed) == ("draft", ["submit"])
     article = _publish(editor)
     with pytest.raises(workflow.ActionForbidden):
         workflow.article_unpublish(article=article, actor=reviewer)

@@ -15,7 +15,10 @@ ROLE_MATRIX = {
     "request-changes": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 200}),
     "withdraw": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
     "publish": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
+    "unpublish": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
 }
+# Actions that need the article published first (by an editor) to be allowed at all.
+PUBLISHED_FIRST = {"unpublish"}
 
 ROLES = ("editor", "assigned", "unassigned", "anonymous")
 

@@ -11,7 +11,13 @@ from articles.models import REVISION_LOCKED, Article, AudienceBody, ReviewStatus
 from articles.services import DRAFT_EXISTS
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewAssignment, ReviewDecision, User
-from tests.editorial.scenarios import ROLE_MATRIX, ROLES, actor_for, reach_pair_state
+from tests.editorial.scenarios import (
+    PUBLISHED_FIRST,
+    ROLE_MATRIX,
+    ROLES,
+    actor_for,
+    reach_pair_state,
+)
 from tests.editorial.test_workflow import PAIRS, TABLE
 from tests.factories import BoardMemberFactory, RevisionFactory
 
@@ -151,6 +157,8 @@ def test_transition_for_each_role(action, role, expected, editor, reviewer, seco
     revision = reach(
         RevisionFactory(author=editor), status, editor=editor, reviewers=[second_reviewer, reviewer]
     )
+    if action in PUBLISHED_FIRST:
+        workflow.article_publish(revision=revision, actor=editor)
     actor = actor_for(role, editor=editor, reviewer=reviewer)
     payload = {"note": "Please cite the 2024 guideline.", "reviewer": BoardMemberFactory().pk}
     before = snapshot(revision)

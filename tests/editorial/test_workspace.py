@@ -23,6 +23,9 @@ EDITOR_ALLOWED = {
     "request-changes": {ReviewStatus.UNDER_REVIEW},
     "withdraw": {ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW},
     "publish": {ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED},
+    # Unpublish needs a published article, whatever the status; `in_status` publishes nothing
+    # (published articles: the unpublish tests below).
+    "unpublish": set(),
 }
 REVIEWER_ALLOWED = {
     "approve": {ReviewStatus.UNDER_REVIEW},
@@ -39,7 +42,7 @@ TARGET = {
 # Actions a role may never take, refused before the table is consulted.
 FORBIDDEN_FOR = {
     "editor": {"approve"},
-    "assigned": {"submit", "assign-reviewer", "withdraw", "publish"},
+    "assigned": {"submit", "assign-reviewer", "withdraw", "publish", "unpublish"},
 }
 
 
