@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from articles.models import ReviewStatus
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewDecision
-from tests.editorial.scenarios import ROLE_MATRIX, ROLES, actor_for
+from tests.editorial.scenarios import PUBLISHED_FIRST, ROLE_MATRIX, ROLES, actor_for
 from tests.factories import BoardMemberFactory, RevisionFactory
 
 CASES = [(action, role) for action in ROLE_MATRIX for role in ROLES]
@@ -30,6 +30,8 @@ def test_action_for_each_role(action, role, editor, reviewer, second_reviewer, r
     revision = reach(
         RevisionFactory(author=editor), status, editor=editor, reviewers=[second_reviewer, reviewer]
     )
+    if action in PUBLISHED_FIRST:
+        workflow.article_publish(revision=revision, actor=editor)
     actor = actor_for(role, editor=editor, reviewer=reviewer)
     before = _state(revision)
 
