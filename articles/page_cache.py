@@ -31,7 +31,7 @@ from django.core.cache import cache
 
 from articles.models import AudienceLevel, text_hash
 
-PAGE_CACHE_SECONDS = 15 * 60  # also bounds how long a corrected board profile takes to show
+PAGE_CACHE_SECONDS = 15 * 60
 LEVELS_KEY = "article-page:levels"
 POINTER_KEY = "article-page:article:{slug}"
 PAGE_KEY = "article-page:page:{slug}:{origin}:{audience}"

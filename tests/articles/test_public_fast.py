@@ -117,7 +117,10 @@ def test_a_reference_retracted_after_publication_is_marked_at_once(
     workflow.revision_submit(revision=revision, actor=editor)
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
-    assert RETRACTED_MARK not in client.get(url).text  # and now cached
+    client.get(url)  # the reader's CSRF cookie, part of their ETag
+    before = client.get(url)
+    assert RETRACTED_MARK not in before.text  # and now cached
+    assert client.get(url, HTTP_IF_NONE_MATCH=before.headers["ETag"]).status_code == 304
     # Submitted before the retraction, published after it: its stored list must follow too.
     pending = RevisionFactory(author=editor, canonical_body="Only [@kim].")
     workflow.revision_submit(revision=pending, actor=editor)
@@ -125,6 +128,8 @@ def test_a_reference_retracted_after_publication_is_marked_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         _set_status(kim, editor, ReferenceStatus.RETRACTED, "Retracted by the journal")
 
+    # A browser revalidating its copy gets the new page, not a 304.
+    assert client.get(url, HTTP_IF_NONE_MATCH=before.headers["ETag"]).status_code == 200
     html = client.get(url).text
     assert html.count(RETRACTED_MARK) == 1  # kim, not doe
     assert re.search(r"Hip guideline.*?" + re.escape(RETRACTED_MARK), html, re.S)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, AudienceBody, ReviewStatus
 from articles.selectors import articles_with_status
+from editorial import workflow
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
 from tests.factories import UserFactory
 
@@ -63,3 +64,40 @@ def test_demo_passwords_only_under_local_settings(db, settings):
     settings.IMPRIMATUR_DEMO_PASSWORDS = False
     call_command("seed_demo", stdout=StringIO())
     assert not User.objects.get(username="editor").has_usable_password()
+
+
+def test_a_board_profile_changed_in_the_admin_shows_on_cached_article_pages_at_once(
+    admin_client,
+    client,
+    editor,
+    reviewer,
+    second_reviewer,
+    draft,
+    reach,
+    django_capture_on_commit_callbacks,
+):
+    revision = reach(
+        draft, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer, second_reviewer]
+    )
+    url = workflow.article_publish(revision=revision, actor=editor).get_absolute_url()
+    profile = reviewer.board_profile
+    client.get(url)  # the reader's CSRF cookie, part of their ETag
+    before = client.get(url)
+    assert profile.credentials in before.text  # the page is cached now
+
+    change = reverse("admin:editorial_boardprofile_change", args=[profile.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            change,
+            {
+                "user": reviewer.pk,
+                "credentials": "MD, PhD, FRCP",
+                "specialty": profile.specialty,
+                "bio": profile.bio,
+                "is_listed": "on",
+            },
+        )
+
+    assert response.status_code == 302, response.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=before.headers["ETag"]).status_code == 200
+    assert "MD, PhD, FRCP" in client.get(url).text
