@@ -204,6 +204,8 @@ def article_page_html(request: HttpRequest, found: ArticleRequest, *, csrf_token
         "references_html": mark_safe(body.rendered_references if body else ""),  # noqa: S308
         "review_steps": review_track(revision.status),
         "is_approved": is_approved,
+        # Published, then withdrawn from review by an editor: no step is current.
+        "review_withdrawn": revision.status == ReviewStatus.DRAFT,
         "review_dates": review_dates,
         "approvers": approvers,
         "canonical_url": canonical_url,

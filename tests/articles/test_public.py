@@ -151,6 +151,18 @@ def test_review_track_has_no_current_step_for_a_withdrawn_revision():
     ]
 
 
+def test_a_published_revision_withdrawn_from_review_says_so(client, editor):
+    article = _publish_submitted(editor)
+    workflow.revision_withdraw(revision=article.published_revision, actor=editor)
+
+    html = client.get(article.get_absolute_url()).text
+
+    assert _current_step(html) == []
+    assert "withdrawn from review by the editors: no review is under way" in html
+    assert "has not been approved by our advisory board" in html
+    assert "pending review" not in html
+
+
 def test_csp_header_forbids_inline_script_and_style(client, editor):
     article = _publish_submitted(editor)
 
