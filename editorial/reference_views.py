@@ -427,7 +427,7 @@ def _export_label(export_format: ExportFormat) -> str:
 @require_GET
 def reference_export(request: HttpRequest) -> HttpResponse:
     """The chosen references (`ids`), or all matching the filters (`all`), as a file."""
-    _require(request, permissions.can_edit_references)
+    _require(request, permissions.can_read_references)
     filters = request.GET.copy()
     for name in ("ids", "all", "format", "page"):
         filters.pop(name, None)
