@@ -22,6 +22,7 @@ from articles.references.identifiers import (
 )
 from articles.references.models import (
     KEY_PATTERN,
+    EvidenceLevel,
     IdentifierScheme,
     Reference,
     ReferenceIdentifier,
@@ -208,6 +209,8 @@ def _version_write(
         raise ReferenceInvalid(f"{type!r} is not a reference type.")
     if status not in ReferenceStatus.values:
         raise ReferenceInvalid(f"{status!r} is not a reference status.")
+    if evidence_level and evidence_level not in EvidenceLevel.values:
+        raise ReferenceInvalid(f"{evidence_level!r} is not an evidence level.")
     _identifiers_claim(reference=reference, identifiers=identifiers)
     columns = version_columns(csl)
     title, year = columns["title"], columns["year"]

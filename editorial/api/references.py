@@ -126,8 +126,13 @@ class ReferenceViewSet(
             return Response(ReferenceVersionSerializer(versions, many=True).data)
         serializer = ReferenceNewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        kept = (
+            serializer.kept_from(reference.current_version)
+            if reference.current_version is not None
+            else {}
+        )
         written = reference_revise(
-            reference=reference, actor=acting_user(request), **serializer.validated_data
+            reference=reference, actor=acting_user(request), **kept, **serializer.validated_data
         )
         return self._written(written, status.HTTP_201_CREATED)
 

@@ -569,8 +569,36 @@ class ReferenceCreateSerializer(ReferenceVersionWriteSerializer):
     key = serializers.CharField(max_length=100)
 
 
+KEPT = "Omitted: kept from the current version (an empty value clears it)."
+
+
 class ReferenceNewVersionSerializer(ReferenceVersionWriteSerializer):
+    """A field left out keeps the current version's value: a correction of the title must not
+    drop the DOI, nor make a retracted reference active again."""
+
+    doi = serializers.CharField(required=False, allow_blank=True, help_text=KEPT)
+    pmid = serializers.CharField(required=False, allow_blank=True, help_text=KEPT)
+    pmcid = serializers.CharField(required=False, allow_blank=True, help_text=KEPT)
+    evidence_level = serializers.ChoiceField(
+        choices=EvidenceLevel.choices, required=False, allow_blank=True, help_text=KEPT
+    )
+    status = serializers.ChoiceField(
+        choices=ReferenceStatus.choices, required=False, help_text=KEPT
+    )
     change_note = serializers.CharField(max_length=300)
+
+    KEPT_FIELDS = ("doi", "pmid", "pmcid", "evidence_level", "status")
+
+    def kept_from(self, current: ReferenceVersion) -> dict[str, str]:
+        """The current version's values of the fields left out (an identifier given inside
+        `csl` counts as given); call after is_valid()."""
+        data = self.validated_data
+        in_csl = {key.lower() for key in data["csl"]} if isinstance(data["csl"], dict) else set()
+        return {
+            name: getattr(current, name)
+            for name in self.KEPT_FIELDS
+            if name not in data and name not in in_csl
+        }
 
 
 class ReferenceWrittenSerializer(ReferenceSerializer):

@@ -271,3 +271,15 @@ def test_near_duplicates_need_the_same_year(db):
     ReferenceFactory(key="c", title="Hip pain", year=2020)
     keys = references_near_duplicates(title="hip  pain", year=2019).values_list("key", flat=True)
     assert list(keys) == ["a", "b"]
+
+
+def test_an_unknown_evidence_level_is_refused(editor):
+    with pytest.raises(ReferenceInvalid, match="'grade-moderate' is not an evidence level"):
+        reference_create(
+            key="kim2013",
+            actor=editor,
+            type="research",
+            csl={"type": "article-journal", "title": "Graded loading"},
+            evidence_level="grade-moderate",
+        )
+    assert not Reference.objects.exists()

@@ -223,3 +223,55 @@ def test_search_by_identifier_in_any_form_and_by_author(editor, query, expected)
     )
     results = client_for(editor).get(URL, {"q": query}).json()["results"]
     assert [r["key"] for r in results] == expected
+
+
+def test_a_new_version_keeps_what_it_leaves_out(editor):
+    reference = reference_create(
+        key="kim2013",
+        actor=editor,
+        type="research",
+        csl=CSL,
+        doi="10.1177/0363546513483448",
+        pmid="23589586",
+        evidence_level="grade_moderate",
+        status="retracted",
+        change_note="Retracted on entry",
+    ).version.reference
+    client = client_for(editor)
+    url = f"{URL}{reference.pk}/versions/"
+
+    retitled = client.post(
+        url,
+        {
+            "type": "research",
+            "csl": {**CSL, "title": "Graded loading, corrected"},
+            "change_note": "Title as published",
+        },
+        format="json",
+    )
+    cleared = client.post(
+        url,
+        {
+            "type": "research",
+            "csl": {**CSL, "title": "Graded loading, corrected", "PMID": "1"},
+            "pmcid": "",
+            "status": "active",
+            "change_note": "Retraction withdrawn; PMID fixed",
+        },
+        format="json",
+    )
+
+    assert retitled.status_code == 201, retitled.json()
+    second = retitled.json()["current_version"]
+    assert (second["doi"], second["pmid"], second["status"], second["evidence_level"]) == (
+        "10.1177/0363546513483448",
+        "23589586",
+        "retracted",  # left out: a retracted reference stays retracted
+        "grade_moderate",
+    )
+    third = cleared.json()["current_version"]
+    assert (third["doi"], third["pmid"], third["status"]) == (
+        "10.1177/0363546513483448",
+        "1",  # given inside csl: that one wins over the kept one
+        "active",
+    )
