@@ -477,10 +477,7 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
                 status=revision.status,
                 allowed=transitions_available(revision=revision, actor=actor),
             )
-        article.published_revision = revision
-        article.published_at = timezone.now()
-        article.save(update_fields=["published_revision", "published_at", "updated_at"])
-        article_search_document_refresh(article_id=article.pk)
+        _public_revision_set(article, revision)
         revision.article = article
         revision_bodies_render(revision=revision)  # only bodies not rendered yet (older data)
         record_event(
@@ -491,6 +488,14 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
             note=note or f"Published revision {revision.number}",
         )
     return article
+
+
+def _public_revision_set(article: Article, revision: Revision | None) -> None:
+    """Point the public page at `revision` (None: off the site), search following it."""
+    article.published_revision = revision
+    article.published_at = timezone.now() if revision is not None else None
+    article.save(update_fields=["published_revision", "published_at", "updated_at"])
+    article_search_document_refresh(article_id=article.pk)
 
 
 def article_unpublish(*, article: Article, actor: User, note: str = "") -> Article:
@@ -516,10 +521,7 @@ def article_unpublish(*, article: Article, actor: User, note: str = "") -> Artic
                 status=newest.status,
                 allowed=transitions_available(revision=newest, actor=actor),
             )
-        article.published_revision = None
-        article.published_at = None
-        article.save(update_fields=["published_revision", "published_at", "updated_at"])
-        article_search_document_refresh(article_id=article.pk)  # removes it from search
+        _public_revision_set(article, None)
         revision.article = article
         record_event(
             revision=revision,
