@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -135,9 +136,14 @@ def articles_search(*, query: str, topic: str = "") -> QuerySet[Article]:
     articles = _published()
     if topic:
         articles = articles.filter(topic=topic)
-    if connection.vendor == "postgresql":
+    if uses_full_text():
         return _search_postgres(articles, query)
     return _search_fallback(articles, query)
+
+
+def uses_full_text() -> bool:
+    """PostgreSQL full-text search, unless IMPRIMATUR_SEARCH asks for the simple word search."""
+    return settings.IMPRIMATUR_SEARCH != "simple" and connection.vendor == "postgresql"
 
 
 def _search_postgres(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
@@ -178,7 +184,7 @@ def search_snippets(*, article_ids: list[int], query: str) -> dict[int, SafeStri
     if not article_ids:
         return {}
     documents = ArticleSearchDocument.objects.filter(article_id__in=article_ids)
-    if connection.vendor == "postgresql":
+    if uses_full_text():
         search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         headlines = documents.annotate(
             headline=SearchHeadline(

@@ -227,6 +227,9 @@ IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 # Each web process keeps the article pages it served for this long (seconds) besides the
 # shared cache: a publication shows at once in the process that made it and within this time
 # in the others. 0 turns it off (every hit then costs one round trip to the cache).
+# Public search: "auto" uses PostgreSQL full-text search on PostgreSQL and the simple word
+# search elsewhere; "simple" forces the word search (e.g. a PostgreSQL without text search).
+IMPRIMATUR_SEARCH = env.str("IMPRIMATUR_SEARCH", default="auto")
 IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
 
 LOGGING = {

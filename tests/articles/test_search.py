@@ -1,7 +1,8 @@
 """Home `/`, topics and full-text search over published articles (articles.search).
 
-Tests marked with the `postgres` fixture run on PostgreSQL only (CI sets DATABASE_URL); those
-with `sqlite` cover the fallback that local runs use. Everything else holds on both.
+Tests marked `postgresql` run on PostgreSQL only (.ci/run; on SQLite they are deselected);
+those with `simple_search` force the word search that SQLite uses and run on both databases,
+as does everything else.
 """
 
 import os
@@ -32,19 +33,15 @@ HOME = "/"
 
 @pytest.fixture
 def postgres(db):
-    """Run only on PostgreSQL; fail, not skip, when DATABASE_URL asks for PostgreSQL and the
-    connection is something else (so CI can never skip these silently)."""
-    wants_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
-    if connection.vendor != "postgresql":
-        if wants_postgres:
-            pytest.fail("DATABASE_URL names PostgreSQL but the tests run on another database")
-        pytest.skip("PostgreSQL full-text search: runs in CI on PostgreSQL")
+    """For the tests marked `postgresql` (not collected on SQLite, see tests/conftest.py):
+    they must really run on PostgreSQL."""
+    assert connection.vendor == "postgresql", "a PostgreSQL-only test ran on another database"
 
 
 @pytest.fixture
-def sqlite(db):
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite fallback of the search")
+def simple_search(db, settings):
+    """The word search SQLite uses, forced: these tests run on every database."""
+    settings.IMPRIMATUR_SEARCH = "simple"
 
 
 def publish(editor, *, title: str, body: str = "Rest and graded loading help.", topic="Knees"):
@@ -431,6 +428,7 @@ def test_cached_results_change_as_soon_as_an_article_is_published(client, editor
 # --- PostgreSQL: stored vector, ranking, highlighting ---------------------------------------
 
 
+@pytest.mark.postgresql
 def test_pg_title_hit_ranks_above_body_only_hit(postgres, client, editor):
     publish(editor, title="Living with asthma", body="Inhalers and action plans.")
     publish(editor, title="Breathing problems", body="Asthma can cause wheezing.")
@@ -446,12 +444,14 @@ def test_pg_title_hit_ranks_above_body_only_hit(postgres, client, editor):
     }
 
 
+@pytest.mark.postgresql
 def test_pg_topic_outranks_body(postgres, client, editor):
     publish(editor, title="First", topic="Dermatology", body="Creams.")
     publish(editor, title="Second", topic="Skin", body="Dermatology referral may help.")
     assert result_titles(client.get(HOME, {"q": "dermatology"}).text) == ["First", "Second"]
 
 
+@pytest.mark.postgresql
 def test_pg_highlights_stemmed_matches_with_mark(postgres, client, editor):
     publish(editor, title="Exercise", body="Running regularly strengthens the knees.")
 
@@ -461,6 +461,7 @@ def test_pg_highlights_stemmed_matches_with_mark(postgres, client, editor):
     assert "<mark>Running</mark>" in response.text
 
 
+@pytest.mark.postgresql
 def test_pg_websearch_syntax_excludes_and_quotes(postgres, client, editor):
     publish(editor, title="Heel pain", body="Plantar fasciitis and heel spurs.")
     publish(editor, title="Heel fracture", body="Calcaneus fracture after a fall.")
@@ -469,6 +470,7 @@ def test_pg_websearch_syntax_excludes_and_quotes(postgres, client, editor):
     assert result_titles(client.get(HOME, {"q": '"heel spurs"'}).text) == ["Heel pain"]
 
 
+@pytest.mark.postgresql
 def test_pg_stopwords_only_find_nothing(postgres, client, editor):
     publish(editor, title="The knee", body="The and of.")
     response = client.get(HOME, {"q": "the and of"})
@@ -476,6 +478,7 @@ def test_pg_stopwords_only_find_nothing(postgres, client, editor):
     assert "Nothing matched “the and of”" in response.text
 
 
+@pytest.mark.postgresql
 def test_pg_stores_the_vector_and_has_a_gin_index(postgres, editor):
     article = publish(editor, title="Migraine", body="Triptans help.")
     document = ArticleSearchDocument.objects.get(article=article)
@@ -489,10 +492,10 @@ def test_pg_stores_the_vector_and_has_a_gin_index(postgres, editor):
     assert "USING gin (search_vector)" in definition
 
 
-# --- SQLite fallback ------------------------------------------------------------------------
+# --- the simple word search (SQLite's; forced here, so it runs on every database) ------------
 
 
-def test_fallback_lists_title_matches_first(sqlite, client, editor):
+def test_fallback_lists_title_matches_first(simple_search, client, editor):
     publish(editor, title="Breathing problems", body="Asthma can cause wheezing.")
     publish(editor, title="Living with asthma", body="Inhalers and action plans.")
 
@@ -501,14 +504,14 @@ def test_fallback_lists_title_matches_first(sqlite, client, editor):
     assert titles == ["Living with asthma", "Breathing problems"]
 
 
-def test_fallback_needs_every_word(sqlite, client, editor):
+def test_fallback_needs_every_word(simple_search, client, editor):
     publish(editor, title="Knee pain", body="Runners often feel it.")
     publish(editor, title="Knee swelling", body="After an injury.")
 
     assert result_titles(client.get(HOME, {"q": "knee runners"}).text) == ["Knee pain"]
 
 
-def test_fallback_snippet_is_cut_around_the_first_hit(sqlite, client, editor):
+def test_fallback_snippet_is_cut_around_the_first_hit(simple_search, client, editor):
     body = " ".join(["Filler words about nothing much."] * 30) + " The ligament heals slowly."
     publish(editor, title="Ligaments", body=body + " " + " ".join(["More text."] * 40))
 
