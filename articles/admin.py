@@ -17,6 +17,7 @@ from articles.models import (
     Revision,
     RevisionCitation,
     SitePage,
+    StoredPage,
 )
 from articles.page_cache import article_page_invalidate, article_pages_invalidate_all
 from articles.services import ARTICLE_EDITABLE_FIELDS, article_details_update
@@ -159,6 +160,28 @@ class ArticleSearchDocumentAdmin(admin.ModelAdmin):
     list_select_related = ["article", "revision__article"]
     readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
     exclude = ["search_vector"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(StoredPage)
+class StoredPageAdmin(admin.ModelAdmin):
+    """Read-only: the public pages kept behind the cache (articles.page_cache). Deleting one
+    only makes the next reader's request build it again."""
+
+    list_display = ["article", "audience", "origin", "version", "stored_at"]
+    list_filter = ["audience"]
+    search_fields = ["article__title", "article__slug", "origin"]
+    list_select_related = ["article"]
+    readonly_fields = [
+        *("article", "origin", "audience", "version", "build", "etag", "last_modified"),
+        *("stale_from", "stored_at"),
+    ]
+    exclude = ["html"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -71,6 +71,9 @@ class Article(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(default=24)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by articles.page_cache.article_page_invalidate after every change its public page
+    # shows: a StoredPage of an earlier version is not served.
+    page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title"]
@@ -315,6 +318,37 @@ class ArticleSearchDocument(models.Model):
         return f"Search document of {self.article}"
 
 
+class StoredPage(models.Model):
+    """An article's public page as every anonymous reader of one level gets it, kept in the
+    database behind the configured cache (articles.page_cache): a cold cache (restarted,
+    flushed, expired) serves it with one query instead of building the page again. Served only
+    while `version` is the article's page_version, `build` the running code's and the review is
+    not due (`stale_from`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=255, help_text="Scheme and host the page was built for.")
+    audience = models.CharField(
+        max_length=50, blank=True, help_text="The level's slug; empty for the canonical level."
+    )
+    version = models.PositiveBigIntegerField()
+    build = models.CharField(max_length=64)
+    html = models.TextField()
+    etag = models.CharField(max_length=64)
+    last_modified = models.DateTimeField()
+    stale_from = models.DateField(null=True, blank=True)
+    stored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "origin", "audience"], name="stored_page_per_origin_and_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Stored page of {self.article_id} ({self.audience or 'canonical'})"
+
+
 # The reference library's models, kept in their own module (see articles/references/).
 from articles.references.models import (  # noqa: E402
     EvidenceLevel,
@@ -346,4 +380,5 @@ __all__ = [
     "Revision",
     "RevisionCitation",
     "SitePage",
+    "StoredPage",
 ]

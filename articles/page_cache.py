@@ -18,18 +18,28 @@ Cached pages carry a placeholder where each reader's CSRF token goes and no read
 (only anonymous requests use them), and are not served from the review's due date on (they
 would not say "Review overdue"). Each process also keeps the pages it served for
 IMPRIMATUR_PAGE_LOCAL_SECONDS, so that a busy page costs no round trip at all.
+
+Behind the cache, each page is also kept in the database (StoredPage) once built: when the
+cache has lost it (expired, evicted, flushed, restarted), one query serves it again. A stored
+page is served while the article's page_version is the one it was built under (raised by
+article_page_invalidate, in the database, before the cache's token goes), while the running
+code is the one that built it (code_build) and before the review is due.
 """
 
+import functools
+import hashlib
 import re
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import django
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 
-from articles.models import AudienceLevel, text_hash
+from articles.models import Article, AudienceLevel, StoredPage, text_hash
 
 PAGE_CACHE_SECONDS = 15 * 60
 LEVELS_KEY = "article-page:levels"
@@ -177,13 +187,103 @@ def article_page_store(
 
 
 def article_page_invalidate(*, slug: str) -> None:
-    """Retire every cached page of the article `slug` (all levels, all origins)."""
+    """Retire every cached and stored page of the article `slug` (all levels, all origins).
+    The stored pages' version first: a reader who misses the cache meanwhile cannot find them."""
+    Article.objects.filter(slug=slug).update(page_version=F("page_version") + 1)
+    article_page_pointer_forget(slug=slug)
+
+
+def article_page_pointer_forget(*, slug: str) -> None:
+    """Retire the cached pages of `slug` only (its stored pages stay valid)."""
     cache.delete(POINTER_KEY.format(slug=slug))
     for key in [key for key in list(_local_pages) if key[0] == slug]:
         _local_pages.pop(key, None)
 
 
 def article_pages_invalidate_all() -> None:
-    """Retire every cached article page, e.g. when the audience levels change."""
+    """Retire every cached and stored article page, e.g. when the audience levels change."""
+    Article.objects.update(page_version=F("page_version") + 1)
     cache.delete(LEVELS_KEY)
+    local_pages_clear()
+
+
+def local_pages_clear() -> None:
+    """Forget the pages this process keeps (see article_page_lookup)."""
     _local_pages.clear()
+
+
+# --- the pages kept in the database ---------------------------------------------------------
+
+# What renders the page: a page stored by another version of these is not served.
+BUILD_SOURCES = ("articles", "editorial", "config", "templates", "static")
+BUILD_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".json"}
+
+
+@functools.cache
+def code_build() -> str:
+    """A fingerprint of the running code, templates and static files (once per process)."""
+    digest = hashlib.sha256(django.get_version().encode())
+    for folder in BUILD_SOURCES:
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in BUILD_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stored_page_get(
+    *, slug: str, origin: str, audience: str, levels: CachedLevels, pointer: str, today: date
+) -> CachedPage | None:
+    """The stored page of the published article `slug` for `origin` and the level key
+    `audience` ("" for canonical), if still valid, as a page for the cache. One query."""
+    row = (
+        StoredPage.objects.filter(
+            article__slug=slug,
+            article__published_revision__isnull=False,
+            origin=origin,
+            audience=audience,
+            version=F("article__page_version"),
+            build=code_build(),
+        )
+        .values_list("html", "etag", "last_modified", "stale_from")
+        .first()
+    )
+    if row is None:
+        return None
+    html, etag, last_modified, stale_from = row
+    page = CachedPage(
+        html=html,
+        etag=etag,
+        last_modified=last_modified,
+        stale_from=stale_from,
+        levels_token=levels.token,
+        pointer_token=pointer,
+    )
+    return page if page.is_fresh(today) else None
+
+
+STORED_PAGE_FIELDS = ["version", "build", "html", "etag", "last_modified", "stale_from"]
+
+
+def stored_page_save(
+    *, article: Article, origin: str, audience: str, version: int, page: CachedPage
+) -> None:
+    """Keep `page`, built from the article at `version`, replacing the one stored before."""
+    StoredPage.objects.bulk_create(
+        [
+            StoredPage(
+                article=article,
+                origin=origin,
+                audience=audience,
+                version=version,
+                build=code_build(),
+                html=page.html,
+                etag=page.etag,
+                last_modified=page.last_modified,
+                stale_from=page.stale_from,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["article", "origin", "audience"],
+        update_fields=[*STORED_PAGE_FIELDS, "stored_at"],
+    )

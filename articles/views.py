@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -32,11 +32,14 @@ from articles.models import (
 from articles.page_cache import (
     CSRF_PLACEHOLDER,
     CachedPage,
-    article_page_invalidate,
+    PageLookup,
     article_page_lookup,
     article_page_pointer,
+    article_page_pointer_forget,
     article_page_store,
     cached_levels,
+    stored_page_get,
+    stored_page_save,
 )
 from articles.public_facts import public_facts
 from articles.selectors import (
@@ -124,8 +127,11 @@ class ArticleRequest:
 ARTICLE_REQUEST_ATTRIBUTE = "_imprimatur_article_request"
 
 
-def article_request_get(request: HttpRequest, slug: str) -> ArticleRequest | None:
-    """The published article `slug` as this request reads it, or None; memoised on `request`."""
+def article_request_get(
+    request: HttpRequest, slug: str, *, levels: list[AudienceLevel] | None = None
+) -> ArticleRequest | None:
+    """The published article `slug` as this request reads it, or None; memoised on `request`.
+    `levels`: the audience levels, when the caller has read them already."""
     found: ArticleRequest | None = getattr(request, ARTICLE_REQUEST_ATTRIBUTE, None)
     if found is not None and found.article.slug == slug:
         return found
@@ -134,7 +140,7 @@ def article_request_get(request: HttpRequest, slug: str) -> ArticleRequest | Non
     except Article.DoesNotExist:
         return None
     assert article.published_revision is not None  # the selector only returns published ones
-    levels = audience_levels()
+    levels = audience_levels() if levels is None else levels
     found = ArticleRequest(
         article=article,
         revision=article.published_revision,
@@ -246,38 +252,16 @@ def article_response(
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published article at the reader's level. Anonymous readers get the page from the
-    cache (articles.page_cache) without a query; a 304 likewise."""
+    cache (articles.page_cache) without a query, or its stored copy with one; a 304 likewise."""
     if not is_anonymous_reader(request):
         return _article_detail_for_reader(request, slug)
     origin = request.build_absolute_uri("/")
     wanted = (request.GET.get("audience"), request.COOKIES.get(AUDIENCE_COOKIE))
-    lookup = article_page_lookup(
-        slug=slug, origin=origin, wanted=wanted, today=timezone.localdate()
+    today = timezone.localdate()
+    lookup = article_page_lookup(slug=slug, origin=origin, wanted=wanted, today=today)
+    cached = lookup.page or _article_page_build(
+        request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, today=today
     )
-    cached = lookup.page
-    if cached is None:
-        # The article's token before reading the database (see articles.page_cache).
-        pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
-        found = article_request_get(request, slug)
-        if found is None:
-            if created:
-                article_page_invalidate(slug=slug)
-            raise Http404("No published article here.")
-        levels = lookup.levels or cached_levels(levels=found.levels)
-        review_dates = found.review_dates
-        html = article_page_html(request, found, csrf_token=CSRF_PLACEHOLDER)
-        cached = CachedPage(
-            html=html,
-            etag=article_content_etag(html),
-            last_modified=article_last_modified(found),
-            stale_from=None if review_dates.is_overdue else review_dates.next_due,
-            levels_token=levels.token,
-            pointer_token=pointer,
-        )
-        # Only when the cached levels agree with the database's (an administrator may have
-        # just changed them): another key would serve this page to readers of another level.
-        if levels.resolve(*wanted) == found.audience.slug:
-            article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=cached)
     html = cached.html
     return article_response(
         request,
@@ -285,6 +269,64 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         etag=reader_etag(request, content_etag=cached.etag),
         last_modified=cached.last_modified,
     )
+
+
+def _article_page_build(
+    request: HttpRequest,
+    *,
+    slug: str,
+    origin: str,
+    wanted: tuple[str | None, ...],
+    lookup: PageLookup,
+    today: date,
+) -> CachedPage:
+    """The anonymous readers' page missing from the cache: its stored copy (one query), else
+    built from the database and stored; kept in the cache either way."""
+    # The article's token before reading the database (see articles.page_cache).
+    pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
+    levels, level_rows = lookup.levels, None
+    if levels is None:  # the cache has lost them too
+        level_rows = audience_levels()
+        levels = cached_levels(levels=level_rows)
+    stored = stored_page_get(
+        slug=slug,
+        origin=origin,
+        audience=levels.page_slug(*wanted),
+        levels=levels,
+        pointer=pointer,
+        today=today,
+    )
+    if stored is not None:
+        article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=stored)
+        return stored
+    found = article_request_get(request, slug, levels=level_rows)
+    if found is None:
+        if created:
+            article_page_pointer_forget(slug=slug)
+        raise Http404("No published article here.")
+    review_dates = found.review_dates
+    html = article_page_html(request, found, csrf_token=CSRF_PLACEHOLDER)
+    page = CachedPage(
+        html=html,
+        etag=article_content_etag(html),
+        last_modified=article_last_modified(found),
+        stale_from=None if review_dates.is_overdue else review_dates.next_due,
+        levels_token=levels.token,
+        pointer_token=pointer,
+    )
+    # Only when the cached levels agree with the database's (an administrator may have just
+    # changed them): another key would serve this page to readers of another level.
+    if levels.resolve(*wanted) == found.audience.slug:
+        article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=page)
+        stored_page_save(
+            article=found.article,
+            origin=origin,
+            audience=levels.page_slug(*wanted),
+            # Read with the article, before the rest of the page: never newer than the page.
+            version=found.article.page_version,
+            page=page,
+        )
+    return page
 
 
 def _article_detail_for_reader(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import ReviewStatus, Revision
-from articles.page_cache import article_pages_invalidate_all
+from articles.page_cache import local_pages_clear
 from editorial import workflow
 from editorial.models import User
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
@@ -36,10 +36,10 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     cache is not (article pages keyed by slugs the factories reuse, home and search results,
     rate-limit counters)."""
     cache.clear()
-    article_pages_invalidate_all()  # also each process's own copies
+    local_pages_clear()  # each process's own copies (stored pages go with the database)
     yield
     cache.clear()
-    article_pages_invalidate_all()
+    local_pages_clear()
 
 
 @pytest.fixture

@@ -188,8 +188,9 @@ def test_article_page_query_count_does_not_grow_with_articles(
 ):
     articles = [_publish_submitted(editor) for _ in range(size)]
     ArticleFactory.create_batch(size)  # unpublished ones too
-    # article, audience levels, bodies (their HTML and reference list stored at submission)
-    with django_assert_num_queries(3):
+    # no stored page, article, audience levels, bodies (their HTML and reference list stored
+    # at submission), the page stored
+    with django_assert_num_queries(5):
         response = client.get(articles[-1].get_absolute_url())
     assert response.status_code == 200
 

@@ -8,13 +8,21 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.models import AudienceBody, AudienceLevel, ReferenceStatus, ReviewStatus
-from articles.page_cache import CSRF_PLACEHOLDER, POINTER_KEY
+from articles.models import (
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    ReferenceStatus,
+    ReviewStatus,
+    StoredPage,
+)
+from articles.page_cache import CSRF_PLACEHOLDER, POINTER_KEY, code_build, local_pages_clear
 from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_render, revision_create_draft, revision_edit
@@ -168,7 +176,8 @@ def test_a_body_without_stored_html_is_rendered_once_and_stored(
 
     other = Client()  # another level's page is not cached yet: it reads the body again
     other.cookies["audience"] = "student"
-    with django_assert_num_queries(3):  # article, levels, bodies: nothing rendered again
+    # no stored page, article, levels, bodies (nothing rendered again), the page stored
+    with django_assert_num_queries(5):
         assert PRO_TEXT in other.get(article.get_absolute_url()).text
     assert bodies.get().rendered_at == stored.rendered_at
 
@@ -204,7 +213,7 @@ def test_cold_and_warm_page_queries_do_not_grow_with_references(
     keys = [ReferenceFactory(key=f"ref{n}").key for n in range(size)]
     article = _publish(editor, canonical=" ".join(f"Claim [@{key}]." for key in keys))
     url = article.get_absolute_url()
-    with django_assert_num_queries(3):  # article, levels, bodies
+    with django_assert_num_queries(5):  # no stored page, article, levels, bodies, stored
         assert client.get(url).text.count('<li id="ref-') == size
     with django_assert_num_queries(0):
         assert Client().get(url).text.count('<li id="ref-') == size
@@ -220,7 +229,8 @@ def test_cold_and_warm_page_queries_do_not_grow_with_reviewers(
     reach(revision, ReviewStatus.APPROVED, editor=editor, reviewers=reviewers)
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
-    with django_assert_num_queries(5):  # article, levels, bodies, approvals, their interests
+    # no stored page, article, levels, bodies, approvals, their interests, the page stored
+    with django_assert_num_queries(7):
         assert client.get(url).text.count('class="approver"') == size
     with django_assert_num_queries(0):
         assert Client().get(url).text.count('class="approver"') == size
@@ -245,7 +255,7 @@ def test_cold_and_warm_page_queries_do_not_grow_with_audience_levels(
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
     for level in levels:
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(5):  # no stored page, article, levels, bodies, stored
             assert f"Text for {level.slug}." in Client().get(url, {"audience": level.slug}).text
         with django_assert_num_queries(0):
             assert f"Text for {level.slug}." in Client().get(url, {"audience": level.slug}).text
@@ -260,7 +270,8 @@ def test_cache_hits_serve_each_reader_their_level(editor, django_assert_num_quer
     patient_cookie, query, plain = Client(), Client(), Client()
     patient_cookie.cookies["audience"] = "patient"
     for round_ in range(2):
-        with django_assert_num_queries(0 if round_ else 3 * 3):
+        # each: no stored page, article, levels, bodies, the page stored
+        with django_assert_num_queries(0 if round_ else 3 * 5):
             by_cookie = patient_cookie.get(url).text
             by_query = query.get(url, {"audience": "student"}).text
             canonical = plain.get(url).text
@@ -352,10 +363,21 @@ def test_a_logged_in_readers_name_never_reaches_the_cached_page(editor, reviewer
 
 
 # --- invalidation ----------------------------------------------------------------------------
+# Each change is checked twice: with the cache as it was, and with the cache lost meanwhile
+# (restarted, flushed), when the page would come from its stored copy.
+
+CACHE_LOST = pytest.mark.parametrize("cache_lost", [False, True], ids=["cache", "cache-lost"])
 
 
+def _maybe_lose_cache(cache_lost: bool) -> None:
+    if cache_lost:
+        cache.clear()
+        local_pages_clear()
+
+
+@CACHE_LOST
 def test_publishing_a_new_revision_changes_the_page_at_once(
-    client, editor, django_capture_on_commit_callbacks
+    cache_lost, client, editor, django_capture_on_commit_callbacks
 ):
     article = _publish(editor, patient=None)
     url = article.get_absolute_url()
@@ -370,20 +392,26 @@ def test_publishing_a_new_revision_changes_the_page_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.article_publish(revision=newer, actor=editor)
 
+    _maybe_lose_cache(cache_lost)
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200
     assert "The newer text." in response.text
     assert PRO_TEXT not in response.text
 
 
-def test_unpublishing_removes_the_page_at_once(client, editor, django_capture_on_commit_callbacks):
+@CACHE_LOST
+def test_unpublishing_removes_the_page_at_once(
+    cache_lost, client, editor, django_capture_on_commit_callbacks
+):
     article = _publish(editor)
     url = article.get_absolute_url()
     assert client.get(url).status_code == 200
+    assert client.get(url, {"audience": "patient"}).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         workflow.article_unpublish(article=article, actor=editor)
 
+    _maybe_lose_cache(cache_lost)
     assert client.get(url).status_code == 404
     assert client.get(url, {"audience": "patient"}).status_code == 404
 
@@ -397,8 +425,16 @@ def test_unpublishing_needs_a_published_article_and_an_editor(editor, reviewer, 
         workflow.article_unpublish(article=article, actor=reviewer)
 
 
+@CACHE_LOST
 def test_approval_changes_the_cached_page_at_once(
-    client, editor, draft, reviewer, second_reviewer, reach, django_capture_on_commit_callbacks
+    cache_lost,
+    client,
+    editor,
+    draft,
+    reviewer,
+    second_reviewer,
+    reach,
+    django_capture_on_commit_callbacks,
 ):
     revision = reach(
         draft, ReviewStatus.UNDER_REVIEW, editor=editor, reviewers=[reviewer, second_reviewer]
@@ -410,13 +446,15 @@ def test_approval_changes_the_cached_page_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.revision_approve(revision=revision, actor=second_reviewer)
 
+    _maybe_lose_cache(cache_lost)
     html = client.get(url).text
     assert "Medically reviewed by" in html
     assert "Next review due" in html
 
 
+@CACHE_LOST
 def test_cached_page_is_not_served_from_the_review_due_date_on(
-    client, editor, reviewer, second_reviewer, reach, monkeypatch
+    cache_lost, client, editor, reviewer, second_reviewer, reach, monkeypatch
 ):
     revision = RevisionFactory(author=editor, canonical_body=PRO_TEXT)
     reach(revision, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer, second_reviewer])
@@ -427,11 +465,13 @@ def test_cached_page_is_not_served_from_the_review_due_date_on(
     due = months_later(timezone.now(), article.review_interval_months)
     monkeypatch.setattr(timezone, "now", lambda: due + timedelta(hours=1))
 
+    _maybe_lose_cache(cache_lost)
     assert "Review overdue" in client.get(url).text
 
 
+@CACHE_LOST
 def test_an_article_edit_through_the_api_changes_the_page_at_once(
-    client, editor, django_capture_on_commit_callbacks
+    cache_lost, client, editor, django_capture_on_commit_callbacks
 ):
     article = _publish(editor)
     url = article.get_absolute_url()
@@ -443,11 +483,13 @@ def test_an_article_edit_through_the_api_changes_the_page_at_once(
         response = api.patch(f"/api/v1/articles/{article.pk}/", {"title": "A clearer title?"})
 
     assert response.status_code == 200
+    _maybe_lose_cache(cache_lost)
     assert "<h1>A clearer title?</h1>" in client.get(url).text
 
 
+@CACHE_LOST
 def test_changing_an_audience_level_in_the_admin_changes_every_page(
-    client, admin_client, editor, django_capture_on_commit_callbacks
+    cache_lost, client, admin_client, editor, django_capture_on_commit_callbacks
 ):
     article = _publish(editor)
     url = article.get_absolute_url()
@@ -468,6 +510,7 @@ def test_changing_an_audience_level_in_the_admin_changes_every_page(
         )
 
     assert response.status_code == 302
+    _maybe_lose_cache(cache_lost)
     assert "Patient or family" in client.get(url).text
 
 
@@ -476,7 +519,8 @@ def _invalidated_elsewhere(client, editor):  # type: ignore[no-untyped-def]
     url = article.get_absolute_url()
     client.get(url)  # stored in the shared cache
     client.get(url)  # read from it, and kept by this process for a moment
-    # What an invalidation in another web process does to the shared cache:
+    # What an invalidation in another web process does to the database and the shared cache:
+    Article.objects.filter(pk=article.pk).update(page_version=F("page_version") + 1)
     cache.delete(POINTER_KEY.format(slug=article.slug))
     return url
 
@@ -489,7 +533,7 @@ def test_each_process_keeps_its_own_copy_only_for_a_moment(
     with django_assert_num_queries(0):
         assert PRO_TEXT in client.get(url).text
     time.sleep(0.3)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):  # no valid stored page: built and stored again
         assert PRO_TEXT in client.get(url).text
 
 
@@ -498,5 +542,101 @@ def test_without_a_process_copy_an_invalidation_elsewhere_shows_at_once(
 ):
     settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0
     url = _invalidated_elsewhere(client, editor)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):  # no valid stored page: built and stored again
         assert PRO_TEXT in client.get(url).text
+
+
+# --- the stored pages ------------------------------------------------------------------------
+
+
+def _lose_page_entries(article) -> None:  # type: ignore[no-untyped-def]
+    """What the cache's expiry or eviction does to one article's pages (the levels stay)."""
+    cache.delete(POINTER_KEY.format(slug=article.slug))
+    local_pages_clear()
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_a_page_the_cache_lost_comes_back_from_its_stored_copy_in_one_query(
+    size, client, editor, django_assert_num_queries
+):
+    keys = [ReferenceFactory(key=f"ref{n}").key for n in range(size)]
+    article = _publish(editor, canonical=" ".join(f"Claim [@{key}]." for key in keys))
+    url = article.get_absolute_url()
+    first = client.get(url)
+    _lose_page_entries(article)
+
+    with django_assert_num_queries(1):  # the stored page, checked against the article
+        again = Client().get(url)
+    assert again.text.count('<li id="ref-') == size
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    with django_assert_num_queries(0):  # and it is in the cache again
+        assert Client().get(url).text.count('<li id="ref-') == size
+
+    cache.clear()  # the whole cache lost: the levels are read again
+    local_pages_clear()
+    with django_assert_num_queries(2):
+        assert Client().get(url)["ETag"] == first["ETag"]
+
+
+def test_each_level_and_origin_has_its_own_stored_page(client, editor, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url, {"audience": "patient"})
+    client.get(url, {"audience": "nobody"})  # unknown: the canonical page
+    Client().get(url, headers={"host": "other.example"})
+    stored = StoredPage.objects.filter(article=article)
+    assert sorted(stored.values_list("origin", "audience")) == [
+        ("http://other.example/", ""),
+        ("http://testserver/", ""),
+        ("http://testserver/", "patient"),
+    ]
+    assert PATIENT_TEXT in stored.get(audience="patient").html
+    assert "http://other.example/articles/" in stored.get(origin="http://other.example/").html
+
+    cache.clear()
+    local_pages_clear()
+    patient = Client()
+    patient.cookies["audience"] = "patient"
+    assert PATIENT_TEXT in patient.get(url).text
+    assert PRO_TEXT in Client().get(url).text
+    assert "http://testserver/articles/" in Client().get(url).text
+
+
+def test_a_page_stored_by_other_code_is_built_again(client, editor, django_assert_num_queries):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)
+    StoredPage.objects.update(build="an earlier deployment", html="<p>Old page</p>")
+    _lose_page_entries(article)
+
+    with django_assert_num_queries(5):  # no valid stored page, article, levels, bodies, stored
+        assert PRO_TEXT in Client().get(url).text
+    assert StoredPage.objects.get().build == code_build()
+
+
+def test_a_stored_page_is_not_served_from_the_review_due_date_on(client, editor):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)
+    StoredPage.objects.update(stale_from=timezone.localdate(), html="<p>Old page</p>")
+    _lose_page_entries(article)
+
+    assert PRO_TEXT in Client().get(url).text
+
+
+def test_the_code_build_changes_with_a_template(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>One</p>")
+    settings.BASE_DIR = tmp_path
+    code_build.cache_clear()
+    try:
+        first = code_build()
+        page.write_text("<p>Two</p>")
+        code_build.cache_clear()
+        assert code_build() != first
+    finally:
+        code_build.cache_clear()
