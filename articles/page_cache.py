@@ -14,9 +14,10 @@ The article's token a page is stored with is read or created *before* the databa
 so a change committed meanwhile (which deletes that token after commit) can never be hidden by
 a page built from the older data. (The levels' token is made from the levels the page read
 when it was missing: a level changed in that instant shows after PAGE_CACHE_SECONDS.)
-Cached pages carry a placeholder where each reader's CSRF token goes and no reader's name
-(only anonymous requests use them), and are not served from the review's due date on (they
-would not say "Review overdue"). Each process also keeps the pages it served for
+Cached pages are the same bytes for every reader of a level: they carry no CSRF token (the
+question form is a frame, the picker a GET form) and no reader's name (only anonymous requests
+use them). They are not served from the review's due date on (they would not say "Review
+overdue"). Each process also keeps the pages it served for
 IMPRIMATUR_PAGE_LOCAL_SECONDS, so that a busy page costs no round trip at all.
 
 Behind the cache, each page is also kept in the database (StoredPage) once built: when the
@@ -44,11 +45,10 @@ from articles.models import Article, AudienceLevel, StoredPage, text_hash
 PAGE_CACHE_SECONDS = 15 * 60
 LEVELS_KEY = "article-page:levels"
 POINTER_KEY = "article-page:article:{slug}"
-PAGE_KEY = "article-page:page:{slug}:{origin}:{audience}"
+# v2: pages no longer hold a CSRF placeholder; older entries must never be served.
+PAGE_KEY = "article-page:page-v2:{slug}:{origin}:{audience}"
 # What a level slug may look like in a key; anything else in ?audience= or the cookie is ignored.
 LEVEL_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
-# Put where the page's forms carry the CSRF token; replaced per request (django get_token).
-CSRF_PLACEHOLDER = "imprimatur-csrf-token-placeholder-5d1c0f"
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,9 @@ class CachedLevels:
 
 @dataclass(frozen=True)
 class CachedPage:
-    html: str  # with CSRF_PLACEHOLDER for the reader's token
-    etag: str  # of the content; the view adds the reader's CSRF cookie to it
+    html: str  # the same for every anonymous reader of this level
+    etag: str  # the content's fingerprint
+    audience: str  # the slug of the level the page is at (a known level: no query to check)
     last_modified: datetime
     stale_from: date | None  # the review's due date, when the page will change by itself
     levels_token: str
@@ -232,16 +233,22 @@ def code_build() -> str:
 
 
 def stored_page_get(
-    *, slug: str, origin: str, audience: str, levels: CachedLevels, pointer: str, today: date
+    *,
+    slug: str,
+    origin: str,
+    wanted: tuple[str | None, ...],
+    levels: CachedLevels,
+    pointer: str,
+    today: date,
 ) -> CachedPage | None:
-    """The stored page of the published article `slug` for `origin` and the level key
-    `audience` ("" for canonical), if still valid, as a page for the cache. One query."""
+    """The stored page of the published article `slug` for `origin` and the first known level
+    in `wanted`, if still valid, as a page for the cache. One query."""
     row = (
         StoredPage.objects.filter(
             article__slug=slug,
             article__published_revision__isnull=False,
             origin=origin,
-            audience=audience,
+            audience=levels.page_slug(*wanted),
             version=F("article__page_version"),
             build=code_build(),
         )
@@ -254,6 +261,7 @@ def stored_page_get(
     page = CachedPage(
         html=html,
         etag=etag,
+        audience=levels.resolve(*wanted),
         last_modified=last_modified,
         stale_from=stale_from,
         levels_token=levels.token,

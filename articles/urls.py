@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles import home_views, views
+from articles import home_views, question_views, views
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -9,10 +9,14 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/audience/", views.article_audience_choose, name="audience_choose"),
-    path("articles/<slug:slug>/questions/", views.article_question_ask, name="question_ask"),
+    path(
+        "articles/<slug:slug>/questions/",
+        question_views.article_question_ask,
+        name="question_ask",
+    ),
     path(
         "articles/<slug:slug>/questions/thanks/",
-        views.article_question_thanks,
+        question_views.article_question_thanks,
         name="question_thanks",
     ),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),

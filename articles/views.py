@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -18,7 +17,6 @@ from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.forms import FollowUpQuestionForm
 from articles.markdown import markdown_to_html
 from articles.models import (
     Article,
@@ -30,7 +28,6 @@ from articles.models import (
     text_hash,
 )
 from articles.page_cache import (
-    CSRF_PLACEHOLDER,
     CachedPage,
     PageLookup,
     article_page_lookup,
@@ -52,7 +49,6 @@ from articles.selectors import (
 )
 from articles.services import (
     audience_body_render,
-    follow_up_question_create,
     reader_preference_set,
 )
 from articles.structured_data import json_ld_script, medical_web_page, page_description
@@ -152,16 +148,21 @@ def article_request_get(
     return found
 
 
+# Where a reader with a session has their CSRF token (the logout form, the POST picker) while
+# the page's fingerprint is taken; replaced by get_token's value afterwards.
+CSRF_PLACEHOLDER = "imprimatur-csrf-token-placeholder-5d1c0f"
+
+
 def article_content_etag(html: str) -> str:
-    """The page's own fingerprint (built with CSRF_PLACEHOLDER for the token): it changes with
-    anything the page shows, a reviewer's corrected credentials or a reference retracted since
-    as much as the text; the reader's part (account, CSRF cookie) is added by reader_etag."""
+    """The page's own fingerprint: it changes with anything the page shows, a reviewer's
+    corrected credentials or a reference retracted since as much as the text. It is the whole
+    ETag for anonymous readers, whose page holds nothing of theirs."""
     return text_hash(html)
 
 
 def reader_etag(request: HttpRequest, *, content_etag: str, user_pk: object = "") -> str:
-    """The page holds the reader's CSRF token and, logged in, their name: a copy a browser
-    kept from before its CSRF cookie changed must not be reused."""
+    """For a reader with a session, whose page holds their CSRF token and, logged in, their
+    name: a copy a browser kept from before its CSRF cookie changed must not be reused."""
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     return text_hash(f"{content_etag}|{user_pk}|{csrf_cookie}")
 
@@ -176,9 +177,12 @@ def article_last_modified(found: ArticleRequest) -> datetime:
     return max(moment for moment in moments if moment is not None)
 
 
-def article_page_html(request: HttpRequest, found: ArticleRequest, *, csrf_token: str) -> str:
+def article_page_html(
+    request: HttpRequest, found: ArticleRequest, *, csrf_token: str | None = None
+) -> str:
     """The page from the bodies' stored HTML (rendered and stored once if missing): one query
-    for the bodies, two more for the reviewers of an approved revision."""
+    for the bodies, two more for the reviewers of an approved revision. `csrf_token` stands in
+    for the reader's token, for the forms only readers with a session get."""
     article, revision, audience = found.article, found.revision, found.audience
     reading = reader_body_get(revision=revision, audience=audience, levels=found.levels)
     body = reading.body
@@ -217,16 +221,15 @@ def article_page_html(request: HttpRequest, found: ArticleRequest, *, csrf_token
         "canonical_url": canonical_url,
         "description": page_description(body_html),
         "json_ld": json_ld_script(structured),
-        "question_form": FollowUpQuestionForm(),
-        # Overrides the context processor's lazy token: the cached page gets a placeholder.
-        "csrf_token": csrf_token,
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # overrides the context processor's lazy token
     return render_to_string("articles/article_detail.html", context, request=request)
 
 
 def is_anonymous_reader(request: HttpRequest) -> bool:
     """No session (so no account, no flash messages in it) and no flash messages cookie:
-    the page is the same for every such reader but for the CSRF token. Makes no query."""
+    the page is the same bytes for every such reader of a level. Makes no query."""
     return (
         settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
@@ -234,10 +237,16 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
 
 
 def article_response(
-    request: HttpRequest, *, page: Callable[[], str], etag: str, last_modified: datetime
+    request: HttpRequest,
+    *,
+    page: Callable[[], str],
+    etag: str,
+    last_modified: datetime,
+    audience: str,
 ) -> HttpResponse:
     """304 when the request's validators match, else 200 with `page()`: a 304 neither builds
-    the page nor touches the CSRF token (a new CSRF cookie would not match the kept page)."""
+    the page nor touches the CSRF token (a new CSRF cookie would not match the kept page).
+    `audience` is the slug of the level the page is at (see audience_cookie_remember)."""
     quoted = quote_etag(etag)
     timestamp = int(last_modified.timestamp())
     not_modified = get_conditional_response(request, etag=quoted, last_modified=timestamp)
@@ -246,7 +255,31 @@ def article_response(
     response.headers["Last-Modified"] = http_date(timestamp)
     # The page differs by the reader's cookie and account: no shared cache may mix them up.
     patch_vary_headers(response, ["Cookie"])
+    if not request.user.is_authenticated:  # an account keeps its own choice (POST picker)
+        audience_cookie_remember(request, response, audience=audience)
     return response
+
+
+def audience_cookie_set(request: HttpRequest, response: HttpResponse, *, slug: str) -> None:
+    """The reader's level, remembered for a year (Lax: it follows links from other sites)."""
+    response.set_cookie(
+        AUDIENCE_COOKIE,
+        slug,
+        max_age=AUDIENCE_COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+
+
+def audience_cookie_remember(
+    request: HttpRequest, response: HttpResponse, *, audience: str
+) -> None:
+    """The anonymous picker is a GET form: `?audience=` naming the level the page is at (so a
+    known level; no query) is remembered, unless the reader's cookie already says so."""
+    wanted = request.GET.get("audience")
+    if wanted == audience and request.COOKIES.get(AUDIENCE_COOKIE) != audience:
+        audience_cookie_set(request, response, slug=audience)
 
 
 @require_GET
@@ -265,9 +298,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     html = cached.html
     return article_response(
         request,
-        page=lambda: html.replace(CSRF_PLACEHOLDER, get_token(request)),
-        etag=reader_etag(request, content_etag=cached.etag),
+        page=lambda: html,
+        etag=cached.etag,
         last_modified=cached.last_modified,
+        audience=cached.audience,
     )
 
 
@@ -291,7 +325,7 @@ def _article_page_build(
     stored = stored_page_get(
         slug=slug,
         origin=origin,
-        audience=levels.page_slug(*wanted),
+        wanted=wanted,
         levels=levels,
         pointer=pointer,
         today=today,
@@ -305,10 +339,11 @@ def _article_page_build(
             article_page_pointer_forget(slug=slug)
         raise Http404("No published article here.")
     review_dates = found.review_dates
-    html = article_page_html(request, found, csrf_token=CSRF_PLACEHOLDER)
+    html = article_page_html(request, found)
     page = CachedPage(
         html=html,
         etag=article_content_etag(html),
+        audience=found.audience.slug,
         last_modified=article_last_modified(found),
         stale_from=None if review_dates.is_overdue else review_dates.next_due,
         levels_token=levels.token,
@@ -337,11 +372,18 @@ def _article_detail_for_reader(request: HttpRequest, slug: str) -> HttpResponse:
     user_pk = request.user.pk if request.user.is_authenticated else ""
     # Built even for a 304 (these readers are few): its fingerprint is the ETag.
     html = article_page_html(request, found, csrf_token=CSRF_PLACEHOLDER)
+
+    def page() -> str:
+        if CSRF_PLACEHOLDER not in html:  # flash messages only: no form needs the token
+            return html
+        return html.replace(CSRF_PLACEHOLDER, get_token(request))
+
     return article_response(
         request,
-        page=lambda: html.replace(CSRF_PLACEHOLDER, get_token(request)),
+        page=page,
         etag=reader_etag(request, content_etag=article_content_etag(html), user_pk=user_pk),
         last_modified=article_last_modified(found),
+        audience=found.audience.slug,
     )
 
 
@@ -358,14 +400,7 @@ def article_audience_choose(request: HttpRequest, slug: str) -> HttpResponse:
     if request.user.is_authenticated:
         reader_preference_set(user=request.user, audience=audience)
     response = redirect(article)
-    response.set_cookie(
-        AUDIENCE_COOKIE,
-        audience.slug,
-        max_age=AUDIENCE_COOKIE_MAX_AGE,
-        samesite="Lax",
-        secure=request.is_secure(),
-        httponly=True,
-    )
+    audience_cookie_set(request, response, slug=audience.slug)
     return response
 
 
@@ -402,53 +437,3 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-QUESTION_RATE_LIMIT = 5  # questions per client per window
-QUESTION_RATE_WINDOW = 60 * 60  # seconds
-QUESTION_RATE_KEY = "follow-up-questions:{client}"
-TOO_MANY_QUESTIONS = "You have sent several questions in a short time: please try again later."
-
-
-def question_rate_exceeded(request: HttpRequest) -> bool:
-    """Count this client's question; True past QUESTION_RATE_LIMIT in the window (the cache)."""
-    key = QUESTION_RATE_KEY.format(client=request.META.get("REMOTE_ADDR", ""))
-    cache.add(key, 0, QUESTION_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, QUESTION_RATE_WINDOW)
-        count = 1
-    return count > QUESTION_RATE_LIMIT
-
-
-@require_POST
-def article_question_ask(request: HttpRequest, slug: str) -> HttpResponse:
-    """A reader's follow-up question: validated, rate-limited per client, stored; thanks."""
-    found = article_request_get(request, slug)
-    if found is None:
-        raise Http404("No published article here.")
-    form = FollowUpQuestionForm(request.POST)
-    context: dict[str, object] = {"article": found.article, "form": form}
-    if not form.is_valid():
-        return render(request, "articles/question_form.html", context, status=400)
-    if question_rate_exceeded(request):
-        context["rate_limited"] = TOO_MANY_QUESTIONS
-        return render(request, "articles/question_form.html", context, status=429)
-    audience = audience_from_slug(found.levels, request.POST.get("audience")) or found.audience
-    follow_up_question_create(
-        article=found.article,
-        audience=audience,
-        question=form.cleaned_data["question"],
-        email=form.cleaned_data["email"],
-    )
-    return redirect("articles:question_thanks", slug=found.article.slug)
-
-
-@require_GET
-def article_question_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        article = article_published_get(slug=slug)
-    except Article.DoesNotExist as exc:
-        raise Http404("No published article here.") from exc
-    return render(request, "articles/question_thanks.html", {"article": article})

@@ -388,12 +388,15 @@ def main() -> None:
 
         get(article)  # fills the cache
         rows.append(measure("article, warm cache", healthz, lambda: wrk("warm", article)))
-        # The same page for a returning reader, who sends back the CSRF cookie of their first
-        # visit: no new secret to make, only the token to mask (for information; the row above
-        # is the one the targets are about).
-        cookie = re.search(r"csrftoken=([^;]+)", get(article)[1].get("Set-Cookie", ""))
-        assert cookie is not None, "the article page set no CSRF cookie"
-        returning = f"Cookie: csrftoken={cookie.group(1)}"
+        # The page makes no CSRF token (the question form is a frame of its own): it sets no
+        # cookie, and a returning reader sends back the cookies of their first visit, the
+        # level they chose and the question frame's CSRF cookie (for information; the row
+        # above is the one the targets are about).
+        assert "Set-Cookie" not in get(article)[1], "the article page set a cookie"
+        frame = get(f"{article}questions/")[1].get("Set-Cookie", "")
+        cookie = re.search(r"csrftoken=([^;]+)", frame)
+        assert cookie is not None, "the question frame set no CSRF cookie"
+        returning = f"Cookie: audience={levels[-1]}; csrftoken={cookie.group(1)}"
         rows.append(
             measure(
                 "article, warm, returning reader",

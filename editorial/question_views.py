@@ -1,6 +1,6 @@
 """Readers' follow-up questions in the workspace: the editors' list and marking them.
 
-Questions are asked on the public article page (articles.views.article_question_ask); here
+Questions are asked in the public article page's frame (articles.question_views); here
 editors read them with the article, audience and revision they came from, and mark each one
 answered or spam, or reopen it (articles.services.follow_up_question_mark).
 """

@@ -37,14 +37,12 @@ def _published(editor):  # type: ignore[no-untyped-def]
 
 def test_question_form_describes_its_fields_with_help_and_errors(client, editor):
     article = _published(editor)
-    described, dangling = _dangling_descriptions(client.get(article.get_absolute_url()).text)
+    frame = reverse("articles:question_ask", kwargs={"slug": article.slug})  # the page frames it
+    described, dangling = _dangling_descriptions(client.get(frame).text)
     assert "id_question_helptext" in described
     assert dangling == []
 
-    response = client.post(
-        reverse("articles:question_ask", kwargs={"slug": article.slug}),
-        {"question": "Why?", "email": "not an address"},
-    )
+    response = client.post(frame, {"question": "Why?", "email": "not an address"})
     assert response.status_code == 400
     described, dangling = _dangling_descriptions(response.text)
     assert {"id_question_error", "id_email_error"} <= set(described)

@@ -5,6 +5,7 @@ browser sweep (tests/browser/test_xss_browser.py, Chromium without the CSP's pro
 """
 
 import base64
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -124,6 +125,8 @@ def xss_scene_build() -> XssScene:
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data"}
 # Scripts a page may carry: files from our origin, and JSON data blocks (not executed).
 INERT_SCRIPT_TYPES = {"application/ld+json", "application/json"}
+# The one frame a page may carry: the article page's follow-up question form, from our origin.
+OUR_FRAME = re.compile(r"/articles/[-\w]+/questions/(\?audience=[-\w]+)?")
 
 
 class _ActiveFinder(HTMLParser):
@@ -140,7 +143,11 @@ class _ActiveFinder(HTMLParser):
                 scheme = "".join(value.split()).lower()
                 if scheme.startswith(("javascript:", "data:", "vbscript:")):
                     self.found.append(f"<{tag} {name}={value[:40]!r}>")
-        if tag in ("iframe", "object", "embed", "frame"):
+        values = dict(attrs)
+        if tag in ("object", "embed", "frame") or (
+            tag == "iframe"
+            and ("srcdoc" in values or not OUR_FRAME.fullmatch(values.get("src") or ""))
+        ):
             self.found.append(f"<{tag}>")
         if tag == "img" and dict(attrs).get("src") == "x":
             self.found.append("<img src=x>")
@@ -158,7 +165,8 @@ class _ActiveFinder(HTMLParser):
 
 def active_payloads(html: str) -> list[str]:
     """Markup in `html` that would run script: event-handler attributes, javascript:/data:
-    URLs, <iframe>/<object>/<embed>, the payload's <img src=x>, a script holding the payload."""
+    URLs, <object>/<embed>, an <iframe> other than our question frame, the payload's
+    <img src=x>, a script holding the payload."""
     finder = _ActiveFinder()
     finder.feed(html)
     finder.close()

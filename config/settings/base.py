@@ -181,11 +181,15 @@ SECURE_CSP: dict[str, list[str]] = {
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
+    # Our own frames only: the follow-up question form (articles/question_views.py).
+    "frame-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
 # Swagger UI (/api/docs/) injects <style> elements at run time: inline *style* on that page only.
 API_DOCS_CSP: dict[str, list[str]] = SECURE_CSP | {"style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+# The follow-up question form is a small document framed by the article page: our origin only.
+FRAME_DOCUMENT_CSP: dict[str, list[str]] = SECURE_CSP | {"frame-ancestors": [CSP.SELF]}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -120,12 +120,15 @@ def test_anonymous_choice_is_not_stored_on_any_account(client, editor):
     assert ReaderPreference.objects.count() == 0
 
 
-def test_query_parameter_overrides_the_choice_for_that_view_only(client, editor):
+def test_query_parameter_overrides_a_logged_in_choice_for_that_view_only(client, editor):
     article = _publish(editor)
+    client.force_login(EditorFactory())
     _choose(client, article, "patient")
 
-    shared = client.get(article.get_absolute_url(), {"audience": "professional"}).text
+    response = client.get(article.get_absolute_url(), {"audience": "professional"})
+    shared = response.text
 
+    assert AUDIENCE_COOKIE not in response.cookies
     assert PRO_TEXT in shared
     assert PATIENT_TEXT not in shared
     assert _checked(shared) == ["professional"]
@@ -135,6 +138,45 @@ def test_query_parameter_overrides_the_choice_for_that_view_only(client, editor)
         f'href="{article.get_absolute_url()}?audience=patient"'
         in client.get(article.get_absolute_url()).text
     )
+
+
+def test_anonymous_picker_is_a_get_form_and_a_logged_in_one_posts(client, editor):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    choose = reverse("articles:audience_choose", kwargs={"slug": article.slug})
+
+    anonymous = client.get(url).text
+    client.force_login(EditorFactory())
+    logged_in = client.get(url).text
+
+    assert f'<form method="get" action="{url}">' in anonymous
+    assert choose not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+    assert f'<form method="post" action="{choose}">' in logged_in
+    assert 'name="csrfmiddlewaretoken"' in logged_in
+    for html in (anonymous, logged_in):
+        assert "Show this version" in html
+        assert _checked(html) == ["professional"]
+
+
+def test_anonymous_query_level_is_remembered_like_the_post_route(client, editor):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+
+    response = client.get(url, {"audience": "patient"})
+
+    assert PATIENT_TEXT in response.text
+    assert _checked(response.text) == ["patient"]
+    cookie = response.cookies[AUDIENCE_COOKIE]
+    assert (cookie.value, cookie["max-age"], cookie["samesite"]) == ("patient", ONE_YEAR, "Lax")
+    assert cookie["httponly"] is True
+    assert not cookie["secure"]
+    html = client.get(url).text
+    assert PATIENT_TEXT in html
+    assert _checked(html) == ["patient"]
+    assert ReaderPreference.objects.count() == 0
+    secure = type(client)().get(url, {"audience": "patient"}, secure=True)
+    assert secure.cookies[AUDIENCE_COOKIE]["secure"] is True
 
 
 def test_unknown_query_level_falls_back_to_the_remembered_one(client, editor):
@@ -161,8 +203,11 @@ def test_missing_version_shows_the_canonical_body_with_a_note(client, editor):
 
 def test_public_page_keeps_no_inline_script_or_style(client, editor):
     html = client.get(_publish(editor).get_absolute_url()).text
-    # The JSON-LD data block is the only script element; browsers never execute it.
-    assert re.findall(r"<script[^>]*>", html) == ['<script type="application/ld+json">']
+    # A file from our origin and the JSON-LD data block, which browsers never execute.
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script type="application/ld+json">',
+        '<script src="/static/js/follow-up-frame.js" defer>',
+    ]
     assert "style=" not in html
 
 

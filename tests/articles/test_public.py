@@ -175,9 +175,13 @@ def test_csp_header_forbids_inline_script_and_style(client, editor):
     assert "'self'" in directives["script-src"]
     assert "'unsafe-inline'" not in directives["script-src"]
     assert "'unsafe-inline'" not in directives["style-src"]
-    # Nothing on the page would need it either: the only script element is JSON-LD data,
-    # which browsers never execute.
-    assert re.findall(r"<script[^>]*>", response.text) == ['<script type="application/ld+json">']
+    # Nothing on the page would need it either: JSON-LD data, which browsers never execute,
+    # and a file from our origin (no nonce: the page is the same for every reader).
+    assert re.findall(r"<script[^>]*>", response.text) == [
+        '<script type="application/ld+json">',
+        '<script src="/static/js/follow-up-frame.js" defer>',
+    ]
+    assert "nonce" not in response.text
     assert "style=" not in response.text
     assert "/static/css/site.css" in response.text
 

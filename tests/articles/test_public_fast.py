@@ -18,11 +18,12 @@ from articles.models import (
     Article,
     AudienceBody,
     AudienceLevel,
+    FollowUpQuestion,
     ReferenceStatus,
     ReviewStatus,
     StoredPage,
 )
-from articles.page_cache import CSRF_PLACEHOLDER, POINTER_KEY, code_build, local_pages_clear
+from articles.page_cache import POINTER_KEY, code_build, local_pages_clear
 from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_render, revision_create_draft, revision_edit
@@ -125,7 +126,6 @@ def test_a_reference_retracted_after_publication_is_marked_at_once(
     workflow.revision_submit(revision=revision, actor=editor)
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
-    client.get(url)  # the reader's CSRF cookie, part of their ETag
     before = client.get(url)
     assert RETRACTED_MARK not in before.text  # and now cached
     assert client.get(url, HTTP_IF_NONE_MATCH=before.headers["ETag"]).status_code == 304
@@ -284,14 +284,56 @@ def test_cache_hits_serve_each_reader_their_level(editor, django_assert_num_quer
         assert "no version for" not in canonical
     # ?audience= wins over the cookie, an unknown one falls back to the cookie, from the cache.
     with django_assert_num_queries(0):
-        assert PRO_TEXT in patient_cookie.get(url, {"audience": "professional"}).text
         assert PATIENT_TEXT in patient_cookie.get(url, {"audience": "nobody"}).text
+        assert PRO_TEXT in patient_cookie.get(url, {"audience": "professional"}).text
+
+
+def test_the_get_pickers_choice_is_remembered_from_the_cache_without_a_query(
+    editor, django_assert_num_queries
+):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    for level in ("student", "patient", None):  # every page cached
+        Client().get(url, {"audience": level} if level else {})
+    reader = Client()
+
+    with django_assert_num_queries(0):
+        chosen = reader.get(url, {"audience": "student"})
+        later = reader.get(url)
+        again = reader.get(url, {"audience": "student"})
+        unknown = Client().get(url, {"audience": "nobody"})
+        switched = reader.get(url, {"audience": "patient"})
+
+    # No student version: the canonical text with the note, at the student's level.
+    assert "no version for Medical student" in chosen.text
+    assert chosen.cookies["audience"].value == "student"
+    assert later.content == chosen.content
+    assert "audience" not in later.cookies
+    assert "audience" not in again.cookies  # the cookie already says so
+    assert "audience" not in unknown.cookies
+    assert "no version for" not in unknown.text
+    assert PRO_TEXT in unknown.text
+    assert PATIENT_TEXT in switched.text
+    assert switched.cookies["audience"].value == "patient"
+    assert PATIENT_TEXT in reader.get(url).text
+
+
+def test_the_get_pickers_choice_is_remembered_when_the_page_is_built(editor):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    reader = Client()
+
+    chosen = reader.get(url, {"audience": "patient"})  # not cached yet
+
+    assert PATIENT_TEXT in chosen.text
+    assert chosen.cookies["audience"].value == "patient"
+    assert PATIENT_TEXT in reader.get(url).text
 
 
 def test_anonymous_warm_hit_and_304_make_no_query(client, editor, django_assert_num_queries):
     article = _publish(editor)
     url = article.get_absolute_url()
-    client.get(url)  # fills the cache and sets the CSRF cookie
+    client.get(url)  # fills the cache
     with django_assert_num_queries(0):
         first = client.get(url)
         again = client.get(url, headers={"if-none-match": first["ETag"]})
@@ -302,46 +344,50 @@ def test_anonymous_warm_hit_and_304_make_no_query(client, editor, django_assert_
     assert since.status_code == 304
 
 
-def test_a_reader_without_cookies_gets_a_304_that_sets_no_new_csrf_cookie(editor):
+def test_the_anonymous_page_is_the_same_bytes_for_every_reader(editor, django_assert_num_queries):
     article = _publish(editor)
     url = article.get_absolute_url()
-    first = Client().get(url)
-    assert "csrftoken" in first.cookies
-
-    again = Client().get(url, headers={"if-none-match": first["ETag"]})
-
-    assert again.status_code == 304
-    # The page the reader kept holds the token of the cookie they kept: leave both alone.
-    assert "csrftoken" not in again.cookies
-
-
-def test_each_anonymous_reader_gets_their_own_working_csrf_token(editor, django_assert_num_queries):
-    from articles.models import FollowUpQuestion
-
-    article = _publish(editor)
-    url = article.get_absolute_url()
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first_html = first.get(url).text
+    first = Client(enforce_csrf_checks=True).get(url)
+    returning = Client(enforce_csrf_checks=True)
+    # A CSRF cookie from the question frame or an older visit: get_token would renew it.
+    returning.cookies["csrftoken"] = "a" * 32
+    returning.cookies["unrelated"] = "1"
     with django_assert_num_queries(0):  # served from the cache
-        second_html = second.get(url).text
-    first_token, second_token = TOKEN.findall(first_html)[0], TOKEN.findall(second_html)[0]
+        second = returning.get(url)
+        third = Client().get(url)
 
-    assert CSRF_PLACEHOLDER not in first_html + second_html
+    assert first.content == second.content == third.content
+    assert first["ETag"] == second["ETag"] == third["ETag"]
+    for response in (first, second, third):
+        assert "csrfmiddlewaretoken" not in response.text
+        assert "csrftoken" not in response.cookies
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" in response["Vary"]  # the audience cookie still changes the page
+    assert returning.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+def test_each_reader_gets_their_own_working_csrf_token_in_the_question_frame(editor):
+    article = _publish(editor)
+    frame = reverse("articles:question_ask", kwargs={"slug": article.slug})
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    assert f'src="{frame}?audience=professional"' in first.get(article.get_absolute_url()).text
+    first_token = TOKEN.findall(first.get(frame).text)[0]
+    second_token = TOKEN.findall(second.get(frame).text)[0]
+
     assert first_token != second_token
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
-    ask = f"{url}questions/"
     question = "Can I run while it heals?"
     assert (
-        first.post(ask, {"csrfmiddlewaretoken": first_token, "question": question}).status_code
+        first.post(frame, {"csrfmiddlewaretoken": first_token, "question": question}).status_code
         == 302
     )
     assert (
-        second.post(ask, {"csrfmiddlewaretoken": second_token, "question": question}).status_code
+        second.post(frame, {"csrfmiddlewaretoken": second_token, "question": question}).status_code
         == 302
     )
     # One reader's token does not work with another's cookie.
     assert (
-        first.post(ask, {"csrfmiddlewaretoken": second_token, "question": question}).status_code
+        first.post(frame, {"csrfmiddlewaretoken": second_token, "question": question}).status_code
         == 403
     )
     assert FollowUpQuestion.objects.count() == 2

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from articles.forms import QUESTION_TOO_SHORT
 from articles.models import (
@@ -18,9 +19,9 @@ from articles.models import (
     Revision,
     SitePage,
 )
+from articles.question_views import QUESTION_RATE_LIMIT, TOO_MANY_QUESTIONS
 from articles.selectors import months_later
 from articles.services import article_details_update, revision_edit
-from articles.views import QUESTION_RATE_LIMIT, TOO_MANY_QUESTIONS
 from editorial import review, workflow
 from editorial.models import BoardProfile, User
 from tests.factories import BoardMemberFactory, ReferenceFactory, RevisionFactory
@@ -344,7 +345,7 @@ def _published_submitted(editor: User) -> Article:
 def test_article_page_answers_304_to_a_matching_etag(client, editor, django_assert_num_queries):
     article = _published_submitted(editor)
     url = article.get_absolute_url()
-    client.get(url)  # the first answer sets the CSRF cookie the page's form relies on
+    client.get(url)  # fills the cache
     first = client.get(url)
     assert first.status_code == 200
     assert first["ETag"]
@@ -428,17 +429,68 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
+def _frame_url(article: Article) -> str:
+    return reverse("articles:question_ask", kwargs={"slug": article.slug})
+
+
 def _ask(client, article: Article, **data: str):  # type: ignore[no-untyped-def]
-    return client.post(f"{article.get_absolute_url()}questions/", data)
+    return client.post(_frame_url(article), data)
 
 
-def test_article_page_has_the_follow_up_form_with_csrf(client, editor):
+def _policy(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+def test_article_page_frames_the_follow_up_form_and_carries_no_token(client, editor):
     article = _published_submitted(editor)
-    html = client.get(article.get_absolute_url()).text
+    html = client.get(article.get_absolute_url(), {"audience": "patient"}).text
     assert "Have a follow-up question?" in html
-    assert f'action="{article.get_absolute_url()}questions/"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
-    assert 'maxlength="2000"' in html
+    # The served level: no patient version here, so the canonical one.
+    assert (
+        '<iframe class="follow-up-frame" loading="lazy" title="Ask a follow-up question" '
+        f'src="{_frame_url(article)}?audience=professional"></iframe>'
+    ) in html
+    assert "csrfmiddlewaretoken" not in html
+    assert 'class="question-form"' not in html
+
+
+def test_question_frame_has_the_form_and_only_our_origin_may_frame_it(client, editor):
+    article = _published_submitted(editor)
+
+    frame = client.get(_frame_url(article), {"audience": "patient"})
+    page = client.get(article.get_absolute_url())
+
+    assert frame.status_code == 200
+    assert f'<form method="post" action="{_frame_url(article)}"' in frame.text
+    assert 'name="csrfmiddlewaretoken"' in frame.text
+    assert '<input type="hidden" name="audience" value="patient">' in frame.text
+    assert 'maxlength="2000"' in frame.text
+    assert frame["X-Frame-Options"] == "SAMEORIGIN"
+    assert _policy(frame)["frame-ancestors"] == ["'self'"]
+    assert "no-store" in frame["Cache-Control"]  # it holds the reader's token
+    # Everything else keeps refusing every frame, and may frame our own documents only.
+    for response in (page, client.get("/")):
+        assert response["X-Frame-Options"] == "DENY"
+        assert _policy(response)["frame-ancestors"] == ["'none'"]
+    assert _policy(page)["frame-src"] == ["'self'"]
+
+
+def test_question_frame_is_a_usable_page_of_its_own(client, editor):
+    article = _published_submitted(editor)
+    html = client.get(_frame_url(article)).text
+    assert '<html lang="en">' in html
+    assert re.search(r"<title>Ask a follow-up question about .+ · Imprimatur</title>", html)
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", html) == ["Ask a follow-up question"]
+    assert f'<a href="{article.get_absolute_url()}" target="_top">' in html
+    assert "/static/css/site.css" in html
+    assert "site-header" not in html
+    assert "site-footer" not in html
+
+
+def test_question_frame_needs_a_published_article(client, draft):
+    assert client.get(_frame_url(draft.article)).status_code == 404
+    assert client.put(f"/articles/{draft.article.slug}/questions/").status_code == 405
 
 
 def test_question_is_stored_with_article_and_audience_and_thanked(client, editor):
@@ -453,8 +505,16 @@ def test_question_is_stored_with_article_and_audience_and_thanked(client, editor
     )
 
     assert response.status_code == 302
+    assert response["Location"] == f"{_frame_url(article)}thanks/"
     thanks = client.get(response["Location"])
     assert "Thank you for your question" in thanks.text
+    # Framed like the form; the links that leave the frame take the whole window.
+    assert thanks["X-Frame-Options"] == "SAMEORIGIN"
+    assert _policy(thanks)["frame-ancestors"] == ["'self'"]
+    assert f'<a href="{article.get_absolute_url()}" target="_top">Back to the article</a>' in (
+        thanks.text
+    )
+    assert "site-header" not in thanks.text
     stored = FollowUpQuestion.objects.get()
     assert stored.article == article
     assert stored.revision_id == article.published_revision_id
@@ -469,9 +529,12 @@ def test_question_is_stored_with_article_and_audience_and_thanked(client, editor
 )
 def test_question_too_short_or_too_long_is_refused(client, editor, question, message):
     article = _published_submitted(editor)
-    response = _ask(client, article, question=question)
+    response = _ask(client, article, question=question, audience="patient")
     assert response.status_code == 400
     assert message in response.text
+    assert f">\n{question}</textarea>" in response.text  # the reader's text is kept
+    assert '<input type="hidden" name="audience" value="patient">' in response.text
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert not FollowUpQuestion.objects.exists()
 
 
@@ -492,6 +555,8 @@ def test_questions_are_rate_limited_per_client(client, editor):
 
     assert refused.status_code == 429
     assert TOO_MANY_QUESTIONS in refused.text
+    assert ">\nOne question too many?</textarea>" in refused.text
+    assert refused["X-Frame-Options"] == "SAMEORIGIN"
     assert FollowUpQuestion.objects.count() == QUESTION_RATE_LIMIT
     assert _ask(other, article, question="Someone else's question?").status_code == 302
 

@@ -36,6 +36,17 @@ def test_the_checker_finds_each_kind_of_active_payload():
     assert "<a href=' JaVaScRiPt:x'>" in found
     assert not any("ld+json" in item or '"name"' in item for item in found)
     assert active_payloads("<p>plain <a href='https://example.org'>link</a></p>") == []
+    # Our own question frame is fine; any other frame is not.
+    assert (
+        active_payloads('<iframe src="/articles/heel/questions/?audience=patient"></iframe>') == []
+    )
+    for frame in (
+        '<iframe src="https://example.org/"></iframe>',
+        '<iframe src="//example.org/articles/heel/questions/"></iframe>',
+        '<iframe srcdoc="<script></script>" src="/articles/heel/questions/"></iframe>',
+        "<iframe></iframe>",
+    ):
+        assert active_payloads(frame) == ["<iframe>"], frame
 
 
 def test_markdown_keeps_no_payload_active():
@@ -68,6 +79,9 @@ def _public_pages(scene: XssScene) -> list[str]:
         reverse("articles:home"),
         reverse("articles:home") + "?q=Heel",
         reverse("articles:advisory_board"),
+        # The question frame and its thank-you document (the article's title is in both).
+        reverse("articles:question_ask", kwargs={"slug": scene.article.slug}) + "?audience=patient",
+        reverse("articles:question_thanks", kwargs={"slug": scene.article.slug}),
     ]
 
 

@@ -6,9 +6,9 @@ test-artifacts/screenshots/."""
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Frame, Page, expect
 
-from articles.models import Article, SitePage
+from articles.models import Article, FollowUpQuestion, SitePage
 from tests.browser.conftest import NARROW_PHONE
 from tests.browser.scenes import LONG_URL, Scene, scene_build
 from tests.browser.tools import axe_report, axe_violations, overflowing
@@ -29,7 +29,20 @@ def _article_url(live_server, article: Article, query: str = "") -> str:
     return live_server.url + article.get_absolute_url() + query
 
 
-def _assert_no_serious_violations(page: Page) -> None:
+FRAME = "iframe.follow-up-frame"
+
+
+def _question_frame(page: Page) -> Frame:
+    """The follow-up question frame, loaded (it is lazy: it loads near the viewport)."""
+    page.locator(FRAME).scroll_into_view_if_needed()
+    expect(page.frame_locator(FRAME).get_by_role("button", name="Send my question")).to_be_visible()
+    handle = page.locator(FRAME).element_handle()
+    frame = handle.content_frame() if handle else None
+    assert frame is not None
+    return frame
+
+
+def _assert_no_serious_violations(page: Page | Frame) -> None:
     violations = axe_violations(page)
     assert violations == [], "axe-core found:\n" + axe_report(violations)
 
@@ -91,19 +104,34 @@ def test_article_page_at_375_px_has_no_serious_axe_violation(live_server, axe_pa
     _assert_no_serious_violations(axe_page)
 
 
-def test_question_error_and_thank_you_pages_have_no_serious_axe_violation(
+def test_question_frame_its_errors_and_thanks_have_no_serious_axe_violation(
     live_server, axe_page, scene
 ):
     axe_page.goto(_article_url(live_server, scene.approved))
-    axe_page.get_by_label("Your question").fill("Why?")
-    axe_page.get_by_role("button", name="Send my question").click()
-    expect(axe_page.get_by_role("alert")).to_contain_text("at least 10 characters")
-    expect(axe_page.get_by_label("Your question")).to_have_value("Why?")  # nothing lost
+    frame = _question_frame(axe_page)
+    _assert_no_serious_violations(frame)
+
+    frame.get_by_label("Your question").fill("Why?")
+    frame.get_by_role("button", name="Send my question").click()
+    expect(frame.get_by_role("alert")).to_contain_text("at least 10 characters")
+    expect(frame.get_by_label("Your question")).to_have_value("Why?")  # nothing lost
+    _assert_no_serious_violations(frame)
+
+    frame.get_by_label("Your question").fill("Can I keep running while it heals?")
+    frame.get_by_role("button", name="Send my question").click()
+    expect(frame.get_by_role("heading", name="Thank you for your question")).to_be_visible()
+    _assert_no_serious_violations(frame)
+    # The article page around it, the frame included.
     _assert_no_serious_violations(axe_page)
 
-    axe_page.get_by_label("Your question").fill("Can I keep running while it heals?")
-    axe_page.get_by_role("button", name="Send my question").click()
-    expect(axe_page.get_by_role("heading", name="Thank you for your question")).to_be_visible()
+
+@pytest.mark.parametrize("name", ["articles:question_ask", "articles:question_thanks"])
+def test_frame_documents_opened_directly_have_no_serious_axe_violation(
+    live_server, axe_page, scene, name
+):
+    axe_page.goto(live_server.url + reverse(name, kwargs={"slug": scene.approved.slug}))
+    expect(axe_page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(axe_page.get_by_role("link", name=scene.approved.title).first).to_be_visible()
     _assert_no_serious_violations(axe_page)
 
 
@@ -119,9 +147,14 @@ def test_administrators_policy_page_has_no_serious_axe_violation(live_server, ax
 
 # --- keyboard --------------------------------------------------------------------------------
 
+# The focused element, looked for inside our same-origin frames too (there the parent's
+# activeElement is the <iframe>).
 FOCUSED = """() => {
-  const el = document.activeElement;
-  const style = getComputedStyle(el);
+  let el = document.activeElement;
+  while (el && el.tagName === 'IFRAME' && el.contentDocument && el.contentDocument.activeElement) {
+    el = el.contentDocument.activeElement;
+  }
+  const style = el.ownerDocument.defaultView.getComputedStyle(el);
   return {id: el.id, tag: el.tagName.toLowerCase(), name: el.getAttribute('name'),
           text: (el.textContent || '').trim(), outline: style.outlineStyle,
           outlineWidth: parseFloat(style.outlineWidth)};
@@ -163,15 +196,22 @@ def test_article_page_works_by_keyboard(live_server, desktop_page, console, scen
     expect(page.get_by_label("Medical student")).to_be_checked()
     expect(page.locator(".fallback-note")).to_be_visible()
 
-    # The follow-up question form is reachable and can be typed into.
+    # Tab goes on into the question frame; the question is typed and sent by keyboard.
     page.goto(_article_url(live_server, scene.approved))
+    frame = _question_frame(page)
+    page.evaluate("window.scrollTo(0, 0)")
     _tab_until(page, lambda f: f["id"] == "id_question")
-    expect(page.get_by_label("Your question")).to_have_accessible_description(
+    question = frame.get_by_label("Your question")
+    expect(question).to_be_focused()
+    expect(question).to_have_accessible_description(
         "Up to 2000 characters. Please leave out personal health details."
     )
     page.keyboard.type("Can I keep running while it heals?")
     _tab_until(page, lambda f: f["id"] == "id_email")
     _tab_until(page, lambda f: f["text"] == "Send my question")
+    page.keyboard.press("Enter")
+    expect(frame.get_by_role("heading", name="Thank you for your question")).to_be_visible()
+    assert FollowUpQuestion.objects.get().question == "Can I keep running while it heals?"
     assert console.csp_violations == []
     assert console.errors == []
 
@@ -190,6 +230,7 @@ def test_public_pages_fit_375_px_without_sideways_scroll(
         "search": "/?q=heel",
         "policy": "/editorial-policy/",
         "board": "/advisory-board/",
+        "question": reverse("articles:question_ask", kwargs={"slug": scene.approved.slug}),
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)
@@ -197,6 +238,12 @@ def test_public_pages_fit_375_px_without_sideways_scroll(
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
         if name == "article":
             expect(page.get_by_text(LONG_URL, exact=False)).to_be_visible()
+            # The question frame takes the article's width, and its form fits inside it.
+            frame = _question_frame(page)
+            width = page.locator(FRAME).evaluate("el => el.clientWidth")
+            assert 0 < width <= 375
+            assert overflowing(frame, width) == [], "question frame"
+            assert frame.evaluate("document.documentElement.scrollWidth") <= width
             screenshot(page, "article")
     assert console.csp_violations == []
     assert console.errors == []
@@ -223,7 +270,7 @@ def test_printed_article_keeps_references_and_disclaimer_but_no_picker_or_forms(
     expect(page.locator(".site-nav")).to_be_hidden()
     expect(page.locator(".audience-picker")).to_be_hidden()
     expect(page.locator(".follow-up")).to_be_hidden()
-    expect(page.locator(".question-form")).to_be_hidden()
+    expect(page.locator(FRAME)).to_be_hidden()
     assert page.locator("button:visible, form:visible, input:visible").count() == 0
     # An external link prints its address after its text.
     after = page.evaluate(

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from articles.models import AudienceLevel
+from articles.models import AudienceLevel, ReaderPreference
 from articles.services import revision_edit
 from editorial import workflow
 from tests.factories import EditorFactory, RevisionFactory
@@ -49,17 +49,43 @@ def test_reader_picks_patient_and_the_next_article_opens_at_that_level(
     page.get_by_label("Patient or caregiver").check()
     page.get_by_role("button", name="Show this version").click()
 
-    expect(page).to_have_url(live_server.url + first.get_absolute_url())
+    # A GET form: the address names the level, and the article remembers it in a cookie.
+    expect(page).to_have_url(live_server.url + first.get_absolute_url() + "?audience=patient")
     expect(page.get_by_text("Rest your heel each day.")).to_be_visible()
     expect(page.get_by_text("Offer graded tendon loading.")).to_have_count(0)
     expect(page.get_by_text(patient.disclaimer)).to_be_visible()
     expect(page.get_by_text(professional.disclaimer)).to_have_count(0)
     expect(page.get_by_label("Patient or caregiver")).to_be_checked()
 
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["audience"]["value"] == "patient"
+
     page.goto(live_server.url + second.get_absolute_url())
     expect(page.get_by_text("Ice helps the pain go down.")).to_be_visible()
     expect(page.get_by_text(patient.disclaimer)).to_be_visible()
+    expect(page.get_by_label("Patient or caregiver")).to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console.csp_violations == []
+    assert console.errors == []
+
+
+def test_logged_in_reader_picks_through_the_post_form_saved_on_the_account(
+    live_server, page: Page, console
+):
+    editor = EditorFactory(username="edwin")
+    article = _publish(editor, professional="Offer graded tendon loading.", patient="Rest it.")
+
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill("edwin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_label("Patient or caregiver").check()
+    page.get_by_role("button", name="Show this version").click()
+
+    expect(page).to_have_url(live_server.url + article.get_absolute_url())  # POST, redirect
+    expect(page.get_by_text("Rest it.")).to_be_visible()
+    assert ReaderPreference.objects.get(user=editor).audience.slug == "patient"
     assert console.csp_violations == []
     assert console.errors == []
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -21,8 +21,9 @@ def screenshot_save(page: Page, name: str) -> Path:
     return path
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """The serious and critical violations axe-core finds in the page as it is now.
+def axe_violations(page: Page | Frame) -> list[dict[str, Any]]:
+    """The serious and critical violations axe-core finds in the page (or one of its frames,
+    such as the question frame) as it is now.
 
     The page must come from a context with bypass_csp=True (the `axe_page` fixture).
     """
@@ -61,5 +62,5 @@ OVERFLOWING = """(width) => [...document.querySelectorAll('body *')]
     + ': ' + (el.textContent || '').trim().slice(0, 60))"""
 
 
-def overflowing(page: Page, width: int) -> list[str]:
+def overflowing(page: Page | Frame, width: int) -> list[str]:
     return page.evaluate(OVERFLOWING, width)  # type: ignore[no-any-return]
