@@ -29,16 +29,20 @@ code is the one that built it (code_build) and before the review is due.
 
 import functools
 import hashlib
+import math
 import re
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from datetime import time as dt_time
 
 import django
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.utils import timezone
+from django.utils.http import http_date, quote_etag
 
 from articles.models import Article, AudienceLevel, StoredPage, text_hash
 
@@ -68,6 +72,25 @@ class CachedLevels:
 
 
 @dataclass(frozen=True)
+class Validators:
+    """A page's ETag and Last-Modified as the response headers and get_conditional_response
+    want them."""
+
+    etag: str  # quoted
+    last_modified: int  # a POSIX timestamp
+    last_modified_header: str
+
+    @classmethod
+    def of(cls, *, etag: str, last_modified: datetime) -> "Validators":
+        timestamp = int(last_modified.timestamp())
+        return cls(
+            etag=quote_etag(etag),
+            last_modified=timestamp,
+            last_modified_header=http_date(timestamp),
+        )
+
+
+@dataclass(frozen=True)
 class CachedPage:
     html: str  # the same for every anonymous reader of this level
     etag: str  # the content's fingerprint
@@ -77,14 +100,28 @@ class CachedPage:
     levels_token: str
     pointer_token: str
 
-    def is_fresh(self, today: date) -> bool:
-        return self.stale_from is None or today < self.stale_from
+    # Worked out once per page, not per request (a hit costs little else).
+    @functools.cached_property
+    def stale_at(self) -> float:
+        """The start of stale_from in the site's time zone, as a POSIX timestamp."""
+        if self.stale_from is None:
+            return math.inf
+        zone = timezone.get_default_timezone()
+        return datetime.combine(self.stale_from, dt_time.min, tzinfo=zone).timestamp()
 
-    def is_current(self, *, levels: CachedLevels, pointer: str, today: date) -> bool:
+    @functools.cached_property
+    def validators(self) -> Validators:
+        return Validators.of(etag=self.etag, last_modified=self.last_modified)
+
+    def is_fresh(self, now: float) -> bool:
+        """`now`: a POSIX timestamp (timezone.now().timestamp())."""
+        return now < self.stale_at
+
+    def is_current(self, *, levels: CachedLevels, pointer: str, now: float) -> bool:
         return (
             self.levels_token == levels.token
             and self.pointer_token == pointer
-            and self.is_fresh(today)
+            and self.is_fresh(now)
         )
 
 
@@ -109,7 +146,7 @@ class PageLookup:
 
 
 def article_page_lookup(
-    *, slug: str, origin: str, wanted: tuple[str | None, ...], today: date
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], now: float
 ) -> PageLookup:
     """The cached page of article `slug` for the first known level in `wanted` (the query,
     then the cookie; else canonical). At most one cache round trip, no query."""
@@ -117,9 +154,9 @@ def article_page_lookup(
     local_key = (slug, origin, wanted)
     if seconds > 0:
         held = _local_pages.get(local_key)
-        if held is not None and held[0] > time.monotonic() and held[1].is_fresh(today):
+        if held is not None and held[0] > time.monotonic() and held[1].is_fresh(now):
             return PageLookup(page=held[1])
-    lookup = _article_page_shared(slug=slug, origin=origin, wanted=wanted, today=today)
+    lookup = _article_page_shared(slug=slug, origin=origin, wanted=wanted, now=now)
     if lookup.page is not None and seconds > 0:
         if len(_local_pages) >= LOCAL_PAGES_MAX:
             _local_pages.clear()
@@ -128,7 +165,7 @@ def article_page_lookup(
 
 
 def _article_page_shared(
-    *, slug: str, origin: str, wanted: tuple[str | None, ...], today: date
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], now: float
 ) -> PageLookup:
     pointer_key = POINTER_KEY.format(slug=slug)
     candidates = {
@@ -140,7 +177,7 @@ def _article_page_shared(
     if levels is None or pointer is None:
         return PageLookup(page=None, levels=levels, pointer=pointer)
     page: CachedPage | None = found.get(candidates[levels.page_slug(*wanted)])
-    if page is None or not page.is_current(levels=levels, pointer=pointer, today=today):
+    if page is None or not page.is_current(levels=levels, pointer=pointer, now=now):
         return PageLookup(page=None, levels=levels, pointer=pointer)
     return PageLookup(page=page)
 
@@ -239,7 +276,7 @@ def stored_page_get(
     wanted: tuple[str | None, ...],
     levels: CachedLevels,
     pointer: str,
-    today: date,
+    now: float,
 ) -> CachedPage | None:
     """The stored page of the published article `slug` for `origin` and the first known level
     in `wanted`, if still valid, as a page for the cache. One query."""
@@ -267,7 +304,7 @@ def stored_page_get(
         levels_token=levels.token,
         pointer_token=pointer,
     )
-    return page if page.is_fresh(today) else None
+    return page if page.is_fresh(now) else None
 
 
 STORED_PAGE_FIELDS = ["version", "build", "html", "etag", "last_modified", "stale_from"]

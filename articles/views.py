@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,6 +29,7 @@ from articles.models import (
 from articles.page_cache import (
     CachedPage,
     PageLookup,
+    Validators,
     article_page_lookup,
     article_page_pointer,
     article_page_pointer_forget,
@@ -237,26 +237,18 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
 
 
 def article_response(
-    request: HttpRequest,
-    *,
-    page: Callable[[], str],
-    etag: str,
-    last_modified: datetime,
-    audience: str,
+    request: HttpRequest, *, page: Callable[[], str], validators: Validators
 ) -> HttpResponse:
     """304 when the request's validators match, else 200 with `page()`: a 304 neither builds
-    the page nor touches the CSRF token (a new CSRF cookie would not match the kept page).
-    `audience` is the slug of the level the page is at (see audience_cookie_remember)."""
-    quoted = quote_etag(etag)
-    timestamp = int(last_modified.timestamp())
-    not_modified = get_conditional_response(request, etag=quoted, last_modified=timestamp)
+    the page nor touches the CSRF token (a new CSRF cookie would not match the kept page)."""
+    not_modified = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.last_modified
+    )
     response = not_modified or HttpResponse(page())
-    response.headers["ETag"] = quoted
-    response.headers["Last-Modified"] = http_date(timestamp)
+    response.headers["ETag"] = validators.etag
+    response.headers["Last-Modified"] = validators.last_modified_header
     # The page differs by the reader's cookie and account: no shared cache may mix them up.
     patch_vary_headers(response, ["Cookie"])
-    if not request.user.is_authenticated:  # an account keeps its own choice (POST picker)
-        audience_cookie_remember(request, response, audience=audience)
     return response
 
 
@@ -290,19 +282,15 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _article_detail_for_reader(request, slug)
     origin = request.build_absolute_uri("/")
     wanted = (request.GET.get("audience"), request.COOKIES.get(AUDIENCE_COOKIE))
-    today = timezone.localdate()
-    lookup = article_page_lookup(slug=slug, origin=origin, wanted=wanted, today=today)
+    now = timezone.now().timestamp()
+    lookup = article_page_lookup(slug=slug, origin=origin, wanted=wanted, now=now)
     cached = lookup.page or _article_page_build(
-        request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, today=today
+        request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, now=now
     )
     html = cached.html
-    return article_response(
-        request,
-        page=lambda: html,
-        etag=cached.etag,
-        last_modified=cached.last_modified,
-        audience=cached.audience,
-    )
+    response = article_response(request, page=lambda: html, validators=cached.validators)
+    audience_cookie_remember(request, response, audience=cached.audience)
+    return response
 
 
 def _article_page_build(
@@ -312,7 +300,7 @@ def _article_page_build(
     origin: str,
     wanted: tuple[str | None, ...],
     lookup: PageLookup,
-    today: date,
+    now: float,
 ) -> CachedPage:
     """The anonymous readers' page missing from the cache: its stored copy (one query), else
     built from the database and stored; kept in the cache either way."""
@@ -328,7 +316,7 @@ def _article_page_build(
         wanted=wanted,
         levels=levels,
         pointer=pointer,
-        today=today,
+        now=now,
     )
     if stored is not None:
         article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=stored)
@@ -378,13 +366,14 @@ def _article_detail_for_reader(request: HttpRequest, slug: str) -> HttpResponse:
             return html
         return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
-    return article_response(
-        request,
-        page=page,
+    validators = Validators.of(
         etag=reader_etag(request, content_etag=article_content_etag(html), user_pk=user_pk),
         last_modified=article_last_modified(found),
-        audience=found.audience.slug,
     )
+    response = article_response(request, page=page, validators=validators)
+    if not request.user.is_authenticated:  # an account keeps its own choice (POST picker)
+        audience_cookie_remember(request, response, audience=found.audience.slug)
+    return response
 
 
 @require_POST
