@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -196,6 +197,20 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url} in {timeout:.0f} s")
 
 
+def walk_every_page(base: str, levels: list[str]) -> None:
+    """Ask for every (article, level) page once, a few at a time."""
+    urls = [
+        f"{base}/articles/bench-{number}/?audience={level}"
+        for level in levels
+        for number in range(ARTICLES)
+    ]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CONNECTIONS) as pool:
+        statuses = list(pool.map(lambda url: get(url)[0], urls))
+    assert set(statuses) == {200}, sorted(set(statuses))
+    print(f"Read every page once: {len(urls)} in {time.perf_counter() - started:.0f} s")
+
+
 def machine() -> dict[str, str]:
     import django
     from django.db import connection
@@ -318,7 +333,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from articles.models import AudienceLevel
+    from articles.models import AudienceLevel, StoredPage
     from bench.seed import seed
 
     call_command("migrate", verbosity=0)
@@ -364,27 +379,45 @@ def main() -> None:
         article = f"{base}/articles/bench-7/"
         healthz = f"{base}/healthz"
 
-        cache.clear()  # cold: every request a (article, level) page not cached yet
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             levels_lua = ", ".join(f'"{slug}"' for slug in levels)
             lua.write(COLD_LUA % {"levels": levels_lua, "articles": ARTICLES})
+        pages = ARTICLES * len(levels)
+
+        # First readers after a change: neither in the cache nor stored, each page is built
+        # from the database (and stored). The walk goes on from round to round.
+        StoredPage.objects.all().delete()
+        cache.clear()
+        built = 0
+
+        def first_readers() -> Result:
+            nonlocal built
+            url = f"{base}/articles/bench-N/"
+            result = wrk("article, built", url, script=lua.name, script_args=[str(built)])
+            built += result.requests
+            return result
+
+        rows.append(measure("article, built from the database", healthz, first_readers))
+        if built > pages:
+            print(f"note: {built} requests for {pages} distinct pages")
+
+        # Every page read once since its publication (as readers would have), then the cache
+        # lost before each round: each request a page the cache does not have, served from its
+        # stored copy.
+        walk_every_page(base, levels)
         walked = 0
 
         def cold() -> Result:
             nonlocal walked
-            result = wrk(
-                "article, cold cache",
-                f"{base}/articles/bench-N/",
-                script=lua.name,
-                script_args=[str(walked)],
-            )
-            walked += result.requests
+            cache.clear()
+            result = wrk("article, cold cache", f"{base}/articles/bench-N/", script=lua.name)
+            walked = max(walked, result.requests)
             return result
 
         rows.append(measure("article, cold cache", healthz, cold))
         os.unlink(lua.name)
-        if walked > ARTICLES * len(levels):
-            print(f"note: {walked} cold requests for {ARTICLES * len(levels)} distinct pages")
+        if walked > pages:
+            print(f"note: a round made {walked} requests for {pages} distinct pages")
 
         get(article)  # fills the cache
         rows.append(measure("article, warm cache", healthz, lambda: wrk("warm", article)))
