@@ -33,7 +33,7 @@ import math
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from datetime import time as dt_time
 
@@ -101,6 +101,10 @@ class CachedPage:
     levels_token: str
     pointer_token: str
 
+    def __getstate__(self) -> dict[str, object]:
+        """Only the fields go into the shared cache, not what each process works out."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
     # Worked out once per page, not per request (a hit costs little else).
     @functools.cached_property
     def stale_at(self) -> float:
@@ -109,6 +113,11 @@ class CachedPage:
             return math.inf
         zone = timezone.get_default_timezone()
         return datetime.combine(self.stale_from, dt_time.min, tzinfo=zone).timestamp()
+
+    @functools.cached_property
+    def content(self) -> bytes:
+        """The page encoded for the response (each process encodes a page it keeps once)."""
+        return self.html.encode()
 
     @functools.cached_property
     def validators(self) -> Validators:

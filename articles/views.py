@@ -6,13 +6,19 @@ from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotModified,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -236,19 +242,37 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
     )
 
 
+CONDITIONAL_HEADERS = frozenset(
+    ["HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"]
+)
+
+
 def article_response(
-    request: HttpRequest, *, page: Callable[[], str], validators: Validators
+    request: HttpRequest, *, page: Callable[[], str | bytes], validators: Validators
 ) -> HttpResponse:
     """304 when the request's validators match, else 200 with `page()`: a 304 neither builds
     the page nor touches the CSRF token (a new CSRF cookie would not match the kept page)."""
-    not_modified = get_conditional_response(
-        request, etag=validators.etag, last_modified=validators.last_modified
-    )
-    response = not_modified or HttpResponse(page())
+    meta = request.META
+    response: HttpResponse
+    if not CONDITIONAL_HEADERS.intersection(meta):
+        response = HttpResponse(page())
+    elif (
+        meta.get("HTTP_IF_NONE_MATCH") == validators.etag
+        and "HTTP_IF_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+    ):
+        # A browser revalidating its copy, the commonest conditional request, answered as
+        # get_conditional_response would answer it, without parsing anything.
+        response = HttpResponseNotModified()
+    else:
+        response = get_conditional_response(
+            request, etag=validators.etag, last_modified=validators.last_modified
+        ) or HttpResponse(page())
     response.headers["ETag"] = validators.etag
     response.headers["Last-Modified"] = validators.last_modified_header
     # The page differs by the reader's cookie and account: no shared cache may mix them up.
-    patch_vary_headers(response, ["Cookie"])
+    # (A response of our own: no Vary yet to merge with.)
+    response.headers["Vary"] = "Cookie"
     return response
 
 
@@ -280,16 +304,18 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cache (articles.page_cache) without a query, or its stored copy with one; a 304 likewise."""
     if not is_anonymous_reader(request):
         return _article_detail_for_reader(request, slug)
-    origin = request.build_absolute_uri("/")
-    wanted = (request.GET.get("audience"), request.COOKIES.get(AUDIENCE_COOKIE))
+    origin = f"{request.scheme}://{request.get_host()}/"  # as build_absolute_uri("/") has it
+    # Most requests have no query string: no QueryDict to build for them.
+    asked = request.GET.get("audience") if request.META.get("QUERY_STRING") else None
+    wanted = (asked, request.COOKIES.get(AUDIENCE_COOKIE))
     now = timezone.now().timestamp()
     lookup = article_page_lookup(slug=slug, origin=origin, wanted=wanted, now=now)
     cached = lookup.page or _article_page_build(
         request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, now=now
     )
-    html = cached.html
-    response = article_response(request, page=lambda: html, validators=cached.validators)
-    audience_cookie_remember(request, response, audience=cached.audience)
+    response = article_response(request, page=lambda: cached.content, validators=cached.validators)
+    if asked is not None:
+        audience_cookie_remember(request, response, audience=cached.audience)
     return response
 
 

@@ -1,6 +1,7 @@
 """The fast article page: body HTML stored at submission, the page cached for anonymous
 readers per (article, published revision, audience), and what invalidates it."""
 
+import pickle
 import re
 import time
 from datetime import timedelta
@@ -23,7 +24,7 @@ from articles.models import (
     ReviewStatus,
     StoredPage,
 )
-from articles.page_cache import POINTER_KEY, code_build, local_pages_clear
+from articles.page_cache import POINTER_KEY, CachedPage, code_build, local_pages_clear
 from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_render, revision_create_draft, revision_edit
@@ -328,6 +329,39 @@ def test_the_get_pickers_choice_is_remembered_when_the_page_is_built(editor):
     assert PATIENT_TEXT in chosen.text
     assert chosen.cookies["audience"].value == "patient"
     assert PATIENT_TEXT in reader.get(url).text
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"if-none-match": "{etag}"}, 304),
+        ({"if-none-match": "W/{etag}"}, 304),  # weak comparison
+        ({"if-none-match": '"other", {etag}'}, 304),
+        ({"if-none-match": "*"}, 304),
+        ({"if-none-match": '"other"'}, 200),
+        ({"if-modified-since": "{last_modified}"}, 304),
+        ({"if-modified-since": "Thu, 01 Jan 2015 00:00:00 GMT"}, 200),
+        # If-None-Match decides when present
+        ({"if-none-match": '"other"', "if-modified-since": "{last_modified}"}, 200),
+        ({"if-match": '"other"', "if-none-match": "{etag}"}, 412),
+        ({"if-unmodified-since": "Thu, 01 Jan 2015 00:00:00 GMT", "if-none-match": "{etag}"}, 412),
+        ({"if-match": "{etag}", "if-none-match": "{etag}"}, 304),
+    ],
+)
+def test_conditional_requests_follow_rfc_9110_from_the_cache(
+    headers, status, client, editor, django_assert_num_queries
+):
+    url = _publish(editor).get_absolute_url()
+    first = client.get(url)
+    values = {"etag": first["ETag"], "last_modified": first["Last-Modified"]}
+    sent = {name: value.format(**values) for name, value in headers.items()}
+    with django_assert_num_queries(0):
+        response = Client().get(url, headers=sent)
+    assert response.status_code == status
+    if status != 412:
+        assert response["ETag"] == first["ETag"]
+        assert response["Vary"] == "Cookie"
+    assert (PRO_TEXT in response.text) == (status == 200)
 
 
 def test_anonymous_warm_hit_and_304_make_no_query(client, editor, django_assert_num_queries):
@@ -686,3 +720,24 @@ def test_the_code_build_changes_with_a_template(settings, tmp_path):
         assert code_build() != first
     finally:
         code_build.cache_clear()
+
+
+def test_a_page_goes_into_the_shared_cache_without_what_a_process_worked_out(client, editor):
+    article = _publish(editor)
+    client.get(article.get_absolute_url())
+    page = StoredPage.objects.get()
+    cached = CachedPage(
+        html=page.html,
+        etag=page.etag,
+        audience="professional",
+        last_modified=page.last_modified,
+        stale_from=page.stale_from,
+        levels_token="levels",
+        pointer_token="pointer",
+    )
+    assert cached.content == page.html.encode()
+    assert cached.validators.etag == f'"{page.etag}"'
+    kept = pickle.loads(pickle.dumps(cached))  # noqa: S301 (our own object)
+    assert kept == cached
+    assert "content" not in vars(kept)
+    assert "validators" not in vars(kept)
