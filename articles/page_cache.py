@@ -160,18 +160,25 @@ def article_page_lookup(
 ) -> PageLookup:
     """The cached page of article `slug` for the first known level in `wanted` (the query,
     then the cookie; else canonical). At most one cache round trip, no query."""
-    seconds = settings.IMPRIMATUR_PAGE_LOCAL_SECONDS
-    local_key = (slug, origin, wanted)
-    if seconds > 0:
-        held = _local_pages.get(local_key)
+    if settings.IMPRIMATUR_PAGE_LOCAL_SECONDS > 0:
+        held = _local_pages.get((slug, origin, wanted))
         if held is not None and held[0] > time.monotonic() and held[1].is_fresh(now):
             return PageLookup(page=held[1])
     lookup = _article_page_shared(slug=slug, origin=origin, wanted=wanted, now=now)
-    if lookup.page is not None and seconds > 0:
+    if lookup.page is not None:
+        article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=lookup.page)
+    return lookup
+
+
+def article_page_keep_local(
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], page: CachedPage
+) -> None:
+    """Keep `page` in this process for IMPRIMATUR_PAGE_LOCAL_SECONDS."""
+    seconds = settings.IMPRIMATUR_PAGE_LOCAL_SECONDS
+    if seconds > 0:
         if len(_local_pages) >= LOCAL_PAGES_MAX:
             _local_pages.clear()
-        _local_pages[local_key] = (time.monotonic() + seconds, lookup.page)
-    return lookup
+        _local_pages[(slug, origin, wanted)] = (time.monotonic() + seconds, page)
 
 
 def _article_page_shared(
@@ -298,11 +305,10 @@ def stored_page_get(
     origin: str,
     wanted: tuple[str | None, ...],
     levels: CachedLevels,
-    pointer: str,
     now: float,
 ) -> CachedPage | None:
     """The stored page of the published article `slug` for `origin` and the first known level
-    in `wanted`, if still valid, as a page for the cache. One query."""
+    in `wanted`, if still valid. One query."""
     with connection.cursor() as cursor:
         cursor.execute(STORED_PAGE_SQL, [slug, origin, levels.page_slug(*wanted), code_build()])
         row = cursor.fetchone()
@@ -318,8 +324,9 @@ def stored_page_get(
             last_modified if timezone.is_aware(last_modified) else last_modified.replace(tzinfo=UTC)
         ),
         stale_from=stale_from,
-        levels_token=levels.token,
-        pointer_token=pointer,
+        # Never put in the shared cache (see articles.views._article_page_build).
+        levels_token="",
+        pointer_token="",
     )
     return page if page.is_fresh(now) else None
 

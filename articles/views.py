@@ -36,6 +36,7 @@ from articles.page_cache import (
     CachedPage,
     PageLookup,
     Validators,
+    article_page_keep_local,
     article_page_lookup,
     article_page_pointer,
     article_page_pointer_forget,
@@ -328,25 +329,22 @@ def _article_page_build(
     lookup: PageLookup,
     now: float,
 ) -> CachedPage:
-    """The anonymous readers' page missing from the cache: its stored copy (one query), else
-    built from the database and stored; kept in the cache either way."""
-    # The article's token before reading the database (see articles.page_cache).
-    pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
+    """The anonymous readers' page missing from the cache: its stored copy (one query), kept by
+    this process for a moment; else built from the database, stored, and put in the cache.
+
+    A stored page is not copied into the shared cache: the copy (a 14 KB write) costs about as
+    much as reading the stored page again, and pays only for a page read again soon by another
+    process, while each process's own copy already takes the reads of a busy page."""
     levels, level_rows = lookup.levels, None
     if levels is None:  # the cache has lost them too
         level_rows = audience_levels()
         levels = cached_levels(levels=level_rows)
-    stored = stored_page_get(
-        slug=slug,
-        origin=origin,
-        wanted=wanted,
-        levels=levels,
-        pointer=pointer,
-        now=now,
-    )
+    stored = stored_page_get(slug=slug, origin=origin, wanted=wanted, levels=levels, now=now)
     if stored is not None:
-        article_page_store(slug=slug, origin=origin, levels=levels, wanted=wanted, page=stored)
+        article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored)
         return stored
+    # The article's token before reading the database (see articles.page_cache).
+    pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
     found = article_request_get(request, slug, levels=level_rows)
     if found is None:
         if created:

@@ -650,7 +650,7 @@ def test_a_page_the_cache_lost_comes_back_from_its_stored_copy_in_one_query(
     assert again.text.count('<li id="ref-') == size
     assert again["ETag"] == first["ETag"]
     assert again["Last-Modified"] == first["Last-Modified"]
-    with django_assert_num_queries(0):  # and it is in the cache again
+    with django_assert_num_queries(0):  # and this process keeps it for a moment
         assert Client().get(url).text.count('<li id="ref-') == size
 
     cache.clear()  # the whole cache lost: the levels are read again
@@ -741,3 +741,18 @@ def test_a_page_goes_into_the_shared_cache_without_what_a_process_worked_out(cli
     assert kept == cached
     assert "content" not in vars(kept)
     assert "validators" not in vars(kept)
+
+
+def test_a_stored_page_is_kept_by_the_process_not_copied_into_the_shared_cache(
+    client, editor, settings, django_assert_num_queries
+):
+    article = _publish(editor)
+    url = article.get_absolute_url()
+    client.get(url)
+    _lose_page_entries(article)
+    assert PRO_TEXT in Client().get(url).text  # from the stored page
+    assert cache.get(POINTER_KEY.format(slug=article.slug)) is None
+
+    settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0
+    with django_assert_num_queries(1):  # no process copy: the stored page again
+        assert PRO_TEXT in Client().get(url).text
