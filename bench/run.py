@@ -33,17 +33,17 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "2000"))
-DURATION = int(os.environ.get("BENCH_SECONDS", "4"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "3"))
 # The machine may be shared: each page is measured in ROUNDS short runs, each right after a
 # run of /healthz; a ratio is the median of the rounds' ratios, so a burst of other work that
 # slows both sides in one round does not decide it.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-# Two cores: one sync worker per core would idle while a query or Redis answers, and wrk and
-# PostgreSQL need CPU too. Three processes with two threads each kept both cores busy with
-# the lowest p99 here (tried: 2x1, 2x4, 3x2, 4x1; see BENCHMARKS.md).
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+# gunicorn's sync workers, as its documentation advises behind a buffering proxy, and as many
+# as it advises (2 x cores + 1). Threaded workers keep each keep-alive connection in the
+# process that accepted it: wrk's few connections then land on the workers by chance, and the
+# same /healthz run measured anything from 1,000 to 3,600 req/s here (see BENCHMARKS.md).
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 SEARCH_WORD = "tendon"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"  # `make bench` installs Debian's wrk
 SERVER_ENV = {
@@ -241,7 +241,7 @@ def machine() -> dict[str, str]:
         "Django": django.get_version(),
         "PostgreSQL": postgres,
         "wrk": wrk_version,
-        "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread)",
+        "gunicorn": f"{WORKERS} sync workers",
         "load": (
             f"wrk -t1 -c{CONNECTIONS} -d{DURATION}s --latency on the same machine, {ROUNDS} "
             "rounds per page, each after a /healthz run; medians"
@@ -364,8 +364,7 @@ def main() -> None:
             "config.wsgi",
             f"--bind=127.0.0.1:{port}",
             f"--workers={WORKERS}",
-            "--worker-class=gthread",
-            f"--threads={THREADS}",
+            "--worker-class=sync",
             "--log-level=warning",
         ],
         cwd=ROOT,
