@@ -78,6 +78,9 @@ def test_redis_url_moves_jobs_and_cache_to_redis_and_database_url_is_read():
     assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
     assert values["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
     assert values["DATABASES"]["default"]["NAME"] == "somewhere"
+    # PostgreSQL keeps the statements a connection runs often prepared (no planning each time).
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
 
 
 def test_email_url_configures_the_smtp_mailer():
