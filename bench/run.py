@@ -21,7 +21,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -244,7 +244,7 @@ def machine() -> dict[str, str]:
         "gunicorn": f"{WORKERS} sync workers",
         "load": (
             f"wrk -t1 -c{CONNECTIONS} -d{DURATION}s --latency on the same machine, {ROUNDS} "
-            "rounds per page, each after a /healthz run; medians"
+            "rounds per page, each between two /healthz runs; medians"
         ),
         "data": f"{ARTICLES} published articles, 3 audience bodies, 6 references, 2 approvals each",
     }
@@ -266,12 +266,26 @@ class Row:
 
 
 def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
-    """ROUNDS pairs of (/healthz, the page); medians of the page's figures and of the ratios."""
-    pairs = []
+    """ROUNDS runs of the page, each between two runs of /healthz (the run after one round is
+    the run before the next); a round's ratio divides the page by the mean of the two around
+    it, so the machine speeding up or slowing down during the round weighs on both sides.
+    Medians of the page's figures and of the ratios."""
+    bases = [wrk("/healthz", healthz)]
+    pages = []
     for _ in range(ROUNDS):
-        base = wrk("/healthz", healthz)
-        pairs.append((base, run()))
-    pages = [page for _, page in pairs]
+        pages.append(run())
+        bases.append(wrk("/healthz", healthz))
+    pairs = [
+        (
+            replace(
+                bases[number],
+                rps=(bases[number].rps + bases[number + 1].rps) / 2,
+                cpu_ms=(bases[number].cpu_ms + bases[number + 1].cpu_ms) / 2,
+            ),
+            page,
+        )
+        for number, page in enumerate(pages)
+    ]
     row = Row(
         name=name,
         path=pages[0].path,
