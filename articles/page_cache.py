@@ -160,14 +160,24 @@ def article_page_lookup(
 ) -> PageLookup:
     """The cached page of article `slug` for the first known level in `wanted` (the query,
     then the cookie; else canonical). At most one cache round trip, no query."""
-    if settings.IMPRIMATUR_PAGE_LOCAL_SECONDS > 0:
-        held = _local_pages.get((slug, origin, wanted))
-        if held is not None and held[0] > time.monotonic() and held[1].is_fresh(now):
-            return PageLookup(page=held[1])
+    page = article_page_local(slug=slug, origin=origin, wanted=wanted, now=now)
+    if page is not None:
+        return PageLookup(page=page)
     lookup = _article_page_shared(slug=slug, origin=origin, wanted=wanted, now=now)
     if lookup.page is not None:
         article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=lookup.page)
     return lookup
+
+
+def article_page_local(
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], now: float
+) -> CachedPage | None:
+    """The page this process keeps (see article_page_keep_local), if still current."""
+    if settings.IMPRIMATUR_PAGE_LOCAL_SECONDS > 0:
+        held = _local_pages.get((slug, origin, wanted))
+        if held is not None and held[0] > time.monotonic() and held[1].is_fresh(now):
+            return held[1]
+    return None
 
 
 def article_page_keep_local(

@@ -253,27 +253,16 @@ def article_response(
 ) -> HttpResponse:
     """304 when the request's validators match, else 200 with `page()`: a 304 neither builds
     the page nor touches the CSRF token (a new CSRF cookie would not match the kept page)."""
-    meta = request.META
     response: HttpResponse
-    if not CONDITIONAL_HEADERS.intersection(meta):
+    if not CONDITIONAL_HEADERS.intersection(request.META):
         response = HttpResponse(page())
-    elif (
-        meta.get("HTTP_IF_NONE_MATCH") == validators.etag
-        and "HTTP_IF_MATCH" not in meta
-        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
-    ):
-        # A browser revalidating its copy, the commonest conditional request, answered as
-        # get_conditional_response would answer it, without parsing anything.
-        response = HttpResponseNotModified()
+    elif is_revalidation(request, validators):
+        return not_modified(validators)
     else:
         response = get_conditional_response(
             request, etag=validators.etag, last_modified=validators.last_modified
         ) or HttpResponse(page())
-    response.headers["ETag"] = validators.etag
-    response.headers["Last-Modified"] = validators.last_modified_header
-    # The page differs by the reader's cookie and account: no shared cache may mix them up.
-    # (A response of our own: no Vary yet to merge with.)
-    response.headers["Vary"] = "Cookie"
+    article_headers(response, validators)
     return response
 
 
@@ -299,16 +288,49 @@ def audience_cookie_remember(
         audience_cookie_set(request, response, slug=audience)
 
 
+def anonymous_page_key(request: HttpRequest) -> tuple[str, str | None, tuple[str | None, ...]]:
+    """What an anonymous reader's page is kept under: the site's address (as
+    build_absolute_uri("/") has it), the level asked for in `?audience=` and the levels wanted
+    (that one, then the cookie's)."""
+    origin = f"{request.scheme}://{request.get_host()}/"
+    # Most requests have no query string: no QueryDict to build for them.
+    asked = request.GET.get("audience") if request.META.get("QUERY_STRING") else None
+    return origin, asked, (asked, request.COOKIES.get(AUDIENCE_COOKIE))
+
+
+def is_revalidation(request: HttpRequest, validators: Validators) -> bool:
+    """A browser revalidating its copy, the commonest conditional request: its If-None-Match
+    is exactly the page's ETag, and no If-Match or If-Unmodified-Since could make it a 412.
+    get_conditional_response would answer 304; this is known without parsing anything."""
+    meta = request.META
+    return (
+        meta.get("HTTP_IF_NONE_MATCH") == validators.etag
+        and "HTTP_IF_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+    )
+
+
+def not_modified(validators: Validators) -> HttpResponse:
+    response = HttpResponseNotModified()
+    article_headers(response, validators)
+    return response
+
+
+def article_headers(response: HttpResponse, validators: Validators) -> None:
+    response.headers["ETag"] = validators.etag
+    response.headers["Last-Modified"] = validators.last_modified_header
+    # The page differs by the reader's cookie and account: no shared cache may mix them up.
+    # (A response of our own: no Vary yet to merge with.)
+    response.headers["Vary"] = "Cookie"
+
+
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published article at the reader's level. Anonymous readers get the page from the
     cache (articles.page_cache) without a query, or its stored copy with one; a 304 likewise."""
     if not is_anonymous_reader(request):
         return _article_detail_for_reader(request, slug)
-    origin = f"{request.scheme}://{request.get_host()}/"  # as build_absolute_uri("/") has it
-    # Most requests have no query string: no QueryDict to build for them.
-    asked = request.GET.get("audience") if request.META.get("QUERY_STRING") else None
-    wanted = (asked, request.COOKIES.get(AUDIENCE_COOKIE))
+    origin, asked, wanted = anonymous_page_key(request)
     now = timezone.now().timestamp()
     lookup = article_page_lookup(slug=slug, origin=origin, wanted=wanted, now=now)
     cached = lookup.page or _article_page_build(
