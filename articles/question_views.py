@@ -17,10 +17,9 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.forms import FollowUpQuestionForm
-from articles.models import Article
-from articles.selectors import article_published_get, audience_from_slug
+from articles.selectors import audience_from_slug
 from articles.services import follow_up_question_create
-from articles.views import article_request_get
+from articles.views import article_published_or_404, article_request_get
 
 QUESTION_RATE_LIMIT = 5  # questions per client per window
 QUESTION_RATE_WINDOW = 60 * 60  # seconds
@@ -77,8 +76,5 @@ def article_question_ask(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def article_question_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """The thank-you document, in the frame where the question was asked."""
-    try:
-        article = article_published_get(slug=slug)
-    except Article.DoesNotExist as exc:
-        raise Http404("No published article here.") from exc
+    article = article_published_or_404(slug=slug)
     return render(request, "articles/question_thanks.html", {"article": article})

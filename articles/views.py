@@ -130,6 +130,13 @@ class ArticleRequest:
 ARTICLE_REQUEST_ATTRIBUTE = "_imprimatur_article_request"
 
 
+def article_published_or_404(*, slug: str) -> Article:
+    try:
+        return article_published_get(slug=slug)
+    except Article.DoesNotExist as exc:
+        raise Http404("No published article here.") from exc
+
+
 def article_request_get(
     request: HttpRequest, slug: str, *, levels: list[AudienceLevel] | None = None
 ) -> ArticleRequest | None:
@@ -425,10 +432,7 @@ def _article_detail_for_reader(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def article_audience_choose(request: HttpRequest, slug: str) -> HttpResponse:
     """Remember the reader's level (cookie, and the account when logged in); back to the article."""
-    try:
-        article = article_published_get(slug=slug)
-    except Article.DoesNotExist as exc:
-        raise Http404("No published article here.") from exc
+    article = article_published_or_404(slug=slug)
     audience = audience_from_slug(audience_levels(), request.POST.get("audience"))
     if audience is None:
         return HttpResponseBadRequest(UNKNOWN_AUDIENCE)

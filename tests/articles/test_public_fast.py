@@ -48,6 +48,12 @@ def _publish(editor, *, canonical: str = PRO_TEXT, patient: str | None = PATIENT
     return workflow.article_publish(revision=revision, actor=editor)
 
 
+def _publish_citing(editor, size: int):  # type: ignore[no-untyped-def]
+    """An article whose canonical body cites `size` references."""
+    keys = [ReferenceFactory(key=f"ref{n}").key for n in range(size)]
+    return _publish(editor, canonical=" ".join(f"Claim [@{key}]." for key in keys))
+
+
 # --- stored body HTML ------------------------------------------------------------------------
 
 
@@ -211,8 +217,7 @@ def test_command_fills_published_revisions_then_every_submitted_one(editor):
 def test_cold_and_warm_page_queries_do_not_grow_with_references(
     size, client, editor, django_assert_num_queries
 ):
-    keys = [ReferenceFactory(key=f"ref{n}").key for n in range(size)]
-    article = _publish(editor, canonical=" ".join(f"Claim [@{key}]." for key in keys))
+    article = _publish_citing(editor, size)
     url = article.get_absolute_url()
     with django_assert_num_queries(5):  # no stored page, article, levels, bodies, stored
         assert client.get(url).text.count('<li id="ref-') == size
@@ -639,8 +644,7 @@ def _lose_page_entries(article) -> None:  # type: ignore[no-untyped-def]
 def test_a_page_the_cache_lost_comes_back_from_its_stored_copy_in_one_query(
     size, client, editor, django_assert_num_queries
 ):
-    keys = [ReferenceFactory(key=f"ref{n}").key for n in range(size)]
-    article = _publish(editor, canonical=" ".join(f"Claim [@{key}]." for key in keys))
+    article = _publish_citing(editor, size)
     url = article.get_absolute_url()
     first = client.get(url)
     _lose_page_entries(article)
