@@ -49,21 +49,14 @@ class AudienceLevelForm(forms.ModelForm):
         return is_canonical
 
 
-@admin.register(AudienceLevel)
-class AudienceLevelAdmin(admin.ModelAdmin):
-    form = AudienceLevelForm
-    list_display = ["label", "slug", "order", "target_grade", "is_canonical"]
-    list_editable = ["order"]
-    prepopulated_fields = {"slug": ["label"]}
-    search_fields = ["label", "slug", "description"]
+class RetiresArticlePages(admin.ModelAdmin):
+    """For what every article page shows (the audience levels in the picker and disclaimer, a
+    reviewer's name, credentials and specialty): a change, a deletion or a bulk deletion
+    retires every cached and stored article page once committed. save_related runs after the
+    change form with its inlines and after each list_editable row alike."""
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        # Every article needs its canonical body: that level cannot go.
-        return super().has_delete_permission(request, obj) and not (obj and obj.is_canonical)
-
-    # Every article page shows the levels (picker, disclaimer): cached pages must go.
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
         transaction.on_commit(article_pages_invalidate_all)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
@@ -73,6 +66,29 @@ class AudienceLevelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         super().delete_queryset(request, queryset)
         transaction.on_commit(article_pages_invalidate_all)
+
+
+class ReadOnlyAdminMixin:
+    """Kept by the code: listed and searchable here, never added or changed."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(AudienceLevel)
+class AudienceLevelAdmin(RetiresArticlePages):
+    form = AudienceLevelForm
+    list_display = ["label", "slug", "order", "target_grade", "is_canonical"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["label"]}
+    search_fields = ["label", "slug", "description"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Every article needs its canonical body: that level cannot go.
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_canonical)
 
 
 @admin.register(ReaderPreference)
@@ -152,7 +168,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleSearchDocument)
-class ArticleSearchDocumentAdmin(admin.ModelAdmin):
+class ArticleSearchDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: publication keeps these; `manage.py rebuild_search_documents` rebuilds all."""
 
     list_display = ["article", "revision", "text_changed_at"]
@@ -161,15 +177,9 @@ class ArticleSearchDocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
     exclude = ["search_vector"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(StoredPage)
-class StoredPageAdmin(admin.ModelAdmin):
+class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the public pages kept behind the cache (articles.page_cache). Deleting one
     only makes the next reader's request build it again."""
 
@@ -182,12 +192,6 @@ class StoredPageAdmin(admin.ModelAdmin):
         *("stale_from", "stored_at"),
     ]
     exclude = ["html"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(AudienceBody)
@@ -205,18 +209,12 @@ class AudienceBodyAdmin(admin.ModelAdmin):
 # (the API), which normalises identifiers, keeps versions append-only and moves the pointer.
 
 
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
+class UndeletableAdminMixin(ReadOnlyAdminMixin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
 
-class ReferenceVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReferenceVersionInline(UndeletableAdminMixin, admin.TabularInline):
     model = ReferenceVersion
     extra = 0
     fields = readonly_fields = (
@@ -234,14 +232,14 @@ class ReferenceVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ["-number"]
 
 
-class ReferenceIdentifierInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReferenceIdentifierInline(UndeletableAdminMixin, admin.TabularInline):
     model = ReferenceIdentifier
     extra = 0
     fields = readonly_fields = ("scheme", "value")
 
 
 @admin.register(Reference)
-class ReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReferenceAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     list_display = [
         "key",
         "current_title",
@@ -287,7 +285,7 @@ class ReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReferenceVersion)
-class ReferenceVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReferenceVersionAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "number", "type", "title", "year", "status", "created_at"]
     list_filter = ["type", "status", "evidence_level", "created_at"]
     search_fields = ["reference__key", "title", "container", "doi", "pmid", "pmcid"]
@@ -297,7 +295,7 @@ class ReferenceVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReferenceIdentifier)
-class ReferenceIdentifierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReferenceIdentifierAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     list_display = ["value", "scheme", "reference"]
     list_filter = ["scheme"]
     search_fields = ["value", "reference__key"]
@@ -305,7 +303,7 @@ class ReferenceIdentifierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RevisionCitation)
-class RevisionCitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RevisionCitationAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     list_display = ["revision", "order", "reference", "pinned_version"]
     list_filter = ["version__status"]
     search_fields = ["reference__key", "revision__article__title", "revision__article__slug"]

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
 
-from articles.page_cache import article_pages_invalidate_all
+from articles.admin import RetiresArticlePages
 from editorial.models import (
     ApprovalPolicy,
     AuditEvent,
@@ -17,19 +16,6 @@ from editorial.models import (
 )
 
 
-class RetiresCachedArticlePages(admin.ModelAdmin):
-    """A reviewer's name, credentials or specialty show on every article they approved: after
-    a change, every cached article page is retired (once the change is committed)."""
-
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        super().save_related(request, form, formsets, change)
-        transaction.on_commit(article_pages_invalidate_all)
-
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        super().delete_model(request, obj)
-        transaction.on_commit(article_pages_invalidate_all)
-
-
 class BoardProfileInline(admin.StackedInline):
     model = BoardProfile
     can_delete = False
@@ -37,7 +23,7 @@ class BoardProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(RetiresCachedArticlePages, BaseUserAdmin):
+class UserAdmin(RetiresArticlePages, BaseUserAdmin):
     inlines = [BoardProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "roles", "is_active"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
@@ -51,7 +37,7 @@ class UserAdmin(RetiresCachedArticlePages, BaseUserAdmin):
 
 
 @admin.register(BoardProfile)
-class BoardProfileAdmin(RetiresCachedArticlePages):
+class BoardProfileAdmin(RetiresArticlePages):
     list_display = ["user", "credentials", "specialty", "is_listed"]
     list_filter = ["specialty", "is_listed"]
     search_fields = ["user__first_name", "user__last_name", "credentials", "specialty"]
