@@ -7,8 +7,8 @@ Three kinds of entries, read together in one round trip (get_many):
   and a token; deleting it, when an administrator changes the levels, retires every page.
 - POINTER_KEY, one per article: a token; article_page_invalidate deletes it after publication,
   unpublication, every review event and every edit of the article.
-- PAGE_KEY, per article, origin and level (the canonical level as ""): the page, with the two
-  tokens it was built under; it is served only while both are still current.
+- PAGE_KEY, per code build, article, origin and level (the canonical level as ""): the page,
+  with the two tokens it was built under; it is served only while both are still current.
 
 The article's token a page is stored with is read or created *before* the database is read,
 so a change committed meanwhile (which deletes that token after commit) can never be hidden by
@@ -50,8 +50,8 @@ from articles.models import Article, AudienceLevel, StoredPage, text_hash
 PAGE_CACHE_SECONDS = 15 * 60
 LEVELS_KEY = "article-page:levels"
 POINTER_KEY = "article-page:article:{slug}"
-# v2: pages no longer hold a CSRF placeholder; older entries must never be served.
-PAGE_KEY = "article-page:page-v2:{slug}:{origin}:{audience}"
+# With the code build: a page cached by other code (templates, views) is never served.
+PAGE_KEY = "article-page:page:{build}:{slug}:{origin}:{audience}"
 # What a level slug may look like in a key; anything else in ?audience= or the cookie is ignored.
 LEVEL_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
@@ -136,7 +136,9 @@ class CachedPage:
 
 
 def _page_key(*, slug: str, origin: str, audience: str) -> str:
-    return PAGE_KEY.format(slug=slug, origin=text_hash(origin)[:16], audience=audience)
+    return PAGE_KEY.format(
+        build=code_build()[:16], slug=slug, origin=text_hash(origin)[:16], audience=audience
+    )
 
 
 # Each process also keeps the pages it served for a moment, so that a busy page costs no
