@@ -19,7 +19,7 @@ from articles.models import (
     SitePage,
     StoredPage,
 )
-from articles.page_cache import article_page_invalidate, article_pages_invalidate_all
+from articles.page_versions import article_page_invalidate, article_pages_invalidate_all
 from articles.services import ARTICLE_EDITABLE_FIELDS, article_details_update
 
 SECOND_CANONICAL = (
@@ -180,7 +180,7 @@ class ArticleSearchDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StoredPage)
 class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the public pages kept behind the cache (articles.page_cache). Deleting one
+    """Read-only: the public pages kept behind the cache (articles.public.page_cache). Deleting one
     only makes the next reader's request build it again."""
 
     list_display = ["article", "audience", "origin", "version", "stored_at"]

@@ -71,8 +71,8 @@ class Article(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(default=24)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised by articles.page_cache.article_page_invalidate after every change its public page
-    # shows: a StoredPage of an earlier version is not served.
+    # Raised by articles.page_versions.article_page_invalidate after every change its public
+    # page shows: a StoredPage of an earlier version is not served.
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
@@ -320,7 +320,7 @@ class ArticleSearchDocument(models.Model):
 
 class StoredPage(models.Model):
     """An article's public page as every anonymous reader of one level gets it, kept in the
-    database behind the configured cache (articles.page_cache): a cold cache (restarted,
+    database behind the configured cache (articles.public.page_cache): a cold cache (restarted,
     flushed, expired) serves it with one query instead of building the page again. Served only
     while `version` is the article's page_version, `build` the running code's and the review is
     not due (`stale_from`)."""

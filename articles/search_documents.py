@@ -4,7 +4,8 @@ A document holds the prose of the published revision's bodies (citation markers,
 URLs and the reference list stripped) and, on PostgreSQL, a weighted tsvector of title (A),
 topic (B) and that text (C), computed here once so that no request computes one. Publication
 calls `article_search_document_refresh` in its transaction; `manage.py rebuild_search_documents`
-uses `search_documents_rebuild` for existing or bulk-loaded data. Reads are in articles.search.
+uses `search_documents_rebuild` for existing or bulk-loaded data. Reads are in
+articles.public.search.
 """
 
 import time
@@ -19,12 +20,12 @@ from django.utils import timezone
 from articles.models import Article, ArticleSearchDocument, AudienceBody, text_hash
 from articles.readability import strip_for_scoring
 
-# The search config of the stored tsvector and of every query against it (articles.search).
+# The search config of the stored tsvector and of every query against it (articles.public.search).
 SEARCH_CONFIG = "english"
-# Snippet highlight markers (articles.search): never left in the stored text, so a marker in a
-# snippet always comes from the highlighter.
+# Snippet highlight markers (articles.public.search): never left in the stored text, so a
+# marker in a snippet always comes from the highlighter.
 SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
-# Home and search results are cached per generation (articles.search); a change of any search
+# Home and search results are cached per generation (articles.public.search); a change of any search
 # document starts a new one.
 SEARCH_GENERATION_KEY = "search:generation"
 SEARCH_CACHE_KEY = "search:{generation}:{key}"

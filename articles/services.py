@@ -23,12 +23,11 @@ from articles.models import (
     RevisionCitation,
     text_hash,
 )
-from articles.page_cache import article_page_invalidate
+from articles.page_versions import article_page_invalidate
 from articles.readability import score_text
 from articles.references.citations import citation_keys
-from articles.references.rendering import body_render, revision_cited_versions
+from articles.references.rendering import body_render, citation_work, revision_cited_versions
 from articles.search_documents import article_search_document_refresh
-from articles.structured_data import citation_work
 
 # What a new draft copies from the bodies of the revision it starts from.
 _COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.READABILITY_FIELDS]

@@ -25,9 +25,8 @@ from articles.models import (
     Revision,
     RevisionCitation,
 )
-from articles.references.rendering import body_render
+from articles.references.rendering import body_render, citation_work
 from articles.references.services import reference_create
-from articles.structured_data import citation_work
 from editorial.models import (
     BOARD_GROUP,
     EDITORS_GROUP,

@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("editorial.api.urls")),
-    path("editorial/", include("editorial.urls")),
+    path("editorial/", include("editorial.workspace.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 ]

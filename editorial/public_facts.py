@@ -1,10 +1,10 @@
 """The public facts the article page and the board page show, read from editorial's tables.
 
-Configured as IMPRIMATUR_PUBLIC_FACTS; see articles.public_facts for the interface.
+Configured as IMPRIMATUR_PUBLIC_FACTS; see articles.public.facts for the interface.
 """
 
 from articles.models import Revision
-from articles.public_facts import PublicApprover, PublicBoardMember
+from articles.public.facts import PublicApprover, PublicBoardMember
 from editorial.models import BoardProfile, InterestDeclaration, ReviewDecision
 
 

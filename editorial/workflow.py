@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
-from articles.page_cache import article_page_invalidate
+from articles.page_versions import article_page_invalidate
 from articles.readability import submission_blocked_message
 from articles.search_documents import article_search_document_refresh
 from articles.services import ContentError, revision_bodies_render, revision_pin_citations

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import ReviewStatus, Revision
-from articles.page_cache import local_pages_clear
+from articles.page_versions import local_pages_clear
 from editorial import workflow
 from editorial.models import User
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready

@@ -1,6 +1,7 @@
 """A body with its numbered citations and the reference list, as the public page shows it."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.safestring import SafeString
 
@@ -77,3 +78,16 @@ def body_render(
             for number, key in enumerate(keys, start=1)
         ],
     )
+
+
+def citation_work(entry: ListedReference) -> dict[str, Any]:
+    """A cited reference as a schema.org CreativeWork (JSON-compatible: it is stored)."""
+    version = entry.version
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": version.title}
+    if version.container:
+        work["isPartOf"] = version.container
+    if version.year:
+        work["datePublished"] = str(version.year)
+    if version.doi:
+        work["sameAs"] = f"https://doi.org/{version.doi}"
+    return work

@@ -1,11 +1,18 @@
 """Reads of the reference library: lookups by key, near duplicates, version history and diffs."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from articles.references.identifiers import title_normalise
+from articles.references.identifiers import (
+    IdentifierInvalid,
+    doi_normalise,
+    pmcid_normalise,
+    pmid_normalise,
+    title_normalise,
+)
 from articles.references.models import Reference, ReferenceVersion
 
 
@@ -25,6 +32,35 @@ def references_by_key(*, keys: list[str]) -> dict[str, Reference]:
     return {
         r.key: r for r in Reference.objects.filter(key__in=keys).select_related("current_version")
     }
+
+
+def references_matching(queryset: QuerySet[Reference], value: str) -> QuerySet[Reference]:
+    """`queryset` narrowed to references whose key, title, authors or container hold `value`,
+    or whose DOI, PMID or PMCID it names in any accepted form."""
+    value = value.strip()
+    if not value:
+        return queryset
+    text = title_normalise(value)
+    found = (
+        Q(key__icontains=value)
+        | Q(current_version__title_normalised__contains=text)
+        | Q(current_version__container__icontains=value)
+        | Q(current_version__csl__author__icontains=value)
+    )
+    if not value.isascii():
+        # SQLite keeps JSON with non-ASCII letters escaped (\u00fc): match that form too.
+        found |= Q(current_version__csl__author__icontains=json.dumps(value)[1:-1])
+    # An identifier in any accepted form (a doi.org link, `PMID: 123`, `pmc123`).
+    for column, normalise in (
+        ("doi", doi_normalise),
+        ("pmid", pmid_normalise),
+        ("pmcid", pmcid_normalise),
+    ):
+        try:
+            found |= Q(**{f"current_version__{column}": normalise(value)})
+        except IdentifierInvalid:
+            continue
+    return queryset.filter(found)
 
 
 def references_near_duplicates(

@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django.contrib.postgres",  # full-text search (articles.search); harmless on SQLite
+    "django.contrib.postgres",  # full-text search (articles.public.search); harmless on SQLite
     "rest_framework",
     "knox",
     "django_filters",
@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A browser revalidating an article page this process keeps: 304 before the rest.
-    "articles.middleware.ArticleRevalidationMiddleware",
+    "articles.public.middleware.ArticleRevalidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,7 +236,7 @@ IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL = env.bool(
 )
 IMPRIMATUR_MIN_APPROVALS = env.int("IMPRIMATUR_MIN_APPROVALS", default=2)
 # Where the public site reads approvers and the listed board from (articles never imports
-# editorial): a class implementing articles.public_facts.PublicFactsSource.
+# editorial): a class implementing articles.public.facts.PublicFactsSource.
 IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 
 # Each web process keeps the article pages it served for this long (seconds) besides the

@@ -2,14 +2,41 @@
 
 from typing import Any
 
+from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from editorial.api.serializers import ErrorSerializer, LoginSerializer, TokenSerializer
+from editorial.api.common import ErrorSerializer
+
+BAD_CREDENTIALS = "Unable to log in with the username and password given."
+
+
+class LoginSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request = self.context.get("request")
+        # django-axes records failures on, and its middleware reads, Django's own request.
+        user = authenticate(
+            request=getattr(request, "_request", request),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(BAD_CREDENTIALS, code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    expiry = serializers.DateTimeField(allow_null=True)
+    token = serializers.CharField()
 
 
 @extend_schema(tags=["auth"])

@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles.references.models import ReferenceStatus
-from editorial.api.serializers import FieldChangeSerializer, ReviewStatusField
-from editorial.api.views import ERRORS, acting_user
+from editorial.api.common import ERRORS, ReviewStatusField, acting_user
+from editorial.api.reference_serializers import FieldChangeSerializer
 from editorial.selectors import citations_flagged
 
 ARTICLE_INVALID = "`article` must be an article id."

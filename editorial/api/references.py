@@ -28,7 +28,8 @@ from articles.references.importing import (
 from articles.references.models import Reference
 from editorial import permissions
 from editorial.api import filters
-from editorial.api.serializers import (
+from editorial.api.common import EDITORS_ONLY, ERRORS, acting_user
+from editorial.api.reference_serializers import (
     FieldChangeSerializer,
     ImportConfirmSerializer,
     ImportPreviewSerializer,
@@ -40,7 +41,6 @@ from editorial.api.serializers import (
     ReferenceVersionSerializer,
     ReferenceWrittenSerializer,
 )
-from editorial.api.views import EDITORS_ONLY, ERRORS, acting_user
 from editorial.references import reference_revise, references_import_confirm
 
 IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."

@@ -8,22 +8,22 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from editorial.api import auth, flags, public, references, views
+from editorial.api import articles, auth, flags, inbox, public, references, review, revisions
 
 app_name = "api"
 # django-stubs types project settings loosely; the policy is a directive -> sources mapping.
 DocsPolicy = dict[str, list[str]]
 
 router = SimpleRouter()
-router.register("articles", views.ArticleViewSet, basename="article")
-router.register("revisions", views.RevisionViewSet, basename="revision")
-router.register("bodies", views.AudienceBodyViewSet, basename="body")
-router.register("assignments", views.ReviewAssignmentViewSet, basename="assignment")
-router.register("decisions", views.ReviewDecisionViewSet, basename="decision")
-router.register("comments", views.CommentViewSet, basename="comment")
-router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("articles", articles.ArticleViewSet, basename="article")
+router.register("revisions", revisions.RevisionViewSet, basename="revision")
+router.register("bodies", revisions.AudienceBodyViewSet, basename="body")
+router.register("assignments", review.ReviewAssignmentViewSet, basename="assignment")
+router.register("decisions", review.ReviewDecisionViewSet, basename="decision")
+router.register("comments", review.CommentViewSet, basename="comment")
+router.register("notifications", inbox.NotificationViewSet, basename="notification")
 router.register("references", references.ReferenceViewSet, basename="reference")
-router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("audit-events", inbox.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("v1/auth/login/", auth.LoginView.as_view(), name="login"),

@@ -24,7 +24,8 @@ from articles.models import (
     ReviewStatus,
     StoredPage,
 )
-from articles.page_cache import POINTER_KEY, CachedPage, code_build, local_pages_clear
+from articles.page_versions import POINTER_KEY, local_pages_clear
+from articles.public.page_cache import CachedPage, code_build
 from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_render, revision_create_draft, revision_edit

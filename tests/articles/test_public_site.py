@@ -19,7 +19,7 @@ from articles.models import (
     Revision,
     SitePage,
 )
-from articles.question_views import QUESTION_RATE_LIMIT, TOO_MANY_QUESTIONS
+from articles.public.question_views import QUESTION_RATE_LIMIT, TOO_MANY_QUESTIONS
 from articles.selectors import months_later
 from articles.services import article_details_update, revision_edit
 from editorial import review, workflow

@@ -1,12 +1,12 @@
 """A browser's revalidation of an article page this process keeps is answered before the rest
-of the middleware and the view (articles.middleware); anything else goes on."""
+of the middleware and the view (articles.public.middleware); anything else goes on."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from articles.middleware import ArticleRevalidationMiddleware
-from articles.page_cache import local_pages_clear
+from articles.page_versions import local_pages_clear
+from articles.public.middleware import ArticleRevalidationMiddleware
 from editorial import workflow
 from tests.factories import RevisionFactory
 

@@ -1,4 +1,4 @@
-"""Home `/`, topics and full-text search over published articles (articles.search).
+"""Home `/`, topics and full-text search over published articles (articles.public.search).
 
 Tests marked `postgresql` run on PostgreSQL only (.ci/run; on SQLite they are deselected);
 those with `simple_search` force the word search that SQLite uses and run on both databases,
@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleSearchDocument, AudienceLevel
-from articles.search import QUERY_SHORTENED, SEARCH_MAX_LENGTH, snippet_html
+from articles.public.search import QUERY_SHORTENED, SEARCH_MAX_LENGTH, snippet_html
 from articles.search_documents import (
     SNIPPET_START,
     SNIPPET_STOP,

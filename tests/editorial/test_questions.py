@@ -15,7 +15,7 @@ from articles.services import (
     follow_up_question_mark,
 )
 from editorial import workflow
-from editorial.question_views import QUESTION_MARKED, QUESTION_REOPENED
+from editorial.workspace.questions import QUESTION_MARKED, QUESTION_REOPENED
 from tests.factories import ArticleFactory, RevisionFactory, UserFactory
 
 LIST = reverse("editorial:questions")

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from articles.models import Reference, ReferenceVersion
 from articles.references.services import CHANGE_NOTE_REQUIRED, NO_CHANGE, reference_create
-from editorial import reference_views as views
-from editorial.reference_forms import DATE_INVALID, IMPORT_NOTHING
 from editorial.references import reference_revise
+from editorial.workspace import references as views
+from editorial.workspace.reference_forms import DATE_INVALID, IMPORT_NOTHING
 from tests.factories import ReferenceFactory, UserFactory
 
 LIBRARY = reverse("editorial:references")

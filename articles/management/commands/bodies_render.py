@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles.models import Article, Revision
-from articles.page_cache import article_pages_invalidate_all
+from articles.page_versions import article_pages_invalidate_all
 from articles.services import revision_bodies_render
 
 

@@ -1,6 +1,6 @@
 """Readers' follow-up questions in the workspace: the editors' list and marking them.
 
-Questions are asked in the public article page's frame (articles.question_views); here
+Questions are asked in the public article page's frame (articles.public.question_views); here
 editors read them with the article, audience and revision they came from, and mark each one
 answered or spam, or reopen it (articles.services.follow_up_question_mark).
 """
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import FollowUpQuestion
 from articles.services import ContentError, follow_up_question_mark
 from editorial import permissions
-from editorial.forms import QuestionFilterForm, QuestionMarkForm
 from editorial.models import User
 from editorial.selectors import follow_up_question_counts, follow_up_questions_for_user
+from editorial.workspace.forms import QuestionFilterForm, QuestionMarkForm
 
 QUESTIONS_PAGE_SIZE = 20
 QUESTION_MARKED = "Question on “{title}” marked {state}."

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles import home_views, question_views, views
-from articles.sitemaps import SITEMAPS
+from articles.public import home_views, question_views, views
+from articles.public.sitemaps import SITEMAPS
 
 app_name = "articles"
 urlpatterns = [

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from articles.search import (
+from articles.public.search import (
     QUERY_SHORTENED,
     SEARCH_MAX_LENGTH,
     home_listing,
@@ -14,7 +14,7 @@ from articles.search import (
     search_cached,
     search_query_clean,
 )
-from articles.views import is_anonymous_reader
+from articles.public.views import is_anonymous_reader
 
 TOPIC_MAX_LENGTH = 100  # Article.topic's max_length
 

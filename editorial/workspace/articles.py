@@ -37,7 +37,6 @@ from articles.services import (
     revision_edit,
 )
 from editorial import permissions, workflow
-from editorial.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 from editorial.models import User
 from editorial.selectors import (
     FlaggedCitation,
@@ -53,6 +52,7 @@ from editorial.selectors import (
     references_retracted,
     revisions_for_user,
 )
+from editorial.workspace.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 
 ACTION_LABELS = {
     "submit": "Submit",

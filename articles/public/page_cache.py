@@ -41,15 +41,18 @@ import django
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 
 from articles.models import Article, AudienceLevel, StoredPage, text_hash
+from articles.page_versions import (
+    LEVELS_KEY,
+    LOCAL_PAGES_MAX,
+    PAGE_CACHE_SECONDS,
+    POINTER_KEY,
+    _local_pages,
+)
 
-PAGE_CACHE_SECONDS = 15 * 60
-LEVELS_KEY = "article-page:levels"
-POINTER_KEY = "article-page:article:{slug}"
 # With the code build: a page cached by other code (templates, views) is never served.
 PAGE_KEY = "article-page:page:{build}:{slug}:{origin}:{audience}"
 # What a level slug may look like in a key; anything else in ?audience= or the cookie is ignored.
@@ -139,13 +142,6 @@ def _page_key(*, slug: str, origin: str, audience: str) -> str:
     return PAGE_KEY.format(
         build=code_build()[:16], slug=slug, origin=text_hash(origin)[:16], audience=audience
     )
-
-
-# Each process also keeps the pages it served for a moment, so that a busy page costs no
-# round trip to the shared cache: invalidation clears this copy in the invalidating process at
-# once and the other processes' copies within IMPRIMATUR_PAGE_LOCAL_SECONDS.
-_local_pages: dict[tuple[str, str, tuple[str | None, ...]], tuple[float, CachedPage]] = {}
-LOCAL_PAGES_MAX = 500  # about 7 MB of pages per process at most
 
 
 @dataclass(frozen=True)
@@ -253,32 +249,6 @@ def article_page_store(
     cache.set(key, page, PAGE_CACHE_SECONDS)
 
 
-def article_page_invalidate(*, slug: str) -> None:
-    """Retire every cached and stored page of the article `slug` (all levels, all origins).
-    The stored pages' version first: a reader who misses the cache meanwhile cannot find them."""
-    Article.objects.filter(slug=slug).update(page_version=F("page_version") + 1)
-    article_page_pointer_forget(slug=slug)
-
-
-def article_page_pointer_forget(*, slug: str) -> None:
-    """Retire the cached pages of `slug` only (its stored pages stay valid)."""
-    cache.delete(POINTER_KEY.format(slug=slug))
-    for key in [key for key in list(_local_pages) if key[0] == slug]:
-        _local_pages.pop(key, None)
-
-
-def article_pages_invalidate_all() -> None:
-    """Retire every cached and stored article page, e.g. when the audience levels change."""
-    Article.objects.update(page_version=F("page_version") + 1)
-    cache.delete(LEVELS_KEY)
-    local_pages_clear()
-
-
-def local_pages_clear() -> None:
-    """Forget the pages this process keeps (see article_page_lookup)."""
-    _local_pages.clear()
-
-
 # --- the pages kept in the database ---------------------------------------------------------
 
 # What renders the page: a page stored by another version of these is not served.
@@ -336,7 +306,7 @@ def stored_page_get(
             last_modified if timezone.is_aware(last_modified) else last_modified.replace(tzinfo=UTC)
         ),
         stale_from=stale_from,
-        # Never put in the shared cache (see articles.views._article_page_build).
+        # Never put in the shared cache (see articles.public.views._article_page_build).
         levels_token="",
         pointer_token="",
     )

@@ -1,6 +1,6 @@
 """Readers' follow-up questions: a small document the article page frames.
 
-The article page is the same bytes for every anonymous reader (articles.page_cache), so the
+The article page is the same bytes for every anonymous reader (articles.public.page_cache), so the
 form with its CSRF token lives in this separate document, which only our own origin may
 frame. It is also a usable page of its own, for a reader who opens its address directly.
 """
@@ -17,9 +17,9 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.forms import FollowUpQuestionForm
+from articles.public.views import article_published_or_404, article_request_get
 from articles.selectors import audience_from_slug
 from articles.services import follow_up_question_create
-from articles.views import article_published_or_404, article_request_get
 
 QUESTION_RATE_LIMIT = 5  # questions per client per window
 QUESTION_RATE_WINDOW = 60 * 60  # seconds

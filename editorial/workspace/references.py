@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
+from articles.references.filters import ReferenceFilter
 from articles.references.formatting import reference_format
 from articles.references.importing import (
     ImportFormat,
@@ -36,20 +37,19 @@ from articles.references.importing import (
 )
 from articles.references.models import Reference, ReferenceStatus, ReferenceVersion
 from editorial import permissions
-from editorial.api.filters import ReferenceFilter
 from editorial.models import User
-from editorial.reference_forms import (
+from editorial.references import (
+    IMPORTED_VERSION_NOTE,
+    reference_revise,
+    references_import_confirm,
+)
+from editorial.workspace.reference_forms import (
     CSL_TYPE_LABELS,
     TEXT_FIELDS,
     ImportForm,
     ReferenceForm,
     authors_text,
     date_parts_text,
-)
-from editorial.references import (
-    IMPORTED_VERSION_NOTE,
-    reference_revise,
-    references_import_confirm,
 )
 
 PAGE_SIZE = 25

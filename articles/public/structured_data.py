@@ -9,26 +9,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article, AudienceLevel, Revision
-from articles.public_facts import PublicApprover
-from articles.references.rendering import ListedReference
+from articles.public.facts import PublicApprover
 from articles.selectors import ReviewDates
 
 DESCRIPTION_WORDS = 40
 # As django.utils.html.json_script: the JSON cannot close the <script> element or open a comment.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def citation_work(entry: ListedReference) -> dict[str, Any]:
-    """A cited reference as a schema.org CreativeWork (JSON-compatible: it is stored)."""
-    version = entry.version
-    work: dict[str, Any] = {"@type": "CreativeWork", "name": version.title}
-    if version.container:
-        work["isPartOf"] = version.container
-    if version.year:
-        work["datePublished"] = str(version.year)
-    if version.doi:
-        work["sameAs"] = f"https://doi.org/{version.doi}"
-    return work
 
 
 def medical_web_page(

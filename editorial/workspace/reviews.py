@@ -2,13 +2,11 @@
 an article's history and the inbox. Thin: selectors read, one service acts, refusals become
 messages."""
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,22 +22,17 @@ from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.selectors import BodyStatus, revision_body_statuses
 from editorial import comments, permissions, review, workflow
 from editorial.changes import reference_changes, revision_changes
-from editorial.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
 from editorial.models import ReviewAssignment, ReviewComment, User
-from editorial.notifications import notification_mark_read
 from editorial.selectors import (
-    articles_for_user,
     assignments_for_user,
-    audit_events_for_user,
     comment_threads,
     comments_for_user,
     earlier_open_threads,
-    late_assignments,
-    notifications_for_user,
     review_queue,
     revisions_for_user,
 )
-from editorial.views import ACTION_LABELS, _rows
+from editorial.workspace.articles import ACTION_LABELS
+from editorial.workspace.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
 
 DONE = {
     "accept": "You accepted to review revision {number}.",
@@ -371,45 +364,3 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.success(request, done)
     return redirect(_review_url(comment.revision_id) + f"#comment-{comment.pk}")
-
-
-@login_required
-@require_GET
-def board(request: HttpRequest) -> HttpResponse:
-    """The editors' board: every article by state, with counts, and who is late."""
-    user = _user(request)
-    if not permissions.is_editor.test(user):
-        raise PermissionDenied
-    rows = _rows(articles_for_user(user=user))
-    counts = Counter(row.status for row in rows)
-    columns = [
-        (status, label, [r for r in rows if r.status == status], counts[status])
-        for status, label in ReviewStatus.choices
-    ]
-    today = timezone.localdate()
-    late = [(a, (today - a.due_date).days) for a in late_assignments() if a.due_date]
-    return render(request, "editorial/board.html", {"columns": columns, "late": late})
-
-
-@login_required
-@require_GET
-def history(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    events = audit_events_for_user(user=user).filter(article=article)
-    return render(request, "editorial/history.html", {"article": article, "events": events})
-
-
-@login_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    notifications = notifications_for_user(user=_user(request))[:100]
-    return render(request, "editorial/inbox.html", {"notifications": notifications})
-
-
-@login_required
-@require_POST
-def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(notifications_for_user(user=_user(request)), pk=pk)
-    notification_mark_read(notification=notification, actor=_user(request))
-    return redirect("editorial:inbox")

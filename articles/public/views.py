@@ -32,20 +32,21 @@ from articles.models import (
     SitePage,
     text_hash,
 )
-from articles.page_cache import (
+from articles.page_versions import article_page_pointer_forget
+from articles.public.facts import public_facts
+from articles.public.page_cache import (
     CachedPage,
     PageLookup,
     Validators,
     article_page_keep_local,
     article_page_lookup,
     article_page_pointer,
-    article_page_pointer_forget,
     article_page_store,
     cached_levels,
     stored_page_get,
     stored_page_save,
 )
-from articles.public_facts import public_facts
+from articles.public.structured_data import json_ld_script, medical_web_page, page_description
 from articles.selectors import (
     ReviewDates,
     article_published_get,
@@ -58,7 +59,6 @@ from articles.services import (
     audience_body_render,
     reader_preference_set,
 )
-from articles.structured_data import json_ld_script, medical_web_page, page_description
 
 AUDIENCE_COOKIE = "audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
@@ -334,7 +334,8 @@ def article_headers(response: HttpResponse, validators: Validators) -> None:
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published article at the reader's level. Anonymous readers get the page from the
-    cache (articles.page_cache) without a query, or its stored copy with one; a 304 likewise."""
+    cache (articles.public.page_cache) without a query, or its stored copy with one; a 304
+    likewise."""
     if not is_anonymous_reader(request):
         return _article_detail_for_reader(request, slug)
     origin, asked, wanted = anonymous_page_key(request)
@@ -372,7 +373,7 @@ def _article_page_build(
     if stored is not None:
         article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored)
         return stored
-    # The article's token before reading the database (see articles.page_cache).
+    # The article's token before reading the database (see articles.public.page_cache).
     pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
     found = article_request_get(request, slug, levels=level_rows)
     if found is None:

@@ -1,0 +1,58 @@
+"""Which version of an article's public page is current: retiring pages after a change.
+
+The content layer calls these after every change an article's public page shows (publication,
+review events, edits, a retraction, the audience levels); articles.public.page_cache serves
+pages and checks them against the tokens and versions kept here:
+
+- the article's `page_version` in the database (a stored page of an older version is not
+  served), raised first, so that a reader who misses the cache meanwhile cannot find it;
+- the article's token in the cache (POINTER_KEY) and the levels' token (LEVELS_KEY): a cached
+  page built under a token that is gone is not served;
+- the copies each process keeps of the pages it served (IMPRIMATUR_PAGE_LOCAL_SECONDS).
+"""
+
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+from django.db.models import F
+
+from articles.models import Article
+
+if TYPE_CHECKING:
+    from articles.public.page_cache import CachedPage
+
+PAGE_CACHE_SECONDS = 15 * 60
+LEVELS_KEY = "article-page:levels"
+POINTER_KEY = "article-page:article:{slug}"
+
+# Each process also keeps the pages it served for a moment, so that a busy page costs no
+# round trip to the shared cache: invalidation clears this copy in the invalidating process at
+# once and the other processes' copies within IMPRIMATUR_PAGE_LOCAL_SECONDS.
+_local_pages: dict[tuple[str, str, tuple[str | None, ...]], tuple[float, "CachedPage"]] = {}
+LOCAL_PAGES_MAX = 500  # about 7 MB of pages per process at most
+
+
+def article_page_invalidate(*, slug: str) -> None:
+    """Retire every cached and stored page of the article `slug` (all levels, all origins).
+    The stored pages' version first: a reader who misses the cache meanwhile cannot find them."""
+    Article.objects.filter(slug=slug).update(page_version=F("page_version") + 1)
+    article_page_pointer_forget(slug=slug)
+
+
+def article_page_pointer_forget(*, slug: str) -> None:
+    """Retire the cached pages of `slug` only (its stored pages stay valid)."""
+    cache.delete(POINTER_KEY.format(slug=slug))
+    for key in [key for key in list(_local_pages) if key[0] == slug]:
+        _local_pages.pop(key, None)
+
+
+def article_pages_invalidate_all() -> None:
+    """Retire every cached and stored article page, e.g. when the audience levels change."""
+    Article.objects.update(page_version=F("page_version") + 1)
+    cache.delete(LEVELS_KEY)
+    local_pages_clear()
+
+
+def local_pages_clear() -> None:
+    """Forget the pages this process keeps (see article_page_lookup)."""
+    _local_pages.clear()

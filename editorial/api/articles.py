@@ -1,0 +1,286 @@
+"""Articles over HTTP: list, read, create and edit, and the workflow transitions."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from articles import services
+from articles.models import Article, Revision
+from editorial import workflow
+from editorial.api import filters
+from editorial.api.common import (
+    ERRORS,
+    ErrorSerializer,
+    ReadOrEditorWrite,
+    ReviewStatusField,
+    ScopedPrimaryKeyRelatedField,
+    acting_user,
+)
+from editorial.models import (
+    User,
+)
+from editorial.selectors import (
+    articles_for_user,
+    revisions_for_user,
+)
+
+UNKNOWN_TRANSITION = "Unknown transition {name!r}; known: {known}."
+
+NO_REVISION = "This article has no revision yet."
+
+
+class ArticleSerializer(serializers.ModelSerializer[Article]):
+    """An article with the status and number of its newest revision (selector annotations)."""
+
+    status = ReviewStatusField(read_only=True, allow_null=True)
+    latest_revision_number = serializers.IntegerField(
+        source="latest_number", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "topic",
+            "review_interval_months",
+            "status",
+            "latest_revision_number",
+            "published_revision",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "slug",
+            "published_revision",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def update(self, instance: Article, validated_data: dict[str, Any]) -> Article:
+        return services.article_details_update(article=instance, changes=validated_data)
+
+
+class ArticleCreateSerializer(serializers.ModelSerializer[Article]):
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "topic", "review_interval_months"]
+
+    def create(self, validated_data: dict[str, Any]) -> Article:
+        interval = validated_data.pop("review_interval_months", None)
+        with transaction.atomic():
+            article = services.article_create(author=self.context["request"].user, **validated_data)
+            if interval is not None and interval != article.review_interval_months:
+                article.review_interval_months = interval
+                article.save(update_fields=["review_interval_months", "updated_at"])
+        return article
+
+
+class RevisionChoiceSerializer(serializers.Serializer[Any]):
+    """Which revision of the article (in `context["article"]`); the newest when left out."""
+
+    revision = ScopedPrimaryKeyRelatedField(
+        selector=revisions_for_user,
+        queryset=Revision.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The revision to act on; the article's newest revision when left out.",
+    )
+
+    def validate_revision(self, revision: Revision | None) -> Revision | None:
+        if revision is not None and revision.article_id != self.context["article"].pk:
+            raise serializers.ValidationError(workflow.WRONG_ARTICLE)
+        return revision
+
+
+class TransitionSerializer(RevisionChoiceSerializer):
+    """Input of a transition."""
+
+    note = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Optional comment; the reason, required, for request-changes.",
+    )
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The board member to assign (assign-reviewer only).",
+    )
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the review is due (assign-reviewer only); default in 14 days.",
+    )
+
+
+class WorkflowStateSerializer(serializers.Serializer[Any]):
+    """An article, the revision acted on (or looked at), its status and the user's next steps."""
+
+    article = ArticleSerializer()
+    revision = serializers.IntegerField(source="revision.pk")
+    revision_number = serializers.IntegerField(source="revision.number")
+    status = ReviewStatusField(source="revision.status")
+    allowed_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=workflow.ACTION_NAMES),
+        help_text="What the requesting user may do with this revision now.",
+    )
+
+
+class TransitionNotAllowedSerializer(ErrorSerializer):
+    current_status = ReviewStatusField(required=False)
+    allowed_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=workflow.ACTION_NAMES), required=False
+    )
+
+
+@extend_schema(tags=["articles"])
+class ArticleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Article],
+):
+    """Articles with the status of their newest revision; editors create and edit them."""
+
+    queryset = Article.objects.none()  # the model, for the schema; rows come from the selector
+    serializer_class = ArticleSerializer
+    permission_classes = [ReadOrEditorWrite]
+    filterset_class = filters.ArticleFilter
+    ordering_fields = ["title", "created_at", "updated_at", "published_at"]
+
+    def get_queryset(self) -> QuerySet[Article]:
+        if getattr(self, "swagger_fake_view", False):
+            return Article.objects.none()
+        return articles_for_user(user=acting_user(self.request))
+
+    @extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer, **ERRORS})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ArticleCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        article = serializer.save()
+        return Response(
+            ArticleSerializer(self.get_queryset().get(pk=article.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "revision",
+                OpenApiTypes.INT,
+                description="A revision of this article; the newest when left out.",
+            )
+        ],
+        responses={200: WorkflowStateSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="transitions",
+        permission_classes=[IsAuthenticated],
+        filter_backends=[],
+    )
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """The status of a revision and the transitions you may take on it now."""
+        article = self.get_object()
+        choice = RevisionChoiceSerializer(
+            data=request.query_params, context={"request": request, "article": article}
+        )
+        choice.is_valid(raise_exception=True)
+        revision = choice.validated_data["revision"] or self._newest_revision(article)
+        return Response(self._workflow_state(article_pk=article.pk, revision_pk=revision.pk))
+
+    @extend_schema(
+        operation_id="articles_transition_create",
+        parameters=[
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=workflow.ACTION_NAMES,
+                description="The transition to take.",
+            )
+        ],
+        request=TransitionSerializer,
+        responses={
+            200: WorkflowStateSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                TransitionNotAllowedSerializer,
+                description="Not allowed from the current status (with `current_status` and "
+                "`allowed_transitions`), or a precondition failed (`detail` only).",
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[^/.]+)",
+        permission_classes=[IsAuthenticated],
+        filter_backends=[],
+    )
+    def transition(self, request: Request, pk: str | None = None, name: str = "") -> Response:
+        """Take a workflow transition on a revision (the newest unless `revision` is given).
+
+        `unpublish` takes the whole article off the public site, whichever revision is published.
+        """
+        article = self.get_object()
+        if name not in workflow.ACTION_NAMES:
+            raise NotFound(
+                UNKNOWN_TRANSITION.format(name=name, known=", ".join(workflow.ACTION_NAMES))
+            )
+        serializer = TransitionSerializer(
+            data=request.data, context={"request": request, "article": article}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        revision = data["revision"] or self._newest_revision(article)
+        workflow.run_action(
+            name,
+            revision=revision,
+            actor=acting_user(request),
+            note=data["note"],
+            reviewer=data["reviewer"],
+            due_date=data["due_date"],
+        )
+        return Response(self._workflow_state(article_pk=article.pk, revision_pk=revision.pk))
+
+    @staticmethod
+    def _newest_revision(article: Article) -> Revision:
+        # Not scoped to the user's revisions on purpose: acting on an older revision assigned
+        # to a reviewer instead of the newest would be a surprise; the workflow refuses (403).
+        revision = Revision.objects.filter(article=article).order_by("-number").first()
+        if revision is None:
+            raise workflow.GuardFailed(NO_REVISION)
+        return revision
+
+    def _workflow_state(self, *, article_pk: int, revision_pk: int) -> dict[str, Any]:
+        article = self.get_queryset().get(pk=article_pk)
+        revision = Revision.objects.select_related("article").get(pk=revision_pk)
+        allowed = workflow.transitions_available(revision=revision, actor=acting_user(self.request))
+        return WorkflowStateSerializer(
+            {"article": article, "revision": revision, "allowed_transitions": allowed}
+        ).data

@@ -1,0 +1,194 @@
+"""What the reference library's API reads and writes."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from articles.references.importing import ImportFormat, RowStatus
+from articles.references.models import (
+    EvidenceLevel,
+    Reference,
+    ReferenceStatus,
+    ReferenceType,
+    ReferenceVersion,
+)
+from editorial.api.common import UserSummarySerializer
+from editorial.references import IMPORTED_VERSION_NOTE
+
+
+class ReferenceVersionSerializer(serializers.ModelSerializer[ReferenceVersion]):
+    changed_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = ReferenceVersion
+        fields = [
+            "id",
+            "number",
+            "type",
+            "csl",
+            "title",
+            "year",
+            "container",
+            "doi",
+            "pmid",
+            "pmcid",
+            "evidence_level",
+            "status",
+            "changed_by",
+            "created_at",
+            "change_note",
+        ]
+        read_only_fields = fields
+
+
+class ReferenceSerializer(serializers.ModelSerializer[Reference]):
+    current_version = ReferenceVersionSerializer(read_only=True)
+
+    class Meta:
+        model = Reference
+        fields = ["id", "key", "created_at", "current_version"]
+        read_only_fields = fields
+
+
+class ReferenceVersionWriteSerializer(serializers.Serializer[Any]):
+    """What a version holds; identifiers may also be given inside `csl` (DOI, PMID, PMCID)."""
+
+    type = serializers.ChoiceField(choices=ReferenceType.choices)
+    csl = serializers.JSONField(help_text="A CSL-JSON item (without `id`).")
+    doi = serializers.CharField(required=False, default="", allow_blank=True)
+    pmid = serializers.CharField(required=False, default="", allow_blank=True)
+    pmcid = serializers.CharField(required=False, default="", allow_blank=True)
+    evidence_level = serializers.ChoiceField(
+        choices=EvidenceLevel.choices, required=False, default="", allow_blank=True
+    )
+    status = serializers.ChoiceField(
+        choices=ReferenceStatus.choices, required=False, default=ReferenceStatus.ACTIVE
+    )
+
+
+class ReferenceCreateSerializer(ReferenceVersionWriteSerializer):
+    key = serializers.CharField(max_length=100)
+
+
+KEPT = "Omitted: kept from the current version (an empty value clears it)."
+
+
+class ReferenceNewVersionSerializer(ReferenceVersionWriteSerializer):
+    """A field left out keeps the current version's value: a correction of the title must not
+    drop the DOI, nor make a retracted reference active again."""
+
+    doi = serializers.CharField(required=False, allow_blank=True, help_text=KEPT)
+    pmid = serializers.CharField(required=False, allow_blank=True, help_text=KEPT)
+    pmcid = serializers.CharField(required=False, allow_blank=True, help_text=KEPT)
+    evidence_level = serializers.ChoiceField(
+        choices=EvidenceLevel.choices, required=False, allow_blank=True, help_text=KEPT
+    )
+    status = serializers.ChoiceField(
+        choices=ReferenceStatus.choices, required=False, help_text=KEPT
+    )
+    change_note = serializers.CharField(max_length=300)
+
+    KEPT_FIELDS = ("doi", "pmid", "pmcid", "evidence_level", "status")
+
+    def kept_from(self, current: ReferenceVersion) -> dict[str, str]:
+        """The current version's values of the fields left out (an identifier given inside
+        `csl` counts as given); call after is_valid()."""
+        data = self.validated_data
+        in_csl = {key.lower() for key in data["csl"]} if isinstance(data["csl"], dict) else set()
+        return {
+            name: getattr(current, name)
+            for name in self.KEPT_FIELDS
+            if name not in data and name not in in_csl
+        }
+
+
+class ReferenceWrittenSerializer(ReferenceSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(ReferenceSerializer.Meta):
+        fields = [*ReferenceSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+class FieldChangeSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class ImportUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(max_length=255)
+    format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
+
+
+NEW_VERSION_INVALID = "{value!r}: give a record's index and a reference key as index:key."
+
+NOTHING_CONFIRMED = "Choose records to import (`records`) or to take as new versions."
+
+
+class ImportConfirmSerializer(ImportUploadSerializer):
+    records = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text="Indexes (from 1) of the new records to import, as the preview numbered them.",
+    )
+    new_versions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text=(
+            "Conflicting records to take as the next version of the reference they conflict "
+            "with, each as `index:key` (e.g. `1:kim2013`); the reference keeps its type, "
+            "evidence level and status."
+        ),
+    )
+    change_note = serializers.CharField(
+        max_length=300,
+        required=False,
+        default=IMPORTED_VERSION_NOTE,
+        help_text="The change note of those new versions.",
+    )
+
+    def validate_new_versions(self, value: list[str]) -> dict[int, str]:
+        chosen = {}
+        for item in value:
+            index, _, key = item.partition(":")
+            if not index.strip().isdigit() or not key.strip():
+                raise serializers.ValidationError(NEW_VERSION_INVALID.format(value=item))
+            chosen[int(index)] = key.strip()
+        return chosen
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["records"] and not attrs["new_versions"]:
+            raise serializers.ValidationError(NOTHING_CONFIRMED)
+        return attrs
+
+
+class ImportRecordSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField(source="record.index")
+    name = serializers.CharField(source="record.label", help_text="Its id in the file, or title.")
+    type = serializers.CharField(source="record.type")
+    csl = serializers.JSONField(source="record.csl")
+    doi = serializers.CharField(source="record.doi")
+    pmid = serializers.CharField(source="record.pmid")
+    pmcid = serializers.CharField(source="record.pmcid")
+    classification = serializers.ChoiceField(
+        source="status", choices=[(s.value, s.value) for s in RowStatus]
+    )
+    matches = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class ImportPreviewSerializer(serializers.Serializer[Any]):
+    new = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    conflict = serializers.IntegerField()
+    records = ImportRecordSerializer(many=True)
+
+
+class ImportResultSerializer(serializers.Serializer[Any]):
+    imported = ReferenceSerializer(many=True)
+    revised = ReferenceSerializer(
+        many=True, help_text="References that got a new version from a conflicting record."
+    )

@@ -1,0 +1,345 @@
+"""Revisions and their audience bodies over HTTP: read, start a draft, write bodies (with
+If-Match), and the diff against the last approved revision."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from articles import services
+from articles.models import Article, AudienceBody, AudienceLevel, Revision
+from articles.readability import is_above_target, stored_scores
+from editorial.api import filters
+from editorial.api.common import (
+    ERRORS,
+    ErrorSerializer,
+    ReadOrEditorWrite,
+    ReviewStatusField,
+    ScopedPrimaryKeyRelatedField,
+    UserSummarySerializer,
+    acting_user,
+)
+from editorial.changes import reference_changes, revision_changes
+from editorial.selectors import (
+    articles_for_user,
+    revisions_for_user,
+)
+
+CONTENT_LOCKED = {
+    409: OpenApiResponse(
+        ErrorSerializer, description="The revision was submitted and can no longer change."
+    )
+}
+
+STALE_BODY = {
+    412: OpenApiResponse(
+        ErrorSerializer,
+        description="If-Match named a body text that has changed since: read it again.",
+    )
+}
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the body as you read it: the write is refused (412) if it changed.",
+)
+
+
+def body_etag(body: AudienceBody | None) -> str:
+    return f'"{services.body_fingerprint(body)}"'
+
+
+def if_match_seen(request: Request, body: AudienceBody) -> dict[int, str] | None:
+    """The fingerprint an If-Match header claims for `body`, as revision_edit's `seen`."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    tag = header.removeprefix("W/").strip('"')
+    return {body.audience_id: tag}
+
+
+class RevisionSerializer(serializers.ModelSerializer[Revision]):
+    status = ReviewStatusField(read_only=True)
+    author = UserSummarySerializer(read_only=True)
+    last_edited_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Revision
+        fields = [
+            "id",
+            "article",
+            "number",
+            "status",
+            "is_editable",
+            "change_summary",
+            "author",
+            "last_edited_by",
+            "created_at",
+            "submitted_at",
+            "review_round",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+
+class RevisionCreateSerializer(serializers.Serializer[Any]):
+    article = ScopedPrimaryKeyRelatedField(
+        selector=articles_for_user, queryset=Article.objects.all()
+    )
+    change_summary = serializers.CharField(max_length=300, required=False, default="")
+
+
+class ReadabilitySerializer(serializers.Serializer[Any]):
+    """Stored scores of a body; null until the background job has scored its current text."""
+
+    fk_grade = serializers.FloatField(help_text="Flesch-Kincaid grade.")
+    smog = serializers.FloatField(help_text="SMOG grade.")
+    smog_is_valid = serializers.BooleanField(help_text="False below 30 sentences.")
+    reading_ease = serializers.FloatField(help_text="Flesch reading ease, 0-100.")
+    sentence_count = serializers.IntegerField()
+    word_count = serializers.IntegerField()
+
+
+class AudienceBodySerializer(serializers.ModelSerializer[AudienceBody]):
+    audience = serializers.SlugRelatedField[AudienceLevel](slug_field="slug", read_only=True)
+    readability = serializers.SerializerMethodField()
+    target_grade = serializers.DecimalField(
+        source="audience.target_grade", max_digits=4, decimal_places=1, read_only=True
+    )
+    above_target = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AudienceBody
+        fields = [
+            "id",
+            "revision",
+            "audience",
+            "body",
+            "updated_at",
+            "readability",
+            "target_grade",
+            "above_target",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ReadabilitySerializer(allow_null=True))
+    def get_readability(self, body: AudienceBody) -> dict[str, Any] | None:
+        scores = stored_scores(body)
+        return ReadabilitySerializer(scores).data if scores is not None else None
+
+    def get_above_target(self, body: AudienceBody) -> bool:
+        return is_above_target(stored_scores(body), body.audience.target_grade)
+
+
+class AudienceBodyCreateSerializer(serializers.Serializer[Any]):
+    revision = ScopedPrimaryKeyRelatedField(
+        selector=revisions_for_user, queryset=Revision.objects.all()
+    )
+    audience = serializers.SlugRelatedField(slug_field="slug", queryset=AudienceLevel.objects.all())
+    body = serializers.CharField(help_text="Markdown.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if AudienceBody.objects.filter(
+            revision=attrs["revision"], audience=attrs["audience"]
+        ).exists():
+            raise serializers.ValidationError(
+                "This revision already has a body for that audience: update it instead.",
+                code="unique",
+            )
+        return attrs
+
+
+class AudienceBodyUpdateSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(help_text="Markdown.")
+
+
+class DiffPieceSerializer(serializers.Serializer[Any]):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
+    text = serializers.CharField()
+
+
+class BodyDiffSerializer(serializers.Serializer[Any]):
+    audience = serializers.CharField(source="audience.slug")
+    changed = serializers.BooleanField()
+    pieces = DiffPieceSerializer(many=True)
+
+
+class ReferenceChangeSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    change = serializers.ChoiceField(choices=["added", "removed", "newer version", "older version"])
+    old_version = serializers.IntegerField(source="old.number", allow_null=True, default=None)
+    new_version = serializers.IntegerField(source="new.number", allow_null=True, default=None)
+
+
+class RevisionDiffSerializer(serializers.Serializer[Any]):
+    """A revision against the last approved one before it, or else the previous one."""
+
+    revision = serializers.IntegerField()
+    base = serializers.IntegerField(allow_null=True, help_text="Null for a first revision.")
+    base_number = serializers.IntegerField(allow_null=True)
+    bodies = BodyDiffSerializer(many=True)
+    references = ReferenceChangeSerializer(many=True)
+
+
+@extend_schema(tags=["revisions"])
+class RevisionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Revision],
+):
+    """Revisions you may read; editors start a new draft from the newest revision."""
+
+    queryset = Revision.objects.none()
+    serializer_class = RevisionSerializer
+    permission_classes = [ReadOrEditorWrite]
+    filterset_class = filters.RevisionFilter
+    ordering_fields = ["number", "created_at", "submitted_at"]
+
+    def get_queryset(self) -> QuerySet[Revision]:
+        if getattr(self, "swagger_fake_view", False):
+            return Revision.objects.none()
+        return revisions_for_user(user=acting_user(self.request))
+
+    @extend_schema(
+        request=RevisionCreateSerializer,
+        responses={
+            201: RevisionSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer, description="The newest revision is still a draft."
+            ),
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = RevisionCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        draft = services.revision_create_draft(
+            article=serializer.validated_data["article"],
+            author=acting_user(request),
+            change_summary=serializer.validated_data["change_summary"],
+        )
+        return Response(
+            RevisionSerializer(self.get_queryset().get(pk=draft.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses={200: RevisionDiffSerializer, **ERRORS})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def diff(self, request: Request, pk: str | None = None) -> Response:
+        """A word-level diff of each audience body against the last approved revision before
+        this one (or else the previous one); only the bodies that changed are listed."""
+        revision = self.get_object()
+        base, changes = revision_changes(revision=revision)
+        data = {
+            "revision": revision.pk,
+            "base": base.pk if base else None,
+            "base_number": base.number if base else None,
+            "bodies": [c for c in changes if c.changed],
+            "references": reference_changes(revision=revision, base=base),
+        }
+        return Response(RevisionDiffSerializer(data).data)
+
+
+@extend_schema(tags=["bodies"])
+class AudienceBodyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[AudienceBody],
+):
+    """The Markdown body of a revision for one audience; editors write those of drafts."""
+
+    queryset = AudienceBody.objects.none()
+    serializer_class = AudienceBodySerializer
+    permission_classes = [ReadOrEditorWrite]
+    filterset_class = filters.AudienceBodyFilter
+    ordering_fields = ["updated_at"]
+
+    def get_queryset(self) -> QuerySet[AudienceBody]:
+        if getattr(self, "swagger_fake_view", False):
+            return AudienceBody.objects.none()
+        readable = revisions_for_user(user=acting_user(self.request)).values("pk")
+        return AudienceBody.objects.filter(revision__in=readable).select_related("audience")
+
+    @extend_schema(
+        request=AudienceBodyCreateSerializer,
+        responses={201: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = AudienceBodyCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        body = self._write(revision=data["revision"], audience=data["audience"], text=data["body"])
+        return Response(AudienceBodySerializer(body).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_object()
+        return Response(AudienceBodySerializer(body).data, headers={"ETag": body_etag(body)})
+
+    @extend_schema(
+        request=AudienceBodyUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED, **STALE_BODY},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_object()
+        serializer = AudienceBodyUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        body = self._write(
+            revision=body.revision,
+            audience=body.audience,
+            text=serializer.validated_data["body"],
+            seen=if_match_seen(request, body),
+        )
+        return Response(AudienceBodySerializer(body).data, headers={"ETag": body_etag(body)})
+
+    @extend_schema(
+        request=AudienceBodyUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: AudienceBodySerializer, **ERRORS, **CONTENT_LOCKED, **STALE_BODY},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The only writable field is required, so a PATCH is a PUT.
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IF_MATCH], responses={204: None, **ERRORS, **CONTENT_LOCKED, **STALE_BODY}
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_object()
+        services.revision_edit(
+            revision=body.revision,
+            editor=acting_user(request),
+            bodies={body.audience: ""},
+            seen=if_match_seen(request, body),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _write(
+        self,
+        *,
+        revision: Revision,
+        audience: Any,
+        text: str,
+        seen: dict[int, str] | None = None,
+    ) -> AudienceBody:
+        services.revision_edit(
+            revision=revision, editor=acting_user(self.request), bodies={audience: text}, seen=seen
+        )
+        return AudienceBody.objects.select_related("audience").get(
+            revision=revision, audience=audience
+        )
