@@ -28,6 +28,11 @@ def articles_with_status() -> QuerySet[Article]:
     )
 
 
+def revision_newest(*, article: Article) -> Revision | None:
+    """The article's newest revision (the one its status is), or None before the first."""
+    return article.revisions.select_related("article").order_by("-number").first()
+
+
 def article_published_get(*, slug: str) -> Article:
     """The published article with its published revision; raises Article.DoesNotExist."""
     return Article.objects.select_related("published_revision").get(

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from articles.errors import ActionRefused, StaleEdit
 from articles.models import (
     REVISION_LOCKED,
     Article,
@@ -41,16 +42,8 @@ STALE_EDIT = (
 QUESTION_STATE_NOT_ALLOWED = "This question is already {state}: it cannot be marked {target}."
 
 
-class ContentError(Exception):
-    """A content write was refused; nothing changed."""
-
-
-class StaleEdit(ContentError):
-    """The bodies changed since the editor read them (`audience_ids` names which)."""
-
-    def __init__(self, message: str, *, audience_ids: list[int]) -> None:
-        super().__init__(message)
-        self.audience_ids = audience_ids
+# A content write refused (409 unless a subclass says otherwise); nothing changed.
+ContentError = ActionRefused
 
 
 def body_fingerprint(body: AudienceBody | None) -> str:
@@ -239,6 +232,20 @@ def reader_preference_set(*, user, audience: AudienceLevel) -> ReaderPreference:
         user=user, defaults={"audience": audience}
     )
     return preference
+
+
+def revision_citations_unknown(*, revision: Revision) -> list[str]:
+    """The keys the revision's bodies cite that the library does not hold (none once its
+    citations are pinned: a resubmission keeps its first pins). Two queries at most."""
+    if revision.citations.exists():
+        return []
+    keys = citation_keys("\n\n".join(body.body for body in revision.bodies.all()))
+    known = set(
+        Reference.objects.filter(key__in=keys, current_version__isnull=False).values_list(
+            "key", flat=True
+        )
+    )
+    return [key for key in keys if key not in known]
 
 
 def _check_citations(keys: list[str]) -> dict[str, Reference]:

@@ -38,6 +38,7 @@ ACTION_SUBJECTS = {
     "overdue": "your review is overdue",
     "overdue-editors": "a review is a week overdue",
     "re-review": "re-review opened",
+    "re-review-blocked": "a re-review could not be submitted",
     "reference-changed": "a cited reference changed",
 }
 # Events that concern only the people named here; never e-mailed to anyone else.
@@ -74,7 +75,13 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
     )
     if action in SILENT:
         pass
-    elif action in ("submit", "overdue-editors", "re-review", "reference-changed"):
+    elif action in (
+        "submit",
+        "overdue-editors",
+        "re-review",
+        "re-review-blocked",
+        "reference-changed",
+    ):
         ids |= _editors()
     elif action in (
         "assign-reviewer",

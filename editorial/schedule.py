@@ -10,15 +10,17 @@ from django.db import transaction
 from django.db.models import OuterRef, Q
 from django.utils import timezone
 
+from articles.errors import ActionRefused
 from articles.models import Article, ReviewStatus, Revision
-from articles.selectors import months_later
-from articles.services import revision_create_draft, revision_pin_citations
+from articles.selectors import months_later, revision_newest
+from articles.services import revision_create_draft
 from editorial.models import ReviewAssignment
 from editorial.selectors import assignments_awaiting_decision
-from editorial.workflow import record_event
+from editorial.workflow import record_event, revision_submit
 
 REMIND_DAYS_BEFORE = 3
 TELL_EDITORS_DAYS_AFTER = 7
+REREVIEW, REREVIEW_BLOCKED = "re-review", "re-review-blocked"
 
 
 def _waiting_assignments(today: date):  # type: ignore[no-untyped-def]
@@ -109,7 +111,7 @@ def next_review_due(revision: Revision) -> datetime | None:
 def _open_rereview(article_pk: int, revision_pk: int) -> bool:
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_pk)
-        newest = article.revisions.order_by("-number").first()
+        newest = revision_newest(article=article)
         if newest is None or newest.pk != revision_pk or newest.status != ReviewStatus.APPROVED:
             return False  # something else happened since: nothing to open
         source = article.published_revision or newest
@@ -120,22 +122,24 @@ def _open_rereview(article_pk: int, revision_pk: int) -> bool:
             change_summary=f"Scheduled re-review of revision {source.number}",
             source=source,
         )
-        # The same text, cited from the reference versions current today: what is re-reviewed.
-        revision_pin_citations(revision=rereview)
-        rereview.submit()
-        rereview.submitted_at = timezone.now()
-        rereview.review_round = 1
-        rereview.save(update_fields=["status", "submitted_at", "review_round"])
-        record_event(
-            revision=rereview,
-            actor=None,
-            action="re-review",
-            from_status=ReviewStatus.DRAFT,
-            note=(
-                f"Revision {source.number} was approved {source.approved_at:%b %-d, %Y}; "
-                f"its {article.review_interval_months}-month review is due."
-            ),
+        due = (
+            f"Revision {source.number} was approved {source.approved_at:%b %-d, %Y}; "
+            f"its {article.review_interval_months}-month review is due."
         )
+        try:
+            # The same text, submitted as an editor would: pinned to today's reference versions,
+            # its public HTML stored, open threads moved on, the submission guard checked.
+            with transaction.atomic():
+                revision_submit(revision=rereview, actor=None, note=due, event=REREVIEW)
+        except ActionRefused as exc:
+            # The draft stays for the editors, who are told what keeps it from review.
+            record_event(
+                revision=rereview,
+                actor=None,
+                action=REREVIEW_BLOCKED,
+                from_status=ReviewStatus.DRAFT,
+                note=f"{due} It could not be submitted: {exc}",
+            )
     return True
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from articles.errors import InvalidInput
 from articles.references import selectors
 from articles.references.identifiers import (
     IdentifierInvalid,
@@ -30,7 +31,6 @@ from articles.references.models import (
     ReferenceType,
     ReferenceVersion,
 )
-from articles.services import ContentError
 
 KEY_INVALID = (
     "{key!r} is not a reference key: use lower-case letters and digits joined by - _ . or :."
@@ -69,7 +69,7 @@ DATE_FIELDS = ("issued", "accessed")
 CSL_IDENTIFIER_KEYS = {"DOI": "doi", "PMID": "pmid", "PMCID": "pmcid"}
 
 
-class ReferenceInvalid(ContentError):
+class ReferenceInvalid(InvalidInput):
     """A reference or version was refused; nothing changed (HTTP 400 in the API)."""
 
 

@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One enum of transition names, whichever field lists them.
+    "ENUM_NAME_OVERRIDES": {"TransitionName": "editorial.workflow.guards.ACTION_NAMES"},
 }
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 

@@ -19,12 +19,14 @@ from rest_framework.response import Response
 
 from articles import services
 from articles.models import Article, Revision
+from articles.selectors import revision_newest
 from editorial import workflow
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
     ErrorSerializer,
     ReadOrEditorWrite,
+    ReasonSerializer,
     ReviewStatusField,
     ScopedPrimaryKeyRelatedField,
     acting_user,
@@ -135,6 +137,12 @@ class TransitionSerializer(RevisionChoiceSerializer):
     )
 
 
+class BlockedTransitionSerializer(serializers.Serializer[Any]):
+    name = serializers.ChoiceField(choices=workflow.ACTION_NAMES)
+    display = serializers.CharField(source="label", help_text="What its button says.")
+    reasons = ReasonSerializer(many=True)
+
+
 class WorkflowStateSerializer(serializers.Serializer[Any]):
     """An article, the revision acted on (or looked at), its status and the user's next steps."""
 
@@ -145,6 +153,11 @@ class WorkflowStateSerializer(serializers.Serializer[Any]):
     allowed_transitions = serializers.ListField(
         child=serializers.ChoiceField(choices=workflow.ACTION_NAMES),
         help_text="What the requesting user may do with this revision now.",
+    )
+    blocked_transitions = BlockedTransitionSerializer(
+        many=True,
+        help_text="The other transitions, each with the reasons you may not take it now (the "
+        "same the transition would be refused with).",
     )
 
 
@@ -272,7 +285,7 @@ class ArticleViewSet(
     def _newest_revision(article: Article) -> Revision:
         # Not scoped to the user's revisions on purpose: acting on an older revision assigned
         # to a reviewer instead of the newest would be a surprise; the workflow refuses (403).
-        revision = Revision.objects.filter(article=article).order_by("-number").first()
+        revision = revision_newest(article=article)
         if revision is None:
             raise workflow.GuardFailed(NO_REVISION)
         return revision
@@ -280,7 +293,12 @@ class ArticleViewSet(
     def _workflow_state(self, *, article_pk: int, revision_pk: int) -> dict[str, Any]:
         article = self.get_queryset().get(pk=article_pk)
         revision = Revision.objects.select_related("article").get(pk=revision_pk)
-        allowed = workflow.transitions_available(revision=revision, actor=acting_user(self.request))
+        states = workflow.transitions_state(revision=revision, actor=acting_user(self.request))
         return WorkflowStateSerializer(
-            {"article": article, "revision": revision, "allowed_transitions": allowed}
+            {
+                "article": article,
+                "revision": revision,
+                "allowed_transitions": [s.name for s in states if s.allowed],
+                "blocked_transitions": [s for s in states if not s.allowed],
+            }
         ).data

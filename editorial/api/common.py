@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from articles.errors import ReasonKind
 from articles.models import ReviewStatus
 from editorial import permissions
 from editorial.models import (
@@ -21,8 +22,18 @@ from editorial.models import (
 EDITORS_ONLY = "Only editors may change content."
 
 
+class ReasonSerializer(serializers.Serializer[Any]):
+    """Why an action is refused, or would be (articles.errors.Reason)."""
+
+    code = serializers.CharField(help_text="Stable, for programs: e.g. `safety-comment-open`.")
+    message = serializers.CharField(help_text="The sentence people read.")
+    remedy = serializers.CharField(help_text="What would lift it; may be empty.")
+    kind = serializers.ChoiceField(choices=[k.value for k in ReasonKind])
+
+
 class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
+    reasons = ReasonSerializer(many=True, required=False)
 
 
 ERRORS = {

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles.errors import ReasonKind, first_kind
 from articles.markdown import markdown_to_html
 from articles.models import (
     Article,
@@ -54,15 +55,7 @@ from editorial.selectors import (
 )
 from editorial.workspace.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 
-ACTION_LABELS = {
-    "submit": "Submit",
-    "assign-reviewer": "Assign reviewer",
-    "approve": "Approve",
-    "request-changes": "Request changes",
-    "withdraw": "Withdraw",
-    workflow.PUBLISH: "Publish",
-    workflow.UNPUBLISH: "Unpublish",
-}
+ACTION_LABELS = {name: transition.label for name, transition in workflow.TRANSITIONS.items()}
 TRANSITION_DONE = "{label}: done for revision {number}."
 UNPUBLISHED = (
     "Unpublished: the article is off the public site. Its revisions and reviews stay; "
@@ -72,6 +65,24 @@ REVISION_SAVED = "Revision {number} saved."
 DRAFT_STARTED = "Revision {number} started as a new draft."
 ARTICLE_CREATED = "Article created with an empty first draft: write it below."
 NO_REVISION = "This article has no revision yet."
+
+
+def offered(
+    states: list[workflow.TransitionState],
+    *,
+    only: tuple[str, ...] | None = None,
+    exclude: tuple[str, ...] = (),
+) -> list[workflow.TransitionState]:
+    """The transitions to show as buttons: the allowed ones, and those held back by a
+    precondition (shown disabled with its reasons); not those the user may never take or that
+    the revision's status rules out."""
+    return [
+        state
+        for state in states
+        if (only is None or state.name in only)
+        and state.name not in exclude
+        and (state.allowed or first_kind(state.reasons) == ReasonKind.GUARD)
+    ]
 
 
 @dataclass(frozen=True)
@@ -224,7 +235,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "flagged": flagged_by_article(citations_flagged(user=user, article_id=article.pk)),
     }
     if newest is not None:
-        available = workflow.transitions_available(revision=newest, actor=user)
+        states = workflow.transitions_state(revision=newest, actor=user)
+        available = [state.name for state in states if state.allowed]
         can_view = permissions.can_view_revision.test(user, newest)
         statuses = revision_body_statuses(revision=newest) if can_view else []
         context |= {
@@ -235,9 +247,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": newest.assignments.select_related("reviewer", "assigned_by"),
             "decisions": newest.decisions.select_related("reviewer"),
             # Unpublish acts on the whole article: its form stands apart from the buttons.
-            "transitions": [
-                (name, ACTION_LABELS[name]) for name in available if name != workflow.UNPUBLISH
-            ],
+            "transitions": offered(states, exclude=(workflow.UNPUBLISH,)),
             "can_unpublish": workflow.UNPUBLISH in available,
             "can_publish_newest": workflow.PUBLISH in available,
             "eligible_reviewers": (

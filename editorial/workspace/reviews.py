@@ -31,7 +31,7 @@ from editorial.selectors import (
     review_queue,
     revisions_for_user,
 )
-from editorial.workspace.articles import ACTION_LABELS
+from editorial.workspace.articles import offered
 from editorial.workspace.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
 
 DONE = {
@@ -153,8 +153,8 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         declaration_form = DeclarationForm(initial=DeclarationForm.initial_from(previous))
     newest = revision.article.revisions.order_by("-number").first()
-    available = (
-        workflow.transitions_available(revision=revision, actor=user)
+    states = (
+        workflow.transitions_state(revision=revision, actor=user)
         if newest is not None and newest.pk == revision.pk
         else []
     )
@@ -178,9 +178,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_comment": can_comment,
         "is_editor": is_editor,
         "earlier_threads": list(earlier_open_threads(revision=revision)),
-        "transitions": [
-            (n, ACTION_LABELS[n]) for n in available if n in ("approve", "request-changes")
-        ],
+        "transitions": offered(states, only=(workflow.APPROVE, workflow.REQUEST_CHANGES)),
         "assignments": revision.assignments.all() if is_editor else [],
         "base": base,
         "changes": [c for c in changes if c.changed],

@@ -170,7 +170,9 @@ def test_review_page_warns_before_approving_and_the_approval_is_refused(
     client.force_login(reviewer)
     page = client.get(review_url).text
     assert f'<p class="caution-banner" role="alert" id="retracted-warning">{message}</p>' in page
-    assert 'data-transition="approve"' in page  # still offered: trying says why
+    # Offered disabled, saying why; posting it anyway is refused with the same words.
+    assert 'data-transition="approve"' in page
+    assert f'<li data-reason="retracted-citation">{message}</li>' in page
 
     approve = reverse("editorial:transition", kwargs={"pk": revision.article_id, "name": "approve"})
     page = client.post(approve, follow=True).text
@@ -206,8 +208,12 @@ def test_api_approval_is_refused_with_409_and_the_message(
     response = client_for(reviewer).post(transition_url(revision, "approve"), {}, format="json")
 
     assert response.status_code == 409
+    message = workflow.RETRACTED_BLOCKS.format(key=KEY, title=TITLE, number=2)
     assert response.json() == {
-        "detail": workflow.RETRACTED_BLOCKS.format(key=KEY, title=TITLE, number=2)
+        "detail": message,
+        "reasons": [
+            {"code": "retracted-citation", "message": message, "remedy": "", "kind": "guard"}
+        ],
     }
     assert not revision.decisions.exists()
 

@@ -151,7 +151,8 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         # The review page includes one query for the cited reference versions (what changed),
         # and for a reviewer whether they decided this round (may they decline, decide again);
         # under review, one for a retracted reference it cites (approving would be refused).
-        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 21),
+        # The decision buttons' guards ask for open safety comments and retracted citations.
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 23),
         "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
         "board": (editor, reverse("editorial:board"), 5),
         "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 5),

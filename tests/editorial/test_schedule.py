@@ -8,7 +8,7 @@ from articles.models import ReferenceStatus, ReviewStatus, Revision
 from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_score
-from editorial import workflow
+from editorial import comments, workflow
 from editorial.models import AuditEvent, Notification
 from editorial.schedule import rereviews_open_due, review_reminders_send
 from editorial.tasks import open_due_rereviews, send_review_reminders
@@ -152,3 +152,67 @@ def test_rereview_keeps_scores_and_pins_todays_reference_versions(
     assert new_body.fk_grade is not None
     assert [c.version for c in rereview.citations.all()] == [corrected]
     assert [c.version.number for c in approved.citations.all()] == [1]
+
+
+def _due_rereview(editor, reviewer, second_reviewer, reach, body: str):  # type: ignore[no-untyped-def]
+    approved = reach(
+        RevisionFactory(author=editor, canonical_body=body),
+        ReviewStatus.APPROVED,
+        editor=editor,
+        reviewers=[reviewer, second_reviewer],
+    )
+    workflow.article_publish(revision=approved, actor=editor)
+    return approved, months_later(approved.approved_at, approved.article.review_interval_months)
+
+
+def test_rereview_is_a_submission_html_stored_and_open_threads_moved(
+    editor, reviewer, second_reviewer, reach
+):
+    approved, due = _due_rereview(
+        editor, reviewer, second_reviewer, reach, "Rest the tendon. Take paracetamol for pain."
+    )
+    canonical = approved.bodies.get().audience
+    thread = comments.comment_create(
+        revision=approved,
+        actor=editor,
+        audience=canonical,
+        quoted_text="Take paracetamol",
+        offset=approved.bodies.get().body.index("Take paracetamol"),
+        body="Give the maximum daily dose.",
+    )
+
+    assert rereviews_open_due(now=due) == 1
+
+    rereview = Revision.objects.get(article=approved.article, number=approved.number + 1)
+    assert rereview.status == ReviewStatus.SUBMITTED
+    assert "paracetamol" in rereview.bodies.get().rendered_html
+    thread.refresh_from_db()
+    assert thread.revision == rereview  # the open thread follows its passage
+    event = AuditEvent.objects.get(action="re-review")
+    assert (event.actor, event.from_status, event.to_status) == (None, "draft", "submitted")
+
+
+def test_rereview_refused_by_the_submission_guard_stays_a_draft_and_editors_hear_why(
+    editor, reviewer, second_reviewer, reach, settings
+):
+    approved, due = _due_rereview(
+        editor, reviewer, second_reviewer, reach, "Rest the tendon and take paracetamol."
+    )
+    # Since the approval, the site made readability above target block submission, and the
+    # level's target dropped below this text's grade.
+    settings.IMPRIMATUR_READABILITY_BLOCKS_SUBMISSION = True
+    level = approved.bodies.get().audience
+    level.target_grade = 1
+    level.save(update_fields=["target_grade"])
+    audience_body_score(body_id=approved.bodies.get().pk)
+
+    assert rereviews_open_due(now=due) == 1
+    assert rereviews_open_due(now=due) == 0  # the draft waits for the editors: nothing more
+
+    draft = Revision.objects.get(article=approved.article, number=approved.number + 1)
+    assert (draft.status, draft.submitted_at) == (ReviewStatus.DRAFT, None)
+    event = AuditEvent.objects.get(action="re-review-blocked")
+    assert event.revision == draft
+    refusal = "Cannot submit: the Healthcare professional version reads at grade"
+    assert f"It could not be submitted: {refusal}" in event.note
+    assert not AuditEvent.objects.filter(action="re-review").exists()

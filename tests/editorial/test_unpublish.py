@@ -273,6 +273,14 @@ def test_api_unpublish_when_not_published_is_409_with_the_state(editor, draft):
     assert response.status_code == 409
     assert response.json() == {
         "detail": workflow.NOT_PUBLISHED,
+        "reasons": [
+            {
+                "code": "not-published",
+                "message": workflow.NOT_PUBLISHED,
+                "remedy": "",
+                "kind": "state",
+            }
+        ],
         "current_status": "draft",
         "allowed_transitions": ["submit"],
     }

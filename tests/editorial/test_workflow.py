@@ -16,12 +16,12 @@ FSM_TRANSITIONS: dict[str, tuple[set[str], str]] = {}
 for _t in Revision._meta.get_field("status").get_all_transitions(Revision):
     FSM_TRANSITIONS.setdefault(_t.name, (set(), _t.target))[0].add(_t.source)
 # The workflow's action names, each with the sources and target of the FSM method behind it.
-TABLE = {name: FSM_TRANSITIONS[method] for name, (_, method) in workflow.ACTIONS.items()}
+TABLE = {name: FSM_TRANSITIONS[t.method] for name, t in workflow.TRANSITIONS.items() if t.method}
 PAIRS = list(itertools.product(ReviewStatus.values, TABLE))
 
 
 def test_every_fsm_transition_has_a_workflow_action():
-    assert set(FSM_TRANSITIONS) == {method for _, method in workflow.ACTIONS.values()}
+    assert set(FSM_TRANSITIONS) == {t.method for t in workflow.TRANSITIONS.values() if t.method}
 
 
 def _allowed(status: str, action: str) -> bool:
