@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.models import AudienceBody, AudienceLevel, Revision
 from editorial import permissions
+from editorial.events import AuditAction
 from editorial.models import ReviewComment, User
 from editorial.workflow import (
     ActionForbidden,
@@ -70,7 +71,7 @@ def comment_create(
         record_event(
             revision=revision,
             actor=actor,
-            action="comment",
+            action=AuditAction.COMMENT,
             from_status=revision.status,
             note=f"{comment.label}: {body}",
             comment=comment,
@@ -104,7 +105,7 @@ def comment_reply(*, parent: ReviewComment, actor: User, body: str) -> ReviewCom
         record_event(
             revision=revision,
             actor=actor,
-            action="reply",
+            action=AuditAction.REPLY,
             from_status=revision.status,
             note=body,
             comment=parent,
@@ -129,7 +130,7 @@ def _set_resolved(*, comment: ReviewComment, actor: User, resolved: bool) -> Rev
         record_event(
             revision=revision,
             actor=actor,
-            action="resolve" if resolved else "reopen",
+            action=AuditAction.RESOLVE if resolved else AuditAction.REOPEN,
             from_status=revision.status,
             note=comment.label,
             comment=comment,

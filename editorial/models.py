@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from editorial.events import AuditAction, event_sentence
 
 EDITORS_GROUP = "Editors"
 BOARD_GROUP = "Advisory board"
@@ -268,7 +269,7 @@ class AuditEvent(models.Model):
     comment = models.ForeignKey(
         ReviewComment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=[(a.value, a.label) for a in AuditAction])
     from_status = models.CharField(max_length=20, choices=ReviewStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ReviewStatus.choices, blank=True)
     note = models.TextField(blank=True)
@@ -278,7 +279,18 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.action} on {self.article} by {self.actor}"
+        return f"{self.get_action_display()} on {self.article} by {self.actor}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, as the audit trail, the inbox and the e-mails say it; reads the
+        actor, subject and revision (select them with the event)."""
+        return event_sentence(
+            self.action,
+            actor=self.actor,
+            subject=self.subject_user,
+            number=self.revision.number if self.revision is not None else None,
+        )
 
 
 class Notification(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial import permissions
+from editorial.events import AuditAction, Told
 from editorial.models import (
     EDITORS_GROUP,
     AuditEvent,
@@ -17,32 +18,6 @@ from editorial.models import (
     ReviewComment,
     User,
 )
-
-ACTION_SUBJECTS = {
-    "submit": "submitted for review",
-    "assign-reviewer": "you are invited to review",
-    "accept": "a reviewer accepted",
-    "decline": "a reviewer declined",
-    "remove-reviewer": "you were removed as a reviewer",
-    "decision": "a reviewer made a decision",
-    "approve": "approved",
-    "request-changes": "changes requested",
-    "withdraw": "withdrawn from review",
-    "publish": "published",
-    "unpublish": "unpublished",
-    "comment": "a new comment",
-    "reply": "a reply in your thread",
-    "resolve": "your comment was resolved",
-    "reopen": "your comment was reopened",
-    "reminder": "your review is due soon",
-    "overdue": "your review is overdue",
-    "overdue-editors": "a review is a week overdue",
-    "re-review": "re-review opened",
-    "re-review-blocked": "a re-review could not be submitted",
-    "reference-changed": "a cited reference changed",
-}
-# Events that concern only the people named here; never e-mailed to anyone else.
-SILENT = {"declare-interests"}
 
 
 def _editors() -> set[int]:
@@ -55,55 +30,27 @@ def _thread_people(comment: ReviewComment) -> set[int]:
 
 
 def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
-    """The people told of an event: never its actor, never an inactive account."""
+    """The people told of an event, by its type's rule (editorial.events): never its actor,
+    never an inactive account."""
     revision = event.revision
-    action = event.action
     ids: set[int] = set()
-    text_owners = (
-        {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk is not None}
-        if revision is not None
-        else set()
-    )
-    active_reviewers = (
-        set(
-            ReviewAssignment.objects.filter(
-                revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
-            ).values_list("reviewer", flat=True)
-        )
-        if revision is not None
-        else set()
-    )
-    if action in SILENT:
-        pass
-    elif action in (
-        "submit",
-        "overdue-editors",
-        "re-review",
-        "re-review-blocked",
-        "reference-changed",
-    ):
-        ids |= _editors()
-    elif action in (
-        "assign-reviewer",
-        "accept",
-        "decline",
-        "remove-reviewer",
-        "reminder",
-        "overdue",
-    ):
-        ids |= {event.subject_user_id} if event.subject_user_id else set()
-    elif action == "withdraw":
-        ids |= active_reviewers
-    elif action == "reply" and event.comment is not None:
-        ids |= _thread_people(event.comment)
-    elif action in ("resolve", "reopen") and event.comment is not None:
-        ids.add(event.comment.author_id)
-    elif action in ("approve", "request-changes"):
-        ids |= text_owners | active_reviewers
-    elif action in ("publish", "unpublish"):
-        ids |= text_owners  # the editors who wrote and last edited the revision
-    else:  # decision, comment
-        ids |= text_owners
+    for told in AuditAction(event.action).type.told:
+        if told == Told.EDITORS:
+            ids |= _editors()
+        elif told == Told.SUBJECT and event.subject_user_id:
+            ids.add(event.subject_user_id)
+        elif told == Told.REVIEWERS and revision is not None:
+            ids |= set(
+                ReviewAssignment.objects.filter(
+                    revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
+                ).values_list("reviewer", flat=True)
+            )
+        elif told == Told.TEXT_OWNERS and revision is not None:
+            ids |= {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk}
+        elif told == Told.THREAD and event.comment is not None:
+            ids |= _thread_people(event.comment)
+        elif told == Told.COMMENT_AUTHOR and event.comment is not None:
+            ids.add(event.comment.author_id)
     ids.discard(event.actor_id)  # type: ignore[arg-type]
     return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
 
@@ -112,7 +59,7 @@ def notification_link(*, event: AuditEvent, recipient: User) -> str:
     """The page the recipient acts on: the review page of the revision if they may read it,
     else the article's page (editors) or their inbox."""
     revision = event.revision
-    if event.action == "reference-changed" and permissions.can_edit.test(recipient):
+    if event.action == AuditAction.REFERENCE_CHANGED and permissions.can_edit.test(recipient):
         # Where the flag is, with the button that starts the draft to update the citation.
         path = reverse("editorial:article", kwargs={"pk": event.article_id})
     elif revision is not None and permissions.can_view_revision.test(recipient, revision):
@@ -132,7 +79,7 @@ def notifications_send_for_event(*, event_id: int) -> int:
     event = AuditEvent.objects.select_related(
         "article", "revision", "actor", "subject_user", "comment__parent"
     ).get(pk=event_id)
-    what = ACTION_SUBJECTS.get(event.action, event.action.replace("-", " "))
+    what = AuditAction(event.action).type.subject
     subject = f"[Imprimatur] {event.article.title}: {what}"
     sent = 0
     for recipient in event_recipients(event=event):

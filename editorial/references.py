@@ -21,12 +21,12 @@ from articles.references.importing import (
 )
 from articles.references.importing.records import RECORD_INVALID
 from articles.references.models import Reference, ReferenceVersion
+from editorial.events import AuditAction
 from editorial.models import AuditEvent, User
 from editorial.selectors import FLAGGING_STATUSES, FlaggedCitation, citations_flagged
 from editorial.tasks import notify_reference_change
 from editorial.workflow import record_event
 
-REFERENCE_CHANGED = "reference-changed"
 # The start of the event's note names the reference version: one event per article and version.
 CHANGED_NOTE_KEY = "{key} version {number} is "
 CHANGED_NOTE = (
@@ -69,14 +69,14 @@ def _tell(flag: FlaggedCitation, version: ReferenceVersion) -> int:
         # The article's row lock keeps two overlapping runs from both writing the event.
         Article.objects.select_for_update().filter(pk=flag.article.pk).first()
         told = AuditEvent.objects.filter(
-            article_id=flag.article.pk, action=REFERENCE_CHANGED, note__startswith=key
+            article_id=flag.article.pk, action=AuditAction.REFERENCE_CHANGED, note__startswith=key
         ).exists()
         if told:
             return 0
         record_event(
             revision=flag.revision,
             actor=version.changed_by,
-            action=REFERENCE_CHANGED,
+            action=AuditAction.REFERENCE_CHANGED,
             from_status=flag.revision.status,
             note=CHANGED_NOTE.format(
                 key=version.reference.key,

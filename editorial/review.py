@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import ReviewStatus, Revision
 from editorial import permissions
+from editorial.events import AuditAction
 from editorial.models import InterestDeclaration, InterestEntry, ReviewAssignment, User
 from editorial.workflow import (
     ActionForbidden,
@@ -71,7 +72,7 @@ def assignment_accept(*, assignment: ReviewAssignment, actor: User) -> ReviewAss
         record_event(
             revision=revision,
             actor=actor,
-            action="accept",
+            action=AuditAction.ACCEPT,
             from_status=revision.status,
             note=f"Accepted to review by {assignment.due_date:%b %-d, %Y}",
             subject_user=assignment.assigned_by,
@@ -116,7 +117,7 @@ def assignment_decline(
         record_event(
             revision=revision,
             actor=actor,
-            action="decline",
+            action=AuditAction.DECLINE,
             from_status=revision.status,
             note=reason,
             subject_user=assignment.assigned_by,
@@ -142,7 +143,7 @@ def assignment_remove(
         record_event(
             revision=revision,
             actor=actor,
-            action="remove-reviewer",
+            action=AuditAction.REMOVE,
             from_status=revision.status,
             note=note or f"Removed {assignment.reviewer}",
             subject_user=assignment.reviewer,
@@ -186,7 +187,7 @@ def interests_declare(
         record_event(
             revision=revision,
             actor=actor,
-            action="declare-interests",
+            action=AuditAction.DECLARE,
             from_status=revision.status,
             note=summary,
         )

@@ -14,13 +14,13 @@ from articles.errors import ActionRefused
 from articles.models import Article, ReviewStatus, Revision
 from articles.selectors import months_later, revision_newest
 from articles.services import revision_create_draft
+from editorial.events import AuditAction
 from editorial.models import ReviewAssignment
 from editorial.selectors import assignments_awaiting_decision
 from editorial.workflow import record_event, revision_submit
 
 REMIND_DAYS_BEFORE = 3
 TELL_EDITORS_DAYS_AFTER = 7
-REREVIEW, REREVIEW_BLOCKED = "re-review", "re-review-blocked"
 
 
 def _waiting_assignments(today: date):  # type: ignore[no-untyped-def]
@@ -54,16 +54,16 @@ def _remind(pk: int, today: date) -> int:
             assignment.reminder_sent_at = now
             fields.append("reminder_sent_at")
             note = f"Your review of revision {revision.number} is due {due_text}."
-            action = "reminder"
+            action = AuditAction.REMINDER
         elif due < today and assignment.overdue_sent_at is None:
             assignment.overdue_sent_at = now
             # An overdue review needs no "due soon" reminder any more.
             assignment.reminder_sent_at = assignment.reminder_sent_at or now
             fields += ["overdue_sent_at", "reminder_sent_at"]
             note = f"Your review of revision {revision.number} was due {due_text}."
-            action = "overdue"
+            action = AuditAction.OVERDUE
         else:
-            action = ""
+            action = None
         if action:
             record_event(
                 revision=revision,
@@ -83,7 +83,7 @@ def _remind(pk: int, today: date) -> int:
             record_event(
                 revision=revision,
                 actor=None,
-                action="overdue-editors",
+                action=AuditAction.OVERDUE_EDITORS,
                 from_status=revision.status,
                 note=f"{assignment.reviewer}'s review was due {due_text}.",
                 subject_user=assignment.reviewer,
@@ -130,13 +130,13 @@ def _open_rereview(article_pk: int, revision_pk: int) -> bool:
             # The same text, submitted as an editor would: pinned to today's reference versions,
             # its public HTML stored, open threads moved on, the submission guard checked.
             with transaction.atomic():
-                revision_submit(revision=rereview, actor=None, note=due, event=REREVIEW)
+                revision_submit(revision=rereview, actor=None, note=due, event=AuditAction.REREVIEW)
         except ActionRefused as exc:
             # The draft stays for the editors, who are told what keeps it from review.
             record_event(
                 revision=rereview,
                 actor=None,
-                action=REREVIEW_BLOCKED,
+                action=AuditAction.REREVIEW_BLOCKED,
                 from_status=ReviewStatus.DRAFT,
                 note=f"{due} It could not be submitted: {exc}",
             )

@@ -30,6 +30,7 @@ from articles.selectors import revision_newest
 from articles.services import revision_bodies_render, revision_pin_citations
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
+from editorial.events import AuditAction
 from editorial.models import (
     AuditEvent,
     InterestDeclaration,
@@ -117,7 +118,7 @@ def record_event(
     *,
     revision: Revision,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     from_status: str,
     note: str = "",
     subject_user: User | None = None,
@@ -148,7 +149,11 @@ def _event_committed(event_pk: int, article_slug: str) -> None:
 
 
 def revision_submit(
-    *, revision: Revision, actor: User | None, note: str = "", event: str = SUBMIT
+    *,
+    revision: Revision,
+    actor: User | None,
+    note: str = "",
+    event: AuditAction = AuditAction.SUBMIT,
 ) -> Revision:
     """Send a draft (or a revision sent back for changes) to review: its citations are pinned,
     its public HTML stored, and the open threads of the revision before it move to it.
@@ -225,7 +230,7 @@ def revision_assign_reviewer(
         record_event(
             revision=revision,
             actor=actor,
-            action=ASSIGN,
+            action=AuditAction.ASSIGN,
             from_status=from_status,
             note=note or f"{invited}, due {due_date:%b %-d, %Y}",
             subject_user=reviewer,
@@ -290,9 +295,9 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
             _transition(APPROVE, revision)
             revision.approved_at = timezone.now()
             revision.save(update_fields=["status", "approved_at"])
-            action, summary = APPROVE, f"Approved: {state.summary()}"
+            action, summary = AuditAction.APPROVE, f"Approved: {state.summary()}"
         else:
-            action, summary = "decision", f"Approval: {state.summary()}"
+            action, summary = AuditAction.DECISION, f"Approval: {state.summary()}"
         record_event(
             revision=revision,
             actor=actor,
@@ -329,7 +334,7 @@ def revision_request_changes(*, revision: Revision, actor: User, reason: str) ->
         record_event(
             revision=revision,
             actor=actor,
-            action=REQUEST_CHANGES,
+            action=AuditAction.REQUEST_CHANGES,
             from_status=from_status,
             note=reason,
         )
@@ -348,7 +353,11 @@ def revision_withdraw(*, revision: Revision, actor: User, note: str = "") -> Rev
         _transition(WITHDRAW, revision)
         revision.save(update_fields=["status"])
         record_event(
-            revision=revision, actor=actor, action=WITHDRAW, from_status=from_status, note=note
+            revision=revision,
+            actor=actor,
+            action=AuditAction.WITHDRAW,
+            from_status=from_status,
+            note=note,
         )
     return revision
 
@@ -369,7 +378,7 @@ def article_publish(*, revision: Revision, actor: User, note: str = "") -> Artic
         record_event(
             revision=revision,
             actor=actor,
-            action=PUBLISH,
+            action=AuditAction.PUBLISH,
             from_status=revision.status,
             note=note or f"Published revision {revision.number}",
         )
@@ -401,7 +410,7 @@ def article_unpublish(*, article: Article, actor: User, note: str = "") -> Artic
         record_event(
             revision=revision,
             actor=actor,
-            action=UNPUBLISH,
+            action=AuditAction.UNPUBLISH,
             from_status=revision.status,
             note=note or f"Unpublished revision {revision.number}",
         )

@@ -5,8 +5,9 @@ import pytest
 
 from articles.models import Reference, ReferenceStatus, ReviewStatus, Revision
 from editorial import workflow
+from editorial.events import AuditAction
 from editorial.models import AuditEvent, Notification, User
-from editorial.references import REFERENCE_CHANGED, reference_revise
+from editorial.references import reference_revise
 from editorial.selectors import citations_flagged
 from editorial.tasks import notify_reference_change
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
@@ -104,7 +105,7 @@ def test_an_active_new_version_flags_nothing_and_sends_nothing(
         revise(reference, librarian, ReferenceStatus.ACTIVE, "Page numbers fixed", page="1234-9")
     assert callbacks == []
     assert citations_flagged() == []
-    assert not AuditEvent.objects.filter(action=REFERENCE_CHANGED).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.REFERENCE_CHANGED).exists()
     assert mailoutbox == []
 
 
@@ -150,7 +151,7 @@ def test_editors_are_told_once_per_article_and_version(
     assert f"{KEY} version 2 is retracted: Retracted: data fabricated." in message.body
     assert "Revision 1 cites version 1" in message.body
     assert f"/editorial/articles/{live.article_id}/" in message.body
-    events = AuditEvent.objects.filter(action=REFERENCE_CHANGED)
+    events = AuditEvent.objects.filter(action=AuditAction.REFERENCE_CHANGED)
     assert {(e.article_id, e.revision_id, e.actor_id) for e in events} == {
         (live.article_id, live.pk, librarian.pk),
         (reviewing.article_id, reviewing.pk, librarian.pk),
@@ -161,7 +162,7 @@ def test_editors_are_told_once_per_article_and_version(
     with django_capture_on_commit_callbacks(execute=True):
         assert notify_reference_change.delay(version.pk).get() == 0
     assert len(mailoutbox) == 2
-    assert Notification.objects.filter(event__action=REFERENCE_CHANGED).count() == 2
+    assert Notification.objects.filter(event__action=AuditAction.REFERENCE_CHANGED).count() == 2
 
 
 def test_a_newer_submitted_revision_clears_the_published_ones_flag(editor, reference, librarian):

@@ -308,7 +308,7 @@ def test_article_page_shows_body_reviewers_decisions_and_audit_newest_first(
     assert str(second_reviewer) in html
     assert "Approve" in html  # second_reviewer's decision
     trail = html.split('id="audit-heading"')[1]
-    actions = re.findall(r"</strong> ([a-z-]+)", trail)
+    actions = re.findall(r'data-action="([a-z-]+)"', trail)
     expected = list(AuditEvent.objects.filter(revision=revision).values_list("action", flat=True))
     assert actions == expected
     assert actions[0] == "decision"
