@@ -16,7 +16,6 @@ from articles.models import (
     Article,
     AudienceBody,
     AudienceLevel,
-    FollowUpQuestion,
     ReaderPreference,
     Reference,
     ReferenceVersion,
@@ -39,7 +38,6 @@ STALE_EDIT = (
     "{levels}: changed by {editor} since you read it, so nothing was saved. Read their text, "
     "then save again to keep yours."
 )
-QUESTION_STATE_NOT_ALLOWED = "This question is already {state}: it cannot be marked {target}."
 
 
 # A content write refused (409 unless a subclass says otherwise); nothing changed.
@@ -356,48 +354,3 @@ def reference_pages_refresh(*, reference_id: int) -> int:
         transaction.on_commit(partial(article_page_invalidate, slug=revision.article.slug))
         count += 1
     return count
-
-
-def follow_up_question_create(
-    *, article: Article, audience: AudienceLevel, question: str, email: str = ""
-) -> FollowUpQuestion:
-    """Store a reader's question on the article's published revision, read at `audience`."""
-    return FollowUpQuestion.objects.create(
-        article=article,
-        revision_id=article.published_revision_id,
-        audience=audience,
-        question=question,
-        email=email,
-    )
-
-
-# What an editor may do with a question in each state; the value is the new state.
-QUESTION_TRANSITIONS: dict[str, set[str]] = {
-    FollowUpQuestion.State.NEW: {FollowUpQuestion.State.ANSWERED, FollowUpQuestion.State.SPAM},
-    FollowUpQuestion.State.ANSWERED: {FollowUpQuestion.State.NEW},
-    FollowUpQuestion.State.SPAM: {FollowUpQuestion.State.NEW},
-}
-
-
-def follow_up_question_mark(*, question: FollowUpQuestion, state: str, actor) -> FollowUpQuestion:  # type: ignore[no-untyped-def]
-    """Mark a reader's question answered or spam, or reopen it (back to new).
-
-    Callers check that `actor` is an editor. Raises ContentError (QUESTION_STATE_NOT_ALLOWED)
-    when the question's current state does not allow it; nothing changes then.
-    """
-    with transaction.atomic():
-        question = FollowUpQuestion.objects.select_for_update().get(pk=question.pk)
-        if state not in QUESTION_TRANSITIONS.get(question.state, set()):
-            raise ContentError(
-                QUESTION_STATE_NOT_ALLOWED.format(
-                    state=question.get_state_display().lower(),
-                    target=FollowUpQuestion.State(state).label.lower()
-                    if state in FollowUpQuestion.State.values
-                    else state,
-                )
-            )
-        question.state = state
-        question.state_changed_at = timezone.now()
-        question.state_changed_by = actor
-        question.save(update_fields=["state", "state_changed_at", "state_changed_by"])
-    return question

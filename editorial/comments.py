@@ -4,17 +4,12 @@ carrying open threads to the next revision when it is submitted, if their passag
 from django.db import transaction
 from django.utils import timezone
 
+from articles.errors import InvalidInput, Reason, ReasonKind, refuse_if
 from articles.models import AudienceBody, AudienceLevel, Revision
 from editorial import permissions
 from editorial.events import AuditAction
 from editorial.models import ReviewComment, User
-from editorial.workflow import (
-    ActionForbidden,
-    GuardFailed,
-    InvalidInput,
-    lock_revision,
-    record_event,
-)
+from editorial.workflow import lock_revision, record_event
 
 COMMENT_FORBIDDEN = "You may not comment on this revision."
 RESOLVE_FORBIDDEN = "Only an editor or the comment's author may resolve or reopen it."
@@ -24,6 +19,28 @@ QUOTE_NOT_FOUND = "The quoted passage is not in the {audience} version at that p
 REPLY_TO_THREAD = "Reply to the thread's first comment."
 ALREADY_RESOLVED = "The comment is already resolved."
 NOT_RESOLVED = "The comment is open already."
+
+
+def comment_create_blockers(*, revision: Revision, actor: User) -> list[Reason]:
+    """Why `actor` may not comment on (or reply in) this revision: editors and its accepted
+    reviewers may."""
+    if permissions.can_comment.test(actor, revision):
+        return []
+    return [Reason("forbidden", COMMENT_FORBIDDEN, kind=ReasonKind.PERMISSION)]
+
+
+def comment_resolve_blockers(
+    *, comment: ReviewComment, actor: User, resolved: bool = True
+) -> list[Reason]:
+    """Why `actor` may not resolve (`resolved`) or reopen this thread now."""
+    if not permissions.can_resolve_comment.test(actor, comment):
+        return [Reason("forbidden", RESOLVE_FORBIDDEN, kind=ReasonKind.PERMISSION)]
+    if comment.parent_id is not None:
+        return [Reason("reply", REPLY_TO_THREAD, kind=ReasonKind.INPUT)]
+    if resolved == comment.is_resolved:
+        message = ALREADY_RESOLVED if resolved else NOT_RESOLVED
+        return [Reason("resolved" if resolved else "open", message, kind=ReasonKind.STATE)]
+    return []
 
 
 def comment_create(
@@ -43,8 +60,7 @@ def comment_create(
     body = (body or "").strip()
     with transaction.atomic():
         revision = lock_revision(revision)
-        if not permissions.can_comment.test(actor, revision):
-            raise ActionForbidden(COMMENT_FORBIDDEN)
+        refuse_if(comment_create_blockers(revision=revision, actor=actor))
         if not body:
             raise InvalidInput(TEXT_REQUIRED)
         if severity not in ReviewComment.Severity.values:
@@ -85,8 +101,7 @@ def comment_reply(*, parent: ReviewComment, actor: User, body: str) -> ReviewCom
     with transaction.atomic():
         revision = lock_revision(parent.revision)
         parent = ReviewComment.objects.select_related("author").get(pk=parent.pk)
-        if not permissions.can_comment.test(actor, revision):
-            raise ActionForbidden(COMMENT_FORBIDDEN)
+        refuse_if(comment_create_blockers(revision=revision, actor=actor))
         if parent.parent_id is not None:
             raise InvalidInput(REPLY_TO_THREAD)
         if not body:
@@ -117,12 +132,7 @@ def _set_resolved(*, comment: ReviewComment, actor: User, resolved: bool) -> Rev
     with transaction.atomic():
         revision = lock_revision(comment.revision)
         comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
-        if not permissions.can_resolve_comment.test(actor, comment):
-            raise ActionForbidden(RESOLVE_FORBIDDEN)
-        if comment.parent_id is not None:
-            raise InvalidInput(REPLY_TO_THREAD)
-        if resolved == comment.is_resolved:
-            raise GuardFailed(ALREADY_RESOLVED if resolved else NOT_RESOLVED)
+        refuse_if(comment_resolve_blockers(comment=comment, actor=actor, resolved=resolved))
         comment.resolved_at = timezone.now() if resolved else None
         comment.resolved_by = actor if resolved else None
         comment.save(update_fields=["resolved_at", "resolved_by"])

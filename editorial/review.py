@@ -1,7 +1,8 @@
-"""Review assignments and declarations of interest: one atomic action each.
+"""Review assignments and declarations of interest: one guard and one atomic action each.
 
-Like editorial.workflow, each action locks, asks editorial.permissions, writes one AuditEvent in
-its transaction and notifies after commit. Views, the API and the admin call these.
+Like editorial.workflow, each action locks, runs its guard (the reasons it is refused; pages ask
+the same guard to offer it), writes one AuditEvent in its transaction and notifies after
+commit. Views, the API and the admin call these.
 """
 
 from dataclasses import dataclass
@@ -9,18 +10,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from articles.errors import InvalidInput, Reason, ReasonKind, refuse_if
 from articles.models import ReviewStatus, Revision
 from editorial import permissions
 from editorial.events import AuditAction
 from editorial.models import InterestDeclaration, InterestEntry, ReviewAssignment, User
-from editorial.workflow import (
-    ActionForbidden,
-    GuardFailed,
-    InvalidInput,
-    decided_this_round,
-    lock_revision,
-    record_event,
-)
+from editorial.workflow import decided_this_round, lock_revision, record_event
 
 NOT_YOURS = "This invitation is not yours to answer."
 NOT_INVITED = "This invitation is already {state}."
@@ -58,14 +53,66 @@ def _lock(assignment: ReviewAssignment) -> tuple[Revision, ReviewAssignment]:
     return revision, locked
 
 
+def _not_active(assignment: ReviewAssignment) -> list[Reason]:
+    if assignment.is_active:
+        return []
+    state = assignment.get_state_display().lower()
+    return [Reason("assignment-closed", NOT_ACTIVE.format(state=state), kind=ReasonKind.STATE)]
+
+
+def assignment_accept_blockers(*, assignment: ReviewAssignment, actor: User) -> list[Reason]:
+    """Why `actor` may not accept this invitation now (empty: they may)."""
+    if not permissions.can_respond_to_invitation.test(actor, assignment):
+        return [Reason("not-yours", NOT_YOURS, kind=ReasonKind.PERMISSION)]
+    if assignment.state != ReviewAssignment.State.INVITED:
+        state = assignment.get_state_display().lower()
+        return [Reason("not-invited", NOT_INVITED.format(state=state), kind=ReasonKind.STATE)]
+    return []
+
+
+def assignment_decline_blockers(*, assignment: ReviewAssignment, actor: User) -> list[Reason]:
+    """Why `actor` may not decline this assignment now: not theirs, over, the review closed,
+    or they have decided this round (their decision stands)."""
+    if not permissions.can_respond_to_invitation.test(actor, assignment):
+        return [Reason("not-yours", NOT_YOURS, kind=ReasonKind.PERMISSION)]
+    if reasons := _not_active(assignment):
+        return reasons
+    revision = assignment.revision
+    if revision.status not in DECLINABLE_STATUSES:
+        message = DECLINE_CLOSED.format(
+            number=revision.number, status=revision.get_status_display().lower()
+        )
+        return [Reason("review-closed", message, kind=ReasonKind.STATE)]
+    if decided_this_round(revision, assignment.reviewer):
+        return [Reason("already-decided", DECLINE_AFTER_DECISION)]
+    return []
+
+
+def assignment_remove_blockers(*, assignment: ReviewAssignment, actor: User) -> list[Reason]:
+    """Why `actor` may not take this reviewer off the revision now."""
+    if not permissions.can_remove_reviewer.test(actor):
+        return [Reason("forbidden", REMOVE_FORBIDDEN, kind=ReasonKind.PERMISSION)]
+    return _not_active(assignment)
+
+
+def interests_declare_blockers(*, assignment: ReviewAssignment, actor: User) -> list[Reason]:
+    """Why `actor` may not declare interests for this assignment now (only its reviewer, while
+    active, until they decide)."""
+    if assignment.reviewer_id != actor.pk:
+        return [Reason("not-yours", DECLARE_FORBIDDEN, kind=ReasonKind.PERMISSION)]
+    if reasons := _not_active(assignment):
+        return reasons
+    revision = assignment.revision
+    if assignment.decisions.filter(review_round=revision.review_round).exists():
+        return [Reason("already-decided", ALREADY_DECIDED_DECLARATION)]
+    return []
+
+
 def assignment_accept(*, assignment: ReviewAssignment, actor: User) -> ReviewAssignment:
     """The invited board member accepts to review. Raises ActionForbidden or GuardFailed."""
     with transaction.atomic():
         revision, assignment = _lock(assignment)
-        if not permissions.can_respond_to_invitation.test(actor, assignment):
-            raise ActionForbidden(NOT_YOURS)
-        if assignment.state != ReviewAssignment.State.INVITED:
-            raise GuardFailed(NOT_INVITED.format(state=assignment.get_state_display().lower()))
+        refuse_if(assignment_accept_blockers(assignment=assignment, actor=actor))
         assignment.state = ReviewAssignment.State.ACCEPTED
         assignment.responded_at = timezone.now()
         assignment.save(update_fields=["state", "responded_at"])
@@ -80,17 +127,6 @@ def assignment_accept(*, assignment: ReviewAssignment, actor: User) -> ReviewAss
     return assignment
 
 
-def decline_refusal(*, assignment: ReviewAssignment, revision: Revision) -> str:
-    """Why this active assignment can no longer be declined, or "" while it can."""
-    if revision.status not in DECLINABLE_STATUSES:
-        return DECLINE_CLOSED.format(
-            number=revision.number, status=revision.get_status_display().lower()
-        )
-    if decided_this_round(revision, assignment.reviewer):
-        return DECLINE_AFTER_DECISION
-    return ""
-
-
 def assignment_decline(
     *, assignment: ReviewAssignment, actor: User, reason: str
 ) -> ReviewAssignment:
@@ -101,13 +137,8 @@ def assignment_decline(
     reason = (reason or "").strip()
     with transaction.atomic():
         revision, assignment = _lock(assignment)
-        if not permissions.can_respond_to_invitation.test(actor, assignment):
-            raise ActionForbidden(NOT_YOURS)
-        if not assignment.is_active:
-            raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
-        refusal = decline_refusal(assignment=assignment, revision=revision)
-        if refusal:
-            raise GuardFailed(refusal)
+        assignment.revision = revision
+        refuse_if(assignment_decline_blockers(assignment=assignment, actor=actor))
         if not reason:
             raise InvalidInput(DECLINE_REASON_REQUIRED)
         assignment.state = ReviewAssignment.State.DECLINED
@@ -134,10 +165,7 @@ def assignment_remove(
     """
     with transaction.atomic():
         revision, assignment = _lock(assignment)
-        if not permissions.can_remove_reviewer.test(actor):
-            raise ActionForbidden(REMOVE_FORBIDDEN)
-        if not assignment.is_active:
-            raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
+        refuse_if(assignment_remove_blockers(assignment=assignment, actor=actor))
         assignment.state = ReviewAssignment.State.REMOVED
         assignment.save(update_fields=["state"])
         record_event(
@@ -162,12 +190,8 @@ def interests_declare(
     interests = [Interest(i.kind, i.details.strip()) for i in interests]
     with transaction.atomic():
         revision, assignment = _lock(assignment)
-        if assignment.reviewer_id != actor.pk:
-            raise ActionForbidden(DECLARE_FORBIDDEN)
-        if not assignment.is_active:
-            raise GuardFailed(NOT_ACTIVE.format(state=assignment.get_state_display().lower()))
-        if assignment.decisions.filter(review_round=revision.review_round).exists():
-            raise GuardFailed(ALREADY_DECIDED_DECLARATION)
+        assignment.revision = revision
+        refuse_if(interests_declare_blockers(assignment=assignment, actor=actor))
         if none == bool(interests):
             raise InvalidInput(INTERESTS_OR_NONE)
         if any(not i.details for i in interests):

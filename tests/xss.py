@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 from django.conf import settings
 
 from articles.models import Article, AudienceLevel, FollowUpQuestion, Revision
-from articles.services import follow_up_question_create, revision_edit
+from articles.questions import follow_up_question_create
+from articles.services import revision_edit
 from editorial import review, workflow
 from editorial.models import BoardProfile, User
 from tests.factories import (

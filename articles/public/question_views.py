@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.forms import FollowUpQuestionForm
 from articles.public.views import article_published_or_404, article_request_get
+from articles.questions import follow_up_question_create
 from articles.selectors import audience_from_slug
-from articles.services import follow_up_question_create
 
 QUESTION_RATE_LIMIT = 5  # questions per client per window
 QUESTION_RATE_WINDOW = 60 * 60  # seconds

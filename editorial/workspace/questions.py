@@ -2,7 +2,7 @@
 
 Questions are asked in the public article page's frame (articles.public.question_views); here
 editors read them with the article, audience and revision they came from, and mark each one
-answered or spam, or reopen it (articles.services.follow_up_question_mark).
+answered or spam, or reopen it (articles.questions).
 """
 
 from typing import cast
@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.errors import ActionRefused
 from articles.models import FollowUpQuestion
-from articles.services import ContentError, follow_up_question_mark
+from articles.questions import QUESTION_MOVES, follow_up_question_mark
 from editorial import permissions
 from editorial.models import User
 from editorial.selectors import follow_up_question_counts, follow_up_questions_for_user
@@ -29,14 +30,6 @@ QUESTION_MARKED = "Question on “{title}” marked {state}."
 QUESTION_REOPENED = "Question on “{title}” reopened: it is new again."
 QUESTION_MARK_INVALID = "Choose answered, spam or new for the question."
 # The buttons each state shows: (new state, label).
-QUESTION_ACTIONS = {
-    FollowUpQuestion.State.NEW: [
-        (FollowUpQuestion.State.ANSWERED, "Mark answered"),
-        (FollowUpQuestion.State.SPAM, "Mark spam"),
-    ],
-    FollowUpQuestion.State.ANSWERED: [(FollowUpQuestion.State.NEW, "Reopen")],
-    FollowUpQuestion.State.SPAM: [(FollowUpQuestion.State.NEW, "Reopen")],
-}
 
 
 def _editor(request: HttpRequest) -> User:
@@ -62,7 +55,7 @@ def questions(request: HttpRequest) -> HttpResponse:
             (value, label, counts[value]) for value, label in FollowUpQuestion.State.choices
         ],
         "page": page_obj,
-        "actions": QUESTION_ACTIONS[FollowUpQuestion.State(state)],
+        "actions": QUESTION_MOVES[state],
     }
     return render(request, "editorial/questions.html", context)
 
@@ -80,7 +73,7 @@ def question_mark(request: HttpRequest, pk: int) -> HttpResponse:
     target = form.cleaned_data["state"]
     try:
         follow_up_question_mark(question=question, state=target, actor=user)
-    except ContentError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
         title = question.article.title

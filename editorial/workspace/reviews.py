@@ -166,9 +166,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         "assignment": mine,
         "declared": workflow.has_declared(revision=revision, reviewer=user),
         "can_decline": (
-            mine is not None
-            and mine.is_active
-            and not review.decline_refusal(assignment=mine, revision=revision)
+            mine is not None and not review.assignment_decline_blockers(assignment=mine, actor=user)
         ),
         "declaration_form": declaration_form,
         "decline_form": DeclineForm(),

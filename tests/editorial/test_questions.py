@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, AudienceLevel, FollowUpQuestion
-from articles.services import (
+from articles.questions import (
     QUESTION_STATE_NOT_ALLOWED,
-    ContentError,
     follow_up_question_create,
     follow_up_question_mark,
 )
+from articles.services import ContentError
 from editorial import workflow
 from editorial.workspace.questions import QUESTION_MARKED, QUESTION_REOPENED
 from tests.factories import ArticleFactory, RevisionFactory, UserFactory
