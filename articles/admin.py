@@ -10,6 +10,7 @@ from articles.models import (
     AudienceBody,
     AudienceLevel,
     FollowUpQuestion,
+    OutboxMessage,
     ReaderPreference,
     Reference,
     ReferenceIdentifier,
@@ -19,6 +20,7 @@ from articles.models import (
     SitePage,
     StoredPage,
 )
+from articles.outbox import outbox_send
 from articles.page_versions import article_page_invalidate, article_pages_invalidate_all
 from articles.services import ARTICLE_EDITABLE_FIELDS, article_details_update
 
@@ -176,6 +178,25 @@ class ArticleSearchDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["article", "revision__article"]
     readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
     exclude = ["search_vector"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: what committed actions left to do (articles.outbox). An unsent message is
+    sent again by the relay every minute; "Send now" does it at once."""
+
+    list_display = ["created_at", "topic", "task", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "topic"]
+    search_fields = ["topic", "task", "last_error"]
+    readonly_fields = [*("topic", "task", "payload", "created_at"), *("sent_at", "attempts")]
+    actions = ["send_now"]
+
+    @admin.action(description="Send now (the unsent ones)")
+    def send_now(self, request, queryset):  # type: ignore[no-untyped-def]
+        sent = outbox_send(
+            ids=list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
+        )
+        self.message_user(request, f"Sent {sent} message(s).")
 
 
 @admin.register(StoredPage)

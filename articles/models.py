@@ -349,6 +349,33 @@ class StoredPage(models.Model):
         return f"Stored page of {self.article_id} ({self.audience or 'canonical'})"
 
 
+class OutboxMessage(models.Model):
+    """Work that must follow a committed action, written in its transaction: one Celery task
+    with its arguments. articles.outbox sends it to the broker after commit, and again later
+    until the broker has taken it; the tasks are idempotent."""
+
+    topic = models.CharField(max_length=60, help_text="What happened, e.g. audit-event.recorded.")
+    task = models.CharField(max_length=200, help_text="The Celery task that takes it.")
+    payload = models.JSONField(default=dict, help_text="The task's keyword arguments.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the broker took it.")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.task}"
+
+
 # The reference library's models, kept in their own module (see articles/references/).
 from articles.references.models import (  # noqa: E402
     EvidenceLevel,
@@ -370,6 +397,7 @@ __all__ = [
     "EvidenceLevel",
     "FollowUpQuestion",
     "IdentifierScheme",
+    "OutboxMessage",
     "ReaderPreference",
     "Reference",
     "ReferenceIdentifier",

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from articles.outbox import outbox_relay
 from articles.services import audience_body_score, reference_pages_refresh
 
 
@@ -14,3 +15,9 @@ def score_audience_body(body_id: int) -> float | None:
 def refresh_pages_citing_reference(reference_id: int) -> int:
     """Render again the public HTML citing a reference whose retraction changed; idempotent."""
     return reference_pages_refresh(reference_id=reference_id)
+
+
+@shared_task
+def relay_outbox() -> int:
+    """Send the outbox messages the broker could not take when their action committed."""
+    return outbox_relay()

@@ -15,6 +15,7 @@ from articles.models import (
     Revision,
     RevisionCitation,
 )
+from articles.references.models import FLAGGING_STATUSES
 from articles.references.selectors import FieldChange, reference_version_diff
 from articles.selectors import articles_with_status
 from editorial.models import (
@@ -124,12 +125,6 @@ def articles_waiting_for_editors() -> QuerySet[Article]:
     )
 
 
-# A newer reference version with one of these statuses flags the revisions citing an older one.
-FLAGGING_STATUSES = (
-    ReferenceStatus.CORRECTED,
-    ReferenceStatus.RETRACTED,
-    ReferenceStatus.SUPERSEDED,
-)
 # Submitted revisions whose citations still matter; the published one counts whatever its status.
 IN_PLAY_STATUSES = (
     ReviewStatus.SUBMITTED,

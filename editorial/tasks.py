@@ -29,6 +29,6 @@ def open_due_rereviews() -> int:
 def notify_reference_change(self, version_id: int) -> int:  # type: ignore[no-untyped-def]
     """Tell the editors of the articles citing a version older than this corrected, retracted
     or superseded one; idempotent per article and version."""
-    from editorial.references import reference_change_notify  # it enqueues this task
+    from editorial.citation_flags import reference_change_notify
 
     return reference_change_notify(version_id=version_id)

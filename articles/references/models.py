@@ -43,6 +43,14 @@ class ReferenceStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+# A newer version with one of these statuses flags the revisions citing an older one.
+FLAGGING_STATUSES = (
+    ReferenceStatus.CORRECTED,
+    ReferenceStatus.RETRACTED,
+    ReferenceStatus.SUPERSEDED,
+)
+
+
 class IdentifierScheme(models.TextChoices):
     DOI = "doi", "DOI"
     PMID = "pmid", "PMID"

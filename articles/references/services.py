@@ -6,13 +6,13 @@ version; the reference's identifiers follow its current version and are unique i
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from articles.errors import InvalidInput
+from articles.outbox import outbox_put
 from articles.references import selectors
 from articles.references.identifiers import (
     IdentifierInvalid,
@@ -22,6 +22,7 @@ from articles.references.identifiers import (
     title_normalise,
 )
 from articles.references.models import (
+    FLAGGING_STATUSES,
     KEY_PATTERN,
     EvidenceLevel,
     IdentifierScheme,
@@ -277,26 +278,63 @@ def reference_create(
         )
 
 
+# What a new version keeps from the current one when it leaves it out: the identifiers (unless
+# its CSL-JSON item spells them) and what editors judged of the work. A file imported over a
+# reference, or a correction of its title, must not drop its DOI or make it active again.
+KEPT_WHEN_LEFT_OUT = ("type", "doi", "pmid", "pmcid", "evidence_level", "status")
+FIRST_VERSION_DEFAULTS = {"status": ReferenceStatus.ACTIVE}
+
+
+def version_fields_kept(
+    *, current: ReferenceVersion | None, csl: Any, given: dict[str, str | None]
+) -> dict[str, str]:
+    """The version's fields: those given, the others kept from `current` (or their defaults)."""
+    in_csl = {key.lower() for key in csl} if isinstance(csl, dict) else set()
+    fields = {}
+    for name in KEPT_WHEN_LEFT_OUT:
+        value = given.get(name)
+        if value is None:
+            if name in CSL_IDENTIFIER_KEYS.values() and name in in_csl:
+                value = ""  # the item's own identifier is read from it
+            elif current is not None:
+                value = getattr(current, name)
+            else:
+                value = FIRST_VERSION_DEFAULTS.get(name, "")
+        fields[name] = value
+    return fields
+
+
 def reference_version_create(
     *,
     reference: Reference,
     actor,  # type: ignore[no-untyped-def]
-    type: str,
     csl: dict[str, Any],
     change_note: str,
-    doi: str = "",
-    pmid: str = "",
-    pmcid: str = "",
-    evidence_level: str = "",
-    status: str = ReferenceStatus.ACTIVE,
+    type: str | None = None,
+    doi: str | None = None,
+    pmid: str | None = None,
+    pmcid: str | None = None,
+    evidence_level: str | None = None,
+    status: str | None = None,
 ) -> VersionWritten:
     """Add the next version of `reference` and make it current; earlier versions stay as they are.
+    A field left out (None) keeps the current version's value (KEPT_WHEN_LEFT_OUT); an empty
+    one clears it. A corrected, retracted or superseded version flags the articles citing an
+    older one, after commit; a retraction (or its withdrawal) re-marks their public pages.
 
     Raises ReferenceInvalid without a change note, for invalid data, for an identifier another
     reference holds, or when nothing differs from the current version.
     """
     if not change_note.strip():
         raise ReferenceInvalid(CHANGE_NOTE_REQUIRED)
+    given = {
+        "type": type,
+        "doi": doi,
+        "pmid": pmid,
+        "pmcid": pmcid,
+        "evidence_level": evidence_level,
+        "status": status,
+    }
     with transaction.atomic():
         reference = Reference.objects.select_for_update().get(pk=reference.pk)
         current = reference.current_version
@@ -305,14 +343,9 @@ def reference_version_create(
             reference=reference,
             number=number,
             actor=actor,
-            type=type,
             csl=csl,
-            doi=doi,
-            pmid=pmid,
-            pmcid=pmcid,
-            evidence_level=evidence_level,
-            status=status,
             change_note=change_note,
+            **version_fields_kept(current=current, csl=csl, given=given),
         )
         if current is not None and not selectors.reference_version_diff(
             old=current, new=written.version
@@ -322,12 +355,8 @@ def reference_version_create(
         was_retracted = current is not None and current.status == ReferenceStatus.RETRACTED
         if was_retracted != (written.version.status == ReferenceStatus.RETRACTED):
             # Published pages citing it mark it retracted (or no longer) once this commits.
-            transaction.on_commit(partial(_enqueue_pages_refresh, reference.pk))
+            outbox_put("reference.retraction-changed", reference_id=reference.pk)
+        if written.version.status in FLAGGING_STATUSES:
+            # The articles citing an older version are flagged, and their editors told.
+            outbox_put("reference-version.flagging", version_id=written.version.pk)
     return written
-
-
-def _enqueue_pages_refresh(reference_id: int) -> None:
-    # Imported here: the tasks module imports the services.
-    from articles.tasks import refresh_pages_citing_reference
-
-    refresh_pages_citing_reference.delay(reference_id)

@@ -148,8 +148,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# Static (django-celery-beat does not support Django 6.1). Both tasks are idempotent.
+# Static (django-celery-beat does not support Django 6.1). Every task is idempotent.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "relay-outbox": {"task": "articles.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
     "review-reminders": {
         "task": "editorial.tasks.send_review_reminders",
         "schedule": timedelta(hours=1),
@@ -158,6 +159,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.open_due_rereviews",
         "schedule": timedelta(hours=6),
     },
+}
+
+# What follows a committed action (articles.outbox): each topic an action writes, and the Celery
+# tasks that take it. Only here do the content layer's topics meet the workspace's tasks.
+IMPRIMATUR_OUTBOX_SUBSCRIBERS: dict[str, list[str]] = {
+    "audit-event.recorded": ["editorial.tasks.send_event_notifications"],
+    # A corrected, retracted or superseded version: flag the articles citing an older one.
+    "reference-version.flagging": ["editorial.tasks.notify_reference_change"],
+    # Retracted, or no longer: the stored public HTML citing it says so.
+    "reference.retraction-changed": ["articles.tasks.refresh_pages_citing_reference"],
 }
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or the console when unset.

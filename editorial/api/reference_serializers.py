@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from articles.references.importing import ImportFormat, RowStatus
+from articles.references.importing import IMPORTED_VERSION_NOTE, ImportFormat, RowStatus
 from articles.references.models import (
     EvidenceLevel,
     Reference,
@@ -13,7 +13,6 @@ from articles.references.models import (
     ReferenceVersion,
 )
 from editorial.api.common import UserSummarySerializer
-from editorial.references import IMPORTED_VERSION_NOTE
 
 
 class ReferenceVersionSerializer(serializers.ModelSerializer[ReferenceVersion]):
@@ -87,19 +86,6 @@ class ReferenceNewVersionSerializer(ReferenceVersionWriteSerializer):
         choices=ReferenceStatus.choices, required=False, help_text=KEPT
     )
     change_note = serializers.CharField(max_length=300)
-
-    KEPT_FIELDS = ("doi", "pmid", "pmcid", "evidence_level", "status")
-
-    def kept_from(self, current: ReferenceVersion) -> dict[str, str]:
-        """The current version's values of the fields left out (an identifier given inside
-        `csl` counts as given); call after is_valid()."""
-        data = self.validated_data
-        in_csl = {key.lower() for key in data["csl"]} if isinstance(data["csl"], dict) else set()
-        return {
-            name: getattr(current, name)
-            for name in self.KEPT_FIELDS
-            if name not in data and name not in in_csl
-        }
 
 
 class ReferenceWrittenSerializer(ReferenceSerializer):

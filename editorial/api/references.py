@@ -24,6 +24,7 @@ from articles.references.importing import (
     RowStatus,
     import_preview,
     records_parse,
+    references_import_confirm,
 )
 from articles.references.models import Reference
 from editorial import permissions
@@ -41,7 +42,6 @@ from editorial.api.reference_serializers import (
     ReferenceVersionSerializer,
     ReferenceWrittenSerializer,
 )
-from editorial.references import reference_revise, references_import_confirm
 
 IDS_REQUIRED = "Give the references to export: ?ids=1,2,3."
 IDS_INVALID = "`ids` must be reference ids separated by commas."
@@ -126,13 +126,8 @@ class ReferenceViewSet(
             return Response(ReferenceVersionSerializer(versions, many=True).data)
         serializer = ReferenceNewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        kept = (
-            serializer.kept_from(reference.current_version)
-            if reference.current_version is not None
-            else {}
-        )
-        written = reference_revise(
-            reference=reference, actor=acting_user(request), **kept, **serializer.validated_data
+        written = services.reference_version_create(
+            reference=reference, actor=acting_user(request), **serializer.validated_data
         )
         return self._written(written, status.HTTP_201_CREATED)
 

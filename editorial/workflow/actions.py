@@ -24,6 +24,7 @@ from articles.errors import (
     refuse,
 )
 from articles.models import Article, Revision
+from articles.outbox import outbox_put
 from articles.page_versions import article_page_invalidate
 from articles.search_documents import article_search_document_refresh
 from articles.selectors import revision_newest
@@ -40,7 +41,6 @@ from editorial.models import (
     User,
 )
 from editorial.policy import quorum_state
-from editorial.tasks import send_event_notifications
 from editorial.workflow.guards import (
     APPROVE,
     ASSIGN,
@@ -137,15 +137,10 @@ def record_event(
         subject_user=subject_user,
         comment=comment,
     )
-    transaction.on_commit(partial(_event_committed, event.pk, revision.article.slug))
+    # Any event may change what the article's public page shows (status, dates, reviewers).
+    transaction.on_commit(partial(article_page_invalidate, slug=revision.article.slug))
+    outbox_put("audit-event.recorded", event_id=event.pk)
     return event
-
-
-def _event_committed(event_pk: int, article_slug: str) -> None:
-    # Any event may change what the article's public page shows (status, dates, reviewers);
-    # the cached page goes first, so that a broker outage cannot keep it.
-    article_page_invalidate(slug=article_slug)
-    send_event_notifications.delay(event_pk)
 
 
 def revision_submit(

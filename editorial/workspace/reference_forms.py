@@ -1,7 +1,7 @@
 """Forms of the reference library pages: a reference's fields as an editor types them, import.
 
 The forms turn what people type into a CSL-JSON item and normalised identifiers; the services in
-articles.references (through editorial.references for new versions) decide what is accepted.
+articles.references.services decides what is accepted.
 """
 
 import datetime
@@ -241,7 +241,7 @@ class ReferenceForm(forms.Form):
         return item
 
     def service_fields(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Keyword arguments for reference_create / reference_revise."""
+        """Keyword arguments for reference_create / reference_version_create."""
         data = self.cleaned_data
         return {
             "type": data["type"],

@@ -2,7 +2,7 @@
 diff, new reference and edit, import with preview, export, and the citation picker.
 
 Board members read; editors write (editorial.permissions). Writes go through
-articles.references.services (a new reference) and editorial.references (new versions, import).
+articles.references (services: a reference and its versions; importing: the import).
 """
 
 import re
@@ -26,6 +26,7 @@ from articles.references.exporting import CONTENT_TYPES, ExportFormat, reference
 from articles.references.filters import ReferenceFilter
 from articles.references.formatting import reference_format
 from articles.references.importing import (
+    IMPORTED_VERSION_NOTE,
     ImportFormat,
     ImportInvalid,
     ImportPreview,
@@ -34,15 +35,11 @@ from articles.references.importing import (
     format_detect,
     import_preview,
     records_parse,
+    references_import_confirm,
 )
 from articles.references.models import Reference, ReferenceStatus, ReferenceVersion
 from editorial import permissions
 from editorial.models import User
-from editorial.references import (
-    IMPORTED_VERSION_NOTE,
-    reference_revise,
-    references_import_confirm,
-)
 from editorial.workspace.reference_forms import (
     CSL_TYPE_LABELS,
     TEXT_FIELDS,
@@ -267,7 +264,7 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            written = reference_revise(
+            written = services.reference_version_create(
                 reference=reference, actor=user, **form.service_fields(current.csl)
             )
         except services.ReferenceInvalid as exc:

@@ -45,9 +45,12 @@ def test_the_second_approval_from_the_queue_approves_the_article(live_server, pa
     page.get_by_role("button", name="Add comment").click()
     expect(page.locator("aside.threads")).to_contain_text("Name the loading protocol.")
 
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)  # not declared yet
+    # Not declared yet: Approve is shown disabled, saying why and what lifts it.
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()
+    expect(page.locator("#blocked-approve")).to_contain_text(workflow.DECLARATION_REQUIRED)
     page.get_by_label("I have no conflict of interest to declare").check()
     page.get_by_role("button", name="Save declaration").click()
+    expect(page.get_by_role("button", name="Approve")).to_be_enabled()
     page.get_by_role("button", name="Approve").click()
 
     expect(page.get_by_text("Approve: done for revision")).to_be_visible()

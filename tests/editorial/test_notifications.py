@@ -16,9 +16,10 @@ def test_nothing_is_sent_before_commit(
     revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
-    assert len(callbacks) == 1
+    assert callbacks
     assert mailoutbox == []
-    callbacks[0]()
+    for callback in callbacks:  # the commit: the page is retired, the outbox sent
+        callback()
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
     assert f"/editorial/revisions/{revision.pk}/review/" in mailoutbox[0].body
 
@@ -111,7 +112,8 @@ def test_a_reply_tells_the_thread_once_and_only_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         comments.comment_reply(parent=thread, actor=second_reviewer, body="Agreed")
     assert mailoutbox == []
-    callbacks[0]()
+    for callback in callbacks:
+        callback()
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
     assert f"#comment-{thread.pk}" in mailoutbox[0].body
     event = AuditEvent.objects.get(action="reply")

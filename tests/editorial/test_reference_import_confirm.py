@@ -5,10 +5,14 @@ import re
 import pytest
 
 from articles.models import Reference, ReferenceVersion
-from articles.references.importing import ImportInvalid, records_parse
+from articles.references.importing import (
+    IMPORTED_VERSION_NOTE,
+    ImportInvalid,
+    records_parse,
+    references_import_confirm,
+)
 from articles.references.importing.service import NOT_CONFLICT, NOT_MATCHED, SAME_TARGET
 from articles.references.services import reference_create
-from editorial.references import IMPORTED_VERSION_NOTE, references_import_confirm
 
 RIS = (
     "TY  - JOUR\nID  - kim2013\nAU  - Kim, Wan-Hee\nTI  - Ischiofemoral impingement\n"

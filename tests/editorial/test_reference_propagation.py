@@ -4,10 +4,10 @@ one, tells their editors once, and a retracted one blocks approval."""
 import pytest
 
 from articles.models import Reference, ReferenceStatus, ReviewStatus, Revision
+from articles.references.services import reference_version_create
 from editorial import workflow
 from editorial.events import AuditAction
 from editorial.models import AuditEvent, Notification, User
-from editorial.references import reference_revise
 from editorial.selectors import citations_flagged
 from editorial.tasks import notify_reference_change
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
@@ -41,7 +41,7 @@ def revise(reference: Reference, actor: User, status: str, note: str = "", **csl
     reference.refresh_from_db()
     current = reference.current_version
     assert current is not None
-    reference_revise(
+    reference_version_create(
         reference=reference,
         actor=actor,
         type=current.type,

@@ -8,8 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Reference, ReferenceVersion
-from articles.references.services import CHANGE_NOTE_REQUIRED, NO_CHANGE, reference_create
-from editorial.references import reference_revise
+from articles.references.services import (
+    CHANGE_NOTE_REQUIRED,
+    NO_CHANGE,
+    reference_create,
+    reference_version_create,
+)
 from editorial.workspace import references as views
 from editorial.workspace.reference_forms import DATE_INVALID, IMPORT_NOTHING
 from tests.factories import ReferenceFactory, UserFactory
@@ -120,7 +124,7 @@ def test_state_changes_are_post_only(client, editor, kim):
 
 def test_library_lists_key_citation_type_status_and_version(client, editor, reviewer, kim):
     retracted = ReferenceFactory(key="wakefield1998", actor=editor, title="Ileal hyperplasia")
-    reference_revise(
+    reference_version_create(
         reference=retracted,
         actor=editor,
         type="research",
@@ -172,7 +176,7 @@ def test_library_search_and_filters(client, editor, kim, params, expected):
         evidence_level="grade_high",
     )
     ReferenceFactory(key="zed2001", actor=editor, title="Hip pain", year=2001)
-    reference_revise(
+    reference_version_create(
         reference=Reference.objects.get(key="zed2001"),
         actor=editor,
         type="research",
@@ -253,7 +257,7 @@ def test_reference_page_shows_the_citation_fields_links_history_and_diff(client,
         pmcid="PMC3619390",
     ).version.reference
     csl = reference.current_version.csl
-    reference_revise(
+    reference_version_create(
         reference=reference,
         actor=editor,
         type="research",
@@ -263,7 +267,7 @@ def test_reference_page_shows_the_citation_fields_links_history_and_diff(client,
         pmcid="PMC3619390",
         change_note="Volume corrected",
     )
-    reference_revise(
+    reference_version_create(
         reference=reference,
         actor=editor,
         type="research",
@@ -304,7 +308,7 @@ def test_reference_page_query_count_does_not_grow(
 ):
     reference = ReferenceFactory(actor=editor)
     for n in range(2, versions + 1):
-        reference_revise(
+        reference_version_create(
             reference=reference,
             actor=editor,
             type="research",
@@ -367,7 +371,7 @@ def test_a_near_duplicate_is_warned_after_saving(client, editor, kim):
 
 def test_edit_adds_a_version_and_keeps_fields_the_form_does_not_show(client, editor, kim):
     version = kim.current_version
-    reference_revise(
+    reference_version_create(
         reference=kim,
         actor=editor,
         type="research",

@@ -8,15 +8,20 @@ writes the confirmed new ones in one transaction, with a constant number of quer
 from articles.references.importing.parsing import ImportFormat, format_detect, records_parse
 from articles.references.importing.records import ImportInvalid, ImportRecord
 from articles.references.importing.service import (
+    IMPORTED_VERSION_NOTE,
+    ImportDone,
     ImportPreview,
     PreviewRow,
     RowStatus,
     import_preview,
     import_version_targets,
     references_import,
+    references_import_confirm,
 )
 
 __all__ = [
+    "IMPORTED_VERSION_NOTE",
+    "ImportDone",
     "ImportFormat",
     "ImportInvalid",
     "ImportPreview",
@@ -28,4 +33,5 @@ __all__ = [
     "import_version_targets",
     "records_parse",
     "references_import",
+    "references_import_confirm",
 ]

@@ -13,14 +13,23 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from articles.references.importing.records import ImportInvalid, ImportRecord, key_base
+from articles.references.importing.records import (
+    RECORD_INVALID,
+    ImportInvalid,
+    ImportRecord,
+    key_base,
+)
 from articles.references.models import (
     Reference,
     ReferenceIdentifier,
     ReferenceStatus,
     ReferenceVersion,
 )
-from articles.references.services import version_columns
+from articles.references.services import (
+    ReferenceInvalid,
+    reference_version_create,
+    version_columns,
+)
 
 BATCH_SIZE = 500
 NOT_NEW = "Record {index} ({label}) is {status}, not new: only new records can be imported."
@@ -32,6 +41,7 @@ NOT_CONFLICT = (
 NOT_MATCHED = "Record {index} ({label}) does not conflict with {key!r}: it matches {matches}."
 SAME_TARGET = "Records {first} and {second} would both become new versions of {key!r}: choose one."
 IMPORTED_NOTE = "Imported"
+IMPORTED_VERSION_NOTE = "Updated from an imported file."
 
 
 class RowStatus(StrEnum):
@@ -288,3 +298,54 @@ def _batch_write(batch: list[ImportRecord], *, actor, change_note: str) -> list[
         for scheme, value in record.identifiers.items()
     )
     return references
+
+
+@dataclass(frozen=True)
+class ImportDone:
+    """The references an import created, and the new versions it added to existing ones."""
+
+    created: list[Reference]
+    revised: list[ReferenceVersion]
+
+
+def references_import_confirm(
+    *,
+    records: list[ImportRecord],
+    actor,  # type: ignore[no-untyped-def]
+    confirmed: list[int],
+    new_versions: dict[int, str] | None = None,
+    change_note: str = IMPORTED_VERSION_NOTE,
+) -> ImportDone:
+    """Import the `confirmed` new records, and take each conflicting record of `new_versions`
+    (index -> key) as the next version of that reference, all or nothing.
+
+    A new version takes the file's bibliographic data (CSL item, DOI, PMID, PMCID) and keeps
+    the reference's type, evidence level and status. Raises ImportInvalid naming the record.
+    """
+    with transaction.atomic():
+        targets = import_version_targets(
+            records=records,
+            preview=import_preview(records=records),
+            versions=new_versions or {},
+        )
+        created = references_import(records=records, actor=actor, confirmed=confirmed)
+        revised = []
+        for record, reference in targets:
+            # The file corrects the bibliographic data; our judgement of the work (type,
+            # evidence level, status) is left out, so the new version keeps it.
+            try:
+                written = reference_version_create(
+                    reference=reference,
+                    actor=actor,
+                    csl=record.csl,
+                    doi=record.doi,
+                    pmid=record.pmid,
+                    pmcid=record.pmcid,
+                    change_note=change_note,
+                )
+            except ReferenceInvalid as exc:
+                raise ImportInvalid(
+                    RECORD_INVALID.format(index=record.index, label=record.label, problem=exc)
+                ) from exc
+            revised.append(written.version)
+    return ImportDone(created=created, revised=revised)

@@ -1,0 +1,75 @@
+"""The outbox: what follows a committed action is written with it and sent after commit; a
+broker that refuses it loses nothing (the relay sends it later), and nothing is sent twice."""
+
+import pytest
+from celery.app.task import Task
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from articles.models import OutboxMessage
+from articles.outbox import RELAY_GRACE, outbox_put, outbox_relay, outbox_send
+from editorial import workflow
+from editorial.models import Notification
+from tests.factories import RevisionFactory
+
+
+@pytest.fixture
+def broker_away(monkeypatch):
+    """The broker refuses every task, as kombu does when Redis is unreachable."""
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", refuse)
+    return monkeypatch
+
+
+def test_a_topic_nobody_takes_is_refused_before_anything_is_written(db):
+    with pytest.raises(LookupError, match="No task is subscribed"):
+        outbox_put("nothing.subscribes")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_an_action_commits_while_the_broker_is_away_and_its_notice_arrives_once_after(
+    editor, reviewer, mailoutbox, broker_away, django_capture_on_commit_callbacks
+):
+    revision = RevisionFactory(author=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.revision_submit(revision=revision, actor=editor)
+        assignment = workflow.revision_assign_reviewer(
+            revision=revision, actor=editor, reviewer=reviewer
+        )
+    assert assignment.pk is not None  # committed: the action did not fail
+    unsent = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert unsent.count() == 2
+    assert all("Connection refused" in m.last_error for m in unsent)
+    assert mailoutbox == []
+
+    broker_away.undo()  # the broker is back
+    later = unsent.order_by("-created_at").first().created_at + RELAY_GRACE
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_relay(now=later) == 2
+        assert outbox_relay(now=later) == 0  # a second relay finds nothing left
+
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    assert Notification.objects.filter(recipient=reviewer).count() == 1
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_message_sent_already_is_not_sent_again(editor, reviewer, mailoutbox):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    with transaction.atomic():
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    ids = list(OutboxMessage.objects.values_list("pk", flat=True))
+    first = outbox_send(ids=ids)
+    assert first == len(ids)
+    assert outbox_send(ids=ids) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_relay_leaves_fresh_messages_to_their_own_commit(editor, broker_away):
+    revision = RevisionFactory(author=editor)
+    workflow.revision_submit(revision=revision, actor=editor)  # its callbacks never run here
+    message = OutboxMessage.objects.get()
+    assert outbox_relay(now=message.created_at) == 0
+    assert OutboxMessage.objects.get().attempts == 0
