@@ -50,10 +50,16 @@ def body_fingerprint(body: AudienceBody | None) -> str:
     return text_hash(body.body if body is not None else "")
 
 
-def article_create(*, slug: str, title: str, topic: str, author) -> Article:  # type: ignore[no-untyped-def]
-    """Create an article with its first, empty draft revision."""
+def article_create(  # type: ignore[no-untyped-def]
+    *, slug: str, title: str, topic: str, author, review_interval_months: int | None = None
+) -> Article:
+    """Create an article with its first, empty draft revision (the workspace, the API and the
+    admin all create articles here, so none is ever without a revision)."""
+    fields = {"slug": slug, "title": title, "topic": topic}
+    if review_interval_months is not None:
+        fields["review_interval_months"] = review_interval_months
     with transaction.atomic():
-        article = Article.objects.create(slug=slug, title=title, topic=topic)
+        article = Article.objects.create(**fields)
         Revision.objects.create(article=article, number=1, author=author, last_edited_by=author)
     return article
 

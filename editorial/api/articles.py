@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -86,13 +85,7 @@ class ArticleCreateSerializer(serializers.ModelSerializer[Article]):
         fields = ["slug", "title", "topic", "review_interval_months"]
 
     def create(self, validated_data: dict[str, Any]) -> Article:
-        interval = validated_data.pop("review_interval_months", None)
-        with transaction.atomic():
-            article = services.article_create(author=self.context["request"].user, **validated_data)
-            if interval is not None and interval != article.review_interval_months:
-                article.review_interval_months = interval
-                article.save(update_fields=["review_interval_months", "updated_at"])
-        return article
+        return services.article_create(author=self.context["request"].user, **validated_data)
 
 
 class RevisionChoiceSerializer(serializers.Serializer[Any]):
