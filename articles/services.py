@@ -55,7 +55,7 @@ def article_create(  # type: ignore[no-untyped-def]
 ) -> Article:
     """Create an article with its first, empty draft revision (the workspace, the API and the
     admin all create articles here, so none is ever without a revision)."""
-    fields = {"slug": slug, "title": title, "topic": topic}
+    fields: dict[str, object] = {"slug": slug, "title": title, "topic": topic}
     if review_interval_months is not None:
         fields["review_interval_months"] = review_interval_months
     with transaction.atomic():
