@@ -15,7 +15,11 @@ from articles.models import (
     Revision,
     RevisionCitation,
 )
-from articles.references.models import FLAGGING_STATUSES
+from articles.references.models import (
+    FLAGGING_STATUSES,
+    RETRACTED_CITATION,
+    citation_is_retracted,
+)
 from articles.references.selectors import FieldChange, reference_version_diff
 from articles.selectors import articles_with_status
 from editorial.models import (
@@ -166,8 +170,7 @@ class FlaggedCitation:
     @property
     def is_retracted(self) -> bool:
         """Pinned or current version retracted: the revision cannot be approved."""
-        current = getattr(self.current, "status", "")
-        return ReferenceStatus.RETRACTED in (self.pinned.status, current)
+        return citation_is_retracted(self.pinned, self.current)
 
     @property
     def changes(self) -> list[FieldChange]:
@@ -268,10 +271,7 @@ def revision_retracted_citation(*, revision: Revision) -> RetractedCitation | No
     """The first reference the revision cites whose pinned or current version is retracted
     (one query), else None."""
     pin = (
-        revision.citations.filter(
-            Q(version__status=ReferenceStatus.RETRACTED)
-            | Q(reference__current_version__status=ReferenceStatus.RETRACTED)
-        )
+        revision.citations.filter(RETRACTED_CITATION)
         .select_related("reference__current_version", "version")
         .order_by("order")
         .first()
@@ -279,7 +279,7 @@ def revision_retracted_citation(*, revision: Revision) -> RetractedCitation | No
     if pin is None:
         return None
     retracted = pin.version
-    if retracted.status != ReferenceStatus.RETRACTED:
+    if not retracted.is_retracted:
         retracted = pin.reference.current_version  # type: ignore[assignment]
     return RetractedCitation(key=pin.reference.key, title=retracted.title, number=retracted.number)
 

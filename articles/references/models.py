@@ -51,6 +51,18 @@ FLAGGING_STATUSES = (
 )
 
 
+def citation_is_retracted(pinned: "ReferenceVersion", current: "ReferenceVersion | None") -> bool:
+    """A citation is retracted when the version it pins is, or the reference's current version
+    is (retracted since it was pinned). The query form is RETRACTED_CITATION."""
+    return pinned.is_retracted or (current is not None and current.is_retracted)
+
+
+# The same rule as citation_is_retracted, for a RevisionCitation queryset.
+RETRACTED_CITATION = models.Q(version__status=ReferenceStatus.RETRACTED) | models.Q(
+    reference__current_version__status=ReferenceStatus.RETRACTED
+)
+
+
 class IdentifierScheme(models.TextChoices):
     DOI = "doi", "DOI"
     PMID = "pmid", "PMID"
@@ -135,6 +147,10 @@ class ReferenceVersion(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValidationError(VERSION_IMMUTABLE)
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.status == ReferenceStatus.RETRACTED
 
 
 class ReferenceIdentifier(models.Model):

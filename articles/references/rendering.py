@@ -6,9 +6,10 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from articles.markdown import markdown_with_citations
-from articles.models import Reference, ReferenceStatus, ReferenceVersion, Revision
+from articles.models import Reference, ReferenceVersion, Revision
 from articles.references.citations import citation_keys
 from articles.references.formatting import CitationStyle, reference_format
+from articles.references.models import citation_is_retracted
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,7 @@ class ListedReference:
 
     @property
     def is_retracted(self) -> bool:
-        """The cited version is retracted, or the reference has been since it was pinned."""
-        current = self.version.reference.current_version
-        return ReferenceStatus.RETRACTED in {
-            self.version.status,
-            current.status if current is not None else None,
-        }
+        return citation_is_retracted(self.version, self.version.reference.current_version)
 
 
 @dataclass(frozen=True)

@@ -352,8 +352,8 @@ def reference_version_create(
         ):
             # Roll back the write: an identical version would only be noise in the history.
             raise ReferenceInvalid(NO_CHANGE.format(number=current.number))
-        was_retracted = current is not None and current.status == ReferenceStatus.RETRACTED
-        if was_retracted != (written.version.status == ReferenceStatus.RETRACTED):
+        was_retracted = current is not None and current.is_retracted
+        if was_retracted != written.version.is_retracted:
             # Published pages citing it mark it retracted (or no longer) once this commits.
             outbox_put("reference.retraction-changed", reference_id=reference.pk)
         if written.version.status in FLAGGING_STATUSES:

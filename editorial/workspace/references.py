@@ -37,7 +37,7 @@ from articles.references.importing import (
     records_parse,
     references_import_confirm,
 )
-from articles.references.models import Reference, ReferenceStatus, ReferenceVersion
+from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
 from editorial.models import User
 from editorial.workspace.reference_forms import (
@@ -178,7 +178,6 @@ def library(request: HttpRequest) -> HttpResponse:
         "searching": any(request.GET.get(name) for name in filterset.form.fields),
         "can_edit": permissions.can_edit_references.test(user),
         "export_formats": [(f.value, _export_label(f)) for f in ExportFormat],
-        "retracted": ReferenceStatus.RETRACTED,
     }
     return render(request, "editorial/references/list.html", context)
 
@@ -219,7 +218,7 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "diff_error": diff_error,
         "can_edit": permissions.can_edit_references.test(user),
-        "is_retracted": current.status == ReferenceStatus.RETRACTED,
+        "is_retracted": current.is_retracted,
     }
     return render(request, "editorial/references/detail.html", context)
 
@@ -464,7 +463,7 @@ def reference_picker(request: HttpRequest) -> HttpResponse:
         found = list(ReferenceFilter({"q": query}, queryset=_library()).qs[:PICKER_SIZE])
         for reference in found:
             reference.short = citation_short(reference.current_version)  # type: ignore[attr-defined]
-    context = {"query": query, "found": found, "retracted": ReferenceStatus.RETRACTED}
+    context = {"query": query, "found": found}
     partial = request.headers.get("HX-Request") == "true"
     template = "picker_results.html" if partial else "picker.html"
     response = render(request, f"editorial/references/{template}", context)
