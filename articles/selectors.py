@@ -1,6 +1,7 @@
 """Reads of content: published articles for the public side, body statuses for editors."""
 
 from calendar import monthrange
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,9 +19,14 @@ from articles.models import (
 from articles.readability import Report, stored_scores
 
 
+def revisions_newest_first(article: OuterRef) -> QuerySet[Revision]:
+    """An article's revisions, newest first, as a subquery (`article`: an OuterRef to it)."""
+    return Revision.objects.filter(article=article).order_by("-number")
+
+
 def articles_with_status() -> QuerySet[Article]:
     """Articles annotated with `status`, `latest_number`, `latest_pk` of the newest revision."""
-    newest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+    newest = revisions_newest_first(OuterRef("pk"))
     return Article.objects.annotate(
         status=Subquery(newest.values("status")[:1]),
         latest_number=Subquery(newest.values("number")[:1]),
@@ -28,9 +34,16 @@ def articles_with_status() -> QuerySet[Article]:
     )
 
 
-def revision_newest(*, article: Article) -> Revision | None:
-    """The article's newest revision (the one its status is), or None before the first."""
-    return article.revisions.select_related("article").order_by("-number").first()
+def revision_newest(*, article: Article | int) -> Revision | None:
+    """The article's newest revision (the one its status is), or None before the first; with
+    its article, author and last editor."""
+    article_id = article if isinstance(article, int) else article.pk
+    return (
+        Revision.objects.filter(article_id=article_id)
+        .select_related("article", "author", "last_edited_by")
+        .order_by("-number")
+        .first()
+    )
 
 
 def article_published_get(*, slug: str) -> Article:
@@ -49,6 +62,18 @@ def articles_published() -> QuerySet[Article]:
 def audience_levels() -> list[AudienceLevel]:
     """Every audience level, in picker order (one query)."""
     return list(AudienceLevel.objects.all())
+
+
+def audience_canonical(levels: list[AudienceLevel]) -> AudienceLevel:
+    """The canonical level among `levels` (there is always exactly one)."""
+    return next(level for level in levels if level.is_canonical)
+
+
+def audience_slug_chosen(slugs: Sequence[str], canonical: str, *wanted: str | None) -> str:
+    """The reader's level: the first of `wanted` that names a level (in order of precedence:
+    the link's `?audience=`, the account's choice, the cookie), else the canonical level.
+    The article page, its cache and the question frame all choose the level here."""
+    return next((slug for slug in wanted if slug and slug in slugs), canonical)
 
 
 def audience_from_slug(levels: list[AudienceLevel], slug: str | None) -> AudienceLevel | None:
@@ -73,7 +98,7 @@ def reader_body_get(
     *, revision: Revision, audience: AudienceLevel, levels: list[AudienceLevel]
 ) -> ReaderBody:
     """The body of `revision` for `audience`, falling back to the canonical one (one query)."""
-    canonical = next(level for level in levels if level.is_canonical)
+    canonical = audience_canonical(levels)
     bodies = {
         body.audience_id: body
         for body in revision.bodies.filter(audience_id__in={audience.pk, canonical.pk})

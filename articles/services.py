@@ -28,6 +28,7 @@ from articles.readability import score_text
 from articles.references.citations import citation_keys
 from articles.references.rendering import body_render, citation_work, revision_cited_versions
 from articles.search_documents import article_search_document_refresh
+from articles.selectors import revision_newest
 
 # What a new draft copies from the bodies of the revision it starts from.
 _COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.READABILITY_FIELDS]
@@ -94,7 +95,7 @@ def revision_create_draft(  # type: ignore[no-untyped-def]
     """
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
-        latest = article.revisions.order_by("-number").first()
+        latest = revision_newest(article=article)
         if latest is not None and latest.is_editable:
             raise ContentError(DRAFT_EXISTS.format(number=latest.number))
         number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.errors import ActionRefused
 from articles.models import Article, ReviewStatus, Revision
-from articles.selectors import months_later, revision_newest
+from articles.selectors import months_later, revision_newest, revisions_newest_first
 from articles.services import revision_create_draft
 from editorial.events import AuditAction
 from editorial.models import ReviewAssignment
@@ -147,7 +147,7 @@ def rereviews_open_due(*, now: datetime | None = None) -> int:
     """Open a re-review (a new submitted revision copied from the published one) for each
     article whose newest revision is approved and whose next review date has come."""
     now = now or timezone.now()
-    newest = Revision.objects.filter(article=OuterRef("article")).order_by("-number")
+    newest = revisions_newest_first(OuterRef("article"))
     candidates = (
         Revision.objects.filter(status=ReviewStatus.APPROVED, approved_at__isnull=False)
         .filter(pk=newest.values("pk")[:1])

@@ -52,6 +52,7 @@ from articles.page_versions import (
     POINTER_KEY,
     _local_pages,
 )
+from articles.selectors import audience_canonical, audience_slug_chosen
 
 # With the code build: a page cached by other code (templates, views) is never served.
 PAGE_KEY = "article-page:page:{build}:{slug}:{origin}:{audience}"
@@ -67,7 +68,7 @@ class CachedLevels:
 
     def resolve(self, *wanted: str | None) -> str:
         """The first of `wanted` that names a level, else the canonical level's slug."""
-        return next((slug for slug in wanted if slug and slug in self.slugs), self.canonical)
+        return audience_slug_chosen(self.slugs, self.canonical, *wanted)
 
     def page_slug(self, *wanted: str | None) -> str:
         """The level part of the page's key: "" for the canonical level (the default page)."""
@@ -223,7 +224,7 @@ def article_page_pointer(*, slug: str, current: str | None = None) -> tuple[str,
 
 def cached_levels(*, levels: list[AudienceLevel]) -> CachedLevels:
     """The cached level slugs and their token, stored from `levels` if missing."""
-    canonical = next(level.slug for level in levels if level.is_canonical)
+    canonical = audience_canonical(levels).slug
     built = CachedLevels(
         token=secrets.token_hex(8),
         slugs=tuple(level.slug for level in levels),

@@ -51,8 +51,10 @@ from articles.selectors import (
     ReviewDates,
     article_published_get,
     article_review_dates,
+    audience_canonical,
     audience_from_slug,
     audience_levels,
+    audience_slug_chosen,
     reader_body_get,
 )
 from articles.services import (
@@ -105,14 +107,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> AudienceLevel:
     """The level this request reads at: ?audience=, then the account, the cookie, canonical."""
-    chosen = audience_from_slug(levels, request.GET.get("audience"))
-    if chosen is None and request.user.is_authenticated:
-        preference = ReaderPreference.objects.filter(user=request.user).first()
-        if preference is not None:
-            chosen = next((lv for lv in levels if lv.pk == preference.audience_id), None)
-    if chosen is None:
-        chosen = audience_from_slug(levels, request.COOKIES.get(AUDIENCE_COOKIE))
-    return chosen or next(level for level in levels if level.is_canonical)
+    preference = None
+    if request.user.is_authenticated:
+        preference = (
+            ReaderPreference.objects.filter(user=request.user)
+            .values_list("audience__slug", flat=True)
+            .first()
+        )
+    slug = audience_slug_chosen(
+        [level.slug for level in levels],
+        audience_canonical(levels).slug,
+        request.GET.get("audience"),
+        preference,
+        request.COOKIES.get(AUDIENCE_COOKIE),
+    )
+    return next(level for level in levels if level.slug == slug)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from articles.markdown import markdown_to_html
 from articles.models import Article, AudienceLevel
 from articles.selectors import (
     article_published_get,
+    audience_canonical,
     audience_from_slug,
     audience_levels,
     reader_body_get,
@@ -100,7 +101,7 @@ class PublicArticleDetail(generics.GenericAPIView[Article]):
             raise NotFound(
                 UNKNOWN_AUDIENCE.format(slug=asked, known=", ".join(lv.slug for lv in levels))
             )
-        audience = audience or next(level for level in levels if level.is_canonical)
+        audience = audience or audience_canonical(levels)
         revision = article.published_revision
         assert revision is not None
         reading = reader_body_get(revision=revision, audience=audience, levels=levels)

@@ -28,7 +28,7 @@ from articles.models import (
 )
 from articles.readability import Report, score_text
 from articles.references.citations import citation_keys
-from articles.selectors import BodyStatus, revision_body_statuses
+from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from articles.services import (
     ContentError,
     StaleEdit,
@@ -164,11 +164,7 @@ def _rows(articles: QuerySet[Article]) -> list[ArticleRow]:
 
 
 def _newest_revision(article: Article) -> Revision:
-    revision = (
-        article.revisions.select_related("article", "author", "last_edited_by")
-        .order_by("-number")
-        .first()
-    )
+    revision = revision_newest(article=article)
     if revision is None:
         raise Http404(NO_REVISION)
     return revision
@@ -225,7 +221,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     revisions = revisions_for_user(user=user).filter(article=article).order_by("-number")
-    newest = article.revisions.select_related("article").order_by("-number").first()
+    newest = revision_newest(article=article)
     context: dict[str, object] = {
         "article": article,
         "revisions": revisions,

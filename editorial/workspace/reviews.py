@@ -19,7 +19,7 @@ from django_htmx.http import reswap, retarget
 
 from articles.markdown import markdown_to_html
 from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
-from articles.selectors import BodyStatus, revision_body_statuses
+from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from editorial import comments, permissions, review, workflow
 from editorial.changes import reference_changes, revision_changes
 from editorial.models import ReviewAssignment, ReviewComment, User
@@ -152,7 +152,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             else review.interests_previous(reviewer=user)
         )
         declaration_form = DeclarationForm(initial=DeclarationForm.initial_from(previous))
-    newest = revision.article.revisions.order_by("-number").first()
+    newest = revision_newest(article=revision.article_id)
     states = (
         workflow.transitions_state(revision=revision, actor=user)
         if newest is not None and newest.pk == revision.pk
