@@ -9,11 +9,11 @@ flagging"; the task editorial.tasks.notify_reference_change runs this after comm
 from django.db import transaction
 
 from articles.models import Article
-from articles.references.models import ReferenceVersion
+from articles.references.flags import FlaggedCitation, citations_flagged
+from articles.references.models import FLAGGING_STATUSES, ReferenceVersion
+from editorial.audit import record_event
 from editorial.events import AuditAction
 from editorial.models import AuditEvent
-from editorial.selectors import FLAGGING_STATUSES, FlaggedCitation, citations_flagged
-from editorial.workflow import record_event
 
 # The start of the event's note names the reference version: one event per article and version.
 CHANGED_NOTE_KEY = "{key} version {number} is "

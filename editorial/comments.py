@@ -7,9 +7,10 @@ from django.utils import timezone
 from articles.errors import InvalidInput, Reason, ReasonKind, refuse_if
 from articles.models import AudienceBody, AudienceLevel, Revision
 from editorial import permissions
+from editorial.audit import record_event
 from editorial.events import AuditAction
 from editorial.models import ReviewComment, User
-from editorial.workflow import lock_revision, record_event
+from editorial.workflow import lock_revision
 
 COMMENT_FORBIDDEN = "You may not comment on this revision."
 RESOLVE_FORBIDDEN = "Only an editor or the comment's author may resolve or reopen it."

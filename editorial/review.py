@@ -13,9 +13,10 @@ from django.utils import timezone
 from articles.errors import InvalidInput, Reason, ReasonKind, refuse_if
 from articles.models import ReviewStatus, Revision
 from editorial import permissions
+from editorial.audit import record_event
 from editorial.events import AuditAction
 from editorial.models import InterestDeclaration, InterestEntry, ReviewAssignment, User
-from editorial.workflow import decided_this_round, lock_revision, record_event
+from editorial.workflow import decided_this_round, lock_revision
 
 NOT_YOURS = "This invitation is not yours to answer."
 NOT_INVITED = "This invitation is already {state}."

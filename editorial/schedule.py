@@ -14,10 +14,11 @@ from articles.errors import ActionRefused
 from articles.models import Article, ReviewStatus, Revision
 from articles.selectors import months_later, revision_newest, revisions_newest_first
 from articles.services import revision_create_draft
+from editorial.audit import record_event
 from editorial.events import AuditAction
 from editorial.models import ReviewAssignment
 from editorial.selectors import assignments_awaiting_decision
-from editorial.workflow import record_event, revision_submit
+from editorial.workflow import revision_submit
 
 REMIND_DAYS_BEFORE = 3
 TELL_EDITORS_DAYS_AFTER = 7

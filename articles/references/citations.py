@@ -52,11 +52,3 @@ def numbers_collapse(numbers: list[int]) -> list[tuple[int, int]]:
         else:
             split.append((first, last))
     return split
-
-
-def numbers_label(numbers: list[int]) -> str:
-    """The text of a citation's numbers: "1-3", "1, 2, 5-7"."""
-    return ", ".join(
-        str(first) if first == last else f"{first}-{last}"
-        for first, last in numbers_collapse(numbers)
-    )

@@ -25,7 +25,7 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from articles.references.models import ReferenceVersion
 
@@ -93,10 +93,3 @@ def reference_format(
         return text
     # Belt and braces: the data was escaped; keep only citeproc's own formatting tags.
     return mark_safe(nh3.clean(text, tags={"i", "b", "sup", "sub"}, attributes={}))  # noqa: S308
-
-
-def references_format(
-    *, versions: list[ReferenceVersion], style: CitationStyle = CitationStyle.AMA
-) -> list[SafeString]:
-    """The HTML entries of `versions`, in the order given."""
-    return [SafeString(reference_format(version=v, style=style)) for v in versions]

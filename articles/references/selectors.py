@@ -27,13 +27,6 @@ def references_all() -> QuerySet[Reference]:
     return Reference.objects.select_related("current_version").order_by("key")
 
 
-def references_by_key(*, keys: list[str]) -> dict[str, Reference]:
-    """The references with these keys (and their current versions), by key; one query."""
-    return {
-        r.key: r for r in Reference.objects.filter(key__in=keys).select_related("current_version")
-    }
-
-
 def references_matching(queryset: QuerySet[Reference], value: str) -> QuerySet[Reference]:
     """`queryset` narrowed to references whose key, title, authors or container hold `value`,
     or whose DOI, PMID or PMCID it names in any accepted form."""

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from articles.references.models import ReferenceStatus
 from editorial.api.common import ERRORS, ReviewStatusField, acting_user
 from editorial.api.reference_serializers import FieldChangeSerializer
-from editorial.selectors import citations_flagged
+from editorial.selectors import citations_flagged_for_user
 
 ARTICLE_INVALID = "`article` must be an article id."
 
@@ -74,7 +74,7 @@ class FlaggedCitationList(generics.GenericAPIView[Any]):
         raw = request.query_params.get("article")
         if raw is not None and not raw.isdigit():
             raise ValidationError({"article": [ARTICLE_INVALID]})
-        flags = citations_flagged(
+        flags = citations_flagged_for_user(
             user=acting_user(request), article_id=int(raw) if raw is not None else None
         )
         return Response(FlaggedCitationSerializer(flags, many=True).data)

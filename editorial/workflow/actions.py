@@ -7,7 +7,6 @@ all call these.
 """
 
 from datetime import date, timedelta
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,19 +23,16 @@ from articles.errors import (
     refuse,
 )
 from articles.models import Article, Revision
-from articles.outbox import outbox_put
-from articles.page_versions import article_page_invalidate
 from articles.search_documents import article_search_document_refresh
 from articles.selectors import revision_newest
 from articles.services import revision_bodies_render, revision_pin_citations
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
+from editorial.audit import record_event
 from editorial.events import AuditAction
 from editorial.models import (
-    AuditEvent,
     InterestDeclaration,
     ReviewAssignment,
-    ReviewComment,
     ReviewDecision,
     User,
 )
@@ -112,35 +108,6 @@ def _transition(name: str, revision: Revision) -> None:
     method = TRANSITIONS[name].method
     assert method is not None
     getattr(revision, method)()
-
-
-def record_event(
-    *,
-    revision: Revision,
-    actor: User | None,
-    action: AuditAction,
-    from_status: str,
-    note: str = "",
-    subject_user: User | None = None,
-    comment: ReviewComment | None = None,
-    to_status: str | None = None,
-) -> AuditEvent:
-    """Write one audit event in the caller's transaction; its notifications go after commit."""
-    event = AuditEvent.objects.create(
-        article=revision.article,
-        revision=revision,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=revision.status if to_status is None else to_status,
-        note=note,
-        subject_user=subject_user,
-        comment=comment,
-    )
-    # Any event may change what the article's public page shows (status, dates, reviewers).
-    transaction.on_commit(partial(article_page_invalidate, slug=revision.article.slug))
-    outbox_put("audit-event.recorded", event_id=event.pk)
-    return event
 
 
 def revision_submit(

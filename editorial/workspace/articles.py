@@ -5,13 +5,10 @@ action; permission is asked of editorial.permissions, never decided here.
 """
 
 from dataclasses import dataclass
-from itertools import groupby
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,12 +19,11 @@ from articles.models import (
     Article,
     AudienceBody,
     AudienceLevel,
-    FollowUpQuestion,
-    ReviewStatus,
     Revision,
 )
 from articles.readability import Report, score_text
 from articles.references.citations import citation_keys
+from articles.references.flags import FlaggedCitation, citations_flagged, references_retracted
 from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from articles.services import (
     ContentError,
@@ -38,21 +34,15 @@ from articles.services import (
     revision_edit,
 )
 from editorial import permissions, workflow
-from editorial.models import User
 from editorial.selectors import (
-    FlaggedCitation,
     articles_for_user,
-    articles_waiting_for_editors,
-    assignments_for_user,
     audit_events_for_user,
     board_members_assignable,
-    citations_flagged,
-    follow_up_questions_for_user,
-    my_drafts,
-    my_pending_reviews,
-    references_retracted,
+    citations_flagged_for_user,
     revisions_for_user,
 )
+from editorial.workspace.common import workspace_user
+from editorial.workspace.dashboard import flagged_by_article
 from editorial.workspace.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
 
 ACTION_LABELS = {name: transition.label for name, transition in workflow.TRANSITIONS.items()}
@@ -86,15 +76,6 @@ def offered(
 
 
 @dataclass(frozen=True)
-class ArticleRow:
-    """An article from articles_with_status() with the label of its newest status."""
-
-    article: Article
-    status: str
-    status_label: str
-
-
-@dataclass(frozen=True)
 class RenderedBody:
     audience: AudienceLevel
     html: str
@@ -113,54 +94,11 @@ class EditorTab:
 
 
 @dataclass(frozen=True)
-class FlaggedArticle:
-    """An article's flagged citations: all in one revision (its newest in review, approved or
-    published), with the article's open draft if it has one."""
-
-    revision: Revision
-    flags: list[FlaggedCitation]
-
-    @property
-    def article(self) -> Article:
-        return self.revision.article
-
-    @property
-    def draft_number(self) -> int | None:
-        return self.flags[0].draft_number
-
-    @property
-    def is_published(self) -> bool:
-        return self.article.published_revision_id == self.revision.pk
-
-
-def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
-    """Group citations_flagged() (ordered by article) per article; no query."""
-    return [
-        FlaggedArticle(revision=group[0].revision, flags=group)
-        for group in (list(g) for _, g in groupby(flags, key=lambda f: f.article.pk))
-    ]
-
-
-@dataclass(frozen=True)
 class Repin:
     """A flagged reference as the editor of the article's draft sees it."""
 
     flag: FlaggedCitation
     still_cited: bool
-
-
-def _user(request: HttpRequest) -> User:
-    # Only called behind login_required: the user is authenticated.
-    return cast(User, request.user)
-
-
-def _rows(articles: QuerySet[Article]) -> list[ArticleRow]:
-    rows = []
-    for article in articles:
-        status = getattr(article, "status", None) or ""
-        label = ReviewStatus(status).label if status else "No revision"
-        rows.append(ArticleRow(article=article, status=status, status_label=label))
-    return rows
 
 
 def _newest_revision(article: Article) -> Revision:
@@ -171,35 +109,9 @@ def _newest_revision(article: Article) -> Revision:
 
 
 @login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    is_editor = permissions.is_editor.test(user)
-    is_board_member = permissions.is_board_member.test(user)
-    context = {
-        "is_editor": is_editor,
-        "is_board_member": is_board_member,
-        "drafts": my_drafts(user=user) if is_editor else [],
-        "waiting_articles": _rows(articles_waiting_for_editors()) if is_editor else [],
-        "pending_reviews": my_pending_reviews(user=user) if is_board_member else [],
-        "assignments": (
-            assignments_for_user(user=user).filter(reviewer=user) if is_board_member else []
-        ),
-        "articles": _rows(articles_for_user(user=user)),
-        "flagged": flagged_by_article(citations_flagged(user=user)) if is_editor else [],
-        "new_questions": (
-            follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
-            if is_editor
-            else None
-        ),
-    }
-    return render(request, "editorial/dashboard.html", context)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def article_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     if not permissions.is_editor.test(user):
         raise PermissionDenied
     form = ArticleCreateForm(request.POST or None)
@@ -218,7 +130,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     revisions = revisions_for_user(user=user).filter(article=article).order_by("-number")
     newest = revision_newest(article=article)
@@ -228,7 +140,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "newest": newest,
         "can_edit": permissions.can_edit.test(user),
         "audit_events": audit_events_for_user(user=user).filter(article=article),
-        "flagged": flagged_by_article(citations_flagged(user=user, article_id=article.pk)),
+        "flagged": flagged_by_article(citations_flagged_for_user(user=user, article_id=article.pk)),
     }
     if newest is not None:
         states = workflow.transitions_state(revision=newest, actor=user)
@@ -256,7 +168,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     if not permissions.can_edit.test(user):
         raise PermissionDenied
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
@@ -382,7 +294,7 @@ def readability_preview(request: HttpRequest) -> HttpResponse:
 
     Reads `audience` (a level's slug) and that level's body field of the edit form.
     """
-    if not permissions.can_edit.test(_user(request)):
+    if not permissions.can_edit.test(workspace_user(request)):
         raise PermissionDenied
     level = get_object_or_404(AudienceLevel, slug=request.POST.get("audience", ""))
     text = request.POST.get(RevisionEditForm.field_name(level), "")
@@ -396,7 +308,7 @@ def readability_preview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revision_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     if not permissions.can_edit.test(user):
         raise PermissionDenied
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
@@ -415,7 +327,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Run one workflow action on the article's newest revision; refusals become messages."""
     if name not in workflow.ACTION_NAMES:
         raise Http404(f"No transition {name!r}.")
-    user = _user(request)
+    user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     revision = _newest_revision(article)
     form = TransitionForm(request.POST)

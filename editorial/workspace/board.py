@@ -2,7 +2,6 @@
 history (its audit events)."""
 
 from collections import Counter
-from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,20 +12,16 @@ from django.views.decorators.http import require_GET
 
 from articles.models import ReviewStatus
 from editorial import permissions
-from editorial.models import User
 from editorial.selectors import articles_for_user, audit_events_for_user, late_assignments
-from editorial.workspace.articles import _rows
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+from editorial.workspace.common import workspace_user
+from editorial.workspace.dashboard import _rows
 
 
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """The editors' board: every article by state, with counts, and who is late."""
-    user = _user(request)
+    user = workspace_user(request)
     if not permissions.is_editor.test(user):
         raise PermissionDenied
     rows = _rows(articles_for_user(user=user))
@@ -43,7 +38,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     events = audit_events_for_user(user=user).filter(article=article)
     return render(request, "editorial/history.html", {"article": article, "events": events})

@@ -7,43 +7,27 @@ articles.references (services: a reference and its versions; importing: the impo
 
 import re
 from dataclasses import dataclass
-from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.filters import ReferenceFilter
 from articles.references.formatting import reference_format
-from articles.references.importing import (
-    IMPORTED_VERSION_NOTE,
-    ImportFormat,
-    ImportInvalid,
-    ImportPreview,
-    PreviewRow,
-    RowStatus,
-    format_detect,
-    import_preview,
-    records_parse,
-    references_import_confirm,
-)
 from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
-from editorial.models import User
+from editorial.workspace.common import require
 from editorial.workspace.reference_forms import (
     CSL_TYPE_LABELS,
     TEXT_FIELDS,
-    ImportForm,
     ReferenceForm,
     authors_text,
     date_parts_text,
@@ -54,15 +38,8 @@ PICKER_SIZE = 10
 REFERENCE_CREATED = "Reference {key} created."
 VERSION_ADDED = "Version {number} of {key} saved."
 VERSION_NOT_FOUND = "This reference has no version {number}: showing the latest change."
-FORMAT_UNKNOWN = "Could not tell the format of this file: choose it in the list."
-PREVIEW_EXPIRED = "This preview has expired or was altered: upload the file again."
-IMPORT_DONE = "Imported {created} new reference{created_s}; {revised} new version{revised_s}."
-NOTHING_CHOSEN = "Choose at least one record to import, or a new version to take."
 EXPORT_NOTHING = "Select references to export, or export all that match the search."
 EXPORT_FORMAT_UNKNOWN = "Choose an export format: CSL-JSON, RIS or BibTeX."
-# The uploaded text travels back in the preview page, signed, and is parsed again on confirm.
-IMPORT_SALT = "editorial.references.import"
-IMPORT_MAX_AGE = 60 * 60 * 6
 
 LINKS = {
     "doi": "https://doi.org/{}",
@@ -95,18 +72,6 @@ class Identifier:
     label: str
     value: str
     url: str
-
-
-def _user(request: HttpRequest) -> User:
-    # Only called behind login_required: the user is authenticated.
-    return cast(User, request.user)
-
-
-def _require(request: HttpRequest, predicate: Any) -> User:
-    user = _user(request)
-    if not predicate.test(user):
-        raise PermissionDenied
-    return user
 
 
 def _library() -> QuerySet[Reference]:
@@ -167,7 +132,7 @@ def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    user = _require(request, permissions.can_read_references)
+    user = require(request, permissions.can_read_references)
     filterset = ReferenceFilter(request.GET or None, queryset=_library())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for reference in page:
@@ -185,7 +150,7 @@ def library(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require(request, permissions.can_read_references)
+    user = require(request, permissions.can_read_references)
     reference = get_object_or_404(Reference, pk=pk)
     versions = list(selectors.reference_versions(reference=reference))
     by_number = {v.number: v for v in versions}
@@ -234,7 +199,7 @@ def _warn(request: HttpRequest, written: services.VersionWritten) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_new(request: HttpRequest) -> HttpResponse:
-    user = _require(request, permissions.can_edit_references)
+    user = require(request, permissions.can_edit_references)
     form = ReferenceForm(request.POST or None, initial={"csl_type": "article-journal"})
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -254,7 +219,7 @@ def reference_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require(request, permissions.can_edit_references)
+    user = require(request, permissions.can_edit_references)
     reference = get_object_or_404(_library(), pk=pk)
     current = reference.current_version
     assert current is not None  # every reference is written with its version 1
@@ -280,138 +245,6 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- import --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PreviewLine:
-    """A preview row, what it matched (key and the reference's id, or a record of the file),
-    and what the editor chose for it (kept when the confirm is refused)."""
-
-    row: PreviewRow
-    matches: list[tuple[str, int | None]]
-    checked: bool
-    version_of: str
-
-
-def _preview_render(
-    request: HttpRequest,
-    *,
-    preview: ImportPreview,
-    payload: str,
-    format: str,
-    chosen: set[int] | None = None,
-    versions: dict[int, str] | None = None,
-    change_note: str = IMPORTED_VERSION_NOTE,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    keys = {key for row in preview.rows for key in row.matches}
-    ids = dict(Reference.objects.filter(key__in=keys).values_list("key", "pk"))
-    lines = [
-        PreviewLine(
-            row=row,
-            matches=[(key, ids.get(key)) for key in row.matches],
-            checked=(row.status == RowStatus.NEW if chosen is None else row.record.index in chosen),
-            version_of=(versions or {}).get(row.record.index, ""),
-        )
-        for row in preview.rows
-    ]
-    context = {
-        "lines": lines,
-        "counts": {s.value: preview.count(s) for s in RowStatus},
-        "payload": payload,
-        "format": _import_label(ImportFormat(format)),
-        "change_note": change_note,
-        "error": error,
-    }
-    return render(request, "editorial/references/import_preview.html", context, status=status)
-
-
-def _import_label(import_format: ImportFormat) -> str:
-    return dict(ImportForm.base_fields["format"].choices)[import_format.value]  # type: ignore[attr-defined]
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def reference_import(request: HttpRequest) -> HttpResponse:
-    """The upload form; posted, the preview of what importing would do (nothing is written)."""
-    _require(request, permissions.can_edit_references)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data, filename = form.content()
-        format = form.cleaned_data["format"] or format_detect(data=data, filename=filename)
-        if format is None:
-            form.add_error("format", FORMAT_UNKNOWN)
-        else:
-            try:
-                records = records_parse(data=data, format=format)
-            except ImportInvalid as exc:
-                form.add_error(None, str(exc))
-            else:
-                text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-                payload = signing.dumps(
-                    {"text": text, "format": str(format)}, salt=IMPORT_SALT, compress=True
-                )
-                preview = import_preview(records=records)
-                return _preview_render(request, preview=preview, payload=payload, format=format)
-    status = 400 if form.errors else 200
-    return render(request, "editorial/references/import.html", {"form": form}, status=status)
-
-
-@login_required
-@require_POST
-def reference_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Import the checked new records and take the chosen conflicts as new versions, at once."""
-    user = _require(request, permissions.can_edit_references)
-    payload = request.POST.get("payload", "")
-    try:
-        upload = signing.loads(payload, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        records = records_parse(data=upload["text"], format=upload["format"])
-    except (signing.BadSignature, ImportInvalid, KeyError, TypeError, ValueError):
-        messages.error(request, PREVIEW_EXPIRED)
-        return redirect("editorial:reference_import")
-    chosen = {int(i) for i in request.POST.getlist("records") if i.isdigit()}
-    versions = {
-        record.index: key
-        for record in records
-        if (key := request.POST.get(f"version_{record.index}", "").strip())
-    }
-    change_note = request.POST.get("change_note", "").strip()[:300] or IMPORTED_VERSION_NOTE
-    error = NOTHING_CHOSEN if not chosen and not versions else ""
-    if not error:
-        try:
-            done = references_import_confirm(
-                records=records,
-                actor=user,
-                confirmed=sorted(chosen),
-                new_versions=versions,
-                change_note=change_note,
-            )
-        except ImportInvalid as exc:
-            error = str(exc)
-        else:
-            created, revised = len(done.created), len(done.revised)
-            messages.success(
-                request,
-                IMPORT_DONE.format(
-                    created=created,
-                    created_s="" if created == 1 else "s",
-                    revised=revised,
-                    revised_s="" if revised == 1 else "s",
-                ),
-            )
-            return redirect("editorial:references")
-    return _preview_render(
-        request,
-        preview=import_preview(records=records),
-        payload=payload,
-        format=upload["format"],
-        chosen=chosen,
-        versions=versions,
-        change_note=change_note,
-        error=error,
-        status=400,
-    )
-
-
 # --- export and the citation picker ------------------------------------------------------------
 
 
@@ -423,7 +256,7 @@ def _export_label(export_format: ExportFormat) -> str:
 @require_GET
 def reference_export(request: HttpRequest) -> HttpResponse:
     """The chosen references (`ids`), or all matching the filters (`all`), as a file."""
-    _require(request, permissions.can_read_references)
+    require(request, permissions.can_read_references)
     filters = request.GET.copy()
     for name in ("ids", "all", "format", "page"):
         filters.pop(name, None)
@@ -456,7 +289,7 @@ def reference_export(request: HttpRequest) -> HttpResponse:
 def reference_picker(request: HttpRequest) -> HttpResponse:
     """References matching `q` with their citation markers: a partial for htmx in the article
     editor, a page of markers to copy without JavaScript."""
-    _require(request, permissions.can_read_references)
+    require(request, permissions.can_read_references)
     query = request.GET.get("q", "").strip()
     found: list[Reference] = []
     if query:

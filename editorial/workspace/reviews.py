@@ -3,7 +3,6 @@ an article's history and the inbox. Thin: selectors read, one service acts, refu
 messages."""
 
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +21,7 @@ from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from editorial import comments, permissions, review, workflow
 from editorial.changes import reference_changes, revision_changes
-from editorial.models import ReviewAssignment, ReviewComment, User
+from editorial.models import ReviewAssignment, ReviewComment
 from editorial.selectors import (
     assignments_for_user,
     comment_threads,
@@ -32,6 +31,7 @@ from editorial.selectors import (
     revisions_for_user,
 )
 from editorial.workspace.articles import offered
+from editorial.workspace.common import workspace_user
 from editorial.workspace.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
 
 DONE = {
@@ -52,10 +52,6 @@ class BodyView:
     html: str
     threads: list[ReviewComment]
     status: BodyStatus  # out-of-date mark and readability against the level's target
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _review_url(revision_pk: int) -> str:
@@ -80,7 +76,7 @@ def _thread_list(
     error: str = "",
 ) -> HttpResponse:
     """The threads beside one audience body of the review page, for htmx to swap in."""
-    user = _user(request)
+    user = workspace_user(request)
     context = {
         "revision": revision,
         "audience": audience,
@@ -102,7 +98,7 @@ def _form_error(message: str) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The board member's assignments, soonest due first; overdue ones say so in words."""
-    user = _user(request)
+    user = workspace_user(request)
     today = timezone.localdate()
     assignments = list(review_queue(user=user))
     return render(
@@ -113,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     # The assignments (with declarations) once: the permission predicates and has_declared
     # read them from the prefetch instead of asking the database each time.
     assignments = ReviewAssignment.objects.select_related(
@@ -191,7 +187,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
-    return get_object_or_404(assignments_for_user(user=_user(request)), pk=pk)
+    return get_object_or_404(assignments_for_user(user=workspace_user(request)), pk=pk)
 
 
 @login_required
@@ -199,7 +195,7 @@ def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
 def assignment_accept(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _my_assignment(request, pk)
     try:
-        review.assignment_accept(assignment=assignment, actor=_user(request))
+        review.assignment_accept(assignment=assignment, actor=workspace_user(request))
     except workflow.WorkflowError as exc:
         _refused(request, exc)
     else:
@@ -215,7 +211,7 @@ def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         review.assignment_decline(
             assignment=assignment,
-            actor=_user(request),
+            actor=workspace_user(request),
             reason=form.data.get("reason", ""),
         )
     except workflow.WorkflowError as exc:
@@ -230,7 +226,7 @@ def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _my_assignment(request, pk)
     try:
-        review.assignment_remove(assignment=assignment, actor=_user(request))
+        review.assignment_remove(assignment=assignment, actor=workspace_user(request))
     except workflow.WorkflowError as exc:
         _refused(request, exc)
     else:
@@ -250,7 +246,7 @@ def assignment_declare(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             review.interests_declare(
                 assignment=assignment,
-                actor=_user(request),
+                actor=workspace_user(request),
                 none=form.cleaned_data["none"],
                 interests=[review.Interest(k, d) for k, d in form.interests()],
             )
@@ -266,7 +262,7 @@ def assignment_declare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = workspace_user(request)
     revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -313,7 +309,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _comment(request: HttpRequest, pk: int) -> ReviewComment:
-    return get_object_or_404(comments_for_user(user=_user(request)), pk=pk)
+    return get_object_or_404(comments_for_user(user=workspace_user(request)), pk=pk)
 
 
 @login_required
@@ -322,7 +318,9 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _comment(request, pk)
     form = ReplyForm(request.POST)
     try:
-        comments.comment_reply(parent=parent, actor=_user(request), body=form.data.get("body", ""))
+        comments.comment_reply(
+            parent=parent, actor=workspace_user(request), body=form.data.get("body", "")
+        )
     except workflow.WorkflowError as exc:
         if _is_htmx(request):
             return _thread_list(
@@ -346,7 +344,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     action = comments.comment_reopen if reopen else comments.comment_resolve
     done = DONE["reopen" if reopen else "resolve"]
     try:
-        action(comment=comment, actor=_user(request))
+        action(comment=comment, actor=workspace_user(request))
     except workflow.WorkflowError as exc:
         if _is_htmx(request):
             return _thread_list(

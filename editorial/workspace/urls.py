@@ -2,11 +2,20 @@
 
 from django.urls import path
 
-from editorial.workspace import articles, board, inbox, questions, references, reviews
+from editorial.workspace import (
+    articles,
+    board,
+    dashboard,
+    inbox,
+    questions,
+    reference_import,
+    references,
+    reviews,
+)
 
 app_name = "editorial"
 urlpatterns = [
-    path("", articles.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
     path("articles/new/", articles.article_new, name="article_create"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),
     path("articles/<int:pk>/edit/", articles.article_edit, name="article_edit"),
@@ -32,10 +41,10 @@ urlpatterns = [
     path("references/new/", references.reference_new, name="reference_create"),
     path("references/<int:pk>/", references.reference_detail, name="reference"),
     path("references/<int:pk>/edit/", references.reference_edit, name="reference_edit"),
-    path("references/import/", references.reference_import, name="reference_import"),
+    path("references/import/", reference_import.reference_import, name="reference_import"),
     path(
         "references/import/confirm/",
-        references.reference_import_confirm,
+        reference_import.reference_import_confirm,
         name="reference_import_confirm",
     ),
     path("references/export/", references.reference_export, name="reference_export"),

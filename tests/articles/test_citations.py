@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import AudienceLevel, ReferenceStatus, RevisionCitation
-from articles.references.citations import citation_groups, citation_keys, numbers_label
+from articles.references.citations import citation_groups, citation_keys, numbers_collapse
 from articles.references.rendering import body_render, revision_cited_versions
 from articles.references.services import reference_version_create
 from articles.services import UNKNOWN_CITATIONS, ContentError, revision_edit
@@ -44,7 +44,8 @@ def test_markers_are_parsed_in_reading_order():
     ],
 )
 def test_consecutive_numbers_collapse(numbers, label):
-    assert numbers_label(numbers) == label
+    runs = numbers_collapse(numbers)
+    assert ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs) == label
 
 
 # --- saving and submitting -------------------------------------------------------------------

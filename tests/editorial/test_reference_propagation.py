@@ -4,11 +4,11 @@ one, tells their editors once, and a retracted one blocks approval."""
 import pytest
 
 from articles.models import Reference, ReferenceStatus, ReviewStatus, Revision
+from articles.references.flags import citations_flagged
 from articles.references.services import reference_version_create
 from editorial import workflow
 from editorial.events import AuditAction
 from editorial.models import AuditEvent, Notification, User
-from editorial.selectors import citations_flagged
 from editorial.tasks import notify_reference_change
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
 

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from articles.models import ReferenceStatus, ReviewStatus, Revision
+from articles.references.flags import citations_flagged
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow
 from editorial.models import User
-from editorial.selectors import citations_flagged
 from tests.editorial.test_api import API, client_for, transition_url
 from tests.editorial.test_reference_propagation import (
     KEY,

@@ -14,6 +14,7 @@ from articles.references.services import (
     reference_create,
     reference_version_create,
 )
+from editorial.workspace import reference_import
 from editorial.workspace import references as views
 from editorial.workspace.reference_forms import DATE_INVALID, IMPORT_NOTHING
 from tests.factories import ReferenceFactory, UserFactory
@@ -463,14 +464,14 @@ def test_a_refused_confirm_imports_nothing_and_keeps_the_choices(client, editor)
     assert 'name="records" value="2" checked' in html
     assert Reference.objects.count() == 2
     nothing = client.post(CONFIRM, {"payload": _payload(preview)})
-    assert views.NOTHING_CHOSEN in nothing.content.decode()
+    assert reference_import.NOTHING_CHOSEN in nothing.content.decode()
 
 
 def test_a_tampered_or_missing_preview_is_refused(client, editor):
     client.force_login(editor)
     payload = _payload(_preview(client))
     response = client.post(CONFIRM, {"payload": payload[:-2] + "xx", "records": ["1"]}, follow=True)
-    assert views.PREVIEW_EXPIRED in response.content.decode()
+    assert reference_import.PREVIEW_EXPIRED in response.content.decode()
     assert Reference.objects.count() == 0
 
 
@@ -488,7 +489,7 @@ def test_import_form_refusals(client, editor):
     nothing = client.post(IMPORT, {"format": ""})
     assert IMPORT_NOTHING in nothing.content.decode()
     unknown = client.post(IMPORT, {"text": "Kim W. A title. 2013.", "format": ""})
-    assert views.FORMAT_UNKNOWN in unknown.content.decode()
+    assert reference_import.FORMAT_UNKNOWN in unknown.content.decode()
     assert "Kim W. A title. 2013." in unknown.content.decode()  # the text is kept
 
 

@@ -1,0 +1,103 @@
+"""The workspace's front page: what waits for the user (drafts, reviews, articles to act on,
+citations to update, readers' questions) and every article they may open."""
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles.models import (
+    Article,
+    FollowUpQuestion,
+    ReviewStatus,
+    Revision,
+)
+from articles.references.flags import FlaggedCitation
+from editorial import permissions
+from editorial.selectors import (
+    articles_for_user,
+    articles_waiting_for_editors,
+    assignments_for_user,
+    citations_flagged_for_user,
+    follow_up_questions_for_user,
+    my_drafts,
+    my_pending_reviews,
+)
+from editorial.workspace.common import workspace_user
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article from articles_with_status() with the label of its newest status."""
+
+    article: Article
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class FlaggedArticle:
+    """An article's flagged citations: all in one revision (its newest in review, approved or
+    published), with the article's open draft if it has one."""
+
+    revision: Revision
+    flags: list[FlaggedCitation]
+
+    @property
+    def article(self) -> Article:
+        return self.revision.article
+
+    @property
+    def draft_number(self) -> int | None:
+        return self.flags[0].draft_number
+
+    @property
+    def is_published(self) -> bool:
+        return self.article.published_revision_id == self.revision.pk
+
+
+def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
+    """Group citations_flagged() (ordered by article) per article; no query."""
+    return [
+        FlaggedArticle(revision=group[0].revision, flags=group)
+        for group in (list(g) for _, g in groupby(flags, key=lambda f: f.article.pk))
+    ]
+
+
+def _rows(articles: QuerySet[Article]) -> list[ArticleRow]:
+    rows = []
+    for article in articles:
+        status = getattr(article, "status", None) or ""
+        label = ReviewStatus(status).label if status else "No revision"
+        rows.append(ArticleRow(article=article, status=status, status_label=label))
+    return rows
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = workspace_user(request)
+    is_editor = permissions.is_editor.test(user)
+    is_board_member = permissions.is_board_member.test(user)
+    context = {
+        "is_editor": is_editor,
+        "is_board_member": is_board_member,
+        "drafts": my_drafts(user=user) if is_editor else [],
+        "waiting_articles": _rows(articles_waiting_for_editors()) if is_editor else [],
+        "pending_reviews": my_pending_reviews(user=user) if is_board_member else [],
+        "assignments": (
+            assignments_for_user(user=user).filter(reviewer=user) if is_board_member else []
+        ),
+        "articles": _rows(articles_for_user(user=user)),
+        "flagged": flagged_by_article(citations_flagged_for_user(user=user)) if is_editor else [],
+        "new_questions": (
+            follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
+            if is_editor
+            else None
+        ),
+    }
+    return render(request, "editorial/dashboard.html", context)
