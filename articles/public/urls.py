@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles.public import home_views, question_views, views
+from articles.public import home_views, question_views, site_pages, views
 from articles.public.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -19,9 +19,9 @@ urlpatterns = [
         question_views.article_question_thanks,
         name="question_thanks",
     ),
-    path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
-    path("advisory-board/", views.advisory_board, name="advisory_board"),
+    path("editorial-policy/", site_pages.editorial_policy, name="editorial_policy"),
+    path("advisory-board/", site_pages.advisory_board, name="advisory_board"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", site_pages.robots_txt, name="robots"),
+    path("healthz", site_pages.healthz, name="healthz"),
 ]

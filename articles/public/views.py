@@ -14,22 +14,18 @@ from django.http import (
     HttpResponseNotModified,
 )
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.markdown import markdown_to_html
 from articles.models import (
     Article,
     AudienceLevel,
-    ReaderPreference,
     ReviewStatus,
     Revision,
-    SitePage,
     text_hash,
 )
 from articles.page_versions import article_page_pointer_forget
@@ -46,15 +42,19 @@ from articles.public.page_cache import (
     stored_page_get,
     stored_page_save,
 )
+from articles.public.reader import (
+    AUDIENCE_COOKIE,
+    audience_cookie_remember,
+    audience_cookie_set,
+    reader_audience,
+)
 from articles.public.structured_data import json_ld_script, medical_web_page, page_description
 from articles.selectors import (
     ReviewDates,
     article_published_get,
     article_review_dates,
-    audience_canonical,
     audience_from_slug,
     audience_levels,
-    audience_slug_chosen,
     reader_body_get,
 )
 from articles.services import (
@@ -62,8 +62,6 @@ from articles.services import (
     reader_preference_set,
 )
 
-AUDIENCE_COOKIE = "audience"
-AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
 UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
 
 
@@ -97,31 +95,6 @@ def review_track(status: str) -> list[ReviewStep]:
         )
         for index, step in enumerate(REVIEW_STEPS)
     ]
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and benchmarks: no database, no session, no template."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> AudienceLevel:
-    """The level this request reads at: ?audience=, then the account, the cookie, canonical."""
-    preference = None
-    if request.user.is_authenticated:
-        preference = (
-            ReaderPreference.objects.filter(user=request.user)
-            .values_list("audience__slug", flat=True)
-            .first()
-        )
-    slug = audience_slug_chosen(
-        [level.slug for level in levels],
-        audience_canonical(levels).slug,
-        request.GET.get("audience"),
-        preference,
-        request.COOKIES.get(AUDIENCE_COOKIE),
-    )
-    return next(level for level in levels if level.slug == slug)
 
 
 @dataclass(frozen=True)
@@ -282,28 +255,6 @@ def article_response(
     return response
 
 
-def audience_cookie_set(request: HttpRequest, response: HttpResponse, *, slug: str) -> None:
-    """The reader's level, remembered for a year (Lax: it follows links from other sites)."""
-    response.set_cookie(
-        AUDIENCE_COOKIE,
-        slug,
-        max_age=AUDIENCE_COOKIE_MAX_AGE,
-        samesite="Lax",
-        secure=request.is_secure(),
-        httponly=True,
-    )
-
-
-def audience_cookie_remember(
-    request: HttpRequest, response: HttpResponse, *, audience: str
-) -> None:
-    """The anonymous picker is a GET form: `?audience=` naming the level the page is at (so a
-    known level; no query) is remembered, unless the reader's cookie already says so."""
-    wanted = request.GET.get("audience")
-    if wanted == audience and request.COOKIES.get(AUDIENCE_COOKIE) != audience:
-        audience_cookie_set(request, response, slug=audience)
-
-
 def anonymous_page_key(request: HttpRequest) -> tuple[str, str | None, tuple[str | None, ...]]:
     """What an anonymous reader's page is kept under: the site's address (as
     build_absolute_uri("/") has it), the level asked for in `?audience=` and the levels wanted
@@ -451,38 +402,3 @@ def article_audience_choose(request: HttpRequest, slug: str) -> HttpResponse:
     response = redirect(article)
     audience_cookie_set(request, response, slug=audience.slug)
     return response
-
-
-@require_GET
-def editorial_policy(request: HttpRequest) -> HttpResponse:
-    """How articles are written, reviewed and published: the administrators' text when there is
-    one (SitePage), else the built-in text with the policy now in force."""
-    page = SitePage.objects.filter(slug=SitePage.EDITORIAL_POLICY).first()
-    if page is not None:
-        context = {"page": page, "page_html": markdown_to_html(page.body)}
-        return render(request, "articles/site_page.html", context)
-    context = {
-        "review_interval_months": Article._meta.get_field("review_interval_months").default,
-        "min_approvals": settings.IMPRIMATUR_MIN_APPROVALS,
-        "publish_requires_approval": settings.IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL,
-        "audiences": AudienceLevel.objects.all(),
-    }
-    return render(request, "articles/editorial_policy.html", context)
-
-
-@require_GET
-def advisory_board(request: HttpRequest) -> HttpResponse:
-    """The publicly listed board members with their credentials, specialty and bio."""
-    members = public_facts().board_members_listed()
-    return render(request, "articles/advisory_board.html", {"members": members})
-
-
-# The workspace, the API and accounts are not for search engines; the public site is.
-ROBOTS_DISALLOW = ["/admin/", "/editorial/", "/api/", "/accounts/"]
-
-
-@require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

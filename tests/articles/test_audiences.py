@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from articles.admin import SECOND_CANONICAL, AudienceLevelForm
 from articles.models import Article, AudienceBody, AudienceLevel, ReaderPreference
-from articles.public.views import AUDIENCE_COOKIE, AUDIENCE_COOKIE_MAX_AGE
+from articles.public.reader import AUDIENCE_COOKIE, AUDIENCE_COOKIE_MAX_AGE
 from articles.selectors import revision_body_statuses
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow

@@ -1,0 +1,49 @@
+"""The articles app's models: content, what readers and administrators keep, what the code
+derives, and the reference library (articles/references/models.py)."""
+
+from articles.models.content import (
+    REVISION_LOCKED,
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    ReviewStatus,
+    Revision,
+    text_hash,
+)
+from articles.models.derived import ArticleSearchDocument, OutboxMessage, StoredPage
+from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPreference, SitePage
+from articles.references.models import (
+    EvidenceLevel,
+    IdentifierScheme,
+    Reference,
+    ReferenceIdentifier,
+    ReferenceStatus,
+    ReferenceType,
+    ReferenceVersion,
+    RevisionCitation,
+)
+
+__all__ = [
+    "QUESTION_MAX_LENGTH",
+    "REVISION_LOCKED",
+    "Article",
+    "ArticleSearchDocument",
+    "AudienceBody",
+    "AudienceLevel",
+    "EvidenceLevel",
+    "FollowUpQuestion",
+    "IdentifierScheme",
+    "OutboxMessage",
+    "ReaderPreference",
+    "Reference",
+    "ReferenceIdentifier",
+    "ReferenceStatus",
+    "ReferenceType",
+    "ReferenceVersion",
+    "ReviewStatus",
+    "Revision",
+    "RevisionCitation",
+    "SitePage",
+    "StoredPage",
+    "text_hash",
+]

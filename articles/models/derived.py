@@ -1,0 +1,91 @@
+"""Kept by the code, never edited: the search documents, the stored public pages and the outbox
+of work that follows a committed action."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from articles.models.content import Article, Revision
+
+
+class ArticleSearchDocument(models.Model):
+    """What the public search reads of an article's published revision: its prose (citation
+    markers and Markdown stripped) and, on PostgreSQL, a weighted tsvector (title A, topic B,
+    bodies C) with a GIN index. Kept by articles.search_documents.article_search_document_refresh,
+    which publication calls; `manage.py rebuild_search_documents` fills it for existing data.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    body_text = models.TextField(blank=True)
+    text_hash = models.CharField(max_length=64)
+    text_changed_at = models.DateTimeField(
+        help_text="When the published title, topic or text last changed."
+    )
+    # The column type is `tsvector`; SQLite accepts any type name and leaves it empty there.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["-text_changed_at"], name="search_text_changed")]
+
+    def __str__(self) -> str:
+        return f"Search document of {self.article}"
+
+
+class StoredPage(models.Model):
+    """An article's public page as every anonymous reader of one level gets it, kept in the
+    database behind the configured cache (articles.public.page_cache): a cold cache (restarted,
+    flushed, expired) serves it with one query instead of building the page again. Served only
+    while `version` is the article's page_version, `build` the running code's and the review is
+    not due (`stale_from`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=255, help_text="Scheme and host the page was built for.")
+    audience = models.CharField(
+        max_length=50, blank=True, help_text="The level's slug; empty for the canonical level."
+    )
+    version = models.PositiveBigIntegerField()
+    build = models.CharField(max_length=64)
+    html = models.TextField()
+    etag = models.CharField(max_length=64)
+    last_modified = models.DateTimeField()
+    stale_from = models.DateField(null=True, blank=True)
+    stored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "origin", "audience"], name="stored_page_per_origin_and_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Stored page of {self.article_id} ({self.audience or 'canonical'})"
+
+
+class OutboxMessage(models.Model):
+    """Work that must follow a committed action, written in its transaction: one Celery task
+    with its arguments. articles.outbox sends it to the broker after commit, and again later
+    until the broker has taken it; the tasks are idempotent."""
+
+    topic = models.CharField(max_length=60, help_text="What happened, e.g. audit-event.recorded.")
+    task = models.CharField(max_length=200, help_text="The Celery task that takes it.")
+    payload = models.JSONField(default=dict, help_text="The task's keyword arguments.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the broker took it.")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.task}"
