@@ -188,6 +188,11 @@ def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     )
 
 
+def notifications_unread_count(*, user: User) -> int:
+    """How many of the user's notifications are unread (one query)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
 def review_queue(*, user: User) -> QuerySet[ReviewAssignment]:
     """The board member's active assignments, soonest due first, with the revision's status."""
     return (

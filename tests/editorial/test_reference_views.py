@@ -230,8 +230,8 @@ def test_library_query_count_does_not_grow(client, editor, size, django_assert_n
         ReferenceFactory(actor=editor)
     client.force_login(editor)
     client.get(LIBRARY)
-    # session, user, groups (may edit), count, page
-    with django_assert_num_queries(5):
+    # session, user, groups (may edit), count, page, the inbox's unread count
+    with django_assert_num_queries(6):
         response = client.get(LIBRARY, {"q": "graded"})
     assert response.context["page"].paginator.count == size
 
@@ -318,8 +318,8 @@ def test_reference_page_query_count_does_not_grow(
         )
     client.force_login(editor)
     client.get(detail_url(reference))
-    # session, user, reference, versions with their authors, groups (may edit)
-    with django_assert_num_queries(5):
+    # session, user, reference, versions with their authors, groups (may edit), unread count
+    with django_assert_num_queries(6):
         client.get(detail_url(reference))
 
 

@@ -145,17 +145,19 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
     review_reminders_send(today=timezone.localdate() + timedelta(days=30))
     pages = {
         # session, user, then the page's own reads; the review page reads the assignments
-        # once (prefetched) and its permission predicates use them
-        "queue": (reviewer, reverse("editorial:queue"), 3),
-        "inbox": (reviewer, reverse("editorial:inbox"), 3),
+        # once (prefetched) and its permission predicates use them. Each page also counts the
+        # unread notifications for the navigation (and the queue and inbox read the user's
+        # groups for it).
+        "queue": (reviewer, reverse("editorial:queue"), 5),
+        "inbox": (reviewer, reverse("editorial:inbox"), 5),
         # The review page includes one query for the cited reference versions (what changed),
         # and for a reviewer whether they decided this round (may they decline, decide again);
         # under review, one for a retracted reference it cites (approving would be refused).
         # The decision buttons' guards ask for open safety comments and retracted citations.
-        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 23),
-        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
-        "board": (editor, reverse("editorial:board"), 5),
-        "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 5),
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 24),
+        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 19),
+        "board": (editor, reverse("editorial:board"), 6),
+        "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 6),
     }
     for name, (user, url, queries) in pages.items():
         client.force_login(user)
