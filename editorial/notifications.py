@@ -56,6 +56,11 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
 
 
 def notification_link(*, event: AuditEvent, recipient: User) -> str:
+    """notification_path as an absolute address (SITE_URL), for e-mails."""
+    return settings.SITE_URL + notification_path(event=event, recipient=recipient)
+
+
+def notification_path(*, event: AuditEvent, recipient: User) -> str:
     """The page the recipient acts on: the review page of the revision if they may read it,
     else the article's page (editors) or their inbox."""
     revision = event.revision
@@ -70,7 +75,7 @@ def notification_link(*, event: AuditEvent, recipient: User) -> str:
         path = reverse("editorial:inbox")
     if event.comment_id:
         path += f"#comment-{event.comment_id}"
-    return settings.SITE_URL + path
+    return path
 
 
 def notifications_send_for_event(*, event_id: int) -> int:
@@ -116,3 +121,10 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread inbox entry of the actor's as read; returns how many."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
