@@ -34,6 +34,7 @@ from editorial.workspace.articles import offered
 from editorial.workspace.common import workspace_user
 from editorial.workspace.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
 
+DECLARATION_REFUSED = "Your declaration was not saved: see below."
 DONE = {
     "accept": "You accepted to review revision {number}.",
     "decline": "You declined to review revision {number}.",
@@ -109,6 +110,18 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_page_render(request, pk=pk)
+
+
+def _review_page_render(
+    request: HttpRequest,
+    *,
+    pk: int,
+    declaration_form: DeclarationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The review page; `declaration_form`, bound, when a posted declaration was refused (the
+    reviewer's entries come back with the errors)."""
     user = workspace_user(request)
     # The assignments (with declarations) once: the permission predicates and has_declared
     # read them from the prefetch instead of asking the database each time.
@@ -136,8 +149,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for status in statuses
     ]
-    declaration_form = None
-    if mine is not None and mine.is_active:
+    if declaration_form is None and mine is not None and mine.is_active:
         current = getattr(mine, "declaration", None)
         previous = (
             (
@@ -183,7 +195,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
             else ""
         ),
     }
-    return render(request, "editorial/review.html", context)
+    return render(request, "editorial/review.html", context, status=status)
 
 
 def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
@@ -242,6 +254,7 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_declare(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _my_assignment(request, pk)
     form = DeclarationForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             review.interests_declare(
@@ -251,12 +264,17 @@ def assignment_declare(request: HttpRequest, pk: int) -> HttpResponse:
                 interests=[review.Interest(k, d) for k, d in form.interests()],
             )
         except workflow.WorkflowError as exc:
-            _refused(request, exc)
+            error = str(exc)
         else:
             messages.success(request, DONE["declare"])
-    else:
-        messages.error(request, "Check the declaration: " + form.errors.as_text())
-    return redirect(_review_url(assignment.revision_id))
+            return redirect(_review_url(assignment.revision_id))
+    # Refused: the page again with what the reviewer wrote, and why.
+    if error:
+        form.add_error(None, error)
+    messages.error(request, DECLARATION_REFUSED)
+    return _review_page_render(
+        request, pk=assignment.revision_id, declaration_form=form, status=400
+    )
 
 
 @login_required

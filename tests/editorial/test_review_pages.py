@@ -12,7 +12,7 @@ from articles.references.services import reference_version_create
 from articles.services import revision_create_draft, revision_edit
 from editorial import comments, workflow
 from editorial.changes import reference_changes
-from editorial.models import ReviewAssignment, ReviewComment
+from editorial.models import InterestDeclaration, ReviewAssignment, ReviewComment
 from editorial.schedule import review_reminders_send
 from tests.factories import ReferenceFactory, RevisionFactory, assign_ready
 
@@ -222,3 +222,25 @@ def test_a_first_revision_has_nothing_to_compare_against(client, editor, reviewe
     html = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
     assert "What changed since" not in html
     assert "<ins>" not in html
+
+
+def test_a_refused_declaration_keeps_what_the_reviewer_wrote(client, editor, reviewer):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    assignment = workflow.revision_assign_reviewer(
+        revision=revision, actor=editor, reviewer=reviewer
+    )
+    client.force_login(reviewer)
+    client.post(reverse("editorial:accept", args=[assignment.pk]))
+    details = "Speaker fees from a maker of shockwave devices, 2024-2025."
+
+    # "None" and an interest at once: the service refuses it.
+    response = client.post(
+        reverse("editorial:declare", args=[assignment.pk]),
+        {"none": "on", "kind_0": "financial", "details_0": details},
+    )
+
+    assert response.status_code == 400
+    assert "Declare either no conflict of interest or at least one interest" in response.text
+    assert f'value="{details}"' in response.text
+    assert '<option value="financial" selected>' in response.text
+    assert not InterestDeclaration.objects.filter(assignment=assignment).exists()
