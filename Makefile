@@ -9,11 +9,12 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= auto
+PORT ?= 8000
 
 .PHONY: help setup run test lint browser node wrk bench clean
 
 help:
-	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000"
+	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000 (PORT=...)"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
 	@echo "make bench  load the site under gunicorn (PostgreSQL, Redis) with wrk; a 5,000-record RIS import (bench/)"
 
@@ -52,8 +53,8 @@ wrk:
 
 run: setup
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) seed_demo
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: setup
 	.venv/bin/ruff check .

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Article, AudienceBody, ReviewStatus
 from articles.selectors import articles_with_status
 from editorial import workflow
-from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
+from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, Notification, User
 from tests.factories import UserFactory
 
 OUR_MODELS = [
@@ -101,3 +101,19 @@ def test_a_board_profile_changed_in_the_admin_shows_on_cached_article_pages_at_o
     assert response.status_code == 302, response.content
     assert client.get(url, HTTP_IF_NONE_MATCH=before.headers["ETag"]).status_code == 200
     assert "MD, PhD, FRCP" in client.get(url).text
+
+
+# Committed for real: the e-mails go out when seed_demo's own transaction commits.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seed_demo_fills_the_inboxes_but_prints_only_the_accounts(settings, capsys):
+    settings.IMPRIMATUR_DEMO_PASSWORDS = True
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = capsys.readouterr().out + out.getvalue()
+
+    assert "Subject:" not in printed
+    assert "Demo accounts (log in at http://127.0.0.1:8123/accounts/login/):" in printed
+    assert "notification(s) in the demo accounts' inboxes." in printed
+    assert Notification.objects.filter(recipient__username="editor").exists()

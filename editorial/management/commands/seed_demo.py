@@ -1,5 +1,9 @@
 """Create the demo accounts and articles; safe to run again (nothing is duplicated)."""
 
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +15,7 @@ from articles.models import Article, AudienceLevel
 from articles.services import article_create, revision_edit
 from editorial import review, workflow
 from editorial.demo_content import ARTICLES
-from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
+from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, Notification, User
 
 ACCOUNTS = [
     # username, first, last, role, password, board profile
@@ -36,18 +40,48 @@ ACCOUNTS = [
 ]
 
 
+@contextmanager
+def _quiet(quiet: bool) -> Iterator[None]:
+    if not quiet:
+        yield
+        return
+    celery_logger = logging.getLogger("celery")
+    level = celery_logger.level
+    celery_logger.setLevel(logging.WARNING)
+    try:
+        with redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        celery_logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Create demo accounts (one per role) and articles in several review states."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--show-mail",
+            action="store_true",
+            help="Print the notification e-mails the demo's actions send (the console backend).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with_passwords = getattr(settings, "IMPRIMATUR_DEMO_PASSWORDS", False)
-        with transaction.atomic():
+        sent_before = Notification.objects.count()
+        # The demo's actions notify people as real ones do (their inboxes fill); the e-mails
+        # the console backend would print, and the jobs' log lines, are kept out of the way.
+        quiet = not options["show_mail"]
+        with _quiet(quiet), transaction.atomic():
             users = {row[0]: self._account(*row, with_passwords) for row in ACCOUNTS}
             created = [self._article(spec, users) for spec in ARTICLES]
         made = sum(1 for c in created if c)
         self.stdout.write(f"Demo content: {made} article(s) created, {len(ARTICLES) - made} kept.")
+        told = Notification.objects.count() - sent_before
+        if told:
+            self.stdout.write(f"{told} notification(s) in the demo accounts' inboxes.")
         if with_passwords:
-            self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/accounts/login/):")
+            login = f"{settings.SITE_URL.rstrip('/')}/accounts/login/"
+            self.stdout.write(f"Demo accounts (log in at {login}):")
             for username, _first, _last, role, password, _profile in ACCOUNTS:
                 self.stdout.write(f"  {role:<16} {username:<14} password: {password}")
         else:
