@@ -18,16 +18,19 @@ from articles.references.importing import (
     PreviewRow,
     RowStatus,
     format_detect,
+    import_keys,
     import_preview,
     records_parse,
     references_import_confirm,
 )
-from articles.references.models import Reference
+from articles.references.models import Reference, ReferenceType
+from articles.references.services import version_columns
 from editorial import permissions
 from editorial.workspace.common import require
 from editorial.workspace.reference_forms import (
     ImportForm,
 )
+from editorial.workspace.references import first_author
 
 FORMAT_UNKNOWN = "Could not tell the format of this file: choose it in the list."
 
@@ -57,6 +60,20 @@ class PreviewLine:
     matches: list[tuple[str, int | None]]
     checked: bool
     version_of: str
+    key: str  # the key a new record gets (its own, or the next free one after it)
+
+    @property
+    def authors(self) -> str:
+        return first_author(self.row.record.csl)
+
+    @property
+    def year(self) -> str:
+        return str(version_columns(self.row.record.csl)["year"] or "")
+
+    @property
+    def type_label(self) -> str:
+        type_ = self.row.record.type
+        return ReferenceType(type_).label if type_ in ReferenceType.values else type_
 
 
 def _preview_render(
@@ -71,14 +88,17 @@ def _preview_render(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    keys = {key for row in preview.rows for key in row.matches}
-    ids = dict(Reference.objects.filter(key__in=keys).values_list("key", "pk"))
+    matched = {key for row in preview.rows for key in row.matches}
+    ids = dict(Reference.objects.filter(key__in=matched).values_list("key", "pk"))
+    new = [row.record for row in preview.rows if row.status == RowStatus.NEW]
+    keys = import_keys(records=new)
     lines = [
         PreviewLine(
             row=row,
             matches=[(key, ids.get(key)) for key in row.matches],
             checked=(row.status == RowStatus.NEW if chosen is None else row.record.index in chosen),
             version_of=(versions or {}).get(row.record.index, ""),
+            key=keys.get(row.record.index, ""),
         )
         for row in preview.rows
     ]

@@ -7,6 +7,7 @@ articles.references (services: a reference and its versions; importing: the impo
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,19 +79,22 @@ def _library() -> QuerySet[Reference]:
     return selectors.references_all().select_related("current_version")
 
 
+def first_author(csl: dict[str, Any]) -> str:
+    """The first author (or editor) as "Kim WH", with "et al" when there are more."""
+    names = csl.get("author") or csl.get("editor") or []
+    if not names or not isinstance(names[0], dict):
+        return ""
+    first = names[0]
+    initials = "".join(w[:1] for w in re.split(r"[\s\-.]+", first.get("given", "")))
+    author = first.get("literal") or " ".join(filter(None, [first.get("family"), initials]))
+    return f"{author} et al" if len(names) > 1 else author
+
+
 def citation_short(version: ReferenceVersion | None) -> str:
     """First author (et al), title, container and year: enough to recognise a work in a list."""
     if version is None:
         return ""
-    names = version.csl.get("author") or version.csl.get("editor") or []
-    author = ""
-    if names:
-        first = names[0]
-        initials = "".join(w[:1] for w in re.split(r"[\s\-.]+", first.get("given", "")))
-        author = first.get("literal") or " ".join(filter(None, [first.get("family"), initials]))
-        if len(names) > 1:
-            author += " et al"
-    parts = [author, version.title, version.container, str(version.year or "")]
+    parts = [first_author(version.csl), version.title, version.container, str(version.year or "")]
     return ". ".join(p.rstrip(".") for p in parts if p) + "."
 
 

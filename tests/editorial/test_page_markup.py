@@ -55,4 +55,4 @@ def test_a_reading_ease_below_zero_is_explained(client, editor):
         reverse("editorial:readability_preview"),
         {"audience": level.slug, f"body_{level.slug}": HARD},
     ).text
-    assert "below 0: harder than the 0–100 scale measures" in html
+    assert "below 0: harder than the 0\N{EN DASH}100 scale measures" in html

@@ -602,3 +602,16 @@ def test_edit_keeps_names_and_dates_the_form_cannot_show_unless_changed(client, 
     reference.refresh_from_db()
     assert reference.current_version.csl["accessed"] == {"date-parts": [[2024, 3, 7]]}
     assert reference.current_version.csl["author"] == csl["author"]
+
+
+def test_the_import_preview_shows_authors_year_type_and_the_key_each_gets(client, editor):
+    ReferenceFactory(key="doe2018-running", actor=editor, title="Another work entirely")
+    client.force_login(editor)
+
+    html = _preview(client).content.decode()
+
+    assert '<span class="import-record-facts">Kim WH · 2013 · Research</span>' in html
+    assert '<span class="import-record-facts">Doe J · 2018 · Research</span>' in html
+    # Record 2's base key is taken: the import gives it the next free one.
+    assert "Key: <code>kim2013</code>" in html
+    assert "Key: <code>doe2018b-running</code>" in html

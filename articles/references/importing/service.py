@@ -213,6 +213,15 @@ def _keys_assign(records: list[ImportRecord]) -> list[str]:
     return [k for k in keys if k is not None]
 
 
+def import_keys(*, records: list[ImportRecord]) -> dict[int, str]:
+    """The key each record would get if all of them were imported now (record index -> key),
+    as references_import assigns them: its base key, or the next free one."""
+    keys: dict[int, str] = {}
+    for batch in _batches(records):
+        keys |= {r.index: key for r, key in zip(batch, _keys_assign(batch), strict=True)}
+    return keys
+
+
 def _key_candidates(base: str, round_: int) -> list[str]:
     if round_ == 0:
         return [base]
