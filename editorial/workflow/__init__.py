@@ -16,8 +16,6 @@ from editorial.workflow.actions import (
     InvalidInput,
     TransitionNotAllowed,
     WorkflowError,
-    article_publish,
-    article_unpublish,
     lock_revision,
     refuse_unless_allowed,
     revision_approve,
@@ -25,8 +23,8 @@ from editorial.workflow.actions import (
     revision_request_changes,
     revision_submit,
     revision_withdraw,
-    run_action,
 )
+from editorial.workflow.dispatch import run_action
 from editorial.workflow.guards import (
     ACTION_NAMES,
     ALREADY_DECIDED,
@@ -57,6 +55,7 @@ from editorial.workflow.guards import (
     transitions_state,
     unresolved_safety_comment,
 )
+from editorial.workflow.publication import article_publish, article_unpublish
 
 __all__ = [
     "ACTION_NAMES",

@@ -22,9 +22,7 @@ from articles.errors import (
     first_kind,
     refuse,
 )
-from articles.models import Article, Revision
-from articles.search_documents import article_search_document_refresh
-from articles.selectors import revision_newest
+from articles.models import Revision
 from articles.services import revision_bodies_render, revision_pin_citations
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
@@ -40,11 +38,9 @@ from editorial.policy import quorum_state
 from editorial.workflow.guards import (
     APPROVE,
     ASSIGN,
-    PUBLISH,
     REQUEST_CHANGES,
     SUBMIT,
     TRANSITIONS,
-    UNPUBLISH,
     WITHDRAW,
     transition_blockers,
     transitions_available,
@@ -322,90 +318,3 @@ def revision_withdraw(*, revision: Revision, actor: User, note: str = "") -> Rev
             note=note,
         )
     return revision
-
-
-def article_publish(*, revision: Revision, actor: User, note: str = "") -> Article:
-    """Make this revision the one the public reads, if the publication policy allows its status
-    (publishing the revision already published is refused: nothing would change).
-
-    Raises ActionForbidden or TransitionNotAllowed.
-    """
-    with transaction.atomic():
-        revision = lock_revision(revision)
-        article = Article.objects.select_for_update().get(pk=revision.article_id)
-        revision.article = article
-        refuse_unless_allowed(PUBLISH, revision=revision, actor=actor)
-        _public_revision_set(article, revision)
-        revision_bodies_render(revision=revision)  # only bodies not rendered yet (older data)
-        record_event(
-            revision=revision,
-            actor=actor,
-            action=AuditAction.PUBLISH,
-            from_status=revision.status,
-            note=note or f"Published revision {revision.number}",
-        )
-    return article
-
-
-def _public_revision_set(article: Article, revision: Revision | None) -> None:
-    """Point the public page at `revision` (None: off the site), search following it."""
-    article.published_revision = revision
-    article.published_at = timezone.now() if revision is not None else None
-    article.save(update_fields=["published_revision", "published_at", "updated_at"])
-    article_search_document_refresh(article_id=article.pk)
-
-
-def article_unpublish(*, article: Article, actor: User, note: str = "") -> Article:
-    """Take the article off the public site (its revisions and their review stay as they are).
-
-    Raises ActionForbidden, or TransitionNotAllowed (with the newest revision's status) when it
-    is not published.
-    """
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        revision = article.published_revision or revision_newest(article=article)
-        if revision is None:
-            raise GuardFailed(NO_REVISION)
-        revision.article = article
-        refuse_unless_allowed(UNPUBLISH, revision=revision, actor=actor)
-        _public_revision_set(article, None)
-        record_event(
-            revision=revision,
-            actor=actor,
-            action=AuditAction.UNPUBLISH,
-            from_status=revision.status,
-            note=note or f"Unpublished revision {revision.number}",
-        )
-    return article
-
-
-def run_action(
-    name: str,
-    *,
-    revision: Revision,
-    actor: User,
-    note: str = "",
-    reviewer: User | None = None,
-    due_date: date | None = None,
-) -> object:
-    """Run a transition by its URL name; the API and the workspace buttons use this.
-
-    Unpublish acts on `revision`'s article (whichever revision is published).
-    """
-    if name == SUBMIT:
-        return revision_submit(revision=revision, actor=actor, note=note)
-    if name == ASSIGN:
-        return revision_assign_reviewer(
-            revision=revision, actor=actor, reviewer=reviewer, note=note, due_date=due_date
-        )
-    if name == APPROVE:
-        return revision_approve(revision=revision, actor=actor, note=note)
-    if name == REQUEST_CHANGES:
-        return revision_request_changes(revision=revision, actor=actor, reason=note)
-    if name == WITHDRAW:
-        return revision_withdraw(revision=revision, actor=actor, note=note)
-    if name == PUBLISH:
-        return article_publish(revision=revision, actor=actor, note=note)
-    if name == UNPUBLISH:
-        return article_unpublish(article=revision.article, actor=actor, note=note)
-    raise InvalidInput(UNKNOWN_TRANSITION.format(name=name, known=", ".join(TRANSITIONS)))

@@ -1,0 +1,80 @@
+"""Publication, a second axis beside the review status: the article's public pointer moves to a
+revision the policy allows (publish) or off the site (unpublish); search follows it."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Revision
+from articles.search_documents import article_search_document_refresh
+from articles.selectors import revision_newest
+from articles.services import revision_bodies_render
+from editorial.audit import record_event
+from editorial.events import AuditAction
+from editorial.models import (
+    User,
+)
+from editorial.workflow.actions import (
+    NO_REVISION,
+    GuardFailed,
+    lock_revision,
+    refuse_unless_allowed,
+)
+from editorial.workflow.guards import (
+    PUBLISH,
+    UNPUBLISH,
+)
+
+
+def article_publish(*, revision: Revision, actor: User, note: str = "") -> Article:
+    """Make this revision the one the public reads, if the publication policy allows its status
+    (publishing the revision already published is refused: nothing would change).
+
+    Raises ActionForbidden or TransitionNotAllowed.
+    """
+    with transaction.atomic():
+        revision = lock_revision(revision)
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        revision.article = article
+        refuse_unless_allowed(PUBLISH, revision=revision, actor=actor)
+        _public_revision_set(article, revision)
+        revision_bodies_render(revision=revision)  # only bodies not rendered yet (older data)
+        record_event(
+            revision=revision,
+            actor=actor,
+            action=AuditAction.PUBLISH,
+            from_status=revision.status,
+            note=note or f"Published revision {revision.number}",
+        )
+    return article
+
+
+def _public_revision_set(article: Article, revision: Revision | None) -> None:
+    """Point the public page at `revision` (None: off the site), search following it."""
+    article.published_revision = revision
+    article.published_at = timezone.now() if revision is not None else None
+    article.save(update_fields=["published_revision", "published_at", "updated_at"])
+    article_search_document_refresh(article_id=article.pk)
+
+
+def article_unpublish(*, article: Article, actor: User, note: str = "") -> Article:
+    """Take the article off the public site (its revisions and their review stay as they are).
+
+    Raises ActionForbidden, or TransitionNotAllowed (with the newest revision's status) when it
+    is not published.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        revision = article.published_revision or revision_newest(article=article)
+        if revision is None:
+            raise GuardFailed(NO_REVISION)
+        revision.article = article
+        refuse_unless_allowed(UNPUBLISH, revision=revision, actor=actor)
+        _public_revision_set(article, None)
+        record_event(
+            revision=revision,
+            actor=actor,
+            action=AuditAction.UNPUBLISH,
+            from_status=revision.status,
+            note=note or f"Unpublished revision {revision.number}",
+        )
+    return article
