@@ -1,9 +1,12 @@
 from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from articles.errors import ActionRefused
 from articles.models import (
     Article,
     ArticleSearchDocument,
@@ -15,6 +18,7 @@ from articles.models import (
     Reference,
     ReferenceIdentifier,
     ReferenceVersion,
+    ReviewStatus,
     Revision,
     RevisionCitation,
     SitePage,
@@ -22,7 +26,12 @@ from articles.models import (
 )
 from articles.outbox import outbox_send
 from articles.page_versions import article_page_invalidate, article_pages_invalidate_all
-from articles.services import ARTICLE_EDITABLE_FIELDS, article_details_update
+from articles.services import (
+    ARTICLE_EDITABLE_FIELDS,
+    article_details_update,
+    body_fingerprint,
+    revision_edit,
+)
 
 SECOND_CANONICAL = (
     "{label} is already the canonical level, and there can be only one: untick it there first."
@@ -80,6 +89,45 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ServiceForm(forms.ModelForm):
+    """A form whose data a service saves, so that its rules apply here as everywhere else.
+
+    Once the form and the model's own checks pass, `save_through_service` runs in a savepoint
+    (the admin runs the whole view in one transaction) and returns the saved object; its
+    refusal becomes a form error and nothing changes. An unchanged form calls nothing. For an
+    admin without inlines: a valid form is a saved one."""
+
+    actor: Any = None  # who acts: set per request by ServiceAdmin.get_form
+
+    def save_through_service(self) -> Any:
+        raise NotImplementedError
+
+    def full_clean(self) -> None:
+        # After every check of the form and the model (uniqueness among them): the service
+        # sees valid data only.
+        super().full_clean()
+        if not self.is_bound or self.errors:
+            return
+        if not (self.instance._state.adding or self.has_changed()):
+            return
+        try:
+            with transaction.atomic():
+                self.instance = self.save_through_service()
+        except ActionRefused as exc:
+            self.add_error(None, str(exc))
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """For a ServiceForm: a valid form is saved already, so save_model has nothing left to do."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        pass
+
+
 @admin.register(AudienceLevel)
 class AudienceLevelAdmin(RetiresArticlePages):
     form = AudienceLevelForm
@@ -102,36 +150,51 @@ class ReaderPreferenceAdmin(admin.ModelAdmin):
 
 
 class AudienceBodyInline(admin.StackedInline):
+    """Shown, never edited here: a draft's body is edited on its own page (AudienceBodyAdmin),
+    through the same service as in the workspace."""
+
     model = AudienceBody
     extra = 0
-    fields = ["audience", "body", "updated_at"]
-    readonly_fields = ["updated_at"]
+    fields = readonly_fields = ("audience", "body", "updated_at")
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        # Submitted revisions are frozen: the admin must not offer to edit them.
-        return obj is None or obj.is_editable
+        return False
 
-    has_add_permission = has_change_permission  # type: ignore[assignment]
-    has_delete_permission = has_change_permission
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
+    """Shown only: drafts are started and edited in the workspace (articles.services), and
+    everything else about a revision belongs to the workflow (editorial.workflow)."""
+
     list_display = ["article", "number", "status", "author", "created_at", "submitted_at"]
     list_filter = ["status", "article__topic", "created_at"]
     search_fields = ["article__title", "article__slug", "change_summary", "author__username"]
     list_select_related = ["article", "author"]
     date_hierarchy = "created_at"
-    autocomplete_fields = ["article", "author", "last_edited_by"]
     inlines = [AudienceBodyInline]
-    # Status moves only through the workflow (editorial.workflow), never by hand here.
-    readonly_fields = ["status", "review_round", "created_at", "submitted_at", "approved_at"]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not obj.is_editable:
-            fields += ["article", "number", "author", "last_edited_by", "change_summary"]
-        return fields
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The body page's revision picker offers drafts only: a submitted one takes no body.
+        if request.GET.get("model_name") == AudienceBody._meta.model_name:
+            queryset = queryset.filter(status=ReviewStatus.DRAFT, submitted_at__isnull=True)
+        return queryset, may_have_duplicates
 
 
 class RevisionInline(admin.TabularInline):
@@ -215,14 +278,91 @@ class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["html"]
 
 
+class AudienceBodyForm(ServiceForm):
+    """A draft's body, saved by revision_edit (citation checks, scores, stale edits)."""
+
+    # What the body read when the form was shown: a change saved since is not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AudienceBody
+        fields = ["revision", "audience", "body"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = body_fingerprint(self.instance if self.instance.pk else None)
+
+    def save_through_service(self) -> AudienceBody:
+        revision, audience = self.instance.revision, self.instance.audience
+        revision_edit(
+            revision=revision,
+            editor=self.actor,
+            bodies={audience: self.cleaned_data["body"]},
+            # As in the workspace: no fingerprint sent, no check.
+            seen={audience.pk: seen} if (seen := self.cleaned_data["seen"]) else None,
+        )
+        return AudienceBody.objects.get(revision=revision, audience=audience)
+
+
 @admin.register(AudienceBody)
-class AudienceBodyAdmin(admin.ModelAdmin):
+class AudienceBodyAdmin(ServiceAdmin):
+    """A draft's bodies are added, edited and removed through revision_edit; a submitted
+    revision's are only shown."""
+
+    form = AudienceBodyForm
     list_display = ["revision", "audience", "fk_grade", "smog", "reading_ease", "updated_at"]
     list_filter = ["audience"]
-    readonly_fields = ["canonical_hash", *AudienceBody.READABILITY_FIELDS]
     search_fields = ["revision__article__title", "body"]
     list_select_related = ["revision__article", "audience"]
     autocomplete_fields = ["revision"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "revision":
+            # A submitted revision takes no new body.
+            kwargs["queryset"] = Revision.objects.filter(
+                status=ReviewStatus.DRAFT, submitted_at__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return ["revision", "audience", "body", "seen"]
+        shown = ["revision", "audience", "body", "canonical_hash", *AudienceBody.READABILITY_FIELDS]
+        return [*shown, "seen"] if self.has_change_permission(request, obj) else shown
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return []
+        return ["revision", "audience", "canonical_hash", *AudienceBody.READABILITY_FIELDS]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # A submitted revision's text never changes (the model refuses it, too).
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.revision.is_editable
+        )
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.revision.is_editable
+        )
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        self._remove(request, [obj])
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        # The bulk action asked has_delete_permission of each body already.
+        self._remove(request, queryset.select_related("revision", "audience"))
+
+    def _remove(self, request, bodies) -> None:  # type: ignore[no-untyped-def]
+        try:
+            with transaction.atomic():  # all of them or none
+                for body in bodies:
+                    # An empty text removes the body: the service's way, as in the workspace.
+                    revision_edit(
+                        revision=body.revision, editor=request.user, bodies={body.audience: ""}
+                    )
+        except ActionRefused as exc:  # submitted meanwhile
+            raise PermissionDenied(str(exc)) from exc
 
 
 # --- reference library -----------------------------------------------------------------------
