@@ -28,6 +28,7 @@ from articles.outbox import outbox_send
 from articles.page_versions import article_page_invalidate, article_pages_invalidate_all
 from articles.services import (
     ARTICLE_EDITABLE_FIELDS,
+    article_create,
     article_details_update,
     body_fingerprint,
     revision_edit,
@@ -219,13 +220,27 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["published_revision", "published_at", "created_at", "updated_at"]
     inlines = [RevisionInline]
 
+    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+        return self.inlines if obj is not None else []  # the first revision comes with it
+
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if not change:
-            super().save_model(request, obj, form, change)
+            # Through the service, so that the article has its first (empty) draft revision.
+            created = article_create(
+                slug=obj.slug,
+                title=obj.title,
+                topic=obj.topic,
+                author=request.user,
+                review_interval_months=obj.review_interval_months,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
             return
         # Through the service, so that the public page shows the change at once.
         fields = [f for f in form.changed_data if f in ARTICLE_EDITABLE_FIELDS]
         changes = {field: form.cleaned_data[field] for field in fields}
+        if not changes:
+            return  # nothing to save: the page's Last-Modified stays
         old_slug = Article.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
         article_details_update(article=obj, changes=changes)
         if old_slug and old_slug != obj.slug:

@@ -4,7 +4,7 @@ revision, a draft's body is saved by revision_edit, a submitted revision's body 
 import pytest
 from django.urls import reverse
 
-from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
 from articles.services import STALE_EDIT, UNKNOWN_CITATIONS, body_fingerprint, revision_edit
 from tests.factories import RevisionFactory
 
@@ -193,3 +193,43 @@ def test_revisions_are_started_and_changed_elsewhere(admin_client, draft, editor
         ReviewStatus.SUBMITTED,
         revision.number,
     )
+
+
+def test_an_article_added_in_the_admin_has_its_first_revision(
+    admin_client, admin_user, client, editor
+):
+    answer = admin_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "slug": "does-ice-help",
+            "title": "Does ice help a sprained ankle?",
+            "topic": "Sports medicine",
+            "review_interval_months": 12,
+        },
+    )
+
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    article = Article.objects.get(slug="does-ice-help")
+    assert article.review_interval_months == 12
+    first = article.revisions.get()
+    assert (first.number, first.status, first.author) == (1, ReviewStatus.DRAFT, admin_user)
+    client.force_login(editor)
+    assert client.get(reverse("editorial:article_edit", args=[article.pk])).status_code == 200
+
+
+def test_an_article_posted_back_unchanged_keeps_its_last_modified(admin_client, draft):
+    article = draft.article
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = {
+        "slug": article.slug,
+        "title": article.title,
+        "topic": article.topic,
+        "review_interval_months": article.review_interval_months,
+        "revisions-TOTAL_FORMS": 1,
+        "revisions-INITIAL_FORMS": 1,
+        "revisions-0-id": draft.pk,
+        "revisions-0-article": article.pk,
+    }
+
+    assert admin_client.post(change, data).status_code == 302
+    assert Article.objects.get(pk=article.pk).updated_at == article.updated_at
