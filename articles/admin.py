@@ -26,6 +26,7 @@ from articles.models import (
 )
 from articles.outbox import outbox_send
 from articles.page_versions import article_page_invalidate, article_pages_invalidate_all
+from articles.questions import follow_up_question_mark
 from articles.services import (
     ARTICLE_EDITABLE_FIELDS,
     article_create,
@@ -87,6 +88,13 @@ class ReadOnlyAdminMixin:
         return False
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class UndeletableAdminMixin(ReadOnlyAdminMixin):
+    """Kept by the code and kept for good: not deleted here either."""
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
 
@@ -223,6 +231,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
         return self.inlines if obj is not None else []  # the first revision comes with it
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Its revisions, reviews and audit trail are kept (none is deleted here either):
+        # unpublishing in the workspace takes an article off the site.
+        return False
+
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if not change:
             # Through the service, so that the article has its first (empty) draft revision.
@@ -248,8 +261,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleSearchDocument)
-class ArticleSearchDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: publication keeps these; `manage.py rebuild_search_documents` rebuilds all."""
+class ArticleSearchDocumentAdmin(UndeletableAdminMixin, admin.ModelAdmin):
+    """Read-only: publication keeps these; `manage.py rebuild_search_documents` rebuilds all.
+    Not deleted here: that would hide a published article from the search."""
 
     list_display = ["article", "revision", "text_changed_at"]
     search_fields = ["article__title", "body_text"]
@@ -261,13 +275,19 @@ class ArticleSearchDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: what committed actions left to do (articles.outbox). An unsent message is
-    sent again by the relay every minute; "Send now" does it at once."""
+    sent again by the relay every minute; "Send now" does it at once. Only a sent message can be
+    deleted: an unsent one is work still owed."""
 
     list_display = ["created_at", "topic", "task", "sent_at", "attempts", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "topic"]
     search_fields = ["topic", "task", "last_error"]
     readonly_fields = [*("topic", "task", "payload", "created_at"), *("sent_at", "attempts")]
     actions = ["send_now"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.sent_at is not None
+        )
 
     @admin.action(description="Send now (the unsent ones)")
     def send_now(self, request, queryset):  # type: ignore[no-untyped-def]
@@ -385,11 +405,6 @@ class AudienceBodyAdmin(ServiceAdmin):
 # (the API), which normalises identifiers, keeps versions append-only and moves the pointer.
 
 
-class UndeletableAdminMixin(ReadOnlyAdminMixin):
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 class ReferenceVersionInline(UndeletableAdminMixin, admin.TabularInline):
     model = ReferenceVersion
     extra = 0
@@ -497,8 +512,26 @@ class SitePageAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_at"]
 
 
+class FollowUpQuestionForm(ServiceForm):
+    """A question marked answered or spam, or reopened, by follow_up_question_mark: the moves
+    its state allows, with who and when."""
+
+    class Meta:
+        model = FollowUpQuestion
+        fields = ["state"]
+
+    def save_through_service(self) -> FollowUpQuestion:
+        return follow_up_question_mark(
+            question=self.instance, state=self.cleaned_data["state"], actor=self.actor
+        )
+
+
 @admin.register(FollowUpQuestion)
-class FollowUpQuestionAdmin(admin.ModelAdmin):
+class FollowUpQuestionAdmin(ServiceAdmin):
+    """Readers ask on the public page; here an administrator moves a question's state as the
+    editors' page does, or deletes it (spam, a reader's request)."""
+
+    form = FollowUpQuestionForm
     list_display = ["article", "audience", "state", "created_at"]
     list_filter = ["state", "audience"]
     search_fields = ["question", "article__title"]
@@ -512,3 +545,6 @@ class FollowUpQuestionAdmin(admin.ModelAdmin):
         "state_changed_at",
         "state_changed_by",
     ]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

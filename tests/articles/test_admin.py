@@ -4,8 +4,18 @@ revision, a draft's body is saved by revision_edit, a submitted revision's body 
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.models import (
+    Article,
+    AudienceBody,
+    AudienceLevel,
+    FollowUpQuestion,
+    OutboxMessage,
+    ReviewStatus,
+    Revision,
+)
+from articles.questions import QUESTION_STATE_NOT_ALLOWED, follow_up_question_create
 from articles.services import STALE_EDIT, UNKNOWN_CITATIONS, body_fingerprint, revision_edit
+from editorial import workflow
 from tests.factories import RevisionFactory
 
 NEW_TEXT = "Rest for two days, then load the tendon a little more each week."
@@ -233,3 +243,50 @@ def test_an_article_posted_back_unchanged_keeps_its_last_modified(admin_client, 
 
     assert admin_client.post(change, data).status_code == 302
     assert Article.objects.get(pk=article.pk).updated_at == article.updated_at
+
+
+@pytest.fixture
+def question(draft, canonical) -> FollowUpQuestion:
+    return follow_up_question_create(
+        article=draft.article, audience=canonical, question="Is ice better than heat?"
+    )
+
+
+def test_a_question_is_marked_through_the_questions_service(admin_client, admin_user, question):
+    change = reverse("admin:articles_followupquestion_change", args=[question.pk])
+
+    assert admin_client.post(change, {"state": "answered"}).status_code == 302
+    question.refresh_from_db()
+    assert (question.state, question.state_changed_by) == ("answered", admin_user)
+    assert question.state_changed_at is not None
+
+    refused = admin_client.post(change, {"state": "spam"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.non_field_errors() == [
+        QUESTION_STATE_NOT_ALLOWED.format(state="answered", target="spam")
+    ]
+    assert FollowUpQuestion.objects.get(pk=question.pk).state == "answered"
+    assert admin_client.get(reverse("admin:articles_followupquestion_add")).status_code == 403
+
+
+def test_what_the_code_keeps_is_not_deleted_in_the_admin(
+    admin_client, draft, editor, reviewer, second_reviewer, reach
+):
+    revision = reach(
+        draft, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer, second_reviewer]
+    )
+    article = workflow.article_publish(revision=revision, actor=editor)
+    unsent = OutboxMessage.objects.filter(sent_at__isnull=True).first()
+    assert unsent is not None  # what follows the commit, which a test never makes
+    kept = [
+        ("articles_article", article.pk),
+        ("articles_articlesearchdocument", article.pk),
+        ("articles_outboxmessage", unsent.pk),
+    ]
+
+    for name, pk in kept:
+        answer = admin_client.post(reverse(f"admin:{name}_delete", args=[pk]), {"post": "yes"})
+        assert answer.status_code == 403, name
+    assert Article.objects.filter(pk=article.pk, search_document__isnull=False).exists()
+    assert OutboxMessage.objects.filter(pk=unsent.pk).exists()
