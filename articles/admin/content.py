@@ -1,3 +1,6 @@
+"""Articles, revisions, their bodies, audience levels, site pages and readers' questions: what
+the workflow owns is shown only, the rest is saved through the content services."""
+
 from functools import partial
 from typing import Any
 
@@ -6,26 +9,19 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from articles.admin.mixins import RetiresArticlePages, ServiceAdmin, ServiceForm
 from articles.errors import ActionRefused
 from articles.models import (
     Article,
-    ArticleSearchDocument,
     AudienceBody,
     AudienceLevel,
     FollowUpQuestion,
-    OutboxMessage,
     ReaderPreference,
-    Reference,
-    ReferenceIdentifier,
-    ReferenceVersion,
     ReviewStatus,
     Revision,
-    RevisionCitation,
     SitePage,
-    StoredPage,
 )
-from articles.outbox import outbox_send
-from articles.page_versions import article_page_invalidate, article_pages_invalidate_all
+from articles.page_versions import article_page_invalidate
 from articles.questions import follow_up_question_mark
 from articles.services import (
     ARTICLE_EDITABLE_FIELDS,
@@ -60,81 +56,6 @@ class AudienceLevelForm(forms.ModelForm):
             if (existing := other.first()) is not None:
                 raise forms.ValidationError(SECOND_CANONICAL.format(label=existing.label))
         return is_canonical
-
-
-class RetiresArticlePages(admin.ModelAdmin):
-    """For what every article page shows (the audience levels in the picker and disclaimer, a
-    reviewer's name, credentials and specialty): a change, a deletion or a bulk deletion
-    retires every cached and stored article page once committed. save_related runs after the
-    change form with its inlines and after each list_editable row alike."""
-
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        super().save_related(request, form, formsets, change)
-        transaction.on_commit(article_pages_invalidate_all)
-
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        super().delete_model(request, obj)
-        transaction.on_commit(article_pages_invalidate_all)
-
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(article_pages_invalidate_all)
-
-
-class ReadOnlyAdminMixin:
-    """Kept by the code: listed and searchable here, never added or changed."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class UndeletableAdminMixin(ReadOnlyAdminMixin):
-    """Kept by the code and kept for good: not deleted here either."""
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class ServiceForm(forms.ModelForm):
-    """A form whose data a service saves, so that its rules apply here as everywhere else.
-
-    Once the form and the model's own checks pass, `save_through_service` runs in a savepoint
-    (the admin runs the whole view in one transaction) and returns the saved object; its
-    refusal becomes a form error and nothing changes. An unchanged form calls nothing. For an
-    admin without inlines: a valid form is a saved one."""
-
-    actor: Any = None  # who acts: set per request by ServiceAdmin.get_form
-
-    def save_through_service(self) -> Any:
-        raise NotImplementedError
-
-    def full_clean(self) -> None:
-        # After every check of the form and the model (uniqueness among them): the service
-        # sees valid data only.
-        super().full_clean()
-        if not self.is_bound or self.errors:
-            return
-        if not (self.instance._state.adding or self.has_changed()):
-            return
-        try:
-            with transaction.atomic():
-                self.instance = self.save_through_service()
-        except ActionRefused as exc:
-            self.add_error(None, str(exc))
-
-
-class ServiceAdmin(admin.ModelAdmin):
-    """For a ServiceForm: a valid form is saved already, so save_model has nothing left to do."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        pass
 
 
 @admin.register(AudienceLevel)
@@ -260,59 +181,6 @@ class ArticleAdmin(admin.ModelAdmin):
             transaction.on_commit(partial(article_page_invalidate, slug=old_slug))
 
 
-@admin.register(ArticleSearchDocument)
-class ArticleSearchDocumentAdmin(UndeletableAdminMixin, admin.ModelAdmin):
-    """Read-only: publication keeps these; `manage.py rebuild_search_documents` rebuilds all.
-    Not deleted here: that would hide a published article from the search."""
-
-    list_display = ["article", "revision", "text_changed_at"]
-    search_fields = ["article__title", "body_text"]
-    list_select_related = ["article", "revision__article"]
-    readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
-    exclude = ["search_vector"]
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: what committed actions left to do (articles.outbox). An unsent message is
-    sent again by the relay every minute; "Send now" does it at once. Only a sent message can be
-    deleted: an unsent one is work still owed."""
-
-    list_display = ["created_at", "topic", "task", "sent_at", "attempts", "last_error"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter), "topic"]
-    search_fields = ["topic", "task", "last_error"]
-    readonly_fields = [*("topic", "task", "payload", "created_at"), *("sent_at", "attempts")]
-    actions = ["send_now"]
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return super().has_delete_permission(request, obj) and (
-            obj is None or obj.sent_at is not None
-        )
-
-    @admin.action(description="Send now (the unsent ones)")
-    def send_now(self, request, queryset):  # type: ignore[no-untyped-def]
-        sent = outbox_send(
-            ids=list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
-        )
-        self.message_user(request, f"Sent {sent} message(s).")
-
-
-@admin.register(StoredPage)
-class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the public pages kept behind the cache (articles.public.page_cache). Deleting one
-    only makes the next reader's request build it again."""
-
-    list_display = ["article", "audience", "origin", "version", "stored_at"]
-    list_filter = ["audience"]
-    search_fields = ["article__title", "article__slug", "origin"]
-    list_select_related = ["article"]
-    readonly_fields = [
-        *("article", "origin", "audience", "version", "build", "etag", "last_modified"),
-        *("stale_from", "stored_at"),
-    ]
-    exclude = ["html"]
-
-
 class AudienceBodyForm(ServiceForm):
     """A draft's body, saved by revision_edit (citation checks, scores, stale edits)."""
 
@@ -398,111 +266,6 @@ class AudienceBodyAdmin(ServiceAdmin):
                     )
         except ActionRefused as exc:  # submitted meanwhile
             raise PermissionDenied(str(exc)) from exc
-
-
-# --- reference library -----------------------------------------------------------------------
-# Read-only here: references and versions are written through articles.references.services
-# (the API), which normalises identifiers, keeps versions append-only and moves the pointer.
-
-
-class ReferenceVersionInline(UndeletableAdminMixin, admin.TabularInline):
-    model = ReferenceVersion
-    extra = 0
-    fields = readonly_fields = (
-        "number",
-        "type",
-        "title",
-        "year",
-        "status",
-        "evidence_level",
-        "changed_by",
-        "created_at",
-        "change_note",
-    )
-    show_change_link = True
-    ordering = ["-number"]
-
-
-class ReferenceIdentifierInline(UndeletableAdminMixin, admin.TabularInline):
-    model = ReferenceIdentifier
-    extra = 0
-    fields = readonly_fields = ("scheme", "value")
-
-
-@admin.register(Reference)
-class ReferenceAdmin(UndeletableAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "key",
-        "current_title",
-        "current_type",
-        "current_year",
-        "current_status",
-        "current_version_number",
-    ]
-    list_filter = [
-        "current_version__type",
-        "current_version__status",
-        "current_version__evidence_level",
-    ]
-    search_fields = [
-        "key",
-        "current_version__title",
-        "current_version__container",
-        "identifiers__value",
-    ]
-    list_select_related = ["current_version"]
-    fields = readonly_fields = ("key", "current_version", "created_by", "created_at")
-    inlines = [ReferenceIdentifierInline, ReferenceVersionInline]
-
-    @admin.display(description="title", ordering="current_version__title")
-    def current_title(self, obj: Reference) -> str:
-        return obj.current_version.title if obj.current_version else ""
-
-    @admin.display(description="type", ordering="current_version__type")
-    def current_type(self, obj: Reference) -> str:
-        return obj.current_version.get_type_display() if obj.current_version else ""
-
-    @admin.display(description="year", ordering="current_version__year")
-    def current_year(self, obj: Reference) -> int | None:
-        return obj.current_version.year if obj.current_version else None
-
-    @admin.display(description="status", ordering="current_version__status")
-    def current_status(self, obj: Reference) -> str:
-        return obj.current_version.get_status_display() if obj.current_version else ""
-
-    @admin.display(description="version", ordering="current_version__number")
-    def current_version_number(self, obj: Reference) -> int | None:
-        return obj.current_version.number if obj.current_version else None
-
-
-@admin.register(ReferenceVersion)
-class ReferenceVersionAdmin(UndeletableAdminMixin, admin.ModelAdmin):
-    list_display = ["reference", "number", "type", "title", "year", "status", "created_at"]
-    list_filter = ["type", "status", "evidence_level", "created_at"]
-    search_fields = ["reference__key", "title", "container", "doi", "pmid", "pmcid"]
-    list_select_related = ["reference"]
-    date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in ReferenceVersion._meta.fields]
-
-
-@admin.register(ReferenceIdentifier)
-class ReferenceIdentifierAdmin(UndeletableAdminMixin, admin.ModelAdmin):
-    list_display = ["value", "scheme", "reference"]
-    list_filter = ["scheme"]
-    search_fields = ["value", "reference__key"]
-    list_select_related = ["reference"]
-
-
-@admin.register(RevisionCitation)
-class RevisionCitationAdmin(UndeletableAdminMixin, admin.ModelAdmin):
-    list_display = ["revision", "order", "reference", "pinned_version"]
-    list_filter = ["version__status"]
-    search_fields = ["reference__key", "revision__article__title", "revision__article__slug"]
-    list_select_related = ["revision__article", "reference", "version"]
-
-    @admin.display(description="pinned version", ordering="version__number")
-    def pinned_version(self, obj: RevisionCitation) -> int:
-        return obj.version.number
 
 
 @admin.register(SitePage)
