@@ -1,8 +1,16 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
 from articles.admin import RetiresArticlePages
 from editorial.models import (
+    BOARD_GROUP,
+    EDITORS_GROUP,
     ApprovalPolicy,
     AuditEvent,
     BoardProfile,
@@ -138,3 +146,61 @@ class ReviewCommentAdmin(ReadOnlyAdmin):
     list_filter = ["severity", "resolved_at", "created_at"]
     search_fields = ["body", "quoted_text", "author__username", "revision__article__title"]
     list_select_related = ["revision__article", "author"]
+
+
+# --- other apps' models -----------------------------------------------------------------------
+
+ROLE_GROUPS = (EDITORS_GROUP, BOARD_GROUP)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """Groups are edited here; the two role groups keep their names and stay, since the code
+    finds the roles by those names (editorial.permissions)."""
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "name"] if obj is not None and obj.name in ROLE_GROUPS else fields
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and obj.name in ROLE_GROUPS
+        )
+
+
+class RecordAdminMixin:
+    """Recorded by another app's code: shown as it was written, never changed here."""
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class TokenAdmin(RecordAdminMixin, AuthTokenAdmin):
+    """A token is issued here (knox shows it once) or revoked by deleting it; its digest and
+    key are the token and its user the one it signs in, so it is never changed."""
+
+
+# Deleting an access attempt lifts its lockout, as django-axes intends; nothing is changed.
+if admin.site.is_registered(AccessAttempt):  # AXES_ENABLE_ADMIN
+    admin.site.unregister(AccessAttempt)
+    admin.site.unregister(AccessLog)
+    admin.site.unregister(AccessFailureLog)
+
+    @admin.register(AccessAttempt)
+    class AccessAttemptRecordAdmin(RecordAdminMixin, AccessAttemptAdmin):
+        pass
+
+    @admin.register(AccessLog)
+    class AccessLogRecordAdmin(RecordAdminMixin, AccessLogAdmin):
+        pass
+
+    @admin.register(AccessFailureLog)
+    class AccessFailureLogRecordAdmin(RecordAdminMixin, AccessFailureLogAdmin):
+        pass

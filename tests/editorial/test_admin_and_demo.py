@@ -3,10 +3,13 @@
 from io import StringIO
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from knox.models import AuthToken
 
 from articles.models import Article, AudienceBody, ReviewStatus
 from articles.selectors import articles_with_status
@@ -117,3 +120,50 @@ def test_seed_demo_fills_the_inboxes_but_prints_only_the_accounts(settings, caps
     assert "Demo accounts (log in at http://127.0.0.1:8123/accounts/login/):" in printed
     assert "notification(s) in the demo accounts' inboxes." in printed
     assert Notification.objects.filter(recipient__username="editor").exists()
+
+
+def test_the_role_groups_keep_their_names_and_stay(admin_client, editor):
+    editors = Group.objects.get(name=EDITORS_GROUP)
+    change = reverse("admin:auth_group_change", args=[editors.pk])
+
+    renamed = admin_client.post(change, {"name": "Writers", "permissions": []})
+    deleted = admin_client.post(
+        reverse("admin:auth_group_delete", args=[editors.pk]), {"post": "yes"}
+    )
+
+    assert (renamed.status_code, deleted.status_code) == (302, 403)
+    assert editor.groups.filter(name=EDITORS_GROUP).exists()
+    other = Group.objects.create(name="Translators")
+    change = reverse("admin:auth_group_change", args=[other.pk])
+    assert admin_client.post(change, {"name": "Interpreters"}).status_code == 302
+    assert Group.objects.filter(name="Interpreters").exists()
+
+
+def test_a_token_is_revoked_in_the_admin_never_changed(admin_client, editor, reviewer):
+    token, _ = AuthToken.objects.create(user=editor)
+    change = reverse("admin:knox_authtoken_change", args=[token.pk])
+
+    crafted = admin_client.post(change, {"user": reviewer.pk, "digest": "x", "token_key": "y"})
+
+    assert crafted.status_code == 403
+    assert AuthToken.objects.get(pk=token.pk).user == editor
+    revoked = admin_client.post(
+        reverse("admin:knox_authtoken_delete", args=[token.pk]), {"post": "yes"}
+    )
+    assert revoked.status_code == 302
+    assert not AuthToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_lockout_is_lifted_by_deleting_it_never_changed(admin_client):
+    attempt = AccessAttempt.objects.create(
+        username="mallory", ip_address="10.0.0.1", failures_since_start=5
+    )
+    change = reverse("admin:axes_accessattempt_change", args=[attempt.pk])
+
+    assert admin_client.post(change, {"failures_since_start": 0}).status_code == 403
+    assert AccessAttempt.objects.get(pk=attempt.pk).failures_since_start == 5
+    lifted = admin_client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+    assert lifted.status_code == 302
+    assert not AccessAttempt.objects.exists()

@@ -1,0 +1,61 @@
+"""What the code keeps for itself: search documents, the outbox, stored pages. Shown here,
+never added or changed."""
+
+from django.contrib import admin
+
+from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
+from articles.models import ArticleSearchDocument, OutboxMessage, StoredPage
+from articles.outbox import outbox_send
+
+
+@admin.register(ArticleSearchDocument)
+class ArticleSearchDocumentAdmin(UndeletableAdminMixin, admin.ModelAdmin):
+    """Read-only: publication keeps these; `manage.py rebuild_search_documents` rebuilds all.
+    Not deleted here: that would hide a published article from the search."""
+
+    list_display = ["article", "revision", "text_changed_at"]
+    search_fields = ["article__title", "body_text"]
+    list_select_related = ["article", "revision__article"]
+    readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
+    exclude = ["search_vector"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: what committed actions left to do (articles.outbox). An unsent message is
+    sent again by the relay every minute; "Send now" does it at once. Only a sent message can be
+    deleted: an unsent one is work still owed."""
+
+    list_display = ["created_at", "topic", "task", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "topic"]
+    search_fields = ["topic", "task", "last_error"]
+    readonly_fields = [*("topic", "task", "payload", "created_at"), *("sent_at", "attempts")]
+    actions = ["send_now"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.sent_at is not None
+        )
+
+    @admin.action(description="Send now (the unsent ones)")
+    def send_now(self, request, queryset):  # type: ignore[no-untyped-def]
+        sent = outbox_send(
+            ids=list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
+        )
+        self.message_user(request, f"Sent {sent} message(s).")
+
+
+@admin.register(StoredPage)
+class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the public pages kept behind the cache (articles.public.page_cache). Deleting one
+    only makes the next reader's request build it again."""
+
+    list_display = ["article", "audience", "origin", "version", "stored_at"]
+    list_filter = ["audience"]
+    search_fields = ["article__title", "article__slug", "origin"]
+    list_select_related = ["article"]
+    readonly_fields = [
+        *("article", "origin", "audience", "version", "build", "etag", "last_modified"),
+        *("stale_from", "stored_at"),
+    ]
+    exclude = ["html"]
