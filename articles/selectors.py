@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import (
     Article,
+    ArticleOldSlug,
     AudienceBody,
     AudienceLevel,
     ReviewStatus,
@@ -50,6 +51,15 @@ def article_published_get(*, slug: str) -> Article:
     """The published article with its published revision; raises Article.DoesNotExist."""
     return Article.objects.select_related("published_revision").get(
         slug=slug, published_revision__isnull=False
+    )
+
+
+def article_slug_moved_to(*, slug: str) -> str | None:
+    """The slug of the published article whose address `slug` was, or None (one query)."""
+    return (
+        ArticleOldSlug.objects.filter(slug=slug, article__published_revision__isnull=False)
+        .values_list("article__slug", flat=True)
+        .first()
     )
 
 

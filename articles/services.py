@@ -9,11 +9,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.errors import ActionRefused, StaleEdit
+from articles.errors import ActionRefused, Conflict, InvalidInput, StaleEdit
 from articles.models import (
     REVISION_LOCKED,
     Article,
+    ArticleOldSlug,
     AudienceBody,
     AudienceLevel,
     ReaderPreference,
@@ -51,11 +53,50 @@ def body_fingerprint(body: AudienceBody | None) -> str:
     return text_hash(body.body if body is not None else "")
 
 
+SLUG_TAKEN = "The address /articles/{slug}/ belongs to another article: choose another."
+SLUG_INVALID = "An address uses lower-case letters, digits and hyphens only, e.g. {example}."
+
+
+def slug_from_title(title: str, *, article: Article | None = None) -> str:
+    """A free slug made from `title` ("How is gout treated?" -> how-is-gout-treated), with -2,
+    -3... when another article has it, or had it (old addresses keep redirecting)."""
+    base = slugify(title)[:110].strip("-") or "article"
+    candidate, n = base, 1
+    while not _slug_free(candidate, article=article):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _slug_free(slug: str, *, article: Article | None = None) -> bool:
+    others = Article.objects.filter(slug=slug)
+    old = ArticleOldSlug.objects.filter(slug=slug)
+    if article is not None:
+        others, old = others.exclude(pk=article.pk), old.exclude(article=article)
+    return not others.exists() and not old.exists()
+
+
+def _slug_checked(slug: str, *, title: str, article: Article | None = None) -> str:
+    slug = slug.strip()
+    if slugify(slug) != slug or len(slug) > 120:
+        raise InvalidInput(SLUG_INVALID.format(example=slugify(title)[:60] or "gout-treatment"))
+    if not _slug_free(slug, article=article):
+        raise Conflict(SLUG_TAKEN.format(slug=slug))
+    return slug
+
+
 def article_create(  # type: ignore[no-untyped-def]
-    *, slug: str, title: str, topic: str, author, review_interval_months: int | None = None
+    *,
+    title: str,
+    topic: str,
+    author,
+    slug: str = "",
+    review_interval_months: int | None = None,
 ) -> Article:
     """Create an article with its first, empty draft revision (the workspace, the API and the
-    admin all create articles here, so none is ever without a revision)."""
+    admin all create articles here, so none is ever without a revision). The slug is made from
+    the title when left empty. Raises InvalidInput or Conflict for a slug that cannot be."""
+    slug = _slug_checked(slug, title=title) if slug.strip() else slug_from_title(title)
     fields: dict[str, object] = {"slug": slug, "title": title, "topic": topic}
     if review_interval_months is not None:
         fields["review_interval_months"] = review_interval_months
@@ -76,9 +117,19 @@ def article_details_update(*, article: Article, changes: dict[str, object]) -> A
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     old_slug = article.slug
+    new_slug = changes.get("slug", old_slug)
+    if new_slug != old_slug:
+        changes["slug"] = _slug_checked(
+            str(new_slug), title=str(changes.get("title", article.title)), article=article
+        )
     for field, value in changes.items():
         setattr(article, field, value)
     article.save(update_fields=[*changes, "updated_at"])
+    if article.slug != old_slug:
+        # The old address keeps answering, with a permanent redirect; coming back to an old
+        # slug makes it the address again.
+        ArticleOldSlug.objects.filter(slug=article.slug).delete()
+        ArticleOldSlug.objects.create(slug=old_slug, article=article)
     # A new title or topic must be findable at once (the stored search vector holds them).
     article_search_document_refresh(article_id=article.pk)
     for slug in {old_slug, article.slug}:

@@ -21,6 +21,7 @@ from knox.models import AuthToken
 
 from articles.models import (
     Article,
+    ArticleOldSlug,
     ArticleSearchDocument,
     AudienceBody,
     AudienceLevel,
@@ -36,7 +37,12 @@ from articles.models import (
 )
 from articles.questions import follow_up_question_create
 from articles.references.services import reference_version_create
-from articles.services import reader_preference_set, revision_create_draft, revision_edit
+from articles.services import (
+    article_details_update,
+    reader_preference_set,
+    revision_create_draft,
+    revision_edit,
+)
 from editorial import comments, review, workflow
 from editorial.models import (
     ApprovalPolicy,
@@ -97,6 +103,7 @@ def _scene_build() -> None:
     article = workflow.article_publish(revision=approved, actor=editor)
     revision_create_draft(article=article, author=editor)  # a draft after a published one
     Client().get(article.get_absolute_url())  # a stored page
+    article_details_update(article=article, changes={"slug": f"{article.slug}-moved"})
 
     under_review = Revision.objects.get(status=ReviewStatus.UNDER_REVIEW, author=editor)
     comment = comments.comment_create(
@@ -147,6 +154,7 @@ OWNED: dict[type[Model], tuple[str, ...]] = {
     FollowUpQuestion: (),
     ArticleSearchDocument: ("article_id", "revision_id", "text_hash"),
     OutboxMessage: ("pk", "topic", "task", "payload", "sent_at"),
+    ArticleOldSlug: ("slug", "article_id"),
 }
 
 

@@ -52,7 +52,10 @@ def test_question_form_describes_its_fields_with_help_and_errors(client, editor)
 
 def test_workspace_form_describes_its_fields_with_errors(client, editor):
     client.force_login(editor)
-    response = client.post(reverse("editorial:article_create"), {"slug": "", "title": ""})
+    # An empty address is made from the title; one that is not a slug is an error.
+    response = client.post(
+        reverse("editorial:article_create"), {"slug": "Not a slug!", "title": ""}
+    )
     described, dangling = _dangling_descriptions(response.text)
     assert {"id_slug_error", "id_title_error"} <= set(described)
     assert dangling == []

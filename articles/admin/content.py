@@ -9,10 +9,16 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from articles.admin.mixins import RetiresArticlePages, ServiceAdmin, ServiceForm
+from articles.admin.mixins import (
+    ReadOnlyAdminMixin,
+    RetiresArticlePages,
+    ServiceAdmin,
+    ServiceForm,
+)
 from articles.errors import ActionRefused
 from articles.models import (
     Article,
+    ArticleOldSlug,
     AudienceBody,
     AudienceLevel,
     FollowUpQuestion,
@@ -20,6 +26,7 @@ from articles.models import (
     ReviewStatus,
     Revision,
     SitePage,
+    Topic,
 )
 from articles.page_versions import article_page_invalidate
 from articles.questions import follow_up_question_mark
@@ -311,3 +318,21 @@ class FollowUpQuestionAdmin(ServiceAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """The topics editors file articles under (the workspace offers them as a choice)."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(ArticleOldSlug)
+class ArticleOldSlugAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Addresses articles had before their slug changed; each redirects to the article. Kept
+    by article_details_update; deleting one ends its redirect."""
+
+    list_display = ["slug", "article", "replaced_at"]
+    search_fields = ["slug", "article__slug", "article__title"]
+    list_select_related = ["article"]

@@ -4,10 +4,12 @@ derives, and the reference library (articles/references/models.py)."""
 from articles.models.content import (
     REVISION_LOCKED,
     Article,
+    ArticleOldSlug,
     AudienceBody,
     AudienceLevel,
     ReviewStatus,
     Revision,
+    Topic,
     text_hash,
 )
 from articles.models.derived import ArticleSearchDocument, OutboxMessage, StoredPage
@@ -27,6 +29,7 @@ __all__ = [
     "QUESTION_MAX_LENGTH",
     "REVISION_LOCKED",
     "Article",
+    "ArticleOldSlug",
     "ArticleSearchDocument",
     "AudienceBody",
     "AudienceLevel",
@@ -45,5 +48,6 @@ __all__ = [
     "RevisionCitation",
     "SitePage",
     "StoredPage",
+    "Topic",
     "text_hash",
 ]

@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django_fsm import FSMField, transition
 
@@ -55,6 +56,25 @@ class AudienceLevel(models.Model):
         return self.label
 
 
+class Topic(models.Model):
+    """A topic or specialty articles are filed under: the list editors choose from (admin)."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="topic_name_unique_ignoring_case",
+                violation_error_message="This topic exists already.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Article(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=255, help_text="Usually the reader's question.")
@@ -82,6 +102,21 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class ArticleOldSlug(models.Model):
+    """An address the article had before its slug changed: answered with a permanent redirect
+    to its page, so links and bookmarks keep working."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.article.slug}"
 
 
 class Revision(models.Model):

@@ -12,10 +12,12 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
 )
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
@@ -53,6 +55,7 @@ from articles.selectors import (
     ReviewDates,
     article_published_get,
     article_review_dates,
+    article_slug_moved_to,
     audience_from_slug,
     audience_levels,
     reader_body_get,
@@ -295,7 +298,19 @@ def article_headers(response: HttpResponse, validators: Validators) -> None:
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The published article at the reader's level. Anonymous readers get the page from the
     cache (articles.public.page_cache) without a query, or its stored copy with one; a 304
-    likewise."""
+    likewise. An address the article had before answers with a permanent redirect."""
+    try:
+        return _article_detail(request, slug)
+    except Http404:
+        moved_to = article_slug_moved_to(slug=slug)
+        if moved_to is None:
+            raise
+        query = request.META.get("QUERY_STRING", "")
+        target = reverse("articles:detail", kwargs={"slug": moved_to})
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
+def _article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not is_anonymous_reader(request):
         return _article_detail_for_reader(request, slug)
     origin, asked, wanted = anonymous_page_key(request)

@@ -83,6 +83,9 @@ class ArticleCreateSerializer(serializers.ModelSerializer[Article]):
     class Meta:
         model = Article
         fields = ["slug", "title", "topic", "review_interval_months"]
+        extra_kwargs = {
+            "slug": {"required": False, "help_text": "Made from the title when left out."}
+        }
 
     def create(self, validated_data: dict[str, Any]) -> Article:
         return services.article_create(author=self.context["request"].user, **validated_data)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.errors import ReasonKind, first_kind
+from articles.errors import ActionRefused, ReasonKind, first_kind
 from articles.markdown import markdown_to_html
 from articles.models import (
     Article,
@@ -26,9 +26,11 @@ from articles.references.citations import citation_keys
 from articles.references.flags import FlaggedCitation, citations_flagged, references_retracted
 from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from articles.services import (
+    ARTICLE_EDITABLE_FIELDS,
     ContentError,
     StaleEdit,
     article_create,
+    article_details_update,
     body_fingerprint,
     revision_create_draft,
     revision_edit,
@@ -41,9 +43,9 @@ from editorial.selectors import (
     citations_flagged_for_user,
     revisions_for_user,
 )
-from editorial.workspace.common import workspace_user
+from editorial.workspace.common import require, workspace_user
 from editorial.workspace.dashboard import flagged_by_article
-from editorial.workspace.forms import ArticleCreateForm, RevisionEditForm, TransitionForm
+from editorial.workspace.forms import ArticleDetailsForm, RevisionEditForm, TransitionForm
 
 ACTION_LABELS = {name: transition.label for name, transition in workflow.TRANSITIONS.items()}
 TRANSITION_DONE = "{label}: done for revision {number}."
@@ -54,6 +56,8 @@ UNPUBLISHED = (
 REVISION_SAVED = "Revision {number} saved."
 DRAFT_STARTED = "Revision {number} started as a new draft."
 ARTICLE_CREATED = "Article created with an empty first draft: write it below."
+DETAILS_SAVED = "The article's details are saved."
+DETAILS_UNCHANGED = "Nothing changed."
 NO_REVISION = "This article has no revision yet."
 
 
@@ -114,17 +118,43 @@ def article_new(request: HttpRequest) -> HttpResponse:
     user = workspace_user(request)
     if not permissions.is_editor.test(user):
         raise PermissionDenied
-    form = ArticleCreateForm(request.POST or None)
+    form = ArticleDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        article = article_create(
-            slug=form.cleaned_data["slug"],
-            title=form.cleaned_data["title"],
-            topic=form.cleaned_data["topic"],
-            author=user,
-        )
-        messages.success(request, ARTICLE_CREATED)
-        return redirect("editorial:article_edit", pk=article.pk)
-    return render(request, "editorial/article_create.html", {"form": form})
+        try:
+            article = article_create(author=user, **form.cleaned_data)
+        except ActionRefused as exc:
+            form.add_error("slug", str(exc))
+        else:
+            messages.success(request, ARTICLE_CREATED)
+            return redirect("editorial:article_edit", pk=article.pk)
+    status = 400 if form.errors else 200
+    return render(request, "editorial/article_create.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's title, topic, address and review interval, changed by an editor; the old
+    address then redirects to the new one."""
+    user = require(request, permissions.can_edit)
+    article = get_object_or_404(articles_for_user(user=user), pk=pk)
+    initial = {name: getattr(article, name) for name in ARTICLE_EDITABLE_FIELDS}
+    form = ArticleDetailsForm(request.POST or None, initial=initial, current_topic=article.topic)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes(article)
+        try:
+            if changes:
+                article_details_update(article=article, changes=changes)
+        except ActionRefused as exc:
+            form.add_error("slug", str(exc))
+        else:
+            messages.success(request, DETAILS_SAVED if changes else DETAILS_UNCHANGED)
+            return redirect("editorial:article", pk=article.pk)
+    old_slugs = list(article.old_slugs.values_list("slug", flat=True))
+    context = {"article": article, "form": form, "old_slugs": old_slugs}
+    return render(
+        request, "editorial/article_details.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required

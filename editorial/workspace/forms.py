@@ -6,16 +6,52 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from articles.models import Article, AudienceLevel, FollowUpQuestion
+from articles.models import Article, AudienceLevel, FollowUpQuestion, Topic
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 
-class ArticleCreateForm(forms.ModelForm):
-    """Slug, title and topic of a new article; the model checks the slug is unique."""
+def topic_choices(current: str = "") -> list[tuple[str, str]]:
+    """The managed topics (admin "Topics"), and the article's own if it is not among them."""
+    names = list(Topic.objects.values_list("name", flat=True))
+    if current and current not in names:
+        names.append(current)
+    return [("", "No topic"), *((name, name) for name in sorted(names, key=str.casefold))]
 
-    class Meta:
-        model = Article
-        fields = ["slug", "title", "topic"]
+
+class ArticleDetailsForm(forms.Form):
+    """An article's title, topic and address: a new article's, or one editors change (its
+    old address then redirects). The slug is made from the title when left empty."""
+
+    title = forms.CharField(max_length=255, help_text="Usually the reader's question.")
+    topic = forms.ChoiceField(
+        required=False, help_text="Topics are kept in the admin's Topics list."
+    )
+    slug = forms.SlugField(
+        max_length=120,
+        required=False,
+        label="Address",
+        help_text="The page's address: /articles/<address>/. Made from the title when empty.",
+    )
+    review_interval_months = forms.IntegerField(
+        min_value=1,
+        max_value=120,
+        required=False,
+        label="Review every (months)",
+        help_text="An approved article is due for re-review after this many months (24 when "
+        "left empty on a new article).",
+    )
+
+    def __init__(self, *args: Any, current_topic: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = topic_choices(current_topic)  # type: ignore[attr-defined]
+
+    def changes(self, article: Article) -> dict[str, object]:
+        """The fields that differ from `article` (an empty address keeps the current one)."""
+        data = dict(self.cleaned_data)
+        data["slug"] = data["slug"] or article.slug
+        if data["review_interval_months"] is None:
+            data["review_interval_months"] = article.review_interval_months
+        return {name: value for name, value in data.items() if getattr(article, name) != value}
 
 
 class RevisionEditForm(forms.Form):

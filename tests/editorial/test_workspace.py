@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision, Topic
 from editorial import workflow
 from editorial.models import BOARD_GROUP, AuditEvent, ReviewAssignment
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, UserFactory
@@ -417,6 +417,7 @@ def test_board_member_may_not_edit_or_create(client, reviewer, in_status):
 
 
 def test_editor_creates_an_article_and_lands_in_the_editor(client, editor):
+    Topic.objects.create(name="Podiatry")  # topics are a managed list
     client.force_login(editor)
     response = client.post(
         reverse("editorial:article_create"),
@@ -434,8 +435,8 @@ def test_article_create_refuses_a_duplicate_slug(client, editor, draft):
         reverse("editorial:article_create"),
         {"slug": draft.article.slug, "title": "Again", "topic": ""},
     )
-    assert response.status_code == 200
-    assert "already exists" in response.text
+    assert response.status_code == 400
+    assert "belongs to another article: choose another." in response.text
 
 
 # --- dashboard -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, AudienceLevel
+from articles.models import Article, AudienceLevel, Topic
 from articles.services import article_create, revision_edit
 from editorial import review, workflow
 from editorial.demo_content import ARTICLES
@@ -122,6 +122,7 @@ class Command(BaseCommand):
         if Article.objects.filter(slug=spec["slug"]).exists():
             return False
         editor, board = users["editor"], [users["dr.okafor"], users["dr.lindqvist"]]
+        Topic.objects.get_or_create(name=spec["topic"])
         article = article_create(
             slug=spec["slug"], title=spec["title"], topic=spec["topic"], author=editor
         )
