@@ -248,6 +248,11 @@ REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL = env.bool(
     "IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL", default=False
 )
+# Who may put a revision that is not approved over a published approved one (always with a
+# reason, kept in the audit trail): the names of the groups, comma-separated.
+IMPRIMATUR_REPLACE_APPROVED_GROUPS = env.list(
+    "IMPRIMATUR_REPLACE_APPROVED_GROUPS", default=["Editors"]
+)
 IMPRIMATUR_MIN_APPROVALS = env.int("IMPRIMATUR_MIN_APPROVALS", default=2)
 # Where the public site reads approvers and the listed board from (articles never imports
 # editorial): a class implementing articles.public.facts.PublicFactsSource.

@@ -26,6 +26,9 @@ NOT_ALLOWED = "Cannot {action}: the revision is {status}."
 NOT_PUBLISHABLE = "Cannot publish: the revision is {status}; publishable now: {allowed}."
 ALREADY_PUBLISHED = "Revision {number} is already the one readers see."
 NOT_PUBLISHED = "Cannot unpublish: the article is not published."
+REPLACE_APPROVED_FORBIDDEN = (
+    "Readers see an approved revision: only {groups} may replace it with one not approved."
+)
 CANONICAL_MISSING = "Write the {audience} version before submitting: it is required."
 ALREADY_DECIDED = "You have already given your decision on this round of review."
 DECLARATION_REQUIRED = "Declare your conflicts of interest (or none) before deciding."
@@ -213,6 +216,30 @@ def _publish_state(*, revision: Revision) -> list[Reason]:
     return []
 
 
+def replaces_approved(revision: Revision) -> Revision | None:
+    """The approved revision readers see now, if publishing `revision` (not approved) would
+    put it out of sight; else None."""
+    published = revision.article.published_revision
+    if (
+        published is not None
+        and published.pk != revision.pk
+        and published.status == ReviewStatus.APPROVED
+        and revision.status != ReviewStatus.APPROVED
+    ):
+        return published
+    return None
+
+
+def _publish_guard(*, revision: Revision, actor: User | None) -> list[Reason]:
+    if replaces_approved(revision) is None or actor is None:
+        return []
+    allowed = set(settings.IMPRIMATUR_REPLACE_APPROVED_GROUPS)
+    if allowed & set(actor.groups.values_list("name", flat=True)):
+        return []
+    message = REPLACE_APPROVED_FORBIDDEN.format(groups=" or ".join(sorted(allowed)) or "nobody")
+    return [Reason("replace-approved-forbidden", message, kind=ReasonKind.PERMISSION)]
+
+
 def _unpublish_state(*, revision: Revision) -> list[Reason]:
     if revision.article.published_revision_id is None:
         return [Reason("not-published", NOT_PUBLISHED, kind=ReasonKind.STATE)]
@@ -241,7 +268,7 @@ def transition_blockers(name: str, *, revision: Revision, actor: User | None) ->
     if reasons := _who(transition, revision=revision, actor=actor):
         return reasons
     if name == PUBLISH:
-        return _publish_state(revision=revision)
+        return _publish_state(revision=revision) or _publish_guard(revision=revision, actor=actor)
     if name == UNPUBLISH:
         return _unpublish_state(revision=revision)
     if reasons := _status(transition, revision=revision):

@@ -16,28 +16,39 @@ from editorial.models import (
 from editorial.workflow.actions import (
     NO_REVISION,
     GuardFailed,
+    InvalidInput,
     lock_revision,
     refuse_unless_allowed,
 )
-from editorial.workflow.guards import (
-    PUBLISH,
-    UNPUBLISH,
+from editorial.workflow.guards import PUBLISH, UNPUBLISH, replaces_approved
+
+REPLACE_REASON_REQUIRED = (
+    "Readers see approved revision {number}: say why this one, not approved, replaces it."
 )
+REPLACED_NOTE = "Replaced approved revision {old} with revision {new}, not approved: {reason}"
 
 
 def article_publish(*, revision: Revision, actor: User, note: str = "") -> Article:
     """Make this revision the one the public reads, if the publication policy allows its status
-    (publishing the revision already published is refused: nothing would change).
+    (publishing the revision already published is refused: nothing would change). Putting a
+    revision that is not approved over an approved one needs a reason (`note`, kept in the
+    audit trail) and a role IMPRIMATUR_REPLACE_APPROVED_GROUPS names.
 
-    Raises ActionForbidden or TransitionNotAllowed.
+    Raises ActionForbidden, TransitionNotAllowed, or InvalidInput without that reason.
     """
+    note = note.strip()
     with transaction.atomic():
         revision = lock_revision(revision)
         article = Article.objects.select_for_update().get(pk=revision.article_id)
         revision.article = article
         refuse_unless_allowed(PUBLISH, revision=revision, actor=actor)
+        replaced = replaces_approved(revision)
+        if replaced is not None and not note:
+            raise InvalidInput(REPLACE_REASON_REQUIRED.format(number=replaced.number))
         _public_revision_set(article, revision)
         revision_bodies_render(revision=revision)  # only bodies not rendered yet (older data)
+        if replaced is not None:
+            note = REPLACED_NOTE.format(old=replaced.number, new=revision.number, reason=note)
         record_event(
             revision=revision,
             actor=actor,

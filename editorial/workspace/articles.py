@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.errors import ActionRefused, ReasonKind, first_kind
+from articles.errors import ActionRefused
 from articles.markdown import markdown_to_html
 from articles.models import (
-    Article,
     AudienceBody,
     AudienceLevel,
     Revision,
@@ -43,40 +42,16 @@ from editorial.selectors import (
     citations_flagged_for_user,
     revisions_for_user,
 )
-from editorial.workspace.common import require, workspace_user
+from editorial.workspace.common import newest_revision_or_404, require, workspace_user
 from editorial.workspace.dashboard import flagged_by_article
-from editorial.workspace.forms import ArticleDetailsForm, RevisionEditForm, TransitionForm
+from editorial.workspace.forms import ArticleDetailsForm, RevisionEditForm
+from editorial.workspace.transitions import offered
 
-ACTION_LABELS = {name: transition.label for name, transition in workflow.TRANSITIONS.items()}
-TRANSITION_DONE = "{label}: done for revision {number}."
-UNPUBLISHED = (
-    "Unpublished: the article is off the public site. Its revisions and reviews stay; "
-    "you can publish again."
-)
 REVISION_SAVED = "Revision {number} saved."
 DRAFT_STARTED = "Revision {number} started as a new draft."
 ARTICLE_CREATED = "Article created with an empty first draft: write it below."
 DETAILS_SAVED = "The article's details are saved."
 DETAILS_UNCHANGED = "Nothing changed."
-NO_REVISION = "This article has no revision yet."
-
-
-def offered(
-    states: list[workflow.TransitionState],
-    *,
-    only: tuple[str, ...] | None = None,
-    exclude: tuple[str, ...] = (),
-) -> list[workflow.TransitionState]:
-    """The transitions to show as buttons: the allowed ones, and those held back by a
-    precondition (shown disabled with its reasons); not those the user may never take or that
-    the revision's status rules out."""
-    return [
-        state
-        for state in states
-        if (only is None or state.name in only)
-        and state.name not in exclude
-        and (state.allowed or first_kind(state.reasons) == ReasonKind.GUARD)
-    ]
 
 
 @dataclass(frozen=True)
@@ -103,13 +78,6 @@ class Repin:
 
     flag: FlaggedCitation
     still_cited: bool
-
-
-def _newest_revision(article: Article) -> Revision:
-    revision = revision_newest(article=article)
-    if revision is None:
-        raise Http404(NO_REVISION)
-    return revision
 
 
 @login_required
@@ -202,7 +170,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit.test(user):
         raise PermissionDenied
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    revision = _newest_revision(article)
+    revision = newest_revision_or_404(article)
     levels = list(AudienceLevel.objects.all())
     conflicts: list[AudienceBody] = []
     if request.method == "POST":
@@ -349,40 +317,3 @@ def revision_new(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, DRAFT_STARTED.format(number=draft.number))
     return redirect("editorial:article_edit", pk=article.pk)
-
-
-@require_POST
-@login_required
-def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Run one workflow action on the article's newest revision; refusals become messages."""
-    if name not in workflow.ACTION_NAMES:
-        raise Http404(f"No transition {name!r}.")
-    user = workspace_user(request)
-    article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    revision = _newest_revision(article)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, str(error))
-        return redirect("editorial:article", pk=article.pk)
-    try:
-        workflow.run_action(
-            name,
-            revision=revision,
-            actor=user,
-            note=form.cleaned_data["note"],
-            reviewer=form.cleaned_data["reviewer"],
-            due_date=form.cleaned_data["due_date"],
-        )
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        label = ACTION_LABELS[name]
-        messages.success(
-            request,
-            UNPUBLISHED
-            if name == workflow.UNPUBLISH
-            else TRANSITION_DONE.format(label=label, number=revision.number),
-        )
-    return redirect("editorial:article", pk=article.pk)

@@ -4,8 +4,10 @@ from typing import cast
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
+from articles.models import Article, Revision
+from articles.selectors import revision_newest
 from editorial.models import User
 
 
@@ -20,3 +22,14 @@ def require(request: HttpRequest, predicate: rules.Predicate) -> User:
     if not predicate.test(user):
         raise PermissionDenied
     return user
+
+
+NO_REVISION = "This article has no revision yet."
+
+
+def newest_revision_or_404(article: Article) -> Revision:
+    """The article's newest revision (the one the workspace acts on), or 404 before the first."""
+    revision = revision_newest(article=article)
+    if revision is None:
+        raise Http404(NO_REVISION)
+    return revision

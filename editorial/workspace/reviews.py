@@ -30,9 +30,9 @@ from editorial.selectors import (
     review_queue,
     revisions_for_user,
 )
-from editorial.workspace.articles import offered
 from editorial.workspace.common import workspace_user
 from editorial.workspace.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
+from editorial.workspace.transitions import offered
 
 DECLARATION_REFUSED = "Your declaration was not saved: see below."
 DONE = {

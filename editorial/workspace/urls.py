@@ -11,6 +11,7 @@ from editorial.workspace import (
     reference_import,
     references,
     reviews,
+    transitions,
 )
 
 app_name = "editorial"
@@ -22,7 +23,8 @@ urlpatterns = [
     path("articles/<int:pk>/details/", articles.article_details, name="article_details"),
     path("articles/<int:pk>/history/", board.history, name="history"),
     path("articles/<int:pk>/revisions/new/", articles.revision_new, name="revision_new"),
-    path("articles/<int:pk>/transitions/<str:name>/", articles.transition, name="transition"),
+    path("articles/<int:pk>/publish/", transitions.publish_confirm, name="publish_confirm"),
+    path("articles/<int:pk>/transitions/<str:name>/", transitions.transition, name="transition"),
     path("readability/", articles.readability_preview, name="readability_preview"),
     path("reviews/", reviews.queue, name="queue"),
     path("revisions/<int:pk>/review/", reviews.review_page, name="review"),

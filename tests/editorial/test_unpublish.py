@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from articles.models import Article, ReviewStatus, Revision
 from editorial import workflow
 from editorial.models import AuditEvent, Notification, ReviewDecision
-from editorial.workspace.articles import UNPUBLISHED
+from editorial.workspace.transitions import UNPUBLISHED
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, UserFactory
 
 TITLE = "Does plantar fasciitis heal on its own?"

@@ -1,0 +1,117 @@
+"""The workflow's doors in the workspace: the transition buttons (which to offer, and running
+one), and publishing after a confirmation that says what readers will get."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.errors import ActionRefused, ReasonKind, first_kind
+from editorial import permissions, workflow
+from editorial.selectors import (
+    articles_for_user,
+)
+from editorial.workspace.common import newest_revision_or_404, require, workspace_user
+from editorial.workspace.forms import TransitionForm
+
+ACTION_LABELS = {name: transition.label for name, transition in workflow.TRANSITIONS.items()}
+
+
+TRANSITION_DONE = "{label}: done for revision {number}."
+
+
+UNPUBLISHED = (
+    "Unpublished: the article is off the public site. Its revisions and reviews stay; "
+    "you can publish again."
+)
+
+
+def offered(
+    states: list[workflow.TransitionState],
+    *,
+    only: tuple[str, ...] | None = None,
+    exclude: tuple[str, ...] = (),
+) -> list[workflow.TransitionState]:
+    """The transitions to show as buttons: the allowed ones, and those held back by a
+    precondition (shown disabled with its reasons); not those the user may never take or that
+    the revision's status rules out."""
+    return [
+        state
+        for state in states
+        if (only is None or state.name in only)
+        and state.name not in exclude
+        and (state.allowed or first_kind(state.reasons) == ReasonKind.GUARD)
+    ]
+
+
+@require_POST
+@login_required
+def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Run one workflow action on the article's newest revision; refusals become messages."""
+    if name not in workflow.ACTION_NAMES:
+        raise Http404(f"No transition {name!r}.")
+    user = workspace_user(request)
+    article = get_object_or_404(articles_for_user(user=user), pk=pk)
+    revision = newest_revision_or_404(article)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, str(error))
+        return redirect("editorial:article", pk=article.pk)
+    try:
+        workflow.run_action(
+            name,
+            revision=revision,
+            actor=user,
+            note=form.cleaned_data["note"],
+            reviewer=form.cleaned_data["reviewer"],
+            due_date=form.cleaned_data["due_date"],
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        label = ACTION_LABELS[name]
+        messages.success(
+            request,
+            UNPUBLISHED
+            if name == workflow.UNPUBLISH
+            else TRANSITION_DONE.format(label=label, number=revision.number),
+        )
+    return redirect("editorial:article", pk=article.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What publishing the newest revision would show readers, asked before it is done; a
+    revision that is not approved replacing an approved one needs a reason."""
+    user = require(request, permissions.can_publish)
+    article = get_object_or_404(
+        articles_for_user(user=user).select_related("published_revision"), pk=pk
+    )
+    revision = newest_revision_or_404(article)
+    error = ""
+    if request.method == "POST":
+        try:
+            workflow.article_publish(
+                revision=revision, actor=user, note=request.POST.get("note", "")
+            )
+        except ActionRefused as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, TRANSITION_DONE.format(label="Publish", number=revision.number)
+            )
+            return redirect("editorial:article", pk=article.pk)
+    context = {
+        "article": article,
+        "revision": revision,
+        "current": article.published_revision,
+        "replaces_approved": workflow.replaces_approved(revision),
+        "reasons": workflow.transition_blockers(workflow.PUBLISH, revision=revision, actor=user),
+        "error": error,
+        "note": request.POST.get("note", ""),
+    }
+    return render(request, "editorial/publish_confirm.html", context, status=400 if error else 200)
