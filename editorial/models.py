@@ -138,6 +138,9 @@ class ReviewDecision(models.Model):
     review_round = models.PositiveSmallIntegerField()
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     reason = models.TextField(blank=True)
+    editors_note = models.TextField(
+        blank=True, help_text="For the editors only: never shown to other reviewers or readers."
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

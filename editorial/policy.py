@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from articles.models import Article, Revision
-from editorial.models import ApprovalPolicy, BoardProfile, ReviewAssignment, ReviewDecision
+from editorial.models import ApprovalPolicy, BoardProfile, ReviewAssignment, ReviewDecision, User
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ def policy_for(*, article: Article) -> Policy:
     return Policy(min_approvals=row.min_approvals, required_specialty=row.required_specialty)
 
 
-def quorum_state(*, revision: Revision) -> QuorumState:
-    """Approvals that count on this revision in its current round.
+def quorum_state(*, revision: Revision, approving: User | None = None) -> QuorumState:
+    """Approvals that count on this revision in its current round; with `approving`, as they
+    would be once that reviewer's approval is added (what their confirmation says).
 
     Authors and the last editor never count, nor reviewers no longer accepted; a decision on
     another revision is not looked at.
@@ -64,6 +65,11 @@ def quorum_state(*, revision: Revision) -> QuorumState:
         .exclude(reviewer_id__in=[revision.author_id, revision.last_edited_by_id])
         .values_list("reviewer_id", flat=True)
     )
+    if approving is not None and approving.pk not in (
+        revision.author_id,
+        revision.last_edited_by_id,
+    ):
+        approver_ids.add(approving.pk)
     has_specialty = True
     if policy.required_specialty:
         has_specialty = BoardProfile.objects.filter(

@@ -131,6 +131,12 @@ class TransitionSerializer(RevisionChoiceSerializer):
         default=None,
         help_text="When the review is due (assign-reviewer only); default in 14 days.",
     )
+    editors_note = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A reviewer's note for the editors only (approve, request-changes).",
+    )
 
 
 class BlockedTransitionSerializer(serializers.Serializer[Any]):
@@ -274,6 +280,7 @@ class ArticleViewSet(
             note=data["note"],
             reviewer=data["reviewer"],
             due_date=data["due_date"],
+            editors_note=data["editors_note"],
         )
         return Response(self._workflow_state(article_pk=article.pk, revision_pk=revision.pk))
 

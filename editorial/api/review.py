@@ -69,6 +69,7 @@ class ReviewDecisionSerializer(serializers.ModelSerializer[ReviewDecision]):
             "review_round",
             "verdict",
             "reason",
+            "editors_note",
             "decided_at",
         ]
         read_only_fields = fields

@@ -228,7 +228,9 @@ def _assignment_reopen(
     return assignment
 
 
-def revision_approve(*, revision: Revision, actor: User, note: str = "") -> ReviewDecision:
+def revision_approve(
+    *, revision: Revision, actor: User, note: str = "", editors_note: str = ""
+) -> ReviewDecision:
     """Record an accepted reviewer's approval; approve the revision when the policy is met
     (editorial.policy: minimum approvals, maybe a specialty).
 
@@ -246,6 +248,7 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
             review_round=revision.review_round,
             verdict=ReviewDecision.Verdict.APPROVE,
             reason=note,
+            editors_note=editors_note.strip(),
         )
         state = quorum_state(revision=revision)
         from_status = revision.status
@@ -266,7 +269,9 @@ def revision_approve(*, revision: Revision, actor: User, note: str = "") -> Revi
     return decision
 
 
-def revision_request_changes(*, revision: Revision, actor: User, reason: str) -> Revision:
+def revision_request_changes(
+    *, revision: Revision, actor: User, reason: str, editors_note: str = ""
+) -> Revision:
     """Send the revision back to its editors; by an assigned reviewer or an editor.
 
     Raises ActionForbidden, TransitionNotAllowed, GuardFailed, or InvalidInput without a reason.
@@ -285,6 +290,7 @@ def revision_request_changes(*, revision: Revision, actor: User, reason: str) ->
                 review_round=revision.review_round,
                 verdict=ReviewDecision.Verdict.REQUEST_CHANGES,
                 reason=reason,
+                editors_note=editors_note.strip(),
             )
         from_status = revision.status
         _transition(REQUEST_CHANGES, revision)

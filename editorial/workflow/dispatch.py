@@ -38,6 +38,7 @@ def run_action(
     note: str = "",
     reviewer: User | None = None,
     due_date: date | None = None,
+    editors_note: str = "",
 ) -> object:
     """Run a transition by its URL name; the API and the workspace buttons use this.
 
@@ -50,9 +51,13 @@ def run_action(
             revision=revision, actor=actor, reviewer=reviewer, note=note, due_date=due_date
         )
     if name == APPROVE:
-        return revision_approve(revision=revision, actor=actor, note=note)
+        return revision_approve(
+            revision=revision, actor=actor, note=note, editors_note=editors_note
+        )
     if name == REQUEST_CHANGES:
-        return revision_request_changes(revision=revision, actor=actor, reason=note)
+        return revision_request_changes(
+            revision=revision, actor=actor, reason=note, editors_note=editors_note
+        )
     if name == WITHDRAW:
         return revision_withdraw(revision=revision, actor=actor, note=note)
     if name == PUBLISH:

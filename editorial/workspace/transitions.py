@@ -8,13 +8,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.errors import ActionRefused, ReasonKind, first_kind
+from articles.models import Revision
 from editorial import permissions, workflow
+from editorial.models import User
+from editorial.policy import quorum_state
 from editorial.selectors import (
     articles_for_user,
+    revisions_for_user,
 )
 from editorial.workspace.common import newest_revision_or_404, require, workspace_user
 from editorial.workspace.forms import TransitionForm
 
+APPROVAL_REACHES = (
+    "This is the {nth} of {needed} approvals needed: revision {number} becomes Approved, and "
+    "its editors are told."
+)
+APPROVAL_WAITS = (
+    "This is the {nth} of {needed} approvals needed: the revision stays under review until "
+    "the others approve."
+)
+APPROVAL_NEEDS_SPECIALTY = (
+    "The approvals are enough, but the policy also asks for a {specialty} approver: the "
+    "revision stays under review until one approves."
+)
+CHANGES_OUTCOME = (
+    "Revision {number} goes back to its editors with your reason; its review ends here and "
+    "starts again when they submit a new revision."
+)
 ACTION_LABELS = {name: transition.label for name, transition in workflow.TRANSITIONS.items()}
 
 
@@ -115,3 +135,60 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "note": request.POST.get("note", ""),
     }
     return render(request, "editorial/publish_confirm.html", context, status=400 if error else 200)
+
+
+DECISIONS = (workflow.APPROVE, workflow.REQUEST_CHANGES)
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+def approval_outcome(revision: Revision, actor: User) -> str:
+    """What approving does now, said before the reviewer confirms."""
+    after = quorum_state(revision=revision, approving=actor)
+    nth = ORDINALS.get(after.approvals, f"{after.approvals}th")
+    needed = after.policy.min_approvals
+    if after.reached:
+        return APPROVAL_REACHES.format(nth=nth, needed=needed, number=revision.number)
+    if after.approvals >= needed:  # enough approvals, but not the specialty the policy asks
+        return APPROVAL_NEEDS_SPECIALTY.format(specialty=after.policy.required_specialty)
+    return APPROVAL_WAITS.format(nth=nth, needed=needed)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Approve or request changes after a confirmation that says what happens, with a note (the
+    reason, required to request changes) and a note for the editors only."""
+    if name not in DECISIONS:
+        raise Http404(f"No decision {name!r}.")
+    user = workspace_user(request)
+    revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
+    note, editors_note = request.POST.get("note", ""), request.POST.get("editors_note", "")
+    error = ""
+    if request.method == "POST":
+        try:
+            workflow.run_action(
+                name, revision=revision, actor=user, note=note, editors_note=editors_note
+            )
+        except ActionRefused as exc:
+            error = str(exc)
+        else:
+            label = ACTION_LABELS[name]
+            messages.success(request, TRANSITION_DONE.format(label=label, number=revision.number))
+            return redirect("editorial:review", pk=revision.pk)
+    reasons = workflow.transition_blockers(name, revision=revision, actor=user)
+    context = {
+        "revision": revision,
+        "article": revision.article,
+        "name": name,
+        "label": ACTION_LABELS[name],
+        "reasons": reasons,
+        "outcome": (
+            approval_outcome(revision, user)
+            if name == workflow.APPROVE and not reasons
+            else CHANGES_OUTCOME.format(number=revision.number)
+        ),
+        "note": note,
+        "editors_note": editors_note,
+        "error": error,
+    }
+    return render(request, "editorial/decide.html", context, status=400 if error else 200)

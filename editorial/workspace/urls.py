@@ -28,6 +28,7 @@ urlpatterns = [
     path("readability/", articles.readability_preview, name="readability_preview"),
     path("reviews/", reviews.queue, name="queue"),
     path("revisions/<int:pk>/review/", reviews.review_page, name="review"),
+    path("revisions/<int:pk>/decide/<str:name>/", transitions.decide, name="decide"),
     path("revisions/<int:pk>/comments/", reviews.comment_create, name="comment_create"),
     path("assignments/<int:pk>/accept/", reviews.assignment_accept, name="accept"),
     path("assignments/<int:pk>/decline/", reviews.assignment_decline, name="decline"),

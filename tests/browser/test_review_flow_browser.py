@@ -52,6 +52,12 @@ def test_the_second_approval_from_the_queue_approves_the_article(live_server, pa
     page.get_by_role("button", name="Save declaration").click()
     expect(page.get_by_role("button", name="Approve")).to_be_enabled()
     page.get_by_role("button", name="Approve").click()
+    # The confirmation says what the approval does before it is given.
+    expect(page.locator("#decision-outcome")).to_contain_text(
+        f"This is the 2nd of 2 approvals needed: revision {revision.number} becomes Approved"
+    )
+    page.get_by_label("Note with your approval").fill("Accurate and well sourced.")
+    page.get_by_role("button", name="Confirm: approve").click()
 
     expect(page.get_by_text("Approve: done for revision")).to_be_visible()
     revision.refresh_from_db()
