@@ -96,7 +96,7 @@ def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
         assignments_awaiting_decision()
         .filter(reviewer=user)
         .select_related("revision__article")
-        .order_by("assigned_at")
+        .order_by(F("due_date").asc(nulls_last=True), "assigned_at", "pk")
     )
 
 

@@ -1,13 +1,16 @@
 """The workspace's front page: what waits for the user (drafts, reviews, articles to act on,
 citations to update, readers' questions) and every article they may open."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles.models import (
@@ -68,7 +71,25 @@ def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
     ]
 
 
-def _rows(articles: QuerySet[Article]) -> list[ArticleRow]:
+# Each list of the dashboard shows this many at most; the board and the queue show them all.
+DASHBOARD_LIST = 20
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The first DASHBOARD_LIST items of a list, and whether there are more (no count query)."""
+
+    items: list[Any]
+    more: bool
+
+
+def _first(queryset: QuerySet[Any], *, rows: bool = False) -> Shown:
+    items = list(queryset[: DASHBOARD_LIST + 1])
+    shown = items[:DASHBOARD_LIST]
+    return Shown(_rows(shown) if rows else shown, len(items) > DASHBOARD_LIST)
+
+
+def _rows(articles: Iterable[Article]) -> list[ArticleRow]:
     rows = []
     for article in articles:
         status = getattr(article, "status", None) or ""
@@ -86,13 +107,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "is_editor": is_editor,
         "is_board_member": is_board_member,
-        "drafts": my_drafts(user=user) if is_editor else [],
-        "waiting_articles": _rows(articles_waiting_for_editors()) if is_editor else [],
-        "pending_reviews": my_pending_reviews(user=user) if is_board_member else [],
-        "assignments": (
-            assignments_for_user(user=user).filter(reviewer=user) if is_board_member else []
+        "today": timezone.localdate(),
+        "shown": DASHBOARD_LIST,
+        "drafts": _first(my_drafts(user=user)) if is_editor else Shown([], False),
+        "waiting_articles": (
+            _first(articles_waiting_for_editors(), rows=True) if is_editor else Shown([], False)
         ),
-        "articles": _rows(articles_for_user(user=user)),
+        "pending_reviews": (
+            _first(my_pending_reviews(user=user)) if is_board_member else Shown([], False)
+        ),
+        "assignments": (
+            _first(assignments_for_user(user=user).filter(reviewer=user).order_by("-assigned_at"))
+            if is_board_member
+            else Shown([], False)
+        ),
+        "articles": _first(articles_for_user(user=user).order_by("-updated_at", "pk"), rows=True),
         "flagged": flagged_by_article(citations_flagged_for_user(user=user)) if is_editor else [],
         "new_questions": (
             follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
