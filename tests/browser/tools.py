@@ -54,7 +54,9 @@ OVERFLOWING = """(width) => [...document.querySelectorAll('body *')]
   .filter((el) => !el.closest('.skip-link, .visually-hidden'))
   .filter((el) => {
     const box = el.getBoundingClientRect();
-    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    // Text fields scroll their own text: a long value is not cut.
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+      || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
     return (box.width > 0 && box.right > width + 0.5)
       || (!scrolls && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0);
   })
