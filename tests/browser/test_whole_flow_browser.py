@@ -1,0 +1,100 @@
+"""The whole flow, as each of its people does it in Chromium: an editor writes and submits an
+article and invites two board members; each accepts, declares and approves (the second is told
+the approval approves it); the editor publishes after the confirmation; a reader on a phone
+reads the reviewed page."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from articles.models import Article, ReviewStatus, Topic
+from tests.browser.conftest import NARROW_PHONE
+from tests.factories import BoardMemberFactory, EditorFactory
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+TITLE = "How long does a sprained ankle take to heal?"
+BODY = (
+    "## Recovery\n\nMost sprains heal in **two to six weeks** with early, protected movement.\n\n"
+    "- Keep walking if you can\n- Use ice for the first days\n"
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _log_in(browser: Browser, live_server, username: str, viewport=None) -> Page:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
+    return page
+
+
+def _review(page: Page, *, confirms: str) -> None:
+    page.get_by_role("link", name="My reviews").click()
+    page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_label("I have no conflict of interest to declare").check()
+    page.get_by_role("button", name="Save declaration").click()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("#decision-outcome")).to_contain_text(confirms)
+    page.get_by_role("button", name="Confirm: approve").click()
+    expect(page.get_by_text("Approve: done for revision 1")).to_be_visible()
+
+
+def test_an_article_from_first_draft_to_a_reader_on_a_phone(live_server, browser: Browser):
+    editor = EditorFactory(username="ella", first_name="Ella", last_name="Editor")
+    first = BoardMemberFactory(username="amir", first_name="Amir", last_name="Adeyemi")
+    second = BoardMemberFactory(username="bo", first_name="Bo", last_name="Berg")
+    Topic.objects.create(name="Sports medicine")
+
+    # The editor writes it: the address comes from the title, the topic from the list.
+    page = _log_in(browser, live_server, editor.username)
+    page.get_by_role("link", name="New article").click()
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Topic").select_option("Sports medicine")
+    page.get_by_role("button", name="Create article").click()
+    page.get_by_label("Healthcare professional (required)").fill(BODY)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Revision 1 saved.")).to_be_visible()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Submit: done for revision 1")).to_be_visible()
+    for member in (first, second):
+        page.get_by_label("Board member").select_option(label=str(member))
+        page.get_by_role("button", name="Assign reviewer").click()
+        expect(page.get_by_text("Assign reviewer: done for revision 1")).to_be_visible()
+    article = Article.objects.get(title=TITLE)
+    assert article.slug == "how-long-does-a-sprained-ankle-take-to-heal"
+
+    # Two board members review it; the second is told the approval approves it.
+    _review(_log_in(browser, live_server, first.username), confirms="the 1st of 2 approvals")
+    _review(
+        _log_in(browser, live_server, second.username),
+        confirms="the 2nd of 2 approvals needed: revision 1 becomes Approved",
+    )
+    article.refresh_from_db()
+    assert article.revisions.get().status == ReviewStatus.APPROVED
+
+    # The editor publishes, after the confirmation says what readers will get.
+    page.goto(live_server.url + reverse("editorial:article", args=[article.pk]))
+    page.get_by_role("button", name="Publish…").click()
+    expect(page.get_by_role("heading", name="Publish revision 1?")).to_be_visible()
+    expect(page.get_by_text("Nothing: the article is not published")).to_be_visible()
+    page.get_by_role("button", name="Publish revision 1").click()
+    expect(page.get_by_text("Publish: done for revision 1")).to_be_visible()
+
+    # A reader on a phone reads the reviewed page.
+    reader = browser.new_context(viewport=NARROW_PHONE, is_mobile=True).new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    expect(reader.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(reader.get_by_text("two to six weeks")).to_be_visible()
+    expect(reader.get_by_text("Amir Adeyemi")).to_be_visible()
+    expect(reader.get_by_text("Bo Berg")).to_be_visible()
+    expect(reader.locator(".caution-banner")).to_have_count(0)
+    assert reader.evaluate("document.documentElement.scrollWidth") <= NARROW_PHONE["width"]
