@@ -30,8 +30,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _citation_link(number: int) -> str:
-    return f'<a href="#ref-{number}">{number}</a>'
+def _citation_link(number: int, prefix: str = "ref-") -> str:
+    return f'<a href="#{prefix}{number}">{number}</a>'
 
 
 def _render_citation(
@@ -47,12 +47,13 @@ def _render_citation(
     for key in keys:
         numbers.setdefault(key, len(numbers) + 1)
     runs = numbers_collapse([numbers[key] for key in keys])
+    prefix = env.get("anchor_prefix", "ref-")
     return (
         "<sup>"
         + ", ".join(
-            _citation_link(first)
+            _citation_link(first, prefix)
             if first == last
-            else f"{_citation_link(first)}-{_citation_link(last)}"
+            else f"{_citation_link(first, prefix)}-{_citation_link(last, prefix)}"
             for first, last in runs
         )
         + "</sup>"
@@ -112,11 +113,18 @@ def markdown_to_html(text: str) -> SafeString:
     return markdown_with_citations(text, citable=())[0]
 
 
-def markdown_with_citations(text: str, *, citable: Collection[str]) -> tuple[SafeString, list[str]]:
+def markdown_with_citations(
+    text: str, *, citable: Collection[str], anchor_prefix: str = "ref-"
+) -> tuple[SafeString, list[str]]:
     """Render like markdown_to_html, with each marker whose keys are all in `citable` as
-    superscript numbers linking to `#ref-N`; also return the cited keys in number order.
+    superscript numbers linking to `#<anchor_prefix>N`; also return the cited keys in number
+    order. (A page showing several bodies gives each its own prefix.)
     """
-    env: dict[str, Any] = {"citable": citable, "citation_numbers": {}}
+    env: dict[str, Any] = {
+        "citable": citable,
+        "citation_numbers": {},
+        "anchor_prefix": anchor_prefix,
+    }
     tokens = _renderer.parse(text or "", env)
     for token in tokens:
         # The page title is the only <h1>: shift body headings down one level (h6 stays h6).

@@ -17,10 +17,19 @@ class ListedReference:
     number: int
     version: ReferenceVersion
     html: SafeString
+    anchor_prefix: str = "ref-"
 
     @property
     def anchor(self) -> str:
-        return f"ref-{self.number}"
+        return f"{self.anchor_prefix}{self.number}"
+
+    @property
+    def changed_since(self) -> ReferenceVersion | None:
+        """The reference's current version when it is newer than the one cited (pinned)."""
+        current = self.version.reference.current_version
+        if current is not None and current.number > self.version.number:
+            return current
+        return None
 
     @property
     def is_retracted(self) -> bool:
@@ -57,12 +66,13 @@ def body_render(
     text: str,
     versions: dict[str, ReferenceVersion],
     style: CitationStyle = CitationStyle.AMA,
+    anchor_prefix: str = "ref-",
 ) -> RenderedBody:
     """`text` as safe HTML with numbered citation links, and its references in number order.
 
     Numbers follow first appearance in this body; no query is made.
     """
-    html, keys = markdown_with_citations(text, citable=versions.keys())
+    html, keys = markdown_with_citations(text, citable=versions.keys(), anchor_prefix=anchor_prefix)
     return RenderedBody(
         html=html,
         references=[
@@ -70,6 +80,7 @@ def body_render(
                 number=number,
                 version=versions[key],
                 html=SafeString(reference_format(version=versions[key], style=style)),
+                anchor_prefix=anchor_prefix,
             )
             for number, key in enumerate(keys, start=1)
         ],

@@ -16,8 +16,12 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from articles.markdown import markdown_to_html
 from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
+from articles.references.rendering import (
+    ListedReference,
+    body_render,
+    revision_cited_versions,
+)
 from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from editorial import comments, permissions, review, workflow
 from editorial.changes import reference_changes, revision_changes
@@ -49,8 +53,12 @@ DONE = {
 
 @dataclass(frozen=True)
 class BodyView:
+    """One audience body as readers will read it: numbered citations linked to its list of
+    the cited (pinned) versions, and the threads beside it."""
+
     audience: AudienceLevel
     html: str
+    references: list[ListedReference]
     threads: list[ReviewComment]
     status: BodyStatus  # out-of-date mark and readability against the level's target
 
@@ -140,15 +148,23 @@ def _review_page_render(
     is_editor = permissions.is_editor.test(user)
     threads = list(comment_threads(revision=revision))
     statuses = revision_body_statuses(revision=revision, bodies=list(revision.bodies.all()))
-    bodies = [
-        BodyView(
-            status.body.audience,
-            markdown_to_html(status.body.body),
-            [t for t in threads if t.audience_id == status.body.audience_id],
-            status,
+    versions = revision_cited_versions(revision=revision)
+    bodies = []
+    for body_status in statuses:
+        rendered = body_render(
+            text=body_status.body.body,
+            versions=versions,
+            anchor_prefix=f"ref-{body_status.body.audience.slug}-",
         )
-        for status in statuses
-    ]
+        bodies.append(
+            BodyView(
+                body_status.body.audience,
+                rendered.html,
+                rendered.references,
+                [t for t in threads if t.audience_id == body_status.body.audience_id],
+                body_status,
+            )
+        )
     if declaration_form is None and mine is not None and mine.is_active:
         current = getattr(mine, "declaration", None)
         previous = (

@@ -151,11 +151,12 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         "queue": (reviewer, reverse("editorial:queue"), 5),
         "inbox": (reviewer, reverse("editorial:inbox"), 5),
         # The review page includes one query for the cited reference versions (what changed),
+        # one for the versions the bodies cite (rendered as readers will read them),
         # and for a reviewer whether they decided this round (may they decline, decide again);
         # under review, one for a retracted reference it cites (approving would be refused).
         # The decision buttons' guards ask for open safety comments and retracted citations.
-        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 24),
-        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 19),
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 25),
+        "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 20),
         "board": (editor, reverse("editorial:board"), 6),
         "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 6),
     }
@@ -244,3 +245,54 @@ def test_a_refused_declaration_keeps_what_the_reviewer_wrote(client, editor, rev
     assert f'value="{details}"' in response.text
     assert '<option value="financial" selected>' in response.text
     assert not InterestDeclaration.objects.filter(assignment=assignment).exists()
+
+
+def test_reviewers_read_the_bodies_as_readers_will_with_the_cited_references(
+    client, editor, reviewer
+):
+    """No raw `[@key]` markers: numbered citations link to a list of the pinned versions with
+    their type, links to DOI and PubMed, and what happened to them since (retracted, revised)."""
+    cited = ReferenceFactory(key="kim2013-loading", actor=editor)
+    reference_version_create(
+        reference=cited,
+        actor=editor,
+        type="research",
+        csl=cited.current_version.csl,
+        doi="10.1177/0363546513483860",
+        pmid="23589538",
+        change_note="Identifiers added",
+    )
+    doubtful = ReferenceFactory(key="wakefield1998", actor=editor, title="Ileal hyperplasia")
+    revision = RevisionFactory(
+        author=editor,
+        canonical_body="Rest helps [@kim2013-loading]. Some disagree [@wakefield1998].",
+    )
+    workflow.revision_submit(revision=revision, actor=editor)
+    assign_ready(revision, editor=editor, reviewer=reviewer)
+    reference_version_create(
+        reference=doubtful,
+        actor=editor,
+        type="research",
+        csl=doubtful.current_version.csl,
+        status="retracted",
+        change_note="Retracted by the journal",
+    )
+    reference_version_create(
+        reference=cited,
+        actor=editor,
+        type="research",
+        csl=cited.current_version.csl | {"volume": "44"},
+        change_note="Erratum: volume",
+    )
+
+    client.force_login(reviewer)
+    html = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    canonical = AudienceLevel.objects.get(is_canonical=True).slug
+    assert "[@" not in html
+    assert f'href="#ref-{canonical}-1"' in html
+    assert f'<li id="ref-{canonical}-2" value="2">' in html
+    assert '<a href="https://doi.org/10.1177/0363546513483860">DOI</a>' in html
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/23589538/">PubMed</a>' in html
+    assert '<strong class="reference-retracted">Retracted</strong>' in html
+    assert "version 3 (Erratum: volume). This revision cites version 2." in html
+    assert ">Offset</label>" not in html  # the comment form's hidden fields have no label
