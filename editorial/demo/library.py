@@ -390,7 +390,7 @@ REFERENCES = [*ACHILLES, *FEVER, *FALLS]
 # The retraction, as the editor records it in a new version of the reference.
 RETRACTED_KEY = "wakefield1998"
 RETRACTION_NOTE = (
-    "Retracted by The Lancet on 2 February 2010 (Lancet 2010;375(9713):445): the claims that "
+    "Retracted by The Lancet on 2 February 2010 (Lancet 2010;375:445): the claims that "
     "the children were consecutively referred and that the investigations were approved by the "
     "ethics committee were found to be false."
 )
