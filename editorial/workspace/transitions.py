@@ -112,12 +112,14 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         articles_for_user(user=user).select_related("published_revision"), pk=pk
     )
     revision = newest_revision_or_404(article)
-    error = ""
+    error = note_error = ""
     if request.method == "POST":
         try:
             workflow.article_publish(
                 revision=revision, actor=user, note=request.POST.get("note", "")
             )
+        except workflow.InvalidInput as exc:  # the reason a replacement needs: said at its field
+            note_error = str(exc)
         except ActionRefused as exc:
             error = str(exc)
         else:
@@ -132,9 +134,13 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "replaces_approved": workflow.replaces_approved(revision),
         "reasons": workflow.transition_blockers(workflow.PUBLISH, revision=revision, actor=user),
         "error": error,
+        "note_error": note_error,
         "note": request.POST.get("note", ""),
     }
-    return render(request, "editorial/publish_confirm.html", context, status=400 if error else 200)
+    refused = error or note_error
+    return render(
+        request, "editorial/publish_confirm.html", context, status=400 if refused else 200
+    )
 
 
 DECISIONS = (workflow.APPROVE, workflow.REQUEST_CHANGES)

@@ -75,6 +75,20 @@ def test_submission_stores_each_bodys_html_and_reference_list(editor):
         assert body.rendered_citations[0]["name"] == "Hip guideline"
 
 
+def test_the_reference_list_links_each_work_to_its_records(editor):
+    ReferenceFactory(key="kim", doi="10.1177/0363546513483448", pmid="23524151", pmcid="PMC12345")
+    ReferenceFactory(key="lee", title="A guideline without identifiers")
+    revision = RevisionFactory(author=editor, canonical_body="Rest helps [@kim; @lee].")
+
+    workflow.revision_submit(revision=revision, actor=editor)
+
+    kim, lee = revision.bodies.get().rendered_references.split("</li>")[:2]
+    assert '<a href="https://doi.org/10.1177/0363546513483448">DOI</a>' in kim
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/23524151/">PubMed</a>' in kim
+    assert '<a href="https://pmc.ncbi.nlm.nih.gov/articles/PMC12345/">PMC</a>' in kim
+    assert "<a " not in lee
+
+
 def test_page_serves_the_stored_html_not_a_new_rendering(client, editor):
     article = _publish(editor, patient=None)
     # What the renderer would give now no longer matters: the stored HTML is the page.

@@ -55,6 +55,7 @@ def test_replacing_an_approved_revision_needs_a_reason_which_the_audit_trail_kee
     refused = client.post(url, {"note": "  "})
     assert refused.status_code == 400
     assert f"Readers see approved revision {approved.number}: say why" in refused.text
+    assert 'aria-describedby="publish-note-error"' in refused.text  # said at the field
     assert Article.objects.get(pk=approved.article_id).published_revision_id == approved.pk
 
     client.post(url, {"note": "The dose table was wrong; corrected text pending review."})

@@ -1,4 +1,5 @@
-"""Create the demo accounts and articles; safe to run again (nothing is duplicated)."""
+"""Create the demo accounts, reference library and articles; safe to run again (nothing is
+duplicated). The content is built through the real actions: editorial.demo."""
 
 import io
 import logging
@@ -11,10 +12,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, AudienceLevel, Topic
-from articles.services import article_create, revision_edit
-from editorial import review, workflow
-from editorial.demo_content import ARTICLES
+from articles.models import Topic
+from editorial.demo import TOPICS, People, demo_build
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, Notification, User
 
 ACCOUNTS = [
@@ -56,7 +55,10 @@ def _quiet(quiet: bool) -> Iterator[None]:
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts (one per role) and articles in several review states."
+    help = (
+        "Create demo accounts (one per role), a library of real references and articles in "
+        "several review states."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -73,9 +75,20 @@ class Command(BaseCommand):
         quiet = not options["show_mail"]
         with _quiet(quiet), transaction.atomic():
             users = {row[0]: self._account(*row, with_passwords) for row in ACCOUNTS}
-            created = [self._article(spec, users) for spec in ARTICLES]
-        made = sum(1 for c in created if c)
-        self.stdout.write(f"Demo content: {made} article(s) created, {len(ARTICLES) - made} kept.")
+            for topic in TOPICS:
+                Topic.objects.get_or_create(name=topic)
+            built = demo_build(
+                people=People(
+                    editor=users["editor"],
+                    okafor=users["dr.okafor"],
+                    lindqvist=users["dr.lindqvist"],
+                )
+            )
+        made = len(built.articles)
+        self.stdout.write(
+            f"Demo content: {made} article(s) created; {built.references} reference(s) added "
+            "to the library."
+        )
         told = Notification.objects.count() - sent_before
         if told:
             self.stdout.write(f"{told} notification(s) in the demo accounts' inboxes.")
@@ -117,39 +130,3 @@ class Command(BaseCommand):
                 user=user, defaults={"credentials": credentials, "specialty": specialty, "bio": bio}
             )
         return user
-
-    def _article(self, spec: dict[str, Any], users: dict[str, User]) -> bool:
-        if Article.objects.filter(slug=spec["slug"]).exists():
-            return False
-        editor, board = users["editor"], [users["dr.okafor"], users["dr.lindqvist"]]
-        Topic.objects.get_or_create(name=spec["topic"])
-        article = article_create(
-            slug=spec["slug"], title=spec["title"], topic=spec["topic"], author=editor
-        )
-        revision = article.revisions.get()
-        levels = {level.slug: level for level in AudienceLevel.objects.all()}
-        revision_edit(
-            revision=revision,
-            editor=editor,
-            bodies={levels[slug]: text for slug, text in spec["bodies"].items()},
-            change_summary="First version",
-        )
-        state = spec["state"]
-        if state == "draft":
-            return True
-        workflow.revision_submit(revision=revision, actor=editor)
-        if state == "submitted":
-            return True
-        for reviewer in board:
-            assignment = workflow.revision_assign_reviewer(
-                revision=revision, actor=editor, reviewer=reviewer
-            )
-            review.assignment_accept(assignment=assignment, actor=reviewer)
-            review.interests_declare(assignment=assignment, actor=reviewer, none=True, interests=[])
-        if state == "approved-published":
-            for reviewer in board:
-                workflow.revision_approve(
-                    revision=revision, actor=reviewer, note="Accurate and well sourced."
-                )
-        workflow.article_publish(revision=revision, actor=editor)
-        return True
