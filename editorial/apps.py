@@ -6,6 +6,7 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self) -> None:
-        # Register the app's Celery tasks in every process (web included): the outbox sends
+        # The app's Celery tasks registered in every process (web included): the outbox sends
         # them by name (articles.outbox), and Celery's autodiscovery runs only in workers.
-        from editorial import tasks  # noqa: F401
+        # API tokens revoked on a password change or a deactivation (signal receivers).
+        from editorial import tasks, tokens  # noqa: F401

@@ -8,7 +8,6 @@ frame. It is also a usable page of its own, for a reader who opens its address d
 from typing import cast
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,28 +16,14 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.forms import FollowUpQuestionForm
+from articles.public.throttles import TRY_LATER, over_limit, wait_words
 from articles.public.views import article_published_or_404, article_request_get
 from articles.questions import follow_up_question_create
 from articles.selectors import audience_from_slug
 
-QUESTION_RATE_LIMIT = 5  # questions per client per window
-QUESTION_RATE_WINDOW = 60 * 60  # seconds
-QUESTION_RATE_KEY = "follow-up-questions:{client}"
-TOO_MANY_QUESTIONS = "You have sent several questions in a short time: please try again later."
+QUESTIONS = "questions-client"  # the rate in IMPRIMATUR_RATES
 # django-stubs types project settings loosely; the policy is a directive -> sources mapping.
 FRAME_DOCUMENT_CSP = cast(dict[str, list[str]], settings.FRAME_DOCUMENT_CSP)
-
-
-def question_rate_exceeded(request: HttpRequest) -> bool:
-    """Count this client's question; True past QUESTION_RATE_LIMIT in the window (the cache)."""
-    key = QUESTION_RATE_KEY.format(client=request.META.get("REMOTE_ADDR", ""))
-    cache.add(key, 0, QUESTION_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, QUESTION_RATE_WINDOW)
-        count = 1
-    return count > QUESTION_RATE_LIMIT
 
 
 @never_cache  # the form carries the reader's CSRF token
@@ -59,8 +44,8 @@ def article_question_ask(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "articles/question_form.html", context)
     if not form.is_valid():
         return render(request, "articles/question_form.html", context, status=400)
-    if question_rate_exceeded(request):
-        context["rate_limited"] = TOO_MANY_QUESTIONS
+    if over_limit(request, QUESTIONS):
+        context["rate_limited"] = TRY_LATER.format(wait=wait_words(QUESTIONS))
         return render(request, "articles/question_form.html", context, status=429)
     follow_up_question_create(
         article=found.article,

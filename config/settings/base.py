@@ -39,7 +39,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address behind the trusted proxies.
+    "config.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PrivateResponsesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A browser revalidating an article page this process keeps: 304 before the rest.
     "articles.public.middleware.ArticleRevalidationMiddleware",
@@ -104,6 +107,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Lock out a username from one address after repeated failures (django-axes).
+# The client's address behind this many reverse proxies (config.middleware): 0 when Django faces
+# the clients itself; 1 behind one nginx that sets X-Forwarded-For. axes and the rate limits use it.
+IMPRIMATUR_TRUSTED_PROXIES = env.int("IMPRIMATUR_TRUSTED_PROXIES", default=0)
+# What a client (or one account) may do how often (articles.public.throttles, django-ratelimit).
+IMPRIMATUR_RATES = {
+    "login-client": env.str("RATE_LOGIN_CLIENT", default="30/10m"),
+    "login-account": env.str("RATE_LOGIN_ACCOUNT", default="10/10m"),
+    "password-reset-client": env.str("RATE_PASSWORD_RESET_CLIENT", default="5/h"),
+    "password-reset-account": env.str("RATE_PASSWORD_RESET_ACCOUNT", default="3/h"),
+    "questions-client": env.str("RATE_QUESTIONS_CLIENT", default="5/h"),
+}
+# The counters live in the cache; with it unreachable, nobody is refused for it (axes still
+# locks repeated failed logins, in the database).
+RATELIMIT_FAIL_OPEN = True
+# Never kept by a browser or a shared cache (config.middleware.PrivateResponsesMiddleware).
+IMPRIMATUR_PRIVATE_PATHS = ["/editorial/", "/api/", "/admin/", "/accounts/"]
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -241,7 +261,12 @@ SPECTACULAR_SETTINGS = {
     # One enum of transition names, whichever field lists them.
     "ENUM_NAME_OVERRIDES": {"TransitionName": "editorial.workflow.guards.ACTION_NAMES"},
 }
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+# API tokens lapse after API_TOKEN_IDLE_DAYS without use (each use moves the expiry on), and are
+# revoked when their user's password changes or the account is deactivated (editorial.signals).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_IDLE_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+}
 
 # The editorial policy. Publishing before approval follows the example pages (allowed, with
 # a caution banner); set IMPRIMATUR_PUBLISH_REQUIRES_APPROVAL=true to make approval mandatory.

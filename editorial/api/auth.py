@@ -7,10 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from articles.public.throttles import LOGIN, attempt_refused
 from editorial.api.common import ErrorSerializer
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
@@ -51,10 +53,15 @@ class LoginView(knox_views.LoginView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many attempts: wait."),
         },
         auth=[],
     )
     def post(self, request: Request, format: str | None = None) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        account = str(data.get("username", ""))
+        if refused := attempt_refused(request._request, LOGIN, account=account):
+            raise Throttled(detail=refused)
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         request.user = serializer.validated_data["user"]  # knox issues the token to request.user
