@@ -305,17 +305,13 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Check the comment: " + form.errors.as_text())
         return redirect(_review_url(revision.pk))
     data = form.cleaned_data
-    offset = data["offset"]
-    if offset is None:  # no selection sent: the first place the passage appears
-        text = revision.bodies.filter(audience=data["audience"]).values_list("body", flat=True)
-        offset = text[0].find(data["quoted_text"]) if text else -1
     try:
         comment = comments.comment_create(
             revision=revision,
             actor=user,
             audience=data["audience"],
             quoted_text=data["quoted_text"],
-            offset=max(offset, 0) if offset != -1 else 10**9,
+            offset=data["offset"],
             body=data["body"],
             severity=data["severity"],
         )
