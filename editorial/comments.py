@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.errors import InvalidInput, Reason, ReasonKind, refuse_if
-from articles.models import AudienceBody, AudienceLevel, Revision
+from articles.models import AudienceLevel, Revision
 from editorial import permissions
+from editorial.anchoring import passage_find, passage_normalise, revision_body_text
 from editorial.audit import record_event
 from editorial.events import AuditAction
 from editorial.models import ReviewComment, User
@@ -16,7 +17,7 @@ COMMENT_FORBIDDEN = "You may not comment on this revision."
 RESOLVE_FORBIDDEN = "Only an editor or the comment's author may resolve or reopen it."
 TEXT_REQUIRED = "Write the comment: text is required."
 NO_BODY = "This revision has no {audience} version."
-QUOTE_NOT_FOUND = "The quoted passage is not in the {audience} version at that position."
+QUOTE_NOT_FOUND = "The quoted passage is not in the {audience} version as readers read it."
 REPLY_TO_THREAD = "Reply to the thread's first comment."
 ALREADY_RESOLVED = "The comment is already resolved."
 NOT_RESOLVED = "The comment is open already."
@@ -50,11 +51,13 @@ def comment_create(
     actor: User,
     audience: AudienceLevel,
     quoted_text: str,
-    offset: int,
     body: str,
+    offset: int | None = None,
     severity: str = ReviewComment.Severity.NOTE,
 ) -> ReviewComment:
-    """Start a thread on `quoted_text`, found at `offset` in the audience body.
+    """Start a thread on `quoted_text`, a passage of the audience body as readers read it (the
+    rendered text: formatting and whitespace do not matter), at its occurrence nearest `offset`
+    in that plain text (editorial.anchoring). The quote is stored whitespace-collapsed.
 
     Raises ActionForbidden, or InvalidInput when the text or the passage is missing.
     """
@@ -66,21 +69,19 @@ def comment_create(
             raise InvalidInput(TEXT_REQUIRED)
         if severity not in ReviewComment.Severity.values:
             raise InvalidInput(f"Severity: {', '.join(ReviewComment.Severity.values)}.")
-        text = (
-            AudienceBody.objects.filter(revision=revision, audience=audience)
-            .values_list("body", flat=True)
-            .first()
-        )
+        text = revision_body_text(revision=revision, audience=audience)
         if text is None:
             raise InvalidInput(NO_BODY.format(audience=audience.label))
-        if not quoted_text or offset < 0 or text[offset : offset + len(quoted_text)] != quoted_text:
+        quoted_text = passage_normalise(quoted_text or "")
+        position = passage_find(text=text, quote=quoted_text, offset=offset)
+        if position is None:
             raise InvalidInput(QUOTE_NOT_FOUND.format(audience=audience.label))
         comment = ReviewComment.objects.create(
             revision=revision,
             first_revision=revision,
             audience=audience,
             quoted_text=quoted_text,
-            offset=offset,
+            offset=position,
             author=actor,
             body=body,
             severity=severity,

@@ -127,9 +127,18 @@ class CommentCreateSerializer(serializers.Serializer[Any]):
         selector=revisions_for_user, queryset=Revision.objects.all()
     )
     audience = serializers.SlugRelatedField(slug_field="slug", queryset=AudienceLevel.objects.all())
-    quoted_text = serializers.CharField(help_text="The passage commented on, exactly.")
+    quoted_text = serializers.CharField(
+        max_length=2000,
+        help_text="The passage as readers read it: the rendered text, not the Markdown "
+        "(formatting and whitespace do not matter).",
+    )
     offset = serializers.IntegerField(
-        min_value=0, help_text="Where the passage starts in the audience body."
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Where the passage starts in that text (whitespace collapsed): picks among "
+        "repeated passages, the nearest one; the first when left out.",
     )
     severity = serializers.ChoiceField(
         choices=ReviewComment.Severity.choices, default=ReviewComment.Severity.NOTE

@@ -166,15 +166,27 @@ class DeclarationForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    """A comment on a passage: quote it exactly; the offset picks among repeated passages."""
+    """A comment on a passage of one audience version, the one it sits under on the review
+    page: selected in the text (the script fills the passage and where it starts) or copied."""
 
-    audience = forms.ModelChoiceField(queryset=AudienceLevel.objects.all(), empty_label=None)
-    quoted_text = forms.CharField(max_length=2000, label="Passage (quote it exactly)")
+    audience = forms.ModelChoiceField(
+        queryset=AudienceLevel.objects.all(), empty_label=None, widget=forms.HiddenInput
+    )
+    quoted_text = forms.CharField(
+        max_length=2000,
+        label="Passage (quote it exactly)",
+        help_text="As it reads in the text above: select it there, or copy it here.",
+    )
     offset = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     severity = forms.ChoiceField(choices=ReviewComment.Severity.choices)
     body = forms.CharField(
         max_length=5000, label="Comment", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    @classmethod
+    def for_audience(cls, audience: AudienceLevel) -> "CommentForm":
+        """An empty form for one version's section of the review page (ids of its own)."""
+        return cls(initial={"audience": audience.pk}, auto_id=f"comment-{audience.slug}-%s")
 
 
 class ReplyForm(forms.Form):

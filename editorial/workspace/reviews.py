@@ -1,41 +1,32 @@
-"""Workspace pages of the review: the reviewer's queue, the review page, the editors' board,
-an article's history and the inbox. Thin: selectors read, one service acts, refusals become
-messages."""
-
-from dataclasses import dataclass
+"""Workspace pages of the review: the reviewer's queue, the review page, assignments and
+declarations (its comments: editorial.workspace.comments). Thin: selectors read, one service
+acts, refusals become messages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
 
-from articles.models import AudienceBody, AudienceLevel, ReviewStatus, Revision
-from articles.references.rendering import (
-    ListedReference,
-    body_render,
-    revision_cited_versions,
-)
-from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
-from editorial import comments, permissions, review, workflow
+from articles.models import AudienceBody, ReviewStatus
+from articles.references.rendering import revision_cited_versions
+from articles.selectors import revision_body_statuses, revision_newest
+from editorial import permissions, review, workflow
 from editorial.changes import reference_changes, revision_changes
-from editorial.models import ReviewAssignment, ReviewComment
+from editorial.models import ReviewAssignment
 from editorial.selectors import (
     assignments_for_user,
     comment_threads,
-    comments_for_user,
     earlier_open_threads,
     review_queue,
     revisions_for_user,
 )
+from editorial.workspace.comments import body_view
 from editorial.workspace.common import workspace_user
-from editorial.workspace.forms import CommentForm, DeclarationForm, DeclineForm, ReplyForm
+from editorial.workspace.forms import DeclarationForm, DeclineForm, ReplyForm
 from editorial.workspace.transitions import offered
 
 DECLARATION_REFUSED = "Your declaration was not saved: see below."
@@ -44,23 +35,7 @@ DONE = {
     "decline": "You declined to review revision {number}.",
     "remove": "{reviewer} no longer reviews revision {number}.",
     "declare": "Your declaration of interests is saved.",
-    "comment": "Comment added.",
-    "reply": "Reply added.",
-    "resolve": "Comment resolved.",
-    "reopen": "Comment reopened.",
 }
-
-
-@dataclass(frozen=True)
-class BodyView:
-    """One audience body as readers will read it: numbered citations linked to its list of
-    the cited (pinned) versions, and the threads beside it."""
-
-    audience: AudienceLevel
-    html: str
-    references: list[ListedReference]
-    threads: list[ReviewComment]
-    status: BodyStatus  # out-of-date mark and readability against the level's target
 
 
 def _review_url(revision_pk: int) -> str:
@@ -69,38 +44,6 @@ def _review_url(revision_pk: int) -> str:
 
 def _refused(request: HttpRequest, exc: workflow.WorkflowError) -> None:
     messages.error(request, str(exc))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """Sent by htmx: answer with a fragment of the review page instead of a redirect."""
-    return request.headers.get("HX-Request") == "true"
-
-
-def _thread_list(
-    request: HttpRequest,
-    *,
-    revision: Revision,
-    audience: AudienceLevel,
-    notice: str = "",
-    error: str = "",
-) -> HttpResponse:
-    """The threads beside one audience body of the review page, for htmx to swap in."""
-    user = workspace_user(request)
-    context = {
-        "revision": revision,
-        "audience": audience,
-        "threads": comment_threads(revision=revision).filter(audience=audience),
-        "can_comment": permissions.can_comment.test(user, revision),
-        "is_editor": permissions.is_editor.test(user),
-        "thread_notice": notice,
-        "thread_error": error,
-    }
-    return render(request, "editorial/partials/thread_list.html", context)
-
-
-def _form_error(message: str) -> HttpResponse:
-    # 200, not 400: htmx swaps only successful answers, and this one is shown in the form.
-    return HttpResponse(format_html('<p class="field-error" role="alert">{}</p>', message))
 
 
 @login_required
@@ -149,22 +92,16 @@ def _review_page_render(
     threads = list(comment_threads(revision=revision))
     statuses = revision_body_statuses(revision=revision, bodies=list(revision.bodies.all()))
     versions = revision_cited_versions(revision=revision)
-    bodies = []
-    for body_status in statuses:
-        rendered = body_render(
-            text=body_status.body.body,
+    bodies = [
+        body_view(
+            body=body_status.body,
             versions=versions,
-            anchor_prefix=f"ref-{body_status.body.audience.slug}-",
+            threads=threads,
+            status=body_status,
+            can_comment=can_comment,
         )
-        bodies.append(
-            BodyView(
-                body_status.body.audience,
-                rendered.html,
-                rendered.references,
-                [t for t in threads if t.audience_id == body_status.body.audience_id],
-                body_status,
-            )
-        )
+        for body_status in statuses
+    ]
     if declaration_form is None and mine is not None and mine.is_active:
         current = getattr(mine, "declaration", None)
         previous = (
@@ -195,7 +132,6 @@ def _review_page_render(
         "declaration_form": declaration_form,
         "decline_form": DeclineForm(),
         "bodies": bodies,
-        "comment_form": CommentForm() if can_comment else None,
         "reply_form": ReplyForm(),
         "can_comment": can_comment,
         "is_editor": is_editor,
@@ -291,104 +227,3 @@ def assignment_declare(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_page_render(
         request, pk=assignment.revision_id, declaration_form=form, status=400
     )
-
-
-@login_required
-@require_POST
-def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = workspace_user(request)
-    revision = get_object_or_404(revisions_for_user(user=user), pk=pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        if _is_htmx(request):
-            return _form_error("Check the comment: " + form.errors.as_text())
-        messages.error(request, "Check the comment: " + form.errors.as_text())
-        return redirect(_review_url(revision.pk))
-    data = form.cleaned_data
-    offset = data["offset"]
-    if offset is None:  # no selection sent: the first place the passage appears
-        text = revision.bodies.filter(audience=data["audience"]).values_list("body", flat=True)
-        offset = text[0].find(data["quoted_text"]) if text else -1
-    try:
-        comment = comments.comment_create(
-            revision=revision,
-            actor=user,
-            audience=data["audience"],
-            quoted_text=data["quoted_text"],
-            offset=max(offset, 0) if offset != -1 else 10**9,
-            body=data["body"],
-            severity=data["severity"],
-        )
-    except workflow.WorkflowError as exc:
-        if _is_htmx(request):
-            return _form_error(str(exc))
-        _refused(request, exc)
-        return redirect(_review_url(revision.pk))
-    if _is_htmx(request):
-        audience = data["audience"]
-        response = _thread_list(
-            request, revision=revision, audience=audience, notice=DONE["comment"]
-        )
-        # And an empty form in place of the one just sent (an out-of-band swap).
-        response.write(
-            render_to_string(
-                "editorial/partials/comment_form.html",
-                {"revision": revision, "comment_form": CommentForm(), "oob": True},
-                request=request,
-            )
-        )
-        return reswap(retarget(response, f"#threads-{audience.slug}"), "outerHTML")
-    messages.success(request, DONE["comment"])
-    return redirect(_review_url(revision.pk) + f"#comment-{comment.pk}")
-
-
-def _comment(request: HttpRequest, pk: int) -> ReviewComment:
-    return get_object_or_404(comments_for_user(user=workspace_user(request)), pk=pk)
-
-
-@login_required
-@require_POST
-def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = _comment(request, pk)
-    form = ReplyForm(request.POST)
-    try:
-        comments.comment_reply(
-            parent=parent, actor=workspace_user(request), body=form.data.get("body", "")
-        )
-    except workflow.WorkflowError as exc:
-        if _is_htmx(request):
-            return _thread_list(
-                request, revision=parent.revision, audience=parent.audience, error=str(exc)
-            )
-        _refused(request, exc)
-    else:
-        if _is_htmx(request):
-            return _thread_list(
-                request, revision=parent.revision, audience=parent.audience, notice=DONE["reply"]
-            )
-        messages.success(request, DONE["reply"])
-    return redirect(_review_url(parent.revision_id) + f"#comment-{parent.pk}")
-
-
-@login_required
-@require_POST
-def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment(request, pk)
-    reopen = request.POST.get("reopen") == "1"
-    action = comments.comment_reopen if reopen else comments.comment_resolve
-    done = DONE["reopen" if reopen else "resolve"]
-    try:
-        action(comment=comment, actor=workspace_user(request))
-    except workflow.WorkflowError as exc:
-        if _is_htmx(request):
-            return _thread_list(
-                request, revision=comment.revision, audience=comment.audience, error=str(exc)
-            )
-        _refused(request, exc)
-    else:
-        if _is_htmx(request):
-            return _thread_list(
-                request, revision=comment.revision, audience=comment.audience, notice=done
-            )
-        messages.success(request, done)
-    return redirect(_review_url(comment.revision_id) + f"#comment-{comment.pk}")

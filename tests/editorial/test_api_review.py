@@ -231,11 +231,13 @@ def test_invited_reviewer_who_has_not_accepted_cannot_comment(editor, reviewer):
     assert response.json()["detail"] == comments.COMMENT_FORBIDDEN
 
 
-def test_comment_on_a_passage_not_at_the_offset_is_invalid(editor):
+def test_comment_on_a_passage_not_in_the_text_is_invalid(editor):
     revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
 
     response = client_for(editor).post(
-        f"{API}/comments/", comment_payload(revision, offset=0), format="json"
+        f"{API}/comments/",
+        comment_payload(revision, quoted_text="graded unloading", offset=0),
+        format="json",
     )
 
     assert response.status_code == 400

@@ -59,17 +59,78 @@ def test_thread_with_reply_resolve_and_reopen(editor, second_reviewer, under_rev
     assert list(threads[0].replies.all()) == [reply]
 
 
-def test_the_quote_must_be_at_its_offset(second_reviewer, under_review, canonical):
+def test_a_quote_not_in_the_text_is_refused(second_reviewer, under_review, canonical):
+    for quote in ("graded unloading", "", "   "):
+        with pytest.raises(workflow.InvalidInput, match="quoted passage is not in the Health"):
+            comments.comment_create(
+                revision=under_review,
+                actor=second_reviewer,
+                audience=canonical,
+                quoted_text=quote,
+                body="Hm",
+            )
+    assert not ReviewComment.objects.exists()
+
+
+FORMATTED = (
+    "Rest, ice and **graded loading** help most people recover.\n\n"
+    "- Ice *for* pain\n- Rest when   needed\n"
+)
+
+
+@pytest.fixture
+def formatted(editor, reviewer, second_reviewer, reach):
+    return reach(
+        RevisionFactory(author=editor, canonical_body=FORMATTED),
+        ReviewStatus.UNDER_REVIEW,
+        editor=editor,
+        reviewers=[reviewer, second_reviewer],
+    )
+
+
+def test_the_quote_is_the_text_as_readers_read_it_whatever_formatting_it_crosses(
+    second_reviewer, formatted, canonical
+):
+    """Bold, emphasis, a paragraph and a list item in one passage, selected in the rendered
+    text: the Markdown's asterisks and line breaks are not in it, and do not matter."""
+    thread = comments.comment_create(
+        revision=formatted,
+        actor=second_reviewer,
+        audience=canonical,
+        quoted_text="graded loading help most people recover.\n\nIce for pain",
+        body="Which protocol?",
+    )
+    text = "Rest, ice and graded loading help most people recover. Ice for pain Rest when needed"
+    assert thread.quoted_text == "graded loading help most people recover. Ice for pain"
+    assert thread.offset == text.index("graded loading")
+
     with pytest.raises(workflow.InvalidInput, match="quoted passage is not"):
         comments.comment_create(
-            revision=under_review,
+            revision=formatted,
             actor=second_reviewer,
             audience=canonical,
-            quoted_text="graded loading",
-            offset=0,
+            quoted_text="**graded loading**",  # the Markdown source: readers never see it
             body="Hm",
         )
-    assert not ReviewComment.objects.exists()
+
+
+def test_the_offset_picks_the_nearest_of_repeated_passages(second_reviewer, formatted, canonical):
+    text = "Rest, ice and graded loading help most people recover. Ice for pain Rest when needed"
+    second = text.index("Rest when")
+
+    near_second = comments.comment_create(
+        revision=formatted,
+        actor=second_reviewer,
+        audience=canonical,
+        quoted_text="Rest",
+        offset=second - 3,
+        body="This one",
+    )
+    first = comments.comment_create(
+        revision=formatted, actor=second_reviewer, audience=canonical, quoted_text="Rest", body="?"
+    )
+
+    assert (near_second.offset, first.offset) == (second, 0)
 
 
 def test_an_invited_or_outside_member_cannot_comment(under_review, canonical):

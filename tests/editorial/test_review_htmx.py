@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from articles.models import AudienceLevel
+from articles.services import revision_edit
 from editorial import comments, workflow
 from editorial.models import ReviewComment
 from tests.factories import RevisionFactory, assign_ready
@@ -11,7 +12,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def ready_revision(editor, reviewer):  # type: ignore[no-untyped-def]
-    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    return ready_revision_from(RevisionFactory(author=editor), editor, reviewer)
+
+
+def ready_revision_from(revision, editor, reviewer):  # type: ignore[no-untyped-def]
+    revision = workflow.revision_submit(revision=revision, actor=editor)
     assign_ready(revision, editor=editor, reviewer=reviewer)
     return revision
 
@@ -37,6 +42,8 @@ def test_review_page_loads_htmx_and_marks_the_forms(client, editor, reviewer):
     create_url = reverse("editorial:comment_create", kwargs={"pk": revision.pk})
     assert f'hx-post="{create_url}"' in page
     assert f'action="{create_url}"' in page  # still a plain form without JavaScript
+    assert "{#" not in page  # template comments stay comments
+    assert "js/review-comments.js" in page
 
 
 def test_htmx_comment_answers_with_the_threads_and_a_fresh_form(client, editor, reviewer):
@@ -58,6 +65,13 @@ def test_htmx_comment_answers_with_the_threads_and_a_fresh_form(client, editor, 
     assert 'hx-swap-oob="true"' in html
     thread = ReviewComment.objects.get()
     assert f'id="comment-{thread.pk}"' in html
+    # Out of band: the text again, the passage highlighted; and the version's box, empty.
+    assert f'<div class="review-text" id="text-{canonical.slug}"' in html
+    passage = f'data-thread="{thread.pk}" id="passage-{thread.pk}" tabindex="-1">graded loading<'
+    assert passage in html
+    box = f'<details class="comment-box" id="comment-box-{canonical.slug}" hx-swap-oob="true">'
+    assert box in html
+    assert f'data-new-thread="{thread.pk}"' in html  # the script focuses it
 
 
 def test_htmx_comment_refused_shows_why_in_the_form(client, editor, reviewer):
@@ -105,6 +119,8 @@ def test_htmx_resolve_reply_and_refusal_answer_with_the_threads(
     assert "Also ice." in replied.text
     assert "Reply added." in replied.text
     assert "Resolved by Rhea Reviewer" in resolved.text
+    assert f'id="passage-{thread.pk}"' in replied.text  # open: highlighted
+    assert f'id="passage-{thread.pk}"' not in resolved.text  # resolved: the highlight goes
     assert "Comment resolved." in resolved.text
     assert "Reopen" in resolved.text
     thread.refresh_from_db()
@@ -122,3 +138,33 @@ def test_without_htmx_the_forms_still_redirect(client, editor, reviewer):
     thread = ReviewComment.objects.get()
     assert response.status_code == 302
     assert response["Location"].endswith(f"#comment-{thread.pk}")
+
+
+def test_without_javascript_each_version_has_its_own_form_for_its_own_audience(
+    client, editor, reviewer
+):
+    """The audience of a comment is the version it is written under, not a default."""
+    revision = RevisionFactory(author=editor, canonical_body="Load the **tendon** slowly.")
+    patient = AudienceLevel.objects.get(slug="patient")
+    revision_edit(revision=revision, editor=editor, bodies={patient: "Rest first."})
+    revision = ready_revision_from(revision, editor, reviewer)
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    for audience in (patient, canonical):
+        assert f'id="comment-box-{audience.slug}"' in page
+        assert (
+            f'<input type="hidden" name="audience" value="{audience.pk}" '
+            f'id="comment-{audience.slug}-audience">'
+        ) in page
+        assert f'<label for="comment-{audience.slug}-quoted_text">' in page
+
+    response = client.post(
+        reverse("editorial:comment_create", kwargs={"pk": revision.pk}),
+        comment_data(audience=canonical.pk, quoted_text="the tendon slowly"),
+    )
+
+    thread = ReviewComment.objects.get()
+    assert response.status_code == 302
+    assert (thread.audience, thread.quoted_text) == (canonical, "the tendon slowly")
