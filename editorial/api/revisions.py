@@ -29,7 +29,8 @@ from editorial.api.common import (
     UserSummarySerializer,
     acting_user,
 )
-from editorial.changes import reference_changes, revision_changes
+from editorial.api.revision_diff import RevisionDiffSerializer, diff_base
+from editorial.changes import comparison_base, revision_compare
 from editorial.selectors import (
     articles_for_user,
     revisions_for_user,
@@ -164,34 +165,6 @@ class AudienceBodyUpdateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(help_text="Markdown.")
 
 
-class DiffPieceSerializer(serializers.Serializer[Any]):
-    op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
-    text = serializers.CharField()
-
-
-class BodyDiffSerializer(serializers.Serializer[Any]):
-    audience = serializers.CharField(source="audience.slug")
-    changed = serializers.BooleanField()
-    pieces = DiffPieceSerializer(many=True)
-
-
-class ReferenceChangeSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    change = serializers.ChoiceField(choices=["added", "removed", "newer version", "older version"])
-    old_version = serializers.IntegerField(source="old.number", allow_null=True, default=None)
-    new_version = serializers.IntegerField(source="new.number", allow_null=True, default=None)
-
-
-class RevisionDiffSerializer(serializers.Serializer[Any]):
-    """A revision against the last approved one before it, or else the previous one."""
-
-    revision = serializers.IntegerField()
-    base = serializers.IntegerField(allow_null=True, help_text="Null for a first revision.")
-    base_number = serializers.IntegerField(allow_null=True)
-    bodies = BodyDiffSerializer(many=True)
-    references = ReferenceChangeSerializer(many=True)
-
-
 @extend_schema(tags=["revisions"])
 class RevisionViewSet(
     mixins.ListModelMixin,
@@ -235,19 +208,34 @@ class RevisionViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: RevisionDiffSerializer, **ERRORS})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "base",
+                OpenApiTypes.INT,
+                description="Compare with this revision of the same article (its id) instead.",
+            )
+        ],
+        responses={200: RevisionDiffSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def diff(self, request: Request, pk: str | None = None) -> Response:
-        """A word-level diff of each audience body against the last approved revision before
-        this one (or else the previous one); only the bodies that changed are listed."""
+        """What changed in each audience body, block by block, and in the references, against
+        the last approved revision before this one (or else the previous one), or against
+        `?base=`; only the bodies that changed are listed."""
         revision = self.get_object()
-        base, changes = revision_changes(revision=revision)
+        base = (
+            diff_base(request.query_params["base"], revision=revision)
+            if "base" in request.query_params
+            else comparison_base(revision)
+        )
+        comparison = revision_compare(revision=revision, base=base)
         data = {
             "revision": revision.pk,
             "base": base.pk if base else None,
             "base_number": base.number if base else None,
-            "bodies": [c for c in changes if c.changed],
-            "references": reference_changes(revision=revision, base=base),
+            "bodies": comparison.changed_bodies,
+            "references": comparison.references,
         }
         return Response(RevisionDiffSerializer(data).data)
 

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.markdown import markdown_to_html, markdown_with_citations
-from articles.models import Reference
+from articles.models import AudienceLevel, Reference
 from articles.references.formatting import CitationStyle, reference_format
+from articles.services import revision_create_draft, revision_edit
 from tests.xss import ALL, SCRIPT, SHORT, XssScene, active_payloads, xss_scene_build
 
 ESCAPED_SCRIPT = "&lt;script&gt;window.__xss=1&lt;/script&gt;"
@@ -134,6 +135,19 @@ def test_workspace_pages_show_payloads_as_text(client, scene):
     client.force_login(scene.reviewer)
     _assert_inert(client, reverse("editorial:review", kwargs={"pk": scene.revision.pk}))
     _assert_inert(client, reverse("editorial:queue"))
+
+
+def test_what_changed_shows_payloads_as_text(client, scene):
+    """A second revision with payloads moved, added and removed: what changed shows them as
+    text."""
+    draft = revision_create_draft(article=scene.article, author=scene.editor)
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    changed = f"## {ALL}\n\nNew words {ALL} [@xss-data].\n\n| {SHORT} |\n|-|\n| {ALL} |\n"
+    revision_edit(revision=draft, editor=scene.editor, bodies={canonical: changed})
+    client.force_login(scene.editor)
+    path = reverse("editorial:review", kwargs={"pk": draft.pk})
+    _assert_inert(client, path)
+    assert '<span class="visually-hidden">inserted: </span>' in client.get(path).text
 
 
 def test_admin_pages_show_question_payloads_as_text(admin_client, scene):
