@@ -100,6 +100,8 @@ def _workspace_pages(scene: XssScene) -> list[str]:
         reverse("editorial:article_edit", kwargs={"pk": scene.article.pk}),
         reverse("editorial:history", kwargs={"pk": scene.article.pk}),
         reverse("editorial:review", kwargs={"pk": scene.revision.pk}),
+        reverse("editorial:preview", kwargs={"pk": scene.revision.pk}),
+        reverse("editorial:preview", kwargs={"pk": scene.revision.pk}) + "?audience=patient",
         reverse("editorial:board"),
         reverse("editorial:questions"),
     ]
@@ -138,8 +140,8 @@ def test_workspace_pages_show_payloads_as_text(client, scene):
 
 
 def test_what_changed_shows_payloads_as_text(client, scene):
-    """A second revision with payloads moved, added and removed: what changed shows them as
-    text."""
+    """A second revision with payloads moved, added and removed: what changed and the preview
+    show them as text."""
     draft = revision_create_draft(article=scene.article, author=scene.editor)
     canonical = AudienceLevel.objects.get(is_canonical=True)
     changed = f"## {ALL}\n\nNew words {ALL} [@xss-data].\n\n| {SHORT} |\n|-|\n| {ALL} |\n"
@@ -147,6 +149,7 @@ def test_what_changed_shows_payloads_as_text(client, scene):
     client.force_login(scene.editor)
     path = reverse("editorial:review", kwargs={"pk": draft.pk})
     _assert_inert(client, path)
+    _assert_inert(client, reverse("editorial:preview", kwargs={"pk": draft.pk}))
     assert '<span class="visually-hidden">inserted: </span>' in client.get(path).text
 
 
