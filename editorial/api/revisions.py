@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from articles import services
 from articles.models import Article, AudienceBody, AudienceLevel, Revision
 from articles.readability import is_above_target, stored_scores
+from editorial import drafts
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
@@ -99,6 +100,20 @@ class RevisionCreateSerializer(serializers.Serializer[Any]):
         selector=articles_for_user, queryset=Article.objects.all()
     )
     change_summary = serializers.CharField(max_length=300, required=False, default="")
+    from_revision = serializers.PrimaryKeyRelatedField(
+        queryset=Revision.objects.all(),
+        required=False,
+        help_text=(
+            "Start from this earlier revision of the article (its id): the draft gets a copy "
+            "of its text, and the audit trail says so. Default: the newest revision."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        source = attrs.get("from_revision")
+        if source is not None and source.article_id != attrs["article"].pk:
+            raise serializers.ValidationError({"from_revision": [SOURCE_ELSEWHERE]})
+        return attrs
 
 
 class ReadabilitySerializer(serializers.Serializer[Any]):
@@ -165,6 +180,9 @@ class AudienceBodyUpdateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(help_text="Markdown.")
 
 
+SOURCE_ELSEWHERE = "That revision belongs to another article: start from one of this article's."
+
+
 @extend_schema(tags=["revisions"])
 class RevisionViewSet(
     mixins.ListModelMixin,
@@ -198,11 +216,19 @@ class RevisionViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = RevisionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        draft = services.revision_create_draft(
-            article=serializer.validated_data["article"],
-            author=acting_user(request),
-            change_summary=serializer.validated_data["change_summary"],
-        )
+        data = serializer.validated_data
+        if data.get("from_revision") is not None:
+            draft = drafts.revision_restore(
+                source=data["from_revision"],
+                actor=acting_user(request),
+                change_summary=data["change_summary"],
+            )
+        else:
+            draft = services.revision_create_draft(
+                article=data["article"],
+                author=acting_user(request),
+                change_summary=data["change_summary"],
+            )
         return Response(
             RevisionSerializer(self.get_queryset().get(pk=draft.pk)).data,
             status=status.HTTP_201_CREATED,

@@ -5,6 +5,7 @@ from django.urls import path
 from editorial.workspace import (
     articles,
     board,
+    compare,
     dashboard,
     inbox,
     preview,
@@ -23,6 +24,8 @@ urlpatterns = [
     path("articles/<int:pk>/edit/", articles.article_edit, name="article_edit"),
     path("articles/<int:pk>/details/", articles.article_details, name="article_details"),
     path("articles/<int:pk>/history/", board.history, name="history"),
+    path("articles/<int:pk>/compare/", compare.compare, name="compare"),
+    path("articles/<int:pk>/revisions/<int:number>/restore/", compare.restore, name="restore"),
     path("articles/<int:pk>/revisions/new/", articles.revision_new, name="revision_new"),
     path("articles/<int:pk>/publish/", transitions.publish_confirm, name="publish_confirm"),
     path("articles/<int:pk>/transitions/<str:name>/", transitions.transition, name="transition"),

@@ -102,6 +102,7 @@ def _workspace_pages(scene: XssScene) -> list[str]:
         reverse("editorial:review", kwargs={"pk": scene.revision.pk}),
         reverse("editorial:preview", kwargs={"pk": scene.revision.pk}),
         reverse("editorial:preview", kwargs={"pk": scene.revision.pk}) + "?audience=patient",
+        reverse("editorial:compare", kwargs={"pk": scene.article.pk}),
         reverse("editorial:board"),
         reverse("editorial:questions"),
     ]
@@ -140,17 +141,25 @@ def test_workspace_pages_show_payloads_as_text(client, scene):
 
 
 def test_what_changed_shows_payloads_as_text(client, scene):
-    """A second revision with payloads moved, added and removed: what changed and the preview
-    show them as text."""
+    """A second revision with payloads moved, added and removed: the review page, the compare
+    page, the preview and the restore confirmation show them as text."""
     draft = revision_create_draft(article=scene.article, author=scene.editor)
     canonical = AudienceLevel.objects.get(is_canonical=True)
     changed = f"## {ALL}\n\nNew words {ALL} [@xss-data].\n\n| {SHORT} |\n|-|\n| {ALL} |\n"
     revision_edit(revision=draft, editor=scene.editor, bodies={canonical: changed})
     client.force_login(scene.editor)
-    path = reverse("editorial:review", kwargs={"pk": draft.pk})
-    _assert_inert(client, path)
-    _assert_inert(client, reverse("editorial:preview", kwargs={"pk": draft.pk}))
-    assert '<span class="visually-hidden">inserted: </span>' in client.get(path).text
+    pk = scene.article.pk
+    for path in (
+        reverse("editorial:review", kwargs={"pk": draft.pk}),
+        reverse("editorial:compare", kwargs={"pk": pk}),
+        reverse("editorial:compare", kwargs={"pk": pk})
+        + f"?from={draft.number}&to={scene.revision.number}",
+        reverse("editorial:preview", kwargs={"pk": draft.pk}),
+        reverse("editorial:restore", kwargs={"pk": pk, "number": scene.revision.number}),
+    ):
+        _assert_inert(client, path)
+    compared = client.get(reverse("editorial:compare", kwargs={"pk": pk})).text
+    assert '<span class="visually-hidden">inserted: </span>' in compared
 
 
 def test_admin_pages_show_question_payloads_as_text(admin_client, scene):
