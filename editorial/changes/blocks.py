@@ -34,19 +34,23 @@ INLINE_MARKUP = {
 }
 
 
+Key = tuple[str, int]  # a container's side ("old" or "new") and the index of its opening token
+
+
 @dataclass(frozen=True)
 class Container:
     """A list, list item, quotation or table a block sits in; `key` is its identity."""
 
-    key: tuple[str, int]  # (side, index of its opening token)
+    key: Key
     tag: str
     start: str = ""  # an ordered list's first number
 
-    @property
-    def open_html(self) -> str:
+    def open_html(self, css: str = "") -> str:
+        """The opening tag, with the class `css` (a mark) if given."""
+        attributes = f' class="{css}"' if css else ""
         if self.tag == "ol" and self.start.isdigit() and self.start != "1":
-            return f'<ol start="{self.start}">'
-        return f"<{self.tag}>"
+            attributes += f' start="{self.start}"'
+        return f"<{self.tag}{attributes}>"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
-from editorial.changes.blocks import Atom, Block, Container, markdown_blocks
+from editorial.changes.blocks import Atom, Block, Container, Key, markdown_blocks
 
 # How alike two blocks of one shape must be (difflib's ratio of their words) to be shown as
 # one changed block rather than one deleted and one inserted.
@@ -25,7 +25,8 @@ BLOCK_CLASSES = {
     "inserted": "diff-inserted",
     "deleted": "diff-deleted",
 }
-LEAF_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "pre", "tr")
+# The elements that carry a block's mark (a list item, when each of its blocks has it).
+MARKED_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "pre", "tr", "li")
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,21 @@ def _atom_html(atom: Atom) -> str:
 
 
 def _marked(tag: str, atoms: list[Atom]) -> str:
-    """Words inside <ins> or <del>, which say so to those who cannot see the marking."""
-    inner = "".join(_atom_html(atom) for atom in atoms)
-    if not inner.strip():
-        return inner
-    return f'<{tag}><span class="visually-hidden">{LABELS[tag]}</span>{inner}</{tag}>'
+    """Words inside <ins> or <del>, which say so to those who cannot see the marking; the
+    white space around them stays outside."""
+    start, end = 0, len(atoms)
+    while start < end and _key(atoms[start]) == ("space",):
+        start += 1
+    while end > start and _key(atoms[end - 1]) == ("space",):
+        end -= 1
+    before, inner, after = (
+        "".join(_atom_html(atom) for atom in part)
+        for part in (atoms[:start], atoms[start:end], atoms[end:])
+    )
+    if not inner:
+        return before + after
+    label = f'<span class="visually-hidden">{LABELS[tag]}</span>'
+    return f"{before}<{tag}>{label}{inner}</{tag}>{after}"
 
 
 def _runs(tag: str, atoms: list[Atom]) -> str:
@@ -244,10 +255,10 @@ def _block_html(step: _Step) -> tuple[str, list[Piece]]:
     return f"<{block.tag}{attribute}>{inner}</{block.tag}>", _merged(pieces)
 
 
-def _containers(steps: list[_Step]) -> dict[tuple[str, int], Container]:
+def _containers(steps: list[_Step]) -> dict[Key, Container]:
     """Each older container that holds a block kept or changed, to the newer one holding it:
     a deleted list item is shown in the list it was deleted from."""
-    same: dict[tuple[str, int], Container] = {}
+    same: dict[Key, Container] = {}
     for step in steps:
         if step.old is None:
             continue
@@ -258,11 +269,26 @@ def _containers(steps: list[_Step]) -> dict[tuple[str, int], Container]:
     return same
 
 
+def _whole_items(steps: list[_Step], same: dict[Key, Container]) -> dict[Key, str]:
+    """The list items every block of which was inserted, or deleted: marked as a whole."""
+    ops: dict[Key, set[str]] = {}
+    for step in steps:
+        for container in step.block.containers:
+            if container.tag == "li":
+                ops.setdefault(same.get(container.key, container).key, set()).add(step.op)
+    return {
+        key: BLOCK_CLASSES[op]
+        for key, found in ops.items()
+        if len(found) == 1 and (op := next(iter(found))) in ("inserted", "deleted")
+    }
+
+
 def text_changes(old: str, new: str) -> TextChanges:
     """The changes from Markdown `old` to `new`, block by block, with the HTML that shows
     them in the text's structure."""
     steps = _aligned(markdown_blocks(old, side="old"), markdown_blocks(new, side="new"))
     same = _containers(steps)
+    whole = _whole_items(steps, same)
     html: list[str] = []
     opened: list[Container] = []
     blocks = []
@@ -272,7 +298,7 @@ def text_changes(old: str, new: str) -> TextChanges:
         while kept < min(len(opened), len(path)) and opened[kept].key == path[kept].key:
             kept += 1
         html += [f"</{c.tag}>" for c in reversed(opened[kept:])]
-        html += [c.open_html for c in path[kept:]]
+        html += [c.open_html(whole.get(c.key, "")) for c in path[kept:]]
         opened = path
         block_html, pieces = _block_html(step)
         html.append(block_html)
@@ -289,7 +315,7 @@ def _sanitised(html: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes={
             "span": {"visually-hidden", "diff-note"},
-            **{tag: set(BLOCK_CLASSES.values()) - {""} for tag in LEAF_TAGS},
+            **{tag: set(BLOCK_CLASSES.values()) - {""} for tag in MARKED_TAGS},
         },
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",

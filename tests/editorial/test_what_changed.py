@@ -36,7 +36,7 @@ Most people recover with **rest and slow loading** of the tendon [@kim2013].
 def test_a_changed_heading_stays_a_heading_with_its_words_marked():
     html = text_changes(OLD, NEW).html
     # "##" is the page's second level: the body's headings sit below the title, as readers see.
-    assert f'<h3 class="diff-changed">What helps{INSERTED} most</ins></h3>' in html
+    assert f'<h3 class="diff-changed">What helps {INSERTED}most</ins></h3>' in html
     assert "##" not in html
 
 
@@ -44,8 +44,8 @@ def test_list_items_stay_items_of_their_list():
     html = text_changes(OLD, NEW).html
     assert html.count("<ul>") == 1
     assert "<li>Ice for pain</li>" in html
-    assert f"<li>{DELETED}Paracetamol when needed</del></li>" in html
-    assert f"<li>{INSERTED}Shoes with a raised heel</ins></li>" in html
+    assert f'<li class="diff-deleted">{DELETED}Paracetamol when needed</del></li>' in html
+    assert f'<li class="diff-inserted">{INSERTED}Shoes with a raised heel</ins></li>' in html
     assert html.index("Ice for pain") < html.index("Paracetamol") < html.index("Stretching")
 
 
@@ -59,7 +59,11 @@ def test_words_are_marked_inside_the_markup_they_sit_in():
     ("old", "new", "expected"),
     [
         ("Text.", "Text.\n\n## Dosage", f'<h3 class="diff-inserted">{INSERTED}Dosage</ins></h3>'),
-        ("1. One\n2. Two", "1. One\n2. Two\n3. Three", f"<li>{INSERTED}Three</ins></li></ol>"),
+        (
+            "1. One\n2. Two",
+            "1. One\n2. Two\n3. Three",
+            f'<li class="diff-inserted">{INSERTED}Three</ins></li></ol>',
+        ),
         ("3. Three\n4. Four", "3. Three\n4. Four!", '<ol start="3">'),
         (
             "| Drug | Dose |\n|---|---|\n| A | 5 mg |",
@@ -82,7 +86,9 @@ def test_a_deleted_item_stays_in_its_nested_list():
         "- Rest\n  - two weeks\n  - three weeks\n- Ice", "- Rest\n  - two weeks\n- Ice"
     ).html
     assert html.count("<ul>") == 2
-    assert f"<li>two weeks</li><li>{DELETED}three weeks</del></li></ul>" in html
+    assert (
+        f'<li>two weeks</li><li class="diff-deleted">{DELETED}three weeks</del></li></ul>' in html
+    )
 
 
 def test_unchanged_text_is_no_change():
@@ -123,8 +129,8 @@ def test_the_review_page_shows_the_structure_and_a_legend(
     html = client.get(reverse("editorial:review", kwargs={"pk": draft.pk})).text
 
     assert f"What changed since revision {first.number}" in html
-    assert f'<h3 class="diff-changed">What helps{INSERTED} most</ins></h3>' in html
-    assert f"<li>{DELETED}Paracetamol when needed</del></li>" in html
+    assert f'<h3 class="diff-changed">What helps {INSERTED}most</ins></h3>' in html
+    assert f'<li class="diff-deleted">{DELETED}Paracetamol when needed</del></li>' in html
     assert "Inserted words are underlined" in html
     assert "## What helps" not in html
 
