@@ -113,6 +113,17 @@ def markdown_to_html(text: str) -> SafeString:
     return markdown_with_citations(text, citable=())[0]
 
 
+def markdown_tokens(text: str, *, env: dict[str, Any] | None = None) -> list[Token]:
+    """The markdown-it tokens of `text` as the page renders them: citation markers as
+    `citation` tokens, body headings one level down (the page title is the only <h1>)."""
+    tokens = _renderer.parse(text or "", {} if env is None else env)
+    for token in tokens:
+        # h6 stays h6.
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    return tokens
+
+
 def markdown_with_citations(
     text: str, *, citable: Collection[str], anchor_prefix: str = "ref-"
 ) -> tuple[SafeString, list[str]]:
@@ -125,11 +136,7 @@ def markdown_with_citations(
         "citation_numbers": {},
         "anchor_prefix": anchor_prefix,
     }
-    tokens = _renderer.parse(text or "", env)
-    for token in tokens:
-        # The page title is the only <h1>: shift body headings down one level (h6 stays h6).
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    tokens = markdown_tokens(text, env=env)
     html = _renderer.renderer.render(tokens, _renderer.options, env)
     cleaned = nh3.clean(
         html,

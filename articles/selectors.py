@@ -185,7 +185,14 @@ class ReviewDates:
 
 def article_review_dates(*, article: Article, today: date | None = None) -> ReviewDates:
     """The review dates of `article`'s published revision (no query: uses the loaded revision)."""
-    revision = article.published_revision
+    return revision_review_dates(revision=article.published_revision, article=article, today=today)
+
+
+def revision_review_dates(
+    *, revision: Revision | None, article: Article, today: date | None = None
+) -> ReviewDates:
+    """The review dates `article`'s page shows with `revision` (its published one, or one
+    previewed) as its text: none until the revision is approved. No query."""
     today = today or timezone.localdate()
     if revision is None or revision.status != ReviewStatus.APPROVED or not revision.approved_at:
         return ReviewDates(last_reviewed=None, next_due=None, today=today)

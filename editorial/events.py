@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     OVERDUE = "overdue"
     OVERDUE_EDITORS = "overdue-editors"
     REFERENCE_CHANGED = "reference-changed"
+    RESTORE = "restore-revision"
 
     @property
     def type(self) -> EventType:
@@ -197,6 +198,12 @@ EVENT_TYPES: dict[AuditAction, EventType] = {
         "Cited reference changed",
         "{actor} changed a reference that revision {number} cites",
         "a cited reference changed",
+        (Told.EDITORS,),
+    ),
+    A.RESTORE: EventType(
+        "Earlier text restored",
+        "{actor} started revision {number} as a new draft with the text of an earlier revision",
+        "an earlier text was restored as a new draft",
         (Told.EDITORS,),
     ),
 }

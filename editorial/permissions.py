@@ -86,6 +86,10 @@ can_request_changes = can_decide | is_editor
 can_approve = can_decide
 can_view_revision = is_editor | is_assigned_reviewer
 can_view_article = is_editor | reviews_article
+# The public page a revision will become: its editors and its invited or accepted reviewers.
+can_preview_revision = is_editor | is_assigned_reviewer
+# Comparing any two revisions of an article, and starting a draft from an older one.
+can_compare_revisions = is_editor
 can_respond_to_invitation = is_invitee
 can_remove_reviewer = is_editor
 can_comment = may_comment_on
@@ -106,6 +110,8 @@ for name, predicate in {
     "can_approve": can_approve,
     "can_view_revision": can_view_revision,
     "can_view_article": can_view_article,
+    "can_preview_revision": can_preview_revision,
+    "can_compare_revisions": can_compare_revisions,
     "can_respond_to_invitation": can_respond_to_invitation,
     "can_remove_reviewer": can_remove_reviewer,
     "can_comment": can_comment,

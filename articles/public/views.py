@@ -1,7 +1,6 @@
 """The public site: one published article, and the load balancer's probe."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from django.conf import settings
@@ -16,22 +15,18 @@ from django.http import (
 )
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import (
     Article,
     AudienceLevel,
-    ReviewStatus,
-    Revision,
     text_hash,
 )
 from articles.page_versions import article_page_pointer_forget
-from articles.public.facts import public_facts
+from articles.public.article_page import ArticleRequest, article_page_html
 from articles.public.page_cache import (
     CachedPage,
     PageLookup,
@@ -50,66 +45,16 @@ from articles.public.reader import (
     audience_cookie_set,
     reader_audience,
 )
-from articles.public.structured_data import json_ld_script, medical_web_page, page_description
 from articles.selectors import (
-    ReviewDates,
     article_published_get,
     article_review_dates,
     article_slug_moved_to,
     audience_from_slug,
     audience_levels,
-    reader_body_get,
 )
-from articles.services import (
-    audience_body_render,
-    reader_preference_set,
-)
+from articles.services import reader_preference_set
 
 UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
-
-
-@dataclass(frozen=True)
-class ReviewStep:
-    label: str
-    state: str  # "done", "current" or "upcoming"
-
-    @property
-    def is_current(self) -> bool:
-        return self.state == "current"
-
-
-REVIEW_STEPS = [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED]
-# Where each status sits on the public track; a draft (withdrawn after publication) has no step.
-STEP_OF_STATUS = {
-    ReviewStatus.SUBMITTED: 0,
-    ReviewStatus.UNDER_REVIEW: 1,
-    ReviewStatus.CHANGES_REQUESTED: 1,
-    ReviewStatus.APPROVED: 2,
-}
-
-
-def review_track(status: str) -> list[ReviewStep]:
-    """The three public review steps with the one `status` has reached marked current."""
-    current = STEP_OF_STATUS.get(ReviewStatus(status), -1)
-    return [
-        ReviewStep(
-            label=step.label,
-            state="done" if index < current else "current" if index == current else "upcoming",
-        )
-        for index, step in enumerate(REVIEW_STEPS)
-    ]
-
-
-@dataclass(frozen=True)
-class ArticleRequest:
-    """What one request for an article page reads first (three queries at most); the ETag,
-    Last-Modified and the page share it."""
-
-    article: Article
-    revision: Revision
-    levels: list[AudienceLevel]
-    audience: AudienceLevel
-    review_dates: ReviewDates
 
 
 ARTICLE_REQUEST_ATTRIBUTE = "_imprimatur_article_request"
@@ -174,56 +119,6 @@ def article_last_modified(found: ArticleRequest) -> datetime:
     if dates.is_overdue and dates.next_due is not None:
         moments.append(datetime.combine(dates.next_due, time.min, tzinfo=UTC))
     return max(moment for moment in moments if moment is not None)
-
-
-def article_page_html(
-    request: HttpRequest, found: ArticleRequest, *, csrf_token: str | None = None
-) -> str:
-    """The page from the bodies' stored HTML (rendered and stored once if missing): one query
-    for the bodies, two more for the reviewers of an approved revision. `csrf_token` stands in
-    for the reader's token, for the forms only readers with a session get."""
-    article, revision, audience = found.article, found.revision, found.audience
-    reading = reader_body_get(revision=revision, audience=audience, levels=found.levels)
-    body = reading.body
-    if body is not None and body.rendered_at is None:  # written before bodies were stored
-        body = audience_body_render(body=body)
-    is_approved = revision.status == ReviewStatus.APPROVED
-    review_dates = found.review_dates
-    approvers = public_facts().revision_approvers(revision=revision) if is_approved else []
-    # The canonical address has no ?audience: every level's page is the same article.
-    canonical_url = request.build_absolute_uri(article.get_absolute_url())
-    # Stored by articles.services from sanitised Markdown and the reference list template.
-    body_html = mark_safe(body.rendered_html if body else "")  # noqa: S308
-    structured = medical_web_page(
-        article=article,
-        revision=revision,
-        url=canonical_url,
-        audience=reading.served,
-        review_dates=review_dates,
-        approvers=approvers,
-        citations=body.rendered_citations if body else [],
-    )
-    context = {
-        "article": article,
-        "revision": revision,
-        "audience": audience,
-        "levels": found.levels,
-        "reading": reading,
-        "body_html": body_html,
-        "references_html": mark_safe(body.rendered_references if body else ""),  # noqa: S308
-        "review_steps": review_track(revision.status),
-        "is_approved": is_approved,
-        # Published, then withdrawn from review by an editor: no step is current.
-        "review_withdrawn": revision.status == ReviewStatus.DRAFT,
-        "review_dates": review_dates,
-        "approvers": approvers,
-        "canonical_url": canonical_url,
-        "description": page_description(body_html),
-        "json_ld": json_ld_script(structured),
-    }
-    if csrf_token is not None:
-        context["csrf_token"] = csrf_token  # overrides the context processor's lazy token
-    return render_to_string("articles/article_detail.html", context, request=request)
 
 
 def is_anonymous_reader(request: HttpRequest) -> bool:

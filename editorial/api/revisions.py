@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from articles import services
 from articles.models import Article, AudienceBody, AudienceLevel, Revision
 from articles.readability import is_above_target, stored_scores
+from editorial import drafts
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
@@ -29,7 +30,8 @@ from editorial.api.common import (
     UserSummarySerializer,
     acting_user,
 )
-from editorial.changes import reference_changes, revision_changes
+from editorial.api.revision_diff import RevisionDiffSerializer, diff_base
+from editorial.changes import comparison_base, revision_compare
 from editorial.selectors import (
     articles_for_user,
     revisions_for_user,
@@ -98,6 +100,20 @@ class RevisionCreateSerializer(serializers.Serializer[Any]):
         selector=articles_for_user, queryset=Article.objects.all()
     )
     change_summary = serializers.CharField(max_length=300, required=False, default="")
+    from_revision = serializers.PrimaryKeyRelatedField(
+        queryset=Revision.objects.all(),
+        required=False,
+        help_text=(
+            "Start from this earlier revision of the article (its id): the draft gets a copy "
+            "of its text, and the audit trail says so. Default: the newest revision."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        source = attrs.get("from_revision")
+        if source is not None and source.article_id != attrs["article"].pk:
+            raise serializers.ValidationError({"from_revision": [SOURCE_ELSEWHERE]})
+        return attrs
 
 
 class ReadabilitySerializer(serializers.Serializer[Any]):
@@ -164,32 +180,7 @@ class AudienceBodyUpdateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(help_text="Markdown.")
 
 
-class DiffPieceSerializer(serializers.Serializer[Any]):
-    op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
-    text = serializers.CharField()
-
-
-class BodyDiffSerializer(serializers.Serializer[Any]):
-    audience = serializers.CharField(source="audience.slug")
-    changed = serializers.BooleanField()
-    pieces = DiffPieceSerializer(many=True)
-
-
-class ReferenceChangeSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    change = serializers.ChoiceField(choices=["added", "removed", "newer version", "older version"])
-    old_version = serializers.IntegerField(source="old.number", allow_null=True, default=None)
-    new_version = serializers.IntegerField(source="new.number", allow_null=True, default=None)
-
-
-class RevisionDiffSerializer(serializers.Serializer[Any]):
-    """A revision against the last approved one before it, or else the previous one."""
-
-    revision = serializers.IntegerField()
-    base = serializers.IntegerField(allow_null=True, help_text="Null for a first revision.")
-    base_number = serializers.IntegerField(allow_null=True)
-    bodies = BodyDiffSerializer(many=True)
-    references = ReferenceChangeSerializer(many=True)
+SOURCE_ELSEWHERE = "That revision belongs to another article: start from one of this article's."
 
 
 @extend_schema(tags=["revisions"])
@@ -225,29 +216,52 @@ class RevisionViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = RevisionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        draft = services.revision_create_draft(
-            article=serializer.validated_data["article"],
-            author=acting_user(request),
-            change_summary=serializer.validated_data["change_summary"],
-        )
+        data = serializer.validated_data
+        if data.get("from_revision") is not None:
+            draft = drafts.revision_restore(
+                source=data["from_revision"],
+                actor=acting_user(request),
+                change_summary=data["change_summary"],
+            )
+        else:
+            draft = services.revision_create_draft(
+                article=data["article"],
+                author=acting_user(request),
+                change_summary=data["change_summary"],
+            )
         return Response(
             RevisionSerializer(self.get_queryset().get(pk=draft.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: RevisionDiffSerializer, **ERRORS})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "base",
+                OpenApiTypes.INT,
+                description="Compare with this revision of the same article (its id) instead.",
+            )
+        ],
+        responses={200: RevisionDiffSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def diff(self, request: Request, pk: str | None = None) -> Response:
-        """A word-level diff of each audience body against the last approved revision before
-        this one (or else the previous one); only the bodies that changed are listed."""
+        """What changed in each audience body, block by block, and in the references, against
+        the last approved revision before this one (or else the previous one), or against
+        `?base=`; only the bodies that changed are listed."""
         revision = self.get_object()
-        base, changes = revision_changes(revision=revision)
+        base = (
+            diff_base(request.query_params["base"], revision=revision)
+            if "base" in request.query_params
+            else comparison_base(revision)
+        )
+        comparison = revision_compare(revision=revision, base=base)
         data = {
             "revision": revision.pk,
             "base": base.pk if base else None,
             "base_number": base.number if base else None,
-            "bodies": [c for c in changes if c.changed],
-            "references": reference_changes(revision=revision, base=base),
+            "bodies": comparison.changed_bodies,
+            "references": comparison.references,
         }
         return Response(RevisionDiffSerializer(data).data)
 

@@ -41,4 +41,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     events = audit_events_for_user(user=user).filter(article=article)
-    return render(request, "editorial/history.html", {"article": article, "events": events})
+    context = {
+        "article": article,
+        "events": events,
+        "can_compare": permissions.can_compare_revisions.test(user),
+    }
+    return render(request, "editorial/history.html", context)

@@ -15,7 +15,7 @@ from articles.models import AudienceBody, ReviewStatus
 from articles.references.rendering import revision_cited_versions
 from articles.selectors import revision_body_statuses, revision_newest
 from editorial import permissions, review, workflow
-from editorial.changes import reference_changes, revision_changes
+from editorial.changes import comparison_base, revision_compare
 from editorial.models import ReviewAssignment
 from editorial.selectors import (
     assignments_for_user,
@@ -119,9 +119,8 @@ def _review_page_render(
         if newest is not None and newest.pk == revision.pk
         else []
     )
-    base, changes = revision_changes(revision=revision)
     context = {
-        "reference_changes": reference_changes(revision=revision, base=base),
+        "comparison": revision_compare(revision=revision, base=comparison_base(revision)),
         "article": revision.article,
         "revision": revision,
         "assignment": mine,
@@ -138,8 +137,6 @@ def _review_page_render(
         "earlier_threads": list(earlier_open_threads(revision=revision)),
         "transitions": offered(states, only=(workflow.APPROVE, workflow.REQUEST_CHANGES)),
         "assignments": revision.assignments.all() if is_editor else [],
-        "base": base,
-        "changes": [c for c in changes if c.changed],
         # Said before anyone tries: approving is refused while it cites a retracted reference.
         "retracted_warning": (
             workflow.retracted_blocks_message(revision=revision)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.markdown import markdown_to_html
 from articles.models import Article, AudienceLevel, ReviewStatus
-from articles.public.views import review_track
+from articles.public.article_page import review_track
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow
 from tests.factories import ArticleFactory, RevisionFactory

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.markdown import markdown_to_html, markdown_with_citations
-from articles.models import Reference
+from articles.models import AudienceLevel, Reference
 from articles.references.formatting import CitationStyle, reference_format
+from articles.services import revision_create_draft, revision_edit
 from tests.xss import ALL, SCRIPT, SHORT, XssScene, active_payloads, xss_scene_build
 
 ESCAPED_SCRIPT = "&lt;script&gt;window.__xss=1&lt;/script&gt;"
@@ -99,6 +100,9 @@ def _workspace_pages(scene: XssScene) -> list[str]:
         reverse("editorial:article_edit", kwargs={"pk": scene.article.pk}),
         reverse("editorial:history", kwargs={"pk": scene.article.pk}),
         reverse("editorial:review", kwargs={"pk": scene.revision.pk}),
+        reverse("editorial:preview", kwargs={"pk": scene.revision.pk}),
+        reverse("editorial:preview", kwargs={"pk": scene.revision.pk}) + "?audience=patient",
+        reverse("editorial:compare", kwargs={"pk": scene.article.pk}),
         reverse("editorial:board"),
         reverse("editorial:questions"),
     ]
@@ -134,6 +138,28 @@ def test_workspace_pages_show_payloads_as_text(client, scene):
     client.force_login(scene.reviewer)
     _assert_inert(client, reverse("editorial:review", kwargs={"pk": scene.revision.pk}))
     _assert_inert(client, reverse("editorial:queue"))
+
+
+def test_what_changed_shows_payloads_as_text(client, scene):
+    """A second revision with payloads moved, added and removed: the review page, the compare
+    page, the preview and the restore confirmation show them as text."""
+    draft = revision_create_draft(article=scene.article, author=scene.editor)
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    changed = f"## {ALL}\n\nNew words {ALL} [@xss-data].\n\n| {SHORT} |\n|-|\n| {ALL} |\n"
+    revision_edit(revision=draft, editor=scene.editor, bodies={canonical: changed})
+    client.force_login(scene.editor)
+    pk = scene.article.pk
+    for path in (
+        reverse("editorial:review", kwargs={"pk": draft.pk}),
+        reverse("editorial:compare", kwargs={"pk": pk}),
+        reverse("editorial:compare", kwargs={"pk": pk})
+        + f"?from={draft.number}&to={scene.revision.number}",
+        reverse("editorial:preview", kwargs={"pk": draft.pk}),
+        reverse("editorial:restore", kwargs={"pk": pk, "number": scene.revision.number}),
+    ):
+        _assert_inert(client, path)
+    compared = client.get(reverse("editorial:compare", kwargs={"pk": pk})).text
+    assert '<span class="visually-hidden">inserted: </span>' in compared
 
 
 def test_admin_pages_show_question_payloads_as_text(admin_client, scene):

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from articles.models import AudienceLevel, Revision
 from articles.references.services import reference_create
-from articles.services import revision_edit
+from articles.services import revision_create_draft, revision_edit
 from editorial import comments, workflow
 from editorial.models import User
 from tests.browser.conftest import DESKTOP, NARROW_PHONE
@@ -102,8 +102,23 @@ def open_as(browser: Browser, live_server) -> Iterator[Callable[[User, dict[str,
         context.close()
 
 
+def _changed(desk: Desk) -> Revision:
+    """A draft revision 2 whose heading, list and paragraph differ from revision 1's: what the
+    compare page shows, and a draft to preview."""
+    first = RevisionFactory(
+        author=desk.editor, article__title="Does ice help?", canonical_body=TEXT, number=1
+    )
+    workflow.revision_submit(revision=first, actor=desk.editor)
+    draft = revision_create_draft(article=first.article, author=desk.editor)
+    text = TEXT.replace("What helps", "What helps most").replace("- Ice for pain\n", "")
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    revision_edit(revision=draft, editor=desk.editor, bodies={canonical: text + "- Rest\n"})
+    return draft
+
+
 def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
     article = desk.revision.article_id
+    changed = _changed(desk)
     reference = desk.revision.citations.get().reference_id
     return {
         "dashboard": (desk.editor, reverse("editorial:dashboard")),
@@ -121,6 +136,13 @@ def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
         "queue": (desk.reviewer, reverse("editorial:queue")),
         "board": (desk.editor, reverse("editorial:board")),
         "history": (desk.editor, reverse("editorial:history", args=[article])),
+        "compare": (desk.editor, reverse("editorial:compare", args=[changed.article_id])),
+        "restore": (desk.editor, reverse("editorial:restore", args=[changed.article_id, 1])),
+        "preview (draft)": (desk.editor, reverse("editorial:preview", args=[changed.pk])),
+        "preview (reviewer, patient)": (
+            desk.reviewer,
+            reverse("editorial:preview", args=[desk.revision.pk]) + "?audience=patient",
+        ),
         "inbox": (desk.reviewer, reverse("editorial:inbox")),
         "questions": (desk.editor, reverse("editorial:questions")),
         "references": (desk.editor, reverse("editorial:references")),

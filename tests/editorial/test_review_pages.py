@@ -104,8 +104,8 @@ def test_review_page_shows_what_changed(client, editor, reviewer, second_reviewe
     client.force_login(editor)
     page = client.get(reverse("editorial:review", kwargs={"pk": draft.pk})).text
     assert f"What changed since revision {first.number}" in page
-    assert "<del>ice</del>" in page
-    assert "<ins>loading</ins>" in page
+    assert '<del><span class="visually-hidden">deleted: </span>ice</del>' in page
+    assert '<ins><span class="visually-hidden">inserted: </span>loading</ins>' in page
 
 
 def test_queue_marks_overdue_in_words(client, editor, reviewer):

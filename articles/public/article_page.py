@@ -1,0 +1,126 @@
+"""The article page for one revision at one level: built here once, for the public view
+(articles.public.views, cached) and for the workspace's preview of any revision (not cached)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, AudienceLevel, ReviewStatus, Revision
+from articles.public.facts import public_facts
+from articles.public.structured_data import json_ld_script, medical_web_page, page_description
+from articles.selectors import ReviewDates, reader_body_get
+from articles.services import audience_body_render
+
+ARTICLE_TEMPLATE = "articles/article_detail.html"
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    label: str
+    state: str  # "done", "current" or "upcoming"
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == "current"
+
+
+REVIEW_STEPS = [ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW, ReviewStatus.APPROVED]
+# Where each status sits on the public track; a draft (withdrawn after publication) has no step.
+STEP_OF_STATUS = {
+    ReviewStatus.SUBMITTED: 0,
+    ReviewStatus.UNDER_REVIEW: 1,
+    ReviewStatus.CHANGES_REQUESTED: 1,
+    ReviewStatus.APPROVED: 2,
+}
+
+
+def review_track(status: str) -> list[ReviewStep]:
+    """The three public review steps with the one `status` has reached marked current."""
+    current = STEP_OF_STATUS.get(ReviewStatus(status), -1)
+    return [
+        ReviewStep(
+            label=step.label,
+            state="done" if index < current else "current" if index == current else "upcoming",
+        )
+        for index, step in enumerate(REVIEW_STEPS)
+    ]
+
+
+@dataclass(frozen=True)
+class ArticleRequest:
+    """What one request for an article page reads first (three queries at most); the ETag,
+    Last-Modified and the page share it. `revision` is the published one, or the one a
+    preview shows."""
+
+    article: Article
+    revision: Revision
+    levels: list[AudienceLevel]
+    audience: AudienceLevel
+    review_dates: ReviewDates
+
+
+def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[str, Any]:
+    """The page's context from the bodies' stored HTML (a draft's, or a body stored before
+    this existed, is rendered here): one query for the bodies, two more for the reviewers of
+    an approved revision, two for a draft's references."""
+    article, revision, audience = found.article, found.revision, found.audience
+    reading = reader_body_get(revision=revision, audience=audience, levels=found.levels)
+    body = reading.body
+    if body is not None and body.rendered_at is None:  # a draft, or stored before this existed
+        body.revision = revision
+        body = audience_body_render(body=body)
+    is_approved = revision.status == ReviewStatus.APPROVED
+    review_dates = found.review_dates
+    approvers = public_facts().revision_approvers(revision=revision) if is_approved else []
+    # The canonical address has no ?audience: every level's page is the same article.
+    canonical_url = request.build_absolute_uri(article.get_absolute_url())
+    # Stored by articles.services from sanitised Markdown and the reference list template.
+    body_html = mark_safe(body.rendered_html if body else "")  # noqa: S308
+    structured = medical_web_page(
+        article=article,
+        revision=revision,
+        url=canonical_url,
+        audience=reading.served,
+        review_dates=review_dates,
+        approvers=approvers,
+        citations=body.rendered_citations if body else [],
+    )
+    return {
+        "article": article,
+        "revision": revision,
+        "audience": audience,
+        "levels": found.levels,
+        "reading": reading,
+        "body_html": body_html,
+        "references_html": mark_safe(body.rendered_references if body else ""),  # noqa: S308
+        "review_steps": review_track(revision.status),
+        "is_approved": is_approved,
+        # Published, then withdrawn from review by an editor: no step is current.
+        "review_withdrawn": revision.status == ReviewStatus.DRAFT and bool(revision.submitted_at),
+        # A draft never submitted (only a preview shows one): no review has begun.
+        "review_not_started": revision.submitted_at is None,
+        "review_dates": review_dates,
+        "approvers": approvers,
+        # A revision not (yet) the published one has no date of its own: it would get the
+        # day it is published.
+        "last_updated": (
+            article.published_at if article.published_revision_id == revision.pk else None
+        ),
+        "canonical_url": canonical_url,
+        "description": page_description(body_html),
+        "json_ld": json_ld_script(structured),
+    }
+
+
+def article_page_html(
+    request: HttpRequest, found: ArticleRequest, *, csrf_token: str | None = None
+) -> str:
+    """The public page (article_page_context rendered). `csrf_token` stands in for the
+    reader's token, for the forms only readers with a session get."""
+    context = article_page_context(request, found)
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # overrides the context processor's lazy token
+    return render_to_string(ARTICLE_TEMPLATE, context, request=request)
