@@ -1,5 +1,6 @@
 """The article editor: one Markdown body per audience level, each beside its live preview (the
-public page's own rendering) and readability; saved through revision_edit with the
+public page's own rendering) and readability; saved by the form (Save draft) or in the
+background (autosave, static/js/article-editor.js), both through revision_edit with the
 fingerprints of the bodies as they were read, so that nobody's text is saved over unseen.
 
 Editors only (editorial.permissions.can_edit); without JavaScript the form alone works.
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BoundField
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -103,9 +104,39 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {"article": article, "revision": revision, "form": form}
     if revision.is_editable:
         tabs = _editor_tabs(form, revision=revision, bodies=bodies, conflicts=conflicts)
-        context |= {"tabs": tabs, "error_tabs": [tab for tab in tabs if tab.has_errors]}
+        context |= {
+            "tabs": tabs,
+            "error_tabs": [tab for tab in tabs if tab.has_errors],
+            "conflicted": bool(conflicts),
+        }
         context |= _draft_references(revision, bodies)
     return render(request, "editorial/article_edit.html", context)
+
+
+@login_required
+@require_POST
+def article_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """The editor's form saved in the background: the same form, service and fingerprints as
+    Save draft. Answers JSON: `seen`, the fingerprints to send next time; or `message` (and
+    `errors` per audience slug) with 400 for a body that cannot be saved, 412 for a body a
+    colleague changed meanwhile (nothing saved: the page stops autosaving), 409 once submitted.
+    """
+    user = require(request, permissions.can_edit)
+    article = get_object_or_404(articles_for_user(user=user), pk=pk)
+    revision = newest_revision_or_404(article)
+    form = RevisionEditForm(request.POST, levels=list(AudienceLevel.objects.all()))
+    try:
+        if not form.is_valid():
+            return _refusal(form, status=400)
+        _save(form, revision=revision, editor=user)
+    except BodiesInvalid as exc:
+        _errors_on_bodies(form, exc)
+        return _refusal(form, status=400)
+    except ActionRefused as exc:  # StaleEdit (412), a submitted revision (409)
+        return JsonResponse({"saved": False, "message": str(exc)}, status=exc.http_status)
+    saved = {body.audience_id: body for body in revision.bodies.all()}
+    seen = {level.slug: body_fingerprint(saved.get(level.pk)) for level in form.levels}
+    return JsonResponse({"saved": True, "seen": seen})
 
 
 @login_required
@@ -154,6 +185,22 @@ def _errors_on_bodies(form: RevisionEditForm, refusal: BodiesInvalid) -> None:
     for level in form.levels:
         if reason := refusal.by_audience.get(level.pk):
             form.add_error(RevisionEditForm.field_name(level), str(reason))
+
+
+def _refusal(form: RevisionEditForm, *, status: int) -> JsonResponse:
+    """A refused autosave: every error, each said with the version (or field) it concerns,
+    keyed by the audience's slug (or the field's name)."""
+    levels = {RevisionEditForm.field_name(level): level for level in form.levels}
+    errors: dict[str, list[str]] = {}
+    for name, field_errors in form.errors.items():
+        if level := levels.get(name):
+            key, prefix = level.slug, LEVEL_VERSION.format(level=level.label)
+        else:
+            key, prefix = name, str(form.fields[name].label) if name in form.fields else ""
+        said = [str(error) for error in field_errors]
+        errors[key] = [f"{prefix}: {e}" if prefix and not e.startswith(prefix) else e for e in said]
+    message = " ".join(error for field_errors in errors.values() for error in field_errors)
+    return JsonResponse({"saved": False, "message": message, "errors": errors}, status=status)
 
 
 def _form_seeing_theirs(

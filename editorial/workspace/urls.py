@@ -21,6 +21,7 @@ urlpatterns = [
     path("articles/new/", articles.article_new, name="article_create"),
     path("articles/<int:pk>/", articles.article_detail, name="article"),
     path("articles/<int:pk>/edit/", editor.article_edit, name="article_edit"),
+    path("articles/<int:pk>/edit/autosave/", editor.article_autosave, name="article_autosave"),
     path("articles/<int:pk>/details/", articles.article_details, name="article_details"),
     path("articles/<int:pk>/history/", board.history, name="history"),
     path("articles/<int:pk>/revisions/new/", articles.revision_new, name="revision_new"),

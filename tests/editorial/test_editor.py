@@ -1,14 +1,18 @@
-"""The article editor (issue 12, point 2): Save draft returns to it, refusals land on the tab
-they concern, and the live preview is the public page's own rendering."""
+"""The article editor (issue 12, point 2): Save draft returns to it, autosave goes through the
+same service and stale-edit fingerprints, refusals land on the tab they concern, and the live
+preview is the public page's own rendering. Browser behaviour: tests/browser/test_editor_browser.py.
+"""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from articles.models import AudienceLevel, Revision
+from articles.models import AudienceBody, AudienceLevel, Revision
 from articles.references.rendering import body_render, versions_current
-from articles.services import STALE_EDIT, revision_edit
+from articles.services import STALE_EDIT, body_fingerprint, revision_edit
+from editorial import workflow
+from editorial.models import AuditEvent
 from editorial.workspace.editor import REVISION_SAVED
 from tests.editorial.test_page_markup import _described_by_missing
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
@@ -16,6 +20,10 @@ from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
 
 def _edit(revision: Revision) -> str:
     return reverse("editorial:article_edit", kwargs={"pk": revision.article_id})
+
+
+def _autosave(revision: Revision) -> str:
+    return reverse("editorial:article_autosave", kwargs={"pk": revision.article_id})
 
 
 def _form(page: str, **bodies: str) -> dict[str, str]:
@@ -84,6 +92,7 @@ def test_a_refused_conflict_shows_on_the_tab_of_the_version_changed(
     assert "My plain words.</textarea>" in response.text
     assert "Mine.</textarea>" in response.text  # every tab's text is kept
     assert "Their plain words.</pre>" in response.text
+    assert "data-autosave-off" in response.text  # saving here keeps mine: only on purpose
     assert _described_by_missing(response.text) == []
     assert draft.bodies.get(audience=patient).body == "Their plain words."
 
@@ -117,18 +126,117 @@ def test_refused_unknown_keys_name_each_version_on_its_tab(client, editor, draft
     assert html.count('class="error-mark"') == 2
     assert "Rest [@nope].</textarea>" in html
     assert "Known [@kim2013].</textarea>" in html
+    assert "data-unsaved" in html  # the page warns before leaving: the text is not saved
     assert _described_by_missing(html) == []
     assert draft.bodies.get().body != "Known [@kim2013]."
 
 
-# --- the preview -----------------------------------------------------------------------------
-
-TEXT = "## What helps\n\n- Rest [@kim2013]\n- Ice\n\nLoading helps [@lee2020; @kim2013]."
+# --- autosave --------------------------------------------------------------------------------
 
 
-def test_only_editors_may_preview(client, reviewer):
-    url = reverse("editorial:readability_preview")
-    data = {"audience": "professional", "body_professional": "## Intruder"}
+def test_autosave_saves_and_answers_the_new_fingerprints(client, editor, draft):
+    client.force_login(editor)
+    data = _form(client.get(_edit(draft)).text, patient="Plain words.")
+
+    response = client.post(_autosave(draft), data)
+
+    assert response.status_code == 200
+    saved = {b.audience.slug: b for b in draft.bodies.select_related("audience")}
+    assert saved["patient"].body == "Plain words."
+    assert response.json() == {
+        "saved": True,
+        "seen": {
+            level.slug: body_fingerprint(saved.get(level.slug))
+            for level in AudienceLevel.objects.all()
+        },
+    }
+    # The next autosave, with those fingerprints, is not refused as stale.
+    data |= {f"seen_{slug}": value for slug, value in response.json()["seen"].items()}
+    data["body_patient"] = "Plain words, and more."
+    assert client.post(_autosave(draft), data).status_code == 200
+    assert draft.bodies.get(audience__slug="patient").body == "Plain words, and more."
+
+
+def test_autosave_records_what_save_draft_records_and_nothing_more(client, editor, draft):
+    client.force_login(editor)
+    before = AuditEvent.objects.count()
+    data = _form(client.get(_edit(draft)).text, professional="New text.")
+
+    client.post(_autosave(draft), data)
+
+    draft.refresh_from_db()
+    assert draft.last_edited_by == editor
+    assert draft.change_summary == "First version"  # left empty: kept
+    assert AuditEvent.objects.count() == before  # editing is no transition: nobody is told
+
+
+def test_autosave_refuses_a_stale_fingerprint_and_loses_nothing(client, editor, colleague, draft):
+    client.force_login(editor)
+    data = _form(client.get(_edit(draft)).text, professional="My version.")
+    level = _level("professional")
+    revision_edit(revision=draft, editor=colleague, bodies={level: "Their version."})
+
+    response = client.post(_autosave(draft), data)
+
+    assert response.status_code == 412
+    assert response.json() == {
+        "saved": False,
+        "message": STALE_EDIT.format(levels="Healthcare professional", editor="Ada Byrne"),
+    }
+    assert draft.bodies.get().body == "Their version."
+
+
+def test_autosave_refuses_unknown_keys_naming_the_version(client, editor, draft):
+    client.force_login(editor)
+    data = _form(client.get(_edit(draft)).text, patient="Rest [@nope].")
+
+    response = client.post(_autosave(draft), data)
+
+    assert response.status_code == 400
+    message = (
+        "Patient or caregiver version: unknown reference keys: nope. "
+        "Add them to the library or fix the markers."
+    )
+    assert response.json() == {
+        "saved": False,
+        "message": message,
+        "errors": {"patient": [message]},
+    }
+    assert not draft.bodies.filter(audience__slug="patient").exists()
+
+
+def test_autosave_names_the_version_of_a_missing_required_body(client, editor, draft):
+    client.force_login(editor)
+    data = _form(client.get(_edit(draft)).text, professional="")
+
+    response = client.post(_autosave(draft), data)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "professional": ["Healthcare professional version: This field is required."]
+    }
+    assert draft.bodies.get().body
+
+
+def test_autosave_of_a_submitted_revision_is_refused(client, editor, draft):
+    client.force_login(editor)
+    data = _form(client.get(_edit(draft)).text, professional="Too late.")
+    workflow.revision_submit(revision=draft, actor=editor)
+
+    response = client.post(_autosave(draft), data)
+
+    assert response.status_code == 409
+    assert "can no longer change" in response.json()["message"]
+    assert draft.bodies.get().body != "Too late."
+
+
+# --- who may use the editor's endpoints ------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint", ["autosave", "live panels"])
+def test_only_editors_may_autosave_or_preview(client, reviewer, draft, endpoint):
+    url = _autosave(draft) if endpoint == "autosave" else reverse("editorial:readability_preview")
+    data = {"audience": "professional", "body_professional": "Intruder."}
     client.force_login(reviewer)
     forbidden = client.post(url, data)
     client.logout()
@@ -138,6 +246,17 @@ def test_only_editors_may_preview(client, reviewer):
     assert "Intruder" not in forbidden.text
     assert anonymous.status_code == 302
     assert anonymous.url.startswith(reverse("login"))
+    assert draft.bodies.get().body != "Intruder."
+
+
+def test_autosave_takes_only_posts(client, editor, draft):
+    client.force_login(editor)
+    assert client.get(_autosave(draft)).status_code == 405
+
+
+# --- the preview -----------------------------------------------------------------------------
+
+TEXT = "## What helps\n\n- Rest [@kim2013]\n- Ice\n\nLoading helps [@lee2020; @kim2013]."
 
 
 def test_live_preview_is_the_public_rendering_with_its_reference_list(client, editor, draft):
@@ -183,6 +302,9 @@ def test_editor_page_shows_each_preview_without_javascript(client, editor):
     assert "Graded loading of the Achilles tendon" in html
     assert 'id="preview-patient"' in html
     assert "Nothing to preview yet: write the Patient or caregiver version" in html
+    assert 'data-autosave-url="' + _autosave(revision) + '"' in html
+    assert "js/article-editor.js" in html
+    assert "data-unsaved" not in html
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -204,3 +326,12 @@ def test_editor_query_count_does_not_grow_with_references(
     assert response.status_code == 200
     assert response.text.count('<li id="professional-ref-') == size
     assert response.text.count('<li id="patient-ref-') == size
+
+
+def test_a_body_deleted_by_autosave_is_gone_as_by_save(client, editor, draft):
+    revision_edit(revision=draft, editor=editor, bodies={_level("patient"): "Plain."})
+    client.force_login(editor)
+    data = _form(client.get(_edit(draft)).text, patient="")
+
+    assert client.post(_autosave(draft), data).status_code == 200
+    assert not AudienceBody.objects.filter(revision=draft, audience__slug="patient").exists()
