@@ -3,12 +3,13 @@ autosave, the live preview as readers will see it, and a refused save that keeps
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from articles.models import AudienceLevel, Revision
 from articles.references.services import reference_create
 from articles.services import revision_edit
 from editorial.models import User
+from tests.browser.conftest import DESKTOP
 from tests.factories import EditorFactory, RevisionFactory
 
 PASSWORD = "correct horse battery staple"  # the factories' password
@@ -26,7 +27,7 @@ def writer(db) -> User:
 
 @pytest.fixture
 def draft(writer) -> Revision:
-    return RevisionFactory(author=writer, canonical_body="Rest helps most people.")
+    return RevisionFactory(author=writer, number=1, canonical_body="Rest helps most people.")
 
 
 def _open_editor(page: Page, live_server, revision: Revision) -> str:
@@ -217,3 +218,24 @@ def test_a_refused_save_shows_the_error_on_its_tab_and_keeps_every_text(
     assert dialogs == ["beforeunload"]
     assert draft.bodies.get().body == "Rest helps most people."
     assert console.csp_violations == []
+
+
+def test_without_javascript_the_form_saves_and_the_preview_follows(
+    live_server, browser: Browser, draft
+):
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    url = _open_editor(page, live_server, draft)
+    box = page.locator("#id_body_professional")
+
+    box.fill("## Rest first\n\n- Rest\n- Then load")
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.get_by_text("Revision 1 saved.")).to_be_visible()
+    expect(page).to_have_url(url)
+    expect(box).to_have_value("## Rest first\n\n- Rest\n- Then load")
+    preview = page.locator("#preview-professional")
+    expect(preview.get_by_role("heading", name="Rest first")).to_be_visible()
+    expect(preview.locator("li")).to_have_text(["Rest", "Then load"])
+    expect(page.locator("#save-status")).to_be_hidden()  # autosave needs the script
+    context.close()
