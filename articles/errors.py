@@ -53,6 +53,15 @@ class InvalidInput(ActionRefused):
     kind = ReasonKind.INPUT
 
 
+class BodiesInvalid(InvalidInput):
+    """Audience bodies that cannot be saved as written: `by_audience` maps the id of each
+    audience level concerned to its reason, so that a form can show it on that body's field."""
+
+    def __init__(self, message: str, *, by_audience: dict[int, Reason]) -> None:
+        super().__init__(message, reasons=list(by_audience.values()))
+        self.by_audience = by_audience
+
+
 class Forbidden(ActionRefused):
     http_status = 403
     kind = ReasonKind.PERMISSION

@@ -19,15 +19,13 @@ from articles.models import (
     AudienceBody,
     AudienceLevel,
     ReaderPreference,
-    Reference,
     ReferenceVersion,
     Revision,
-    RevisionCitation,
     text_hash,
 )
 from articles.page_versions import article_page_invalidate
 from articles.readability import score_text
-from articles.references.citations import citation_keys
+from articles.references.citing import bodies_cited_versions
 from articles.references.rendering import body_render, citation_work, revision_cited_versions
 from articles.search_documents import article_search_document_refresh
 from articles.selectors import revision_newest
@@ -36,7 +34,6 @@ from articles.selectors import revision_newest
 _COPIED_BODY_FIELDS = ["audience_id", "body", "canonical_hash", *AudienceBody.READABILITY_FIELDS]
 
 DRAFT_EXISTS = "Revision {number} is already a draft: edit it instead of starting another."
-UNKNOWN_CITATIONS = "Unknown reference keys: {keys}. Add them to the library or fix the markers."
 STALE_EDIT = (
     "{levels}: changed by {editor} since you read it, so nothing was saved. Read their text, "
     "then save again to keep yours."
@@ -185,7 +182,8 @@ def revision_edit(
     A body written in this edit is recorded as written against the canonical text as it stands
     after the edit; the others keep the fingerprint they had, so that a change of the canonical
     text alone marks them as possibly out of date. Changed bodies are re-scored after commit.
-    Raises ContentError when the revision was submitted.
+    Raises ContentError when the revision was submitted, BodiesInvalid (per body) when a body
+    cites a key the library does not hold. Writes no audit event: editing is not a transition.
     """
     with transaction.atomic():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
@@ -195,7 +193,7 @@ def revision_edit(
         if seen:
             _check_unchanged(revision=revision, existing=existing, seen=seen)
         texts = {audience: text.replace("\r\n", "\n").strip() for audience, text in bodies.items()}
-        _check_citations(citation_keys("\n\n".join(texts.values())))
+        bodies_cited_versions(bodies=texts)
         canonical_text = next(
             (text for audience, text in texts.items() if audience.is_canonical),
             next((b.body for b in existing.values() if b.audience.is_canonical), ""),
@@ -288,62 +286,6 @@ def reader_preference_set(*, user, audience: AudienceLevel) -> ReaderPreference:
         user=user, defaults={"audience": audience}
     )
     return preference
-
-
-def revision_citations_unknown(*, revision: Revision) -> list[str]:
-    """The keys the revision's bodies cite that the library does not hold (none once its
-    citations are pinned: a resubmission keeps its first pins). Two queries at most."""
-    if revision.citations.exists():
-        return []
-    keys = citation_keys("\n\n".join(body.body for body in revision.bodies.all()))
-    known = set(
-        Reference.objects.filter(key__in=keys, current_version__isnull=False).values_list(
-            "key", flat=True
-        )
-    )
-    return [key for key in keys if key not in known]
-
-
-def _check_citations(keys: list[str]) -> dict[str, Reference]:
-    """The cited references by key; raises ContentError naming every unknown key."""
-    found = {
-        reference.key: reference
-        for reference in Reference.objects.filter(
-            key__in=keys, current_version__isnull=False
-        ).select_related("current_version")
-    }
-    unknown = [key for key in keys if key not in found]
-    if unknown:
-        raise ContentError(UNKNOWN_CITATIONS.format(keys=", ".join(unknown)))
-    return found
-
-
-def revision_pin_citations(*, revision: Revision) -> list[RevisionCitation]:
-    """Pin every reference the revision's bodies cite to its current version, once.
-
-    Called when a revision is submitted; its text is frozen from then on, so a later
-    resubmission keeps the first pins. Order is first appearance, canonical body first.
-    Raises ContentError naming every unknown key.
-    """
-    with transaction.atomic():
-        pinned = list(revision.citations.order_by("order"))
-        if pinned:
-            return pinned
-        bodies = sorted(
-            revision.bodies.select_related("audience"),
-            key=lambda b: (not b.audience.is_canonical, b.audience.order, b.audience.pk),
-        )
-        keys = list(dict.fromkeys(k for body in bodies for k in citation_keys(body.body)))
-        found = _check_citations(keys)
-        return RevisionCitation.objects.bulk_create(
-            RevisionCitation(
-                revision=revision,
-                reference=found[key],
-                version=found[key].current_version,
-                order=order,
-            )
-            for order, key in enumerate(keys, start=1)
-        )
 
 
 def audience_body_render(

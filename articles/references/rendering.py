@@ -1,5 +1,6 @@
 """A body with its numbered citations and the reference list, as the public page shows it."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +51,14 @@ def revision_cited_versions(*, revision: Revision) -> dict[str, ReferenceVersion
     if revision.submitted_at is not None:
         pins = revision.citations.select_related("version__reference__current_version")
         return {pin.version.reference.key: pin.version for pin in pins}
-    keys = citation_keys("\n\n".join(body.body for body in revision.bodies.all()))
+    return versions_current(
+        keys=citation_keys("\n\n".join(body.body for body in revision.bodies.all()))
+    )
+
+
+def versions_current(*, keys: Collection[str]) -> dict[str, ReferenceVersion]:
+    """Key -> current version of each of `keys` the library holds (what a draft cites, or text
+    being typed); an unknown key is left out. One query."""
     versions = {}
     references = Reference.objects.filter(key__in=keys, current_version__isnull=False)
     for reference in references.select_related("current_version"):

@@ -23,7 +23,8 @@ from articles.errors import (
     refuse,
 )
 from articles.models import Revision
-from articles.services import revision_bodies_render, revision_pin_citations
+from articles.references.citing import revision_pin_citations
+from articles.services import revision_bodies_render
 from editorial import permissions
 from editorial.anchoring import comments_carry_forward
 from editorial.audit import record_event

@@ -16,8 +16,8 @@ from django_fsm import can_proceed
 from articles.errors import Reason, ReasonKind
 from articles.models import AudienceLevel, ReviewStatus, Revision
 from articles.readability import submission_blocked_message
+from articles.references.citing import UNKNOWN_CITATIONS, revision_citations_unknown
 from articles.references.flags import revision_retracted_citation
-from articles.services import UNKNOWN_CITATIONS, revision_citations_unknown
 from editorial import permissions
 from editorial.models import InterestDeclaration, ReviewComment, ReviewDecision, User
 

@@ -57,7 +57,13 @@ class ArticleDetailsForm(forms.Form):
 class RevisionEditForm(forms.Form):
     """One Markdown textarea per audience level (the canonical one required) and a summary."""
 
-    change_summary = forms.CharField(max_length=300, required=False)
+    change_summary = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Change summary",
+        help_text="What this save changes, in a few words. Left empty, the revision keeps the "
+        "summary it has.",
+    )
 
     def __init__(self, *args: Any, levels: list[AudienceLevel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,8 @@ from articles.models import (
     Revision,
 )
 from articles.questions import QUESTION_STATE_NOT_ALLOWED, follow_up_question_create
-from articles.services import STALE_EDIT, UNKNOWN_CITATIONS, body_fingerprint, revision_edit
+from articles.references.citing import UNKNOWN_CITATIONS
+from articles.services import STALE_EDIT, body_fingerprint, revision_edit
 from editorial import workflow
 from tests.factories import RevisionFactory
 

@@ -2,11 +2,13 @@
 
 import pytest
 
+from articles.errors import BodiesInvalid
 from articles.models import AudienceLevel, ReferenceStatus, RevisionCitation
 from articles.references.citations import citation_groups, citation_keys, numbers_collapse
+from articles.references.citing import UNKNOWN_CITATIONS, UNKNOWN_CITATIONS_REMEDY
 from articles.references.rendering import body_render, revision_cited_versions
 from articles.references.services import reference_version_create
-from articles.services import UNKNOWN_CITATIONS, ContentError, revision_edit
+from articles.services import ContentError, revision_edit
 from editorial import workflow
 from editorial.workflow import GuardFailed
 from tests.factories import ReferenceFactory, RevisionFactory
@@ -56,6 +58,24 @@ def test_saving_a_body_with_unknown_keys_names_every_one(editor, draft):
     with pytest.raises(ContentError, match=UNKNOWN_CITATIONS.format(keys="nope, gone")):
         _edit(draft, editor, "A [@known; @nope] and [@gone] and [@nope].")
     assert "nope" not in draft.bodies.get().body
+
+
+def test_unknown_keys_are_refused_per_body_as_input(editor, draft):
+    ReferenceFactory(key="known")
+    patient = AudienceLevel.objects.get(slug="patient")
+    bodies = {_canonical(): "A [@known] and [@gone].", patient: "B [@nope] [@known] [@gone]."}
+
+    with pytest.raises(BodiesInvalid, match=UNKNOWN_CITATIONS.format(keys="gone, nope")) as refused:
+        revision_edit(revision=draft, editor=editor, bodies=bodies)
+
+    assert refused.value.http_status == 400
+    assert {pk: str(reason) for pk, reason in refused.value.by_audience.items()} == {
+        _canonical().pk: "Healthcare professional version: unknown reference keys: gone. "
+        + UNKNOWN_CITATIONS_REMEDY,
+        patient.pk: "Patient or caregiver version: unknown reference keys: nope, gone. "
+        + UNKNOWN_CITATIONS_REMEDY,
+    }
+    assert not draft.bodies.filter(audience=patient).exists()
 
 
 def test_saving_a_body_with_known_keys_works(editor, draft):

@@ -62,7 +62,8 @@ def test_an_article_from_first_draft_to_a_reader_on_a_phone(live_server, browser
     page.get_by_role("button", name="Create article").click()
     page.get_by_label("Healthcare professional (required)").fill(BODY)
     page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_text("Revision 1 saved.")).to_be_visible()
+    expect(page.get_by_text("Revision 1 saved.")).to_be_visible()  # still in the editor
+    page.get_by_role("link", name=f"← {TITLE}").click()
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("Submit: done for revision 1")).to_be_visible()
     for member in (first, second):

@@ -37,6 +37,7 @@ class Desk:
     reviewer: User
     revision: Revision  # under review, with an open thread
     quiet: Revision  # under review, no thread
+    draft: Revision  # in the editor, beside its preview
 
 
 @pytest.fixture
@@ -76,7 +77,18 @@ def desk(db) -> Desk:
         body="Say for how many weeks.",
         severity="safety",
     )
-    return Desk(editor=editor, reviewer=reviewer, revision=revisions[0], quiet=revisions[1])
+    draft = RevisionFactory(author=editor, article__title="What is a stress fracture?")
+    revision_edit(
+        revision=draft,
+        editor=editor,
+        bodies={
+            AudienceLevel.objects.get(is_canonical=True): TEXT,
+            AudienceLevel.objects.get(slug="patient"): "Rest [@kim2013-loading], then load.",
+        },
+    )
+    return Desk(
+        editor=editor, reviewer=reviewer, revision=revisions[0], quiet=revisions[1], draft=draft
+    )
 
 
 @pytest.fixture
@@ -125,6 +137,10 @@ def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
         "article": (desk.editor, reverse("editorial:article", args=[article])),
         "details": (desk.editor, reverse("editorial:article_details", args=[article])),
         "editor": (desk.editor, reverse("editorial:article_edit", args=[desk.quiet.article_id])),
+        "editor (draft, preview)": (
+            desk.editor,
+            reverse("editorial:article_edit", args=[desk.draft.article_id]),
+        ),
         "publish": (desk.editor, reverse("editorial:publish_confirm", args=[article])),
         "review (threads)": (desk.reviewer, reverse("editorial:review", args=[desk.revision.pk])),
         "review (no thread)": (desk.reviewer, reverse("editorial:review", args=[desk.quiet.pk])),

@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
 from articles.models import REVISION_LOCKED, Article, AudienceBody, ReviewStatus, Revision
+from articles.references.citing import UNKNOWN_CITATIONS
 from articles.services import DRAFT_EXISTS
 from editorial import workflow
 from editorial.models import EDITORS_GROUP, AuditEvent, ReviewAssignment, ReviewDecision, User
@@ -435,6 +436,23 @@ def test_editor_writes_the_bodies_of_a_draft(editor, draft):
     assert created.json()["audience"] == "patient"
     assert client.get(f"{API}/bodies/?revision={draft.pk}").json()["count"] == 2
     assert client.delete(f"{API}/bodies/{created.json()['id']}/").status_code == 204
+    assert draft.bodies.count() == 1
+
+
+def test_a_body_citing_an_unknown_key_is_invalid_input_naming_its_version(editor, draft):
+    client = client_for(editor)
+
+    response = client.post(
+        f"{API}/bodies/",
+        {"revision": draft.pk, "audience": "patient", "body": "Rest [@nope]."},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == UNKNOWN_CITATIONS.format(keys="nope")
+    assert [reason["message"] for reason in response.json()["reasons"]] == [
+        "Patient or caregiver version: unknown reference keys: nope."
+    ]
     assert draft.bodies.count() == 1
 
 

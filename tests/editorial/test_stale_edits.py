@@ -95,7 +95,13 @@ def test_workspace_keeps_the_text_when_a_citation_is_unknown(client, editor, dra
     response = client.post(url, data)
 
     assert response.status_code == 200
-    assert "Unknown reference keys: nobody2020-rest." in response.text
+    # The refusal names the version it concerns, on that version's tab, which is the open one.
+    assert re.search(
+        r'id="id_body_professional_error"><p>Healthcare professional version: unknown '
+        r"reference keys: nobody2020-rest\. Add them",
+        response.text,
+    )
+    assert re.search(r'id="tab-professional"[^>]*checked', response.text)
     assert "Rest helps [@nobody2020-rest].</textarea>" in response.text
     assert "nobody2020" not in draft.bodies.get().body
 
