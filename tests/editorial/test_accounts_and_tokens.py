@@ -42,8 +42,11 @@ def rates(settings):  # type: ignore[no-untyped-def]
     }
 
 
-def _login(client: Client, username: str, password: str = "wrong", **extra: str):  # type: ignore[no-untyped-def]
-    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
+WRONG = "not the password"
+
+
+def _login(client: Client, username: str, password: str = WRONG):  # type: ignore[no-untyped-def]
+    return client.post("/accounts/login/", {"username": username, "password": password})
 
 
 # Tokens ----------------------------------------------------------------------------------
