@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import (
@@ -18,6 +19,24 @@ from articles.models import (
     text_hash,
 )
 from articles.readability import Report, stored_scores
+
+
+def article_writer_ids(*, article_id: int) -> frozenset[int]:
+    """Everyone who wrote or edited any revision of the article: its authors, its editors.
+    None of them may review it or count toward its approval (editorial.permissions and
+    editorial.policy ask here)."""
+    ids = (
+        get_user_model()
+        .objects.filter(
+            Q(authored_revisions__article_id=article_id)
+            | Q(last_edited_revisions__article_id=article_id)
+            | Q(revisions_written__article_id=article_id)
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return frozenset(ids)
 
 
 def revisions_newest_first(article: OuterRef) -> QuerySet[Revision]:

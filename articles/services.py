@@ -217,6 +217,7 @@ def revision_edit(
                 changed.append(body.pk)
         fields = ["last_edited_by"]
         revision.last_edited_by = editor
+        revision.writers.add(editor)  # never a reviewer of this article (article_writer_ids)
         if change_summary is not None:
             revision.change_summary = change_summary.strip()
             fields.append("change_summary")

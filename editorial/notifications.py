@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Revision
 from editorial import permissions
 from editorial.events import AuditAction, Told
 from editorial.models import (
@@ -29,28 +30,39 @@ def _thread_people(comment: ReviewComment) -> set[int]:
     return {root.author_id, *root.replies.values_list("author_id", flat=True)}
 
 
+def _active_reviewers(revision: Revision) -> set[int]:
+    return set(
+        ReviewAssignment.objects.filter(
+            revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
+        ).values_list("reviewer", flat=True)
+    )
+
+
 def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
     """The people told of an event, by its type's rule (editorial.events): never its actor,
-    never an inactive account."""
+    never an inactive account. A thread's news goes only to those who may still read the
+    revision (editors, its active reviewers): a removed or declined reviewer hears no more."""
     revision = event.revision
     ids: set[int] = set()
+    readers: set[int] | None = None  # editors and active reviewers, asked once if needed
     for told in AuditAction(event.action).type.told:
         if told == Told.EDITORS:
             ids |= _editors()
         elif told == Told.SUBJECT and event.subject_user_id:
             ids.add(event.subject_user_id)
         elif told == Told.REVIEWERS and revision is not None:
-            ids |= set(
-                ReviewAssignment.objects.filter(
-                    revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
-                ).values_list("reviewer", flat=True)
-            )
+            ids |= _active_reviewers(revision)
         elif told == Told.TEXT_OWNERS and revision is not None:
             ids |= {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk}
-        elif told == Told.THREAD and event.comment is not None:
-            ids |= _thread_people(event.comment)
-        elif told == Told.COMMENT_AUTHOR and event.comment is not None:
-            ids.add(event.comment.author_id)
+        elif told in (Told.THREAD, Told.COMMENT_AUTHOR) and event.comment is not None:
+            people = (
+                _thread_people(event.comment) if told == Told.THREAD else {event.comment.author_id}
+            )
+            if revision is not None:
+                if readers is None:
+                    readers = _editors() | _active_reviewers(revision)
+                people &= readers
+            ids |= people
     ids.discard(event.actor_id)  # type: ignore[arg-type]
     return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
 

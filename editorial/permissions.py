@@ -5,6 +5,7 @@ from typing import cast
 import rules
 
 from articles.models import Article, Revision
+from articles.selectors import article_writer_ids
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, ReviewAssignment, ReviewComment
 
 # rules builds these as Predicate objects; its type hints say only "callable".
@@ -13,13 +14,13 @@ is_board_member = cast(rules.Predicate, rules.is_group_member(BOARD_GROUP))
 
 
 @rules.predicate
-def is_revision_author(user, revision: Revision) -> bool:
-    return revision.author_id == user.pk
-
-
-@rules.predicate
-def is_last_editor(user, revision: Revision) -> bool:
-    return revision.last_edited_by_id == user.pk
+def wrote_article(user, revision: Revision) -> bool:
+    """Whether the user wrote or edited any revision of the revision's article (asked once per
+    revision object)."""
+    writers = getattr(revision, "_writer_ids", None)
+    if writers is None:
+        writers = revision._writer_ids = article_writer_ids(article_id=revision.article_id)  # type: ignore[attr-defined]
+    return user.pk in writers
 
 
 def assignment_state(user, revision: Revision) -> str | None:
@@ -68,12 +69,12 @@ def is_comment_author(user, comment: ReviewComment) -> bool:
 
 @rules.predicate
 def may_comment_on(user, revision: Revision) -> bool:
-    """Editors, and reviewers who accepted (and did not write or last edit it)."""
+    """Editors, and reviewers who accepted (and wrote or edited no revision of the article)."""
     return bool(is_editor.test(user) or can_decide.test(user, revision))
 
 
-# Authors and the revision's last editor never review their own text.
-may_be_assigned = is_board_member & ~is_revision_author & ~is_last_editor
+# Nobody who wrote or edited any revision of an article reviews it.
+may_be_assigned = is_board_member & ~wrote_article
 # Only an accepted reviewer decides; the declaration of interests is a guard in the workflow.
 can_decide = may_be_assigned & is_accepted_reviewer
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from articles.models import Article, Revision
+from articles.selectors import article_writer_ids
 from editorial.models import ApprovalPolicy, BoardProfile, ReviewAssignment, ReviewDecision, User
 
 
@@ -51,8 +52,8 @@ def quorum_state(*, revision: Revision, approving: User | None = None) -> Quorum
     """Approvals that count on this revision in its current round; with `approving`, as they
     would be once that reviewer's approval is added (what their confirmation says).
 
-    Authors and the last editor never count, nor reviewers no longer accepted; a decision on
-    another revision is not looked at.
+    Nobody who wrote or edited any revision of the article counts, nor reviewers no longer
+    accepted; a decision on another revision is not looked at.
     """
     policy = policy_for(article=revision.article)
     approver_ids = set(
@@ -61,15 +62,11 @@ def quorum_state(*, revision: Revision, approving: User | None = None) -> Quorum
             review_round=revision.review_round,
             verdict=ReviewDecision.Verdict.APPROVE,
             assignment__state=ReviewAssignment.State.ACCEPTED,
-        )
-        .exclude(reviewer_id__in=[revision.author_id, revision.last_edited_by_id])
-        .values_list("reviewer_id", flat=True)
+        ).values_list("reviewer_id", flat=True)
     )
-    if approving is not None and approving.pk not in (
-        revision.author_id,
-        revision.last_edited_by_id,
-    ):
+    if approving is not None:
         approver_ids.add(approving.pk)
+    approver_ids -= article_writer_ids(article_id=revision.article_id)
     has_specialty = True
     if policy.required_specialty:
         has_specialty = BoardProfile.objects.filter(

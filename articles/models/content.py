@@ -134,6 +134,11 @@ class Revision(models.Model):
         null=True,
         blank=True,
     )
+    # Everyone who wrote in this revision (its author, each editor who saved it): none of them
+    # ever reviews the article (articles.selectors.article_writer_ids).
+    writers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="revisions_written", blank=True
+    )
     change_summary = models.CharField(max_length=300, blank=True)
     status = FSMField(default=ReviewStatus.DRAFT, choices=ReviewStatus.choices)
     created_at = models.DateTimeField(auto_now_add=True)

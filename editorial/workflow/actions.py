@@ -49,8 +49,8 @@ from editorial.workflow.guards import (
 
 REASON_REQUIRED = "Say what needs to change: a reason is required."
 REVIEWER_NOT_ELIGIBLE = (
-    "{user} cannot review this revision: reviewers are advisory-board members who did not "
-    "write or last edit it."
+    "{user} cannot review this revision: reviewers are advisory-board members who wrote or "
+    "edited no revision of the article."
 )
 REVIEWER_MISSING = "Choose the board member to assign."
 ALREADY_ASSIGNED = "{user} is already assigned to this revision."

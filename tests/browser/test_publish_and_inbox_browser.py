@@ -41,7 +41,7 @@ def test_replacing_the_approved_revision_asks_for_a_reason_and_the_audit_trail_k
     editor = EditorFactory(username="ella")
     reviewers = [BoardMemberFactory(username=name) for name in ("amir", "bo")]
     approved = reach_status(
-        RevisionFactory(author=editor, canonical_body="Give ibuprofen 400 mg."),
+        RevisionFactory(author=editor, number=1, canonical_body="Give ibuprofen 400 mg."),
         ReviewStatus.APPROVED,
         editor=editor,
         reviewers=reviewers,

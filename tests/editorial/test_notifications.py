@@ -120,3 +120,43 @@ def test_a_reply_tells_the_thread_once_and_only_after_commit(
     assert notifications_send_for_event(event_id=event.pk) == 0
     assert len(mailoutbox) == 1
     assert Notification.objects.filter(event=event).count() == 1
+
+
+def test_a_removed_or_declined_reviewer_hears_no_more_of_their_threads(
+    editor, reviewer, second_reviewer, reach
+):
+    from articles.models import AudienceLevel
+    from editorial import comments, review
+    from editorial.notifications import event_recipients
+
+    revision = reach(
+        RevisionFactory(author=editor, canonical_body="Ice helps. Rest helps."),
+        "under_review",
+        editor=editor,
+        reviewers=[reviewer, second_reviewer],
+    )
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    threads = [
+        comments.comment_create(
+            revision=revision, actor=who, audience=canonical, quoted_text=quote, body="Source?"
+        )
+        for who, quote in ((reviewer, "Ice helps."), (second_reviewer, "Rest helps."))
+    ]
+    for thread in threads:  # each reviewer joins the other's thread
+        other = second_reviewer if thread.author == reviewer else reviewer
+        comments.comment_reply(parent=thread, actor=other, body="Agreed")
+
+    review.assignment_remove(assignment=revision.assignments.get(reviewer=reviewer), actor=editor)
+    review.assignment_decline(
+        assignment=revision.assignments.get(reviewer=second_reviewer),
+        actor=second_reviewer,
+        reason="Away until March",
+    )
+    for thread in threads:
+        comments.comment_reply(parent=thread, actor=editor, body="Fixed in the text.")
+        comments.comment_resolve(comment=thread, actor=editor)
+    for event in AuditEvent.objects.filter(action__in=["reply", "resolve"], actor=editor):
+        assert list(event_recipients(event=event)) == [], event.sentence
+    assert not Notification.objects.filter(
+        recipient__in=[reviewer, second_reviewer], event__actor=editor, event__action="reply"
+    ).exists()

@@ -157,8 +157,9 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         # and for a reviewer whether they decided this round (may they decline, decide again);
         # under review, one for a retracted reference it cites (approving would be refused).
         # The decision buttons' guards ask for open safety comments and retracted citations.
-        # The threads are highlighted in the text without a query of their own.
-        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 23),
+        # The threads are highlighted in the text without a query of their own. For a reviewer,
+        # one asks who wrote the article (writers never decide on it).
+        "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 24),
         "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
         "board": (editor, reverse("editorial:board"), 6),
         "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 6),
