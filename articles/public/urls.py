@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from articles.public import home_views, question_views, site_pages, views
@@ -21,7 +21,18 @@ urlpatterns = [
     ),
     path("editorial-policy/", site_pages.editorial_policy, name="editorial_policy"),
     path("advisory-board/", site_pages.advisory_board, name="advisory_board"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", site_pages.robots_txt, name="robots"),
     path("healthz", site_pages.healthz, name="healthz"),
 ]

@@ -288,6 +288,7 @@ IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 # in the others. 0 turns it off (every hit then costs one round trip to the cache).
 # Public search: "auto" uses PostgreSQL full-text search on PostgreSQL and the simple word
 # search elsewhere; "simple" forces the word search (e.g. a PostgreSQL without text search).
+IMPRIMATUR_SITEMAP_PAGE_SIZE = 10_000  # articles per sitemap page (articles.public.sitemaps)
 IMPRIMATUR_SEARCH = env.str("IMPRIMATUR_SEARCH", default="auto")
 IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
 
