@@ -1,10 +1,13 @@
-"""The editors' board (every article by state, with counts, and late reviews) and an article's
-history (its audit events)."""
+"""The editors' board (each state's latest articles with the state's count, one state's pages,
+late reviews) and an article's history (its audit events)."""
 
-from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,25 +17,65 @@ from articles.models import ReviewStatus
 from editorial import permissions
 from editorial.selectors import articles_for_user, audit_events_for_user, late_assignments
 from editorial.workspace.common import workspace_user
-from editorial.workspace.dashboard import _rows
+from editorial.workspace.dashboard import ArticleRow, _rows
+
+BOARD_COLUMN = 20  # articles shown per state on the board
+BOARD_PAGE = 50  # articles per page of one state
+
+
+@dataclass(frozen=True)
+class Column:
+    """One state on the board: its first rows (or a page of them) and how many there are."""
+
+    status: str
+    label: str
+    rows: list[ArticleRow]
+    count: int
 
 
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    """The editors' board: every article by state, with counts, and who is late."""
+    """The editors' board: each state's most recently changed articles (BOARD_COLUMN, with the
+    count in the database) and the late reviews; `?status=` pages through one state."""
     user = workspace_user(request)
     if not permissions.is_editor.test(user):
         raise PermissionDenied
-    rows = _rows(articles_for_user(user=user))
-    counts = Counter(row.status for row in rows)
+    articles = articles_for_user(user=user).order_by("-updated_at", "-pk")
+    # `status` is an annotation (articles_with_status), which django-stubs cannot see.
+    per_status = articles.order_by().values("status").annotate(n=Count("pk"))  # type: ignore[misc]
+    counts = {row["status"]: row["n"] for row in per_status}
+    labels = dict(ReviewStatus.choices)
+    wanted = request.GET.get("status", "")
+    if wanted in labels:
+        page = Paginator(articles.filter(Q(status=wanted)), BOARD_PAGE).get_page(
+            request.GET.get("page")
+        )
+        column = Column(wanted, labels[wanted], _rows(page), counts.get(wanted, 0))
+        return render(request, "editorial/board_state.html", {"column": column, "page": page})
+    # Each state's BOARD_COLUMN latest in one query: numbered within their state, then cut.
+    latest = articles.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=[F("status")],
+            order_by=[F("updated_at").desc(), F("pk").desc()],
+        )
+    ).filter(place__lte=BOARD_COLUMN)
+    rows = _rows(latest.order_by("-updated_at", "-pk"))
     columns = [
-        (status, label, [r for r in rows if r.status == status], counts[status])
+        Column(status, label, [r for r in rows if r.status == status], counts.get(status, 0))
         for status, label in ReviewStatus.choices
     ]
     today = timezone.localdate()
-    late = [(a, (today - a.due_date).days) for a in late_assignments() if a.due_date]
-    return render(request, "editorial/board.html", {"columns": columns, "late": late})
+    late = late_assignments()
+    late_shown = [(a, (today - a.due_date).days) for a in late[:BOARD_COLUMN] if a.due_date]
+    context = {
+        "columns": columns,
+        "late": late_shown,
+        "late_count": late.count() if len(late_shown) == BOARD_COLUMN else len(late_shown),
+        "shown": BOARD_COLUMN,
+    }
+    return render(request, "editorial/board.html", context)
 
 
 @login_required

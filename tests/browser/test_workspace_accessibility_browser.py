@@ -151,6 +151,7 @@ def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
         ),
         "queue": (desk.reviewer, reverse("editorial:queue")),
         "board": (desk.editor, reverse("editorial:board")),
+        "board, one state": (desk.editor, reverse("editorial:board") + "?status=under_review"),
         "history": (desk.editor, reverse("editorial:history", args=[article])),
         "compare": (desk.editor, reverse("editorial:compare", args=[changed.article_id])),
         "restore": (desk.editor, reverse("editorial:restore", args=[changed.article_id, 1])),

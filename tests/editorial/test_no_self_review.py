@@ -76,3 +76,13 @@ def test_a_writer_never_counts_toward_the_quorum(clinician_editor, editor):
     assert quorum_state(revision=second, approving=clinician_editor).approvals == 1
     assert quorum_state(revision=second, approving=BoardMemberFactory()).approvals == 2
     assert ReviewDecision.objects.filter(revision=second).count() == 1
+
+
+def test_the_invitation_list_offers_no_writer(clinician_editor, editor):
+    from editorial.selectors import board_members_assignable
+
+    second = _second_revision_by_a_colleague(clinician_editor, editor)
+    other = BoardMemberFactory()
+    offered = list(board_members_assignable(revision=second))
+    assert other in offered
+    assert clinician_editor not in offered

@@ -1,6 +1,7 @@
 """The review pages: queue, review page, editors' board, history, inbox; forms post through
 the real services; query counts do not grow with the data."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -161,7 +162,8 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         # one asks who wrote the article (writers never decide on it).
         "review": (reviewer, reverse("editorial:review", kwargs={"pk": revision.pk}), 24),
         "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
-        "board": (editor, reverse("editorial:board"), 6),
+        # The board: counts per state, each state's latest (one query), the late reviews.
+        "board": (editor, reverse("editorial:board"), 7),
         "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 6),
     }
     for name, (user, url, queries) in pages.items():
@@ -303,3 +305,26 @@ def test_reviewers_read_the_bodies_as_readers_will_with_the_cited_references(
     assert '<strong class="reference-retracted">Retracted</strong>' in html
     assert "version 3 (Erratum: volume). This revision cites version 2." in html
     assert ">Offset</label>" not in html  # the comment form's hidden fields have no label
+
+
+def test_the_board_shows_each_states_latest_and_pages_through_one_state(
+    client, editor, django_assert_num_queries
+):
+    drafts = [RevisionFactory(author=editor).article for _ in range(53)]
+    client.force_login(editor)
+    board = client.get(reverse("editorial:board")).text
+    shown = re.findall(r'<a href="/editorial/articles/(\d+)/">', board)
+    assert len(shown) == 20  # the 20 drafts changed last, not all 53
+    assert shown == [str(a.pk) for a in reversed(drafts)][:20]
+    assert '<a href="?status=draft">All 53 draft</a>' in board
+
+    first = client.get(reverse("editorial:board"), {"status": "draft"}).text
+    second = client.get(reverse("editorial:board"), {"status": "draft", "page": "2"}).text
+    on_first = re.findall(r'<a href="/editorial/articles/(\d+)/">', first)
+    on_second = re.findall(r'<a href="/editorial/articles/(\d+)/">', second)
+    assert (len(on_first), len(on_second)) == (50, 3)
+    assert set(on_first) | set(on_second) == {str(a.pk) for a in drafts}
+    assert "Page 2 of 2" in second
+    # A page that is not a number is the first page.
+    not_a_number = client.get(reverse("editorial:board"), {"status": "draft", "page": "x"}).text
+    assert re.findall(r'<a href="/editorial/articles/(\d+)/">', not_a_number) == on_first
