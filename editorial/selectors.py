@@ -241,11 +241,15 @@ def comment_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
     )
 
 
-def earlier_open_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
-    """Open threads left on earlier revisions of the article: their passage has gone."""
+def earlier_open_threads(*, revision: Revision, user: User) -> QuerySet[ReviewComment]:
+    """Open threads left on earlier revisions of the article (their passage has gone), of the
+    revisions `user` may read: a reviewer of this revision only reads none of another's."""
     replies = ReviewComment.objects.select_related("author").order_by("created_at", "pk")
+    threads = ReviewComment.objects.all()
+    if not is_editor.test(user):
+        threads = threads.filter(revision__in=revisions_for_user(user=user).values("pk"))
     return (
-        ReviewComment.objects.filter(
+        threads.filter(
             revision__article_id=revision.article_id,
             revision__number__lt=revision.number,
             parent__isnull=True,

@@ -134,7 +134,7 @@ def _review_page_render(
         "reply_form": ReplyForm(),
         "can_comment": can_comment,
         "is_editor": is_editor,
-        "earlier_threads": list(earlier_open_threads(revision=revision)),
+        "earlier_threads": list(earlier_open_threads(revision=revision, user=user)),
         "transitions": offered(states, only=(workflow.APPROVE, workflow.REQUEST_CHANGES)),
         "assignments": revision.assignments.all() if is_editor else [],
         # Said before anyone tries: approving is refused while it cites a retracted reference.

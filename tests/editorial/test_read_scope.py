@@ -15,7 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from articles.models import AudienceLevel, Revision
-from articles.services import revision_create_draft
+from articles.services import revision_create_draft, revision_edit
 from editorial import comments, review, workflow
 from editorial.events import (
     DECLARED_INTERESTS,
@@ -323,3 +323,31 @@ def test_history_audit_api_and_article_page_query_counts_do_not_grow(
             client.force_login(user)
             with django_assert_num_queries(queries):
                 assert client.get(url).status_code == 200
+
+
+def test_open_threads_left_on_an_earlier_revision_are_read_by_its_readers_only(
+    editor, reviewer, second_reviewer, client
+):
+    """A thread whose passage is gone stays on revision 1: the review page of revision 2 lists
+    it to editors and to who reviewed revision 1 too, not to a reviewer of revision 2 only."""
+    canonical = AudienceLevel.objects.get(is_canonical=True)
+    first = RevisionFactory(author=editor, last_edited_by=editor, number=1)
+    workflow.revision_submit(revision=first, actor=editor)
+    _ready(first, editor, reviewer)
+    comments.comment_create(
+        revision=first, actor=reviewer, audience=canonical, quoted_text="Rest", body=RHEA_COMMENT
+    )
+    workflow.revision_request_changes(revision=first, actor=editor, reason="See the notes")
+    second = revision_create_draft(article=first.article, author=editor)
+    revision_edit(revision=second, editor=editor, bodies={canonical: "Graded loading helps."})
+    workflow.revision_submit(revision=second, actor=editor)
+    _ready(second, editor, second_reviewer)
+    page = reverse("editorial:review", kwargs={"pk": second.pk})
+
+    client.force_login(second_reviewer)
+    assert RHEA_COMMENT not in client.get(page).text
+    for reader in (editor, reviewer):
+        if reader == reviewer:
+            _ready(second, editor, reviewer)
+        client.force_login(reader)
+        assert RHEA_COMMENT in client.get(page).text
