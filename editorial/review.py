@@ -14,7 +14,7 @@ from articles.errors import InvalidInput, Reason, ReasonKind, refuse_if
 from articles.models import ReviewStatus, Revision
 from editorial import permissions
 from editorial.audit import record_event
-from editorial.events import AuditAction
+from editorial.events import NO_INTERESTS_NOTE, AuditAction
 from editorial.models import InterestDeclaration, InterestEntry, ReviewAssignment, User
 from editorial.workflow import decided_this_round, lock_revision
 
@@ -208,7 +208,7 @@ def interests_declare(
             InterestEntry(declaration=declaration, kind=i.kind, details=i.details)
             for i in interests
         )
-        summary = "; ".join(f"{i.kind}: {i.details}" for i in interests) or "No interests"
+        summary = "; ".join(f"{i.kind}: {i.details}" for i in interests) or NO_INTERESTS_NOTE
         record_event(
             revision=revision,
             actor=actor,

@@ -2,7 +2,21 @@
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from articles.models import (
@@ -13,6 +27,14 @@ from articles.models import (
 )
 from articles.references.flags import FlaggedCitation, citations_flagged
 from articles.selectors import article_writer_ids, articles_with_status
+from editorial.events import (
+    DECLARED_INTERESTS,
+    DECLARED_NO_INTERESTS,
+    NO_INTERESTS_NOTE,
+    AuditAction,
+    Read,
+    actions_read_by,
+)
 from editorial.models import (
     BOARD_GROUP,
     AuditEvent,
@@ -22,7 +44,7 @@ from editorial.models import (
     ReviewDecision,
     User,
 )
-from editorial.permissions import is_board_member, is_editor
+from editorial.permissions import can_view_revision, is_board_member, is_editor
 
 
 def articles_for_user(*, user: User) -> QuerySet[Article]:
@@ -62,6 +84,36 @@ def assignments_for_user(*, user: User) -> QuerySet[ReviewAssignment]:
     return assignments.filter(reviewer=user) if user.is_authenticated else assignments.none()
 
 
+def assignments_as_seen_by(*, user: User) -> QuerySet[ReviewAssignment]:
+    """Assignments with their reviewer and declaration, each with `private_shown`: whether
+    `user` may read its decline reason and the details of its declared interests (editors, and
+    the reviewer their own; the other reviewers read only whether interests were declared).
+    Filter it, or prefetch through it, only where the user may read the revision."""
+    private = Value(True) if is_editor.test(user) else Q(reviewer=user)
+    return (
+        ReviewAssignment.objects.select_related("reviewer", "assigned_by", "declaration")
+        .prefetch_related("declaration__entries")
+        .annotate(private_shown=ExpressionWrapper(private, output_field=BooleanField()))
+        .order_by("assigned_at", "pk")
+    )
+
+
+def revision_assignments_visible(*, user: User, revision: Revision) -> QuerySet[ReviewAssignment]:
+    """The revision's reviewers as `user` may see them (assignments_as_seen_by): none unless
+    they may read the revision (editors, its invited and accepted reviewers)."""
+    if not can_view_revision.test(user, revision):
+        return ReviewAssignment.objects.none()
+    return assignments_as_seen_by(user=user).filter(revision=revision)
+
+
+def revision_decisions_visible(*, user: User, revision: Revision) -> QuerySet[ReviewDecision]:
+    """The revision's decisions, for those who may read the revision (their reasons included;
+    the `editors_note` is for the editors, which the pages and the API ask separately)."""
+    if not can_view_revision.test(user, revision):
+        return ReviewDecision.objects.none()
+    return revision.decisions.select_related("reviewer")
+
+
 def decisions_for_user(*, user: User) -> QuerySet[ReviewDecision]:
     decisions = ReviewDecision.objects.select_related("revision__article", "reviewer")
     if is_editor.test(user):
@@ -69,12 +121,40 @@ def decisions_for_user(*, user: User) -> QuerySet[ReviewDecision]:
     return decisions.filter(reviewer=user) if user.is_authenticated else decisions.none()
 
 
-def audit_events_for_user(*, user: User) -> QuerySet[AuditEvent]:
-    """Audit events of the articles the user may open."""
+def audit_events_visible(*, user: User, article: Article | None = None) -> QuerySet[AuditEvent]:
+    """The audit events `user` may read (of one article if given), each with `shown_note`: the
+    note as this reader may read it. The rule is the events registry's `Read`
+    (editorial.events): editors read everything; a board member reads only the events of the
+    revisions they review now (invited or accepted), as each action's `Read` says; a declined
+    or removed reviewer reads nothing more of that revision; anybody else reads nothing."""
     events = AuditEvent.objects.select_related("article", "revision", "actor", "subject_user")
+    if article is not None:
+        events = events.filter(article=article)
     if is_editor.test(user):
-        return events
-    return events.filter(article__in=articles_for_user(user=user).values("pk"))
+        return events.annotate(shown_note=F("note"))
+    if not is_board_member.test(user):
+        return events.none()
+    party = Q(actor=user) | Q(subject_user=user)
+    reviewed = ReviewAssignment.objects.filter(
+        reviewer=user, state__in=ReviewAssignment.ACTIVE_STATES
+    ).values("revision_id")
+    return events.filter(
+        Q(action__in=actions_read_by(Read.REVIEWERS, Read.SENTENCE))
+        | (Q(action__in=actions_read_by(Read.PARTIES)) & party),
+        revision__in=reviewed,
+    ).annotate(
+        shown_note=Case(
+            When(party | Q(action__in=actions_read_by(Read.REVIEWERS)), then=F("note")),
+            When(
+                action=AuditAction.DECLARE,
+                note=NO_INTERESTS_NOTE,
+                then=Value(DECLARED_NO_INTERESTS),
+            ),
+            When(action=AuditAction.DECLARE, then=Value(DECLARED_INTERESTS)),
+            default=Value(""),
+            output_field=TextField(),
+        )
+    )
 
 
 def my_drafts(*, user: User) -> QuerySet[Revision]:
@@ -162,11 +242,15 @@ def comment_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
     )
 
 
-def earlier_open_threads(*, revision: Revision) -> QuerySet[ReviewComment]:
-    """Open threads left on earlier revisions of the article: their passage has gone."""
+def earlier_open_threads(*, revision: Revision, user: User) -> QuerySet[ReviewComment]:
+    """Open threads left on earlier revisions of the article (their passage has gone), of the
+    revisions `user` may read: a reviewer of this revision only reads none of another's."""
     replies = ReviewComment.objects.select_related("author").order_by("created_at", "pk")
+    threads = ReviewComment.objects.all()
+    if not is_editor.test(user):
+        threads = threads.filter(revision__in=revisions_for_user(user=user).values("pk"))
     return (
-        ReviewComment.objects.filter(
+        threads.filter(
             revision__article_id=revision.article_id,
             revision__number__lt=revision.number,
             parent__isnull=True,

@@ -17,7 +17,7 @@ from editorial.models import (
 )
 from editorial.notifications import notification_mark_read
 from editorial.selectors import (
-    audit_events_for_user,
+    audit_events_visible,
     notifications_for_user,
 )
 
@@ -27,6 +27,8 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     to_status = ReviewStatusField(read_only=True, allow_blank=True)
     actor = UserSummarySerializer(read_only=True, allow_null=True)
     subject_user = UserSummarySerializer(read_only=True, allow_null=True)
+    # The note as the reader may read it (editorial.selectors.audit_events_visible).
+    note = serializers.CharField(source="shown_note", read_only=True)
 
     class Meta:
         model = AuditEvent
@@ -45,8 +47,13 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         read_only_fields = fields
 
 
+class NotifiedEventSerializer(AuditEventSerializer):
+    # Whoever an event's type tells reads its note (a test holds the registry to it).
+    note = serializers.CharField(read_only=True)
+
+
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    event = AuditEventSerializer(read_only=True)
+    event = NotifiedEventSerializer(read_only=True)
     is_read = serializers.SerializerMethodField()
 
     class Meta:
@@ -60,7 +67,8 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 @extend_schema(tags=["audit"])
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
-    """The audit trail of the articles you may open, newest first."""
+    """The audit trail as you may read it, newest first: editors every event; a board member
+    the events of the revisions they review, other reviewers' private notes left out."""
 
     queryset = AuditEvent.objects.none()
     serializer_class = AuditEventSerializer
@@ -70,7 +78,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
     def get_queryset(self) -> QuerySet[AuditEvent]:
         if getattr(self, "swagger_fake_view", False):
             return AuditEvent.objects.none()
-        return audit_events_for_user(user=acting_user(self.request))
+        return audit_events_visible(user=acting_user(self.request))
 
 
 @extend_schema(tags=["inbox"])

@@ -28,9 +28,11 @@ from articles.services import (
 from editorial import permissions, workflow
 from editorial.selectors import (
     articles_for_user,
-    audit_events_for_user,
+    audit_events_visible,
     board_members_assignable,
     citations_flagged_for_user,
+    revision_assignments_visible,
+    revision_decisions_visible,
     revisions_for_user,
 )
 from editorial.workspace.common import require, workspace_user
@@ -108,7 +110,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": revisions,
         "newest": newest,
         "can_edit": permissions.can_edit.test(user),
-        "audit_events": audit_events_for_user(user=user).filter(article=article),
+        "audit_events": audit_events_visible(user=user, article=article),
         "flagged": flagged_by_article(citations_flagged_for_user(user=user, article_id=article.pk)),
     }
     if newest is not None:
@@ -121,8 +123,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bodies": [
                 RenderedBody(s.body.audience, markdown_to_html(s.body.body), s) for s in statuses
             ],
-            "assignments": newest.assignments.select_related("reviewer", "assigned_by"),
-            "decisions": newest.decisions.select_related("reviewer"),
+            "assignments": revision_assignments_visible(user=user, revision=newest),
+            "decisions": revision_decisions_visible(user=user, revision=newest),
             # Unpublish acts on the whole article: its form stands apart from the buttons.
             "transitions": offered(states, exclude=(workflow.UNPUBLISH,)),
             "can_unpublish": workflow.UNPUBLISH in available,

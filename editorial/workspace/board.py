@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import ReviewStatus
 from editorial import permissions
-from editorial.selectors import articles_for_user, audit_events_for_user, late_assignments
+from editorial.selectors import articles_for_user, audit_events_visible, late_assignments
 from editorial.workspace.common import workspace_user
 from editorial.workspace.dashboard import ArticleRow, _rows
 
@@ -83,7 +83,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    events = audit_events_for_user(user=user).filter(article=article)
+    events = audit_events_visible(user=user, article=article)
     context = {
         "article": article,
         "events": events,

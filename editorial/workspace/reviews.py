@@ -18,6 +18,7 @@ from editorial import permissions, review, workflow
 from editorial.changes import comparison_base, revision_compare
 from editorial.models import ReviewAssignment
 from editorial.selectors import (
+    assignments_as_seen_by,
     assignments_for_user,
     comment_threads,
     earlier_open_threads,
@@ -75,10 +76,9 @@ def _review_page_render(
     reviewer's entries come back with the errors)."""
     user = workspace_user(request)
     # The assignments (with declarations) once: the permission predicates and has_declared
-    # read them from the prefetch instead of asking the database each time.
-    assignments = ReviewAssignment.objects.select_related(
-        "reviewer", "declaration"
-    ).prefetch_related("declaration__entries")
+    # read them from the prefetch instead of asking the database each time; the editors' list
+    # of reviewers too, each with what of it this user may read.
+    assignments = assignments_as_seen_by(user=user)
     revision = get_object_or_404(
         revisions_for_user(user=user).prefetch_related(
             Prefetch("assignments", queryset=assignments),
@@ -134,7 +134,7 @@ def _review_page_render(
         "reply_form": ReplyForm(),
         "can_comment": can_comment,
         "is_editor": is_editor,
-        "earlier_threads": list(earlier_open_threads(revision=revision)),
+        "earlier_threads": list(earlier_open_threads(revision=revision, user=user)),
         "transitions": offered(states, only=(workflow.APPROVE, workflow.REQUEST_CHANGES)),
         "assignments": revision.assignments.all() if is_editor else [],
         # Said before anyone tries: approving is refused while it cites a retracted reference.

@@ -138,6 +138,9 @@ def test_workspace_pages_show_payloads_as_text(client, scene):
     client.force_login(scene.reviewer)
     _assert_inert(client, reverse("editorial:review", kwargs={"pk": scene.revision.pk}))
     _assert_inert(client, reverse("editorial:queue"))
+    # What a reviewer reads of the audit trail and the reviewers is theirs (who sees what).
+    _assert_inert(client, reverse("editorial:history", kwargs={"pk": scene.article.pk}))
+    _assert_inert(client, reverse("editorial:article", kwargs={"pk": scene.article.pk}))
 
 
 def test_what_changed_shows_payloads_as_text(client, scene):

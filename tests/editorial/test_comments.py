@@ -181,6 +181,6 @@ def test_open_comments_move_with_a_new_revision_when_their_passage_remains(
     assert kept.first_revision == under_review
     assert kept.offset == new_text.index("graded loading")
     assert resolved.revision == under_review
-    earlier = selectors.earlier_open_threads(revision=draft)
+    earlier = selectors.earlier_open_threads(revision=draft, user=editor)
     assert gone in earlier
     assert kept not in earlier
