@@ -4,6 +4,7 @@ from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -21,11 +22,11 @@ from articles.models import (
 from articles.readability import Report, stored_scores
 
 
-def article_writer_ids(*, article_id: int) -> frozenset[int]:
-    """Everyone who wrote or edited any revision of the article: its authors, its editors.
-    None of them may review it or count toward its approval (editorial.permissions and
-    editorial.policy ask here)."""
-    ids = (
+def article_writers(*, article_id: int) -> QuerySet[Any]:
+    """The ids of everyone who wrote or edited any revision of the article (its authors, its
+    editors), as a query to use inside another. None of them may review it or count toward its
+    approval (editorial.permissions, editorial.policy and the invitation list ask here)."""
+    return (
         get_user_model()
         .objects.filter(
             Q(authored_revisions__article_id=article_id)
@@ -36,7 +37,11 @@ def article_writer_ids(*, article_id: int) -> frozenset[int]:
         .values_list("pk", flat=True)
         .distinct()
     )
-    return frozenset(ids)
+
+
+def article_writer_ids(*, article_id: int) -> frozenset[int]:
+    """article_writers, read."""
+    return frozenset(article_writers(article_id=article_id))
 
 
 def revisions_newest_first(article: OuterRef) -> QuerySet[Revision]:

@@ -26,7 +26,7 @@ from articles.models import (
     Revision,
 )
 from articles.references.flags import FlaggedCitation, citations_flagged
-from articles.selectors import article_writer_ids, articles_with_status
+from articles.selectors import article_writers, articles_with_status
 from editorial.events import (
     DECLARED_INTERESTS,
     DECLARED_NO_INTERESTS,
@@ -204,11 +204,11 @@ def board_members_assignable(*, revision: Revision) -> QuerySet[User]:
     """Active board members who may review this revision and do not review it now.
 
     The same rule as editorial.permissions.may_be_assigned (nobody who wrote or edited any
-    revision of the article: articles.selectors.article_writer_ids), for a list.
+    revision of the article: articles.selectors.article_writers), in the same query.
     """
     return (
         User.objects.filter(groups__name=BOARD_GROUP, is_active=True)
-        .exclude(pk__in=article_writer_ids(article_id=revision.article_id))
+        .exclude(pk__in=article_writers(article_id=revision.article_id))
         # A declined or removed reviewer may be invited again; an active one is assigned already.
         .exclude(
             Exists(
