@@ -13,7 +13,7 @@ NUL_REFUSED = (
     "The request holds a NUL character (\\x00, %00 in an address), which no text on this "
     "site may contain: remove it and send the request again."
 )
-ID_INVALID = "`{name}` must be a whole number written with the digits 0-9, e.g. 42."
+ID_INVALID = "Enter a whole number written with the digits 0-9, e.g. 42."
 LINE_BREAK_REFUSED = "A title is a single line: remove the line breaks."
 # Deeper JSON than any of our formats needs; Python's decoder recurses and fails near 1,000.
 JSON_MAX_DEPTH = 64

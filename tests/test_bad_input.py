@@ -74,3 +74,48 @@ def test_a_body_over_the_request_limit_is_a_413_before_it_is_read(settings, edit
     assert response.status_code == 413
     assert _reason_messages(response) == [REQUEST_TOO_LARGE.format(limit="1")]
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "revisions/?article=²",
+        "bodies/?article=٣",
+        "assignments/?reviewer=²",
+        "decisions/?revision=²",
+        "audit-events/?article=²",
+        "comments/?parent=\uff11",  # FULLWIDTH DIGIT ONE
+        "flagged-citations/?article=²",
+    ],
+)
+def test_unicode_digits_in_an_id_are_a_400_naming_the_parameter(editor, path):
+    response = client_for(editor).get(f"{API}/{path}")
+    assert response.status_code == 400
+    name = path.split("?")[1].split("=")[0]
+    assert "digits 0-9" in response.json()[name][0]
+
+
+def test_ascii_ids_still_filter(editor, draft):
+    response = client_for(editor).get(f"{API}/revisions/", {"article": f" {draft.article_id}"})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [draft.pk]
+
+
+def test_unicode_digits_in_a_diff_base_or_versions_are_a_400(editor, draft):
+    client = client_for(editor)
+    response = client.get(f"{API}/revisions/{draft.pk}/diff/", {"base": "²"})
+    assert response.status_code == 400
+    assert "base" in response.json()
+
+
+def test_the_browsable_flagged_citations_page_answers(editor):
+    response = client_for(editor).get(f"{API}/flagged-citations/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "Flagged Citation List" in response.content.decode()
+
+
+def test_creating_an_article_without_a_topic_names_the_field(editor):
+    response = client_for(editor).post(f"{API}/articles/", {"title": "Knee pain"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"topic": ["This field is required."]}
+    assert not Article.objects.exists()

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from articles.plain_input import ascii_int
 from articles.references.importing import IMPORTED_VERSION_NOTE, ImportFormat, RowStatus
 from articles.references.models import (
     EvidenceLevel,
@@ -140,9 +141,10 @@ class ImportConfirmSerializer(ImportUploadSerializer):
         chosen = {}
         for item in value:
             index, _, key = item.partition(":")
-            if not index.strip().isdigit() or not key.strip():
+            number = ascii_int(index)
+            if number is None or not key.strip():
                 raise serializers.ValidationError(NEW_VERSION_INVALID.format(value=item))
-            chosen[int(index)] = key.strip()
+            chosen[number] = key.strip()
         return chosen
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from articles.plain_input import ascii_int
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
@@ -90,7 +91,7 @@ def authors_text(names: Any) -> str:
 def date_parts_text(value: Any) -> str:
     """A CSL date as 2013, 2013-06 or 2013-06-03."""
     parts = (value or {}).get("date-parts") or [[]] if isinstance(value, dict) else [[]]
-    numbers = [int(p) for p in parts[0] if str(p).isdigit()] if parts else []
+    numbers = [n for n in (ascii_int(str(p)) for p in parts[0]) if n is not None] if parts else []
     if not numbers:
         return ""
     return "-".join([str(numbers[0]), *(f"{n:02d}" for n in numbers[1:])])

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.filters import ReferenceFilter
@@ -165,8 +166,9 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for position, name in enumerate(("from", "to")):
         raw = request.GET.get(name, "")
         if raw:
-            if raw.isdigit() and int(raw) in by_number:
-                numbers[position] = int(raw)
+            number = ascii_int(raw)
+            if number is not None and number in by_number:
+                numbers[position] = number
             else:
                 diff_error = VERSION_NOT_FOUND.format(number=raw)
     if diff_error:
@@ -273,7 +275,7 @@ def reference_export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("all"):
         chosen = ReferenceFilter(filters, queryset=_library()).qs
     else:
-        ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+        ids = [n for n in map(ascii_int, request.GET.getlist("ids")) if n is not None]
         chosen = _library().filter(pk__in=ids)
     references = list(chosen)
     if not references:

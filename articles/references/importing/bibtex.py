@@ -7,6 +7,7 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 from pylatexenc.latex2text import LatexNodes2Text
 
+from articles.plain_input import ascii_int
 from articles.references.importing.dates import date_from_numbers, date_parts
 from articles.references.importing.records import (
     FILE_INVALID,
@@ -95,8 +96,9 @@ def _csl(entry: Entry) -> tuple[dict[str, Any], str]:
 
     issued = date_from_numbers(fields.get("date", ""))
     if not issued and get("year"):
-        parts = [p for p in (get("year"), get("month"), get("day")) if p.isdigit()]
-        issued = {"date-parts": [[int(p) for p in parts]]} if parts else None
+        numbers = [ascii_int(p) for p in (get("year"), get("month"), get("day"))]
+        parts = [n for n in numbers if n is not None]
+        issued = {"date-parts": [parts]} if parts else None
     csl: dict[str, Any] = {
         "type": ENTRY_TO_CSL.get(entry.entry_type.lower(), "document"),
         "title": get("title"),
