@@ -2,12 +2,16 @@
 JSON, Unicode digits, missing fields, odd CSL, oversized bodies, line breaks in titles."""
 
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from articles.models import Article
 from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, NUL_REFUSED
+from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, records_parse
+from articles.references.importing.bibtex import MAX_BRACE_DEPTH
 from config.middleware import REQUEST_TOO_LARGE
 from editorial.models import ReviewComment
 from tests.editorial.test_api import API, client_for
@@ -119,3 +123,46 @@ def test_creating_an_article_without_a_topic_names_the_field(editor):
     assert response.status_code == 400
     assert response.json() == {"topic": ["This field is required."]}
     assert not Article.objects.exists()
+
+
+DEEP_FILES = {
+    "bibtex": "@article{k, title = {" + "{" * 5000 + "x" + "}" * 5000 + "}, year = 2020}\n",
+    "csl-json": "[" * 10_000 + "]" * 10_000,
+}
+
+
+@pytest.mark.parametrize("format", DEEP_FILES)
+def test_a_deeply_nested_reference_file_is_refused_by_name(editor, format):
+    upload = SimpleUploadedFile("refs.txt", DEEP_FILES[format].encode())
+    response = client_for(editor).post(
+        f"{API}/references/import/preview/", {"file": upload, "format": format}
+    )
+    assert response.status_code == 400
+    assert re.search(r"nest(ed)? more than \d+ levels deep", response.json()["detail"])
+
+
+def test_bibtex_nested_as_deep_as_the_limit_still_imports():
+    depth = MAX_BRACE_DEPTH - 1  # the entry's own braces are the first level
+    braces = "{" * depth + "x" + "}" * depth
+    text = f"@article{{k, title = {braces}, author = {{Doe, Jane}}, year = 2020}}\n"
+    [record] = records_parse(data=text, format="bibtex")
+    assert record.csl["title"] == "x"
+
+
+def test_an_import_over_the_file_limit_says_the_limit(editor):
+    upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * IMPORT_MAX_BYTES)
+    response = client_for(editor).post(
+        f"{API}/references/import/preview/", {"file": upload, "format": "ris"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"file": [IMPORT_TOO_LARGE]}
+    assert "2 MB" in IMPORT_TOO_LARGE
+
+
+def test_an_upload_over_the_request_limit_is_a_413_naming_the_limit(editor):
+    upload = SimpleUploadedFile("refs.ris", b"x" * (6 * 1024 * 1024))
+    response = client_for(editor).post(
+        f"{API}/references/import/preview/", {"file": upload, "format": "ris"}
+    )
+    assert response.status_code == 413
+    assert "larger than 5 MB" in response.json()["detail"]

@@ -17,7 +17,7 @@ from articles.references.identifiers import (
     pmcid_normalise,
     pmid_normalise,
 )
-from articles.references.importing import ImportFormat
+from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, ImportFormat
 from articles.references.models import (
     EvidenceLevel,
     ReferenceStatus,
@@ -29,9 +29,6 @@ from articles.references.services import CHANGE_NOTE_REQUIRED, CSL_TYPES
 DATE_INVALID = "Give a year (2013), a month (2013-06) or a full date (2013-06-03)."
 IMPORT_NOTHING = "Choose a file or paste the references."
 IMPORT_BOTH = "Choose a file or paste the references, not both."
-IMPORT_TOO_LARGE = "The file is larger than {limit} MB: split it and import it in parts."
-# The text travels back signed in the preview page: it must stay under Django's 2.5 MB form limit.
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
 CSL_TYPE_LABELS = {
     "article-journal": "Journal article",
@@ -285,9 +282,7 @@ class ImportForm(forms.Form):
         if not upload and not text:
             raise forms.ValidationError(IMPORT_NOTHING)
         if upload and upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                IMPORT_TOO_LARGE.format(limit=IMPORT_MAX_BYTES // (1024 * 1024))
-            )
+            raise forms.ValidationError(IMPORT_TOO_LARGE)
         return data
 
     def content(self) -> tuple[bytes | str, str]:

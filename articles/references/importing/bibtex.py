@@ -46,6 +46,10 @@ CSL_TO_ENTRY = {
 BLOCK_FAILED = "the entry starting on line {line} cannot be read ({error})."
 DUPLICATE_KEY = "the key {key!r} is used by more than one entry."
 # Fields holding identifiers or addresses: no LaTeX in them.
+# Far deeper than any real entry; the parsers recurse once per level of braces.
+MAX_BRACE_DEPTH = 32
+TOO_DEEP = "braces nest more than {limit} levels deep on line {line}."
+_BRACE = re.compile(r"(?<!\\)[{}]")
 RAW_FIELDS = {"doi", "url", "pmid", "pmcid", "urldate"}
 _LATEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _latex = LatexNodes2Text()
@@ -121,7 +125,22 @@ def _csl(entry: Entry) -> tuple[dict[str, Any], str]:
     return csl, get("reftype")
 
 
+def _too_deep_line(text: str) -> int | None:
+    """The line on which braces first nest deeper than MAX_BRACE_DEPTH, if they do: the
+    parsers recurse into each level and would exhaust Python's stack."""
+    depth = 0
+    for match in _BRACE.finditer(text):
+        depth += 1 if match.group() == "{" else -1
+        if depth > MAX_BRACE_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def parse(text: str) -> list[ImportRecord]:
+    line = _too_deep_line(text)
+    if line is not None:
+        problem = TOO_DEEP.format(limit=MAX_BRACE_DEPTH, line=line)
+        raise ImportInvalid(FILE_INVALID.format(format="BibTeX", problem=problem))
     library = bibtexparser.parse_string(text)
     if library.failed_blocks:
         block = library.failed_blocks[0]
