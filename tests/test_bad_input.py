@@ -9,12 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from articles.models import Article
-from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, NUL_REFUSED
+from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, LINE_BREAK_REFUSED, NUL_REFUSED
 from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, records_parse
 from articles.references.importing.bibtex import MAX_BRACE_DEPTH
 from config.middleware import REQUEST_TOO_LARGE
+from editorial import workflow
 from editorial.models import ReviewComment
 from tests.editorial.test_api import API, client_for
+from tests.factories import EditorFactory, RevisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,36 @@ def test_an_upload_over_the_request_limit_is_a_413_naming_the_limit(editor):
     )
     assert response.status_code == 413
     assert "larger than 5 MB" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("title", ["Knee\npain", "Knee pain\r\nin runners", "Knee\u2028pain"])
+def test_a_title_with_a_line_break_is_refused_through_the_api(editor, draft, title):
+    client = client_for(editor)
+    created = client.post(f"{API}/articles/", {"title": title, "topic": ""}, format="json")
+    assert created.status_code == 400
+    assert _reason_messages(created) == [LINE_BREAK_REFUSED]
+    edited = client.patch(f"{API}/articles/{draft.article_id}/", {"title": title}, format="json")
+    assert edited.status_code == 400
+    assert _reason_messages(edited) == [LINE_BREAK_REFUSED]
+    assert list(Article.objects.values_list("title", flat=True)) == [draft.article.title]
+
+
+def test_a_title_with_a_line_break_is_a_form_error_in_the_workspace(editor):
+    client = Client()
+    client.force_login(editor)
+    response = client.post("/editorial/articles/new/", {"title": "Knee\r\npain", "topic": ""})
+    assert response.status_code == 400
+    assert LINE_BREAK_REFUSED in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_stored_title_with_a_line_break_still_gets_its_notifications(
+    editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    colleague = EditorFactory()
+    revision = RevisionFactory(author=editor, article__title="Knee\r\npain\u2028 in runners")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.revision_submit(revision=revision, actor=editor)
+    [message] = mailoutbox
+    assert message.to == [colleague.email]
+    assert message.subject.startswith("[Imprimatur] Knee pain in runners: ")
