@@ -12,11 +12,12 @@ from articles.models import Article
 from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, LINE_BREAK_REFUSED, NUL_REFUSED
 from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, records_parse
 from articles.references.importing.bibtex import MAX_BRACE_DEPTH
+from articles.references.models import Reference, ReferenceVersion
 from config.middleware import REQUEST_TOO_LARGE
 from editorial import workflow
 from editorial.models import ReviewComment
 from tests.editorial.test_api import API, client_for
-from tests.factories import EditorFactory, RevisionFactory
+from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,50 @@ def test_a_stored_title_with_a_line_break_still_gets_its_notifications(
     [message] = mailoutbox
     assert message.to == [colleague.email]
     assert message.subject.startswith("[Imprimatur] Knee pain in runners: ")
+
+
+ODD_CSL = [
+    ({"note": ["a", "b"]}, "`note` must be a text or a number, not a list"),
+    ({"publisher-place": {"city": "Oslo"}}, "`publisher-place` must be a text or a number"),
+    ({"translator": ["Doe"]}, "`translator` must be a list of names"),
+    ({"submitted": "2020"}, "`submitted` must be {'date-parts'"),
+    ({"categories": ["knee", 3]}, "`categories` must be a text or a number"),
+]
+
+
+@pytest.mark.parametrize(("extra", "message"), ODD_CSL)
+def test_a_csl_item_outside_the_schema_is_refused_saying_which_field(editor, extra, message):
+    csl = {"type": "article-journal", "title": "Hip pain", **extra}
+    response = client_for(editor).post(
+        f"{API}/references/", {"key": "hip", "type": "research", "csl": csl}, format="json"
+    )
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert not Reference.objects.exists()
+
+
+def test_a_csl_json_import_with_a_list_in_a_variable_names_the_record(editor):
+    items = [{"id": "a", "type": "book", "title": "Fine"}, {"id": "b", "type": "book",
+             "title": "Odd", "language": ["en"]}]  # fmt: skip
+    upload = SimpleUploadedFile("refs.json", json.dumps(items).encode())
+    response = client_for(editor).post(
+        f"{API}/references/import/preview/", {"file": upload, "format": "csl-json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Record 2 (b): The CSL-JSON `language`")
+
+
+def test_a_stored_reference_with_odd_csl_still_shows_its_page(editor):
+    version = ReferenceFactory(key="odd2019").current_version
+    odd = {"note": ["a", "b"], "language": ["en"], "translator": ["Doe", {"family": "Roe"}],
+           "submitted": {"date-parts": "2020"}, "abstract": {"x": 1}}  # fmt: skip
+    ReferenceVersion.objects.filter(pk=version.pk).update(csl={**version.csl, **odd})
+    client = Client()
+    client.force_login(editor)
+    response = client.get(f"/editorial/references/{version.reference_id}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "a; b" in page
+    assert "Doe; Roe" in page
+    assert client.get(f"/editorial/references/{version.reference_id}/edit/").status_code == 200
+    assert client_for(editor).get(f"{API}/references/{version.reference_id}/").status_code == 200

@@ -78,7 +78,9 @@ def authors_text(names: Any) -> str:
     """The CSL names as the authors field shows them, one a line."""
     lines = []
     for name in names if isinstance(names, list) else []:
-        if name.get("literal"):
+        if not isinstance(name, dict):  # stored before the schema was checked
+            lines.append(str(name))
+        elif name.get("literal"):
             lines.append(name["literal"])
         else:
             lines.append(", ".join(filter(None, [name.get("family"), name.get("given")])))

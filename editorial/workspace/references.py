@@ -116,7 +116,7 @@ def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
         ("Authors", authors_text(csl.get("author")).replace("\n", "; ")),
     ]
     for variable in TEXT_FIELDS.values():
-        rows.append((FIELD_LABELS[variable], str(csl.get(variable, ""))))
+        rows.append((FIELD_LABELS[variable], selectors.csl_text(csl.get(variable))))
     rows += [
         ("Published", date_parts_text(csl.get("issued"))),
         ("Accessed", date_parts_text(csl.get("accessed"))),
@@ -125,9 +125,7 @@ def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
     ]
     shown = {"type", "author", "issued", "accessed", *TEXT_FIELDS.values()}
     for variable in sorted(set(csl) - shown):
-        value = csl[variable]
-        text = authors_text(value) if isinstance(value, list) else date_parts_text(value)
-        rows.append((FIELD_LABELS.get(variable, variable), text or str(value)))
+        rows.append((FIELD_LABELS.get(variable, variable), selectors.csl_text(csl[variable])))
     return [(label, text) for label, text in rows if text]
 
 
