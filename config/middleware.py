@@ -9,7 +9,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -93,8 +93,13 @@ class RequestInputMiddleware:
     @staticmethod
     def _holds_nul(request: HttpRequest) -> bool:
         texts = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+        form = None
         if request.method == "POST" and request.content_type in FORM_TYPES:
-            texts += [*request.POST.keys(), *(v for vs in request.POST.lists() for v in vs[1])]
+            form = request.POST
+        elif request.method in ("PUT", "PATCH") and request.content_type == FORM_TYPES[0]:
+            form = QueryDict(request.body)  # the API parses these; Django only parses POST
+        if form is not None:
+            texts += [*form.keys(), *(v for vs in form.lists() for v in vs[1])]
         return holds_nul(*texts)
 
 

@@ -249,3 +249,15 @@ def test_a_stored_reference_with_odd_csl_still_shows_its_page(editor):
     assert "Doe; Roe" in page
     assert client.get(f"/editorial/references/{version.reference_id}/edit/").status_code == 200
     assert client_for(editor).get(f"{API}/references/{version.reference_id}/").status_code == 200
+
+
+def test_a_nul_in_a_form_encoded_api_patch_is_refused(editor, draft):
+    response = client_for(editor).patch(
+        f"{API}/articles/{draft.article_id}/",
+        "topic=Knee%00",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert _reason_messages(response) == [NUL_REFUSED]
+    draft.article.refresh_from_db()
+    assert "\x00" not in draft.article.topic

@@ -129,7 +129,7 @@ RATELIMIT_FAIL_OPEN = True
 # A reference file imports up to 2 MB (articles.references.importing.IMPORT_MAX_BYTES).
 IMPRIMATUR_REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
-FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_BYTES", default=5 * 1024 * 1024 // 2)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # Never kept by a browser or a shared cache (config.middleware.PrivateResponsesMiddleware).
 IMPRIMATUR_PRIVATE_PATHS = ["/editorial/", "/api/", "/admin/", "/accounts/"]
 
