@@ -261,3 +261,31 @@ def test_a_nul_in_a_form_encoded_api_patch_is_refused(editor, draft):
     assert _reason_messages(response) == [NUL_REFUSED]
     draft.article.refresh_from_db()
     assert "\x00" not in draft.article.topic
+
+
+def test_unicode_digits_in_the_workspace_compare_are_a_400_page(editor, draft):
+    client = Client()
+    client.force_login(editor)
+    response = client.get(f"/editorial/articles/{draft.article_id}/compare/", {"to": "²"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "²" in page
+    assert "invalid literal" not in page  # int("²") once failed inside the view
+
+
+def test_a_nul_audience_on_an_article_page_is_a_400(draft):
+    response = Client().get("/articles/any-slug/", {"audience": "pat\x00ient"})
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
+def test_a_workspace_upload_over_the_request_limit_is_a_413_page(editor):
+    client = Client()
+    client.force_login(editor)
+    upload = SimpleUploadedFile("refs.ris", b"x" * (6 * 1024 * 1024))
+    response = client.post("/editorial/references/import/", {"file": upload, "format": "ris"})
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "larger than 5 MB" in page
+    assert "Search the articles" in page
+    assert not Reference.objects.exists()
