@@ -9,6 +9,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -69,6 +70,7 @@ REQUEST_TOO_LARGE = (
     "The request is larger than {limit} MB, the most this site accepts: send less at a time "
     "(split a reference file and import it in parts)."
 )
+FORM_TOO_LARGE = "The form's fields hold more than {limit} MB, the most this site accepts."
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -86,7 +88,12 @@ class RequestInputMiddleware:
         if (ascii_int(length) or 0) > self.max_bytes:
             limit = f"{self.max_bytes / (1024 * 1024):g}"
             return refused(request, REQUEST_TOO_LARGE.format(limit=limit), status=413)
-        if self._holds_nul(request):
+        try:
+            nul_sent = self._holds_nul(request)
+        except RequestDataTooBig:
+            limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
+            return refused(request, FORM_TOO_LARGE.format(limit=limit), status=413)
+        if nul_sent:
             return refused(request, NUL_REFUSED, status=400)
         return self.get_response(request)
 

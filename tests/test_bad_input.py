@@ -289,3 +289,13 @@ def test_a_workspace_upload_over_the_request_limit_is_a_413_page(editor):
     assert "larger than 5 MB" in page
     assert "Search the articles" in page
     assert not Reference.objects.exists()
+
+
+def test_form_fields_over_the_data_limit_are_a_413_naming_it(settings, editor):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client = Client()
+    client.force_login(editor)
+    response = client.post("/editorial/articles/new/", {"title": "x" * 1_100_000, "topic": ""})
+    assert response.status_code == 413
+    assert "more than 1 MB" in response.content.decode()
+    assert not Article.objects.exists()

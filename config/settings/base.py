@@ -124,8 +124,9 @@ IMPRIMATUR_RATES = {
 # locks repeated failed logins, in the database).
 RATELIMIT_FAIL_OPEN = True
 # How large a request may be, pages and API alike: a larger Content-Length is answered 413
-# before the body is read (config.middleware); form fields and JSON hold at most
-# DATA_UPLOAD_MAX_MEMORY_SIZE, an uploaded file spills to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
+# before the body is read (config.middleware); form fields hold at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (413 too), an uploaded file spills to disk above
+# FILE_UPLOAD_MAX_MEMORY_SIZE.
 # A reference file imports up to 2 MB (articles.references.importing.IMPORT_MAX_BYTES).
 IMPRIMATUR_REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
