@@ -24,6 +24,7 @@ from articles.models import (
     text_hash,
 )
 from articles.page_versions import article_page_invalidate
+from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
 from articles.readability import score_text
 from articles.references.citing import bodies_cited_versions
 from articles.references.rendering import body_render, citation_work, revision_cited_versions
@@ -82,6 +83,12 @@ def _slug_checked(slug: str, *, title: str, article: Article | None = None) -> s
     return slug
 
 
+def _title_checked(title: str) -> None:
+    """A title goes into e-mail subjects and page titles: one line (else InvalidInput)."""
+    if holds_line_break(title):
+        raise InvalidInput(LINE_BREAK_REFUSED)
+
+
 def article_create(  # type: ignore[no-untyped-def]
     *,
     title: str,
@@ -93,6 +100,7 @@ def article_create(  # type: ignore[no-untyped-def]
     """Create an article with its first, empty draft revision (the workspace, the API and the
     admin all create articles here, so none is ever without a revision). The slug is made from
     the title when left empty. Raises InvalidInput or Conflict for a slug that cannot be."""
+    _title_checked(title)
     slug = _slug_checked(slug, title=title) if slug.strip() else slug_from_title(title)
     fields: dict[str, object] = {"slug": slug, "title": title, "topic": topic}
     if review_interval_months is not None:
@@ -113,6 +121,8 @@ def article_details_update(*, article: Article, changes: dict[str, object]) -> A
     unknown = set(changes) - set(ARTICLE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    if "title" in changes:
+        _title_checked(str(changes["title"]))
     old_slug = article.slug
     new_slug = changes.get("slug", old_slug)
     if new_slug != old_slug:

@@ -3,13 +3,20 @@
 - The client's address behind the reverse proxies this site trusts. django-axes, the rate limits
   (django-ratelimit) and the logs all read `REMOTE_ADDR`; it is set here, once, first.
 - Workspace, API, admin and account responses are never stored by a browser or a proxy.
+- Too large a request, or a NUL character in its query or form, is refused with a clear 4xx.
 """
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+from articles.errors import InvalidInput
+from articles.plain_input import NUL_REFUSED, ascii_int, holds_nul
+from editorial.api.errors import refusal_data
 
 
 def client_address(meta: dict[str, object], trusted_proxies: int) -> str:
@@ -57,3 +64,54 @@ class PrivateResponsesMiddleware:
             response.headers.pop("Cache-Control", None)
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+REQUEST_TOO_LARGE = (
+    "The request is larger than {limit} MB, the most this site accepts: send less at a time "
+    "(split a reference file and import it in parts)."
+)
+FORM_TOO_LARGE = "The form's fields hold more than {limit} MB, the most this site accepts."
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RequestInputMiddleware:
+    """Refuse, before any view reads it, a body over IMPRIMATUR_REQUEST_MAX_BYTES (413) and a
+    NUL character in the query string or a form (400): PostgreSQL cannot store it. JSON bodies
+    are checked by the API's parser (editorial.api.parsers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.max_bytes = settings.IMPRIMATUR_REQUEST_MAX_BYTES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if (ascii_int(length) or 0) > self.max_bytes:
+            limit = f"{self.max_bytes / (1024 * 1024):g}"
+            return refused(request, REQUEST_TOO_LARGE.format(limit=limit), status=413)
+        try:
+            nul_sent = self._holds_nul(request)
+        except RequestDataTooBig:
+            limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
+            return refused(request, FORM_TOO_LARGE.format(limit=limit), status=413)
+        if nul_sent:
+            return refused(request, NUL_REFUSED, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request: HttpRequest) -> bool:
+        texts = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+        form = None
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            form = request.POST
+        elif request.method in ("PUT", "PATCH") and request.content_type == FORM_TYPES[0]:
+            form = QueryDict(request.body)  # the API parses these; Django only parses POST
+        if form is not None:
+            texts += [*form.keys(), *(v for vs in form.lists() for v in vs[1])]
+        return holds_nul(*texts)
+
+
+def refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    """The API's error (`detail`, `reasons`) under /api/, else the 400 page with `message`."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(refusal_data(InvalidInput(message)), status=status)
+    return render(request, "400.html", {"message": message}, status=status)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Revision
+from articles.plain_input import single_line
 from editorial import permissions
 from editorial.events import AuditAction, Told
 from editorial.models import (
@@ -97,7 +98,8 @@ def notifications_send_for_event(*, event_id: int) -> int:
         "article", "revision", "actor", "subject_user", "comment__parent"
     ).get(pk=event_id)
     what = AuditAction(event.action).type.subject
-    subject = f"[Imprimatur] {event.article.title}: {what}"
+    # A header is one line: a line break in it makes Django refuse the whole message.
+    subject = single_line(f"[Imprimatur] {event.article.title}: {what}")
     sent = 0
     for recipient in event_recipients(event=event):
         with transaction.atomic():

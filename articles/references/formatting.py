@@ -28,6 +28,7 @@ from citeproc.source.json import CiteProcJSON
 from django.utils.safestring import mark_safe
 
 from articles.references.models import ReferenceVersion
+from articles.references.services import csl_problem
 
 CSL_DIR = Path(__file__).resolve().parent.parent / "csl"
 
@@ -74,6 +75,8 @@ def reference_format(
 ) -> str:
     """One bibliography entry without its number: safe HTML, or plain text with `as_html=False`."""
     item = version_csl_item(version)
+    # Variables stored before the schema was checked would break citeproc: left out.
+    item = {name: value for name, value in item.items() if not csl_problem(name, value)}
     if as_html:
         item = _escaped(item)
     item["id"] = "item"

@@ -73,17 +73,21 @@ def reference_versions(*, reference: Reference) -> QuerySet[ReferenceVersion]:
     return reference.versions.select_related("changed_by").order_by("-number")
 
 
-def _csl_text(value: Any) -> str:
-    """A CSL-JSON value as a short readable text: names joined, dates as Y-M-D."""
+def _name_text(name: dict[str, Any]) -> str:
+    parts = [name.get("family"), name.get("given")]
+    return str(name.get("literal") or " ".join(str(p) for p in parts if p))
+
+
+def csl_text(value: Any) -> str:
+    """A CSL-JSON value as a short readable text: names joined, dates as Y-M-D; whatever a
+    stored item holds (older data may not follow the schema), never an error."""
     if value is None:
         return ""
-    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-        return "; ".join(
-            v.get("literal") or " ".join(filter(None, [v.get("family"), v.get("given")]))
-            for v in value
-        )
-    if isinstance(value, dict) and "date-parts" in value:
-        return "-".join(str(p) for p in (value["date-parts"] or [[]])[0])
+    if isinstance(value, list):
+        return "; ".join(_name_text(v) if isinstance(v, dict) else csl_text(v) for v in value)
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    if isinstance(parts, list) and parts and isinstance(parts[0], list):
+        return "-".join(str(p) for p in parts[0])
     return str(value)
 
 
@@ -100,5 +104,5 @@ def reference_version_diff(*, old: ReferenceVersion, new: ReferenceVersion) -> l
     for key in sorted(set(old.csl) | set(new.csl)):
         before, after = old.csl.get(key), new.csl.get(key)
         if before != after:
-            changes.append(FieldChange(field=key, old=_csl_text(before), new=_csl_text(after)))
+            changes.append(FieldChange(field=key, old=csl_text(before), new=csl_text(after)))
     return changes

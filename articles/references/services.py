@@ -64,8 +64,20 @@ CSL_TYPES = {
     "thesis",
     "webpage",
 }
-NAME_FIELDS = ("author", "editor")
-DATE_FIELDS = ("issued", "accessed")
+# The CSL-JSON schema's name and date variables (csl-data.json, CSL 1.0.2); every other
+# variable is a string or a number, except `categories` (a list of strings) and `custom`.
+NAME_FIELDS = (
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
+    "contributor", "curator", "director", "editor", "editorial-director",
+    "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator",
+    "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author",
+    "script-writer", "series-creator", "translator",
+)  # fmt: skip
+DATE_FIELDS = ("accessed", "available-date", "event-date", "issued", "original-date", "submitted")
+CSL_VALUE_INVALID = (
+    "The CSL-JSON `{field}` must be a text or a number, not {kind}: CSL-JSON only allows lists "
+    "for names and objects for dates."
+)
 # Identifiers are columns of the version; CSL-JSON spells them in upper case.
 CSL_IDENTIFIER_KEYS = {"DOI": "doi", "PMID": "pmid", "PMCID": "pmcid"}
 
@@ -93,28 +105,40 @@ def csl_validate(csl: Any) -> dict[str, Any]:
         raise ReferenceInvalid(
             CSL_TYPE_UNKNOWN.format(type=csl.get("type"), known=", ".join(sorted(CSL_TYPES)))
         )
-    for name_field in NAME_FIELDS:
-        names = csl.get(name_field)
-        if names is None:
-            continue
-        if not isinstance(names, list) or not all(
-            isinstance(n, dict) and (n.get("family") or n.get("literal")) for n in names
-        ):
-            raise ReferenceInvalid(CSL_NAMES_INVALID.format(field=name_field))
-    for date_field in DATE_FIELDS:
-        date = csl.get(date_field)
-        if date is None:
-            continue
-        parts = date.get("date-parts") if isinstance(date, dict) else None
-        if not (
+    for variable, value in csl.items():
+        problem = csl_problem(variable, value)
+        if problem:
+            raise ReferenceInvalid(problem)
+    return csl
+
+
+def csl_problem(variable: str, value: Any) -> str:
+    """Why the CSL-JSON schema refuses `value` for `variable`, or "" (None stands for absent;
+    `custom` is ours). The formatter drops what this refuses from data stored before."""
+    if value is None or variable == "custom":
+        return ""
+    if variable in NAME_FIELDS:
+        names_ok = isinstance(value, list) and all(
+            isinstance(n, dict) and (n.get("family") or n.get("literal")) for n in value
+        )
+        return "" if names_ok else CSL_NAMES_INVALID.format(field=variable)
+    if variable in DATE_FIELDS:
+        parts = value.get("date-parts") if isinstance(value, dict) else None
+        date_ok = (
             isinstance(parts, list)
             and parts
             and isinstance(parts[0], list)
             and 1 <= len(parts[0]) <= 3
-            and all(isinstance(p, int) for p in parts[0])
-        ):
-            raise ReferenceInvalid(CSL_DATE_INVALID.format(field=date_field))
-    return csl
+            and all(isinstance(p, int) and not isinstance(p, bool) for p in parts[0])
+        )
+        return "" if date_ok else CSL_DATE_INVALID.format(field=variable)
+    if variable == "categories" and isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return ""
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        return ""
+    kind = {list: "a list", dict: "an object", bool: "true or false"}.get(type(value), "other")
+    return CSL_VALUE_INVALID.format(field=variable, kind=kind)
 
 
 def csl_identifiers(csl: dict[str, Any], doi: str, pmid: str, pmcid: str) -> dict[str, str]:

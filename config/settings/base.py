@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Too large a body (413) or a NUL in the query or the form (400), before a view reads it.
+    "config.middleware.RequestInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -121,6 +123,14 @@ IMPRIMATUR_RATES = {
 # The counters live in the cache; with it unreachable, nobody is refused for it (axes still
 # locks repeated failed logins, in the database).
 RATELIMIT_FAIL_OPEN = True
+# How large a request may be, pages and API alike: a larger Content-Length is answered 413
+# before the body is read (config.middleware); form fields hold at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE (413 too), an uploaded file spills to disk above
+# FILE_UPLOAD_MAX_MEMORY_SIZE.
+# A reference file imports up to 2 MB (articles.references.importing.IMPORT_MAX_BYTES).
+IMPRIMATUR_REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # Never kept by a browser or a shared cache (config.middleware.PrivateResponsesMiddleware).
 IMPRIMATUR_PRIVATE_PATHS = ["/editorial/", "/api/", "/admin/", "/accounts/"]
 
@@ -248,6 +258,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "editorial.api.errors.exception_handler",
+    # JSON bodies: refused when nested too deep or holding a NUL (editorial.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "editorial.api.parsers.CheckedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Imprimatur API",

@@ -84,7 +84,9 @@ class ArticleCreateSerializer(serializers.ModelSerializer[Article]):
         model = Article
         fields = ["slug", "title", "topic", "review_interval_months"]
         extra_kwargs = {
-            "slug": {"required": False, "help_text": "Made from the title when left out."}
+            "slug": {"required": False, "help_text": "Made from the title when left out."},
+            # article_create needs it; "" is a topic (none yet), a missing key is a mistake.
+            "topic": {"required": True, "allow_blank": True},
         }
 
     def create(self, validated_data: dict[str, Any]) -> Article:

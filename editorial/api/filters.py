@@ -2,6 +2,7 @@
 
 The reference library's filters are the workspace's too: articles.references.filters."""
 
+from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -12,13 +13,28 @@ from articles.models import (
     ReviewStatus,
     Revision,
 )
+from articles.plain_input import ID_INVALID, ascii_int
 from articles.references.filters import ReferenceFilter
 from editorial.models import AuditEvent, ReviewAssignment, ReviewComment, ReviewDecision
 
 
+class IdField(forms.Field):
+    """A row id written with the ASCII digits 0-9 ("²" and "٣" are refused, not 500s)."""
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = ascii_int(str(value))
+        if number is None:
+            raise forms.ValidationError(ID_INVALID)
+        return number
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
+class IdFilter(filters.Filter):
     """Exact match on a related row's id, without checking that the row exists."""
+
+    field_class = IdField
 
 
 class ArticleFilter(filters.FilterSet):

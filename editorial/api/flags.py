@@ -5,18 +5,20 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from articles.plain_input import ascii_int
 from articles.references.models import ReferenceStatus
 from editorial.api.common import ERRORS, ReviewStatusField, acting_user
 from editorial.api.reference_serializers import FieldChangeSerializer
 from editorial.selectors import citations_flagged_for_user
 
-ARTICLE_INVALID = "`article` must be an article id."
+ARTICLE_INVALID = "`article` must be an article id, written with the digits 0-9."
 
 
 class FlaggingVersionSerializer(serializers.Serializer[Any]):
@@ -57,11 +59,9 @@ class FlaggedCitationSerializer(serializers.Serializer[Any]):
         return bool(flag.article.published_revision_id == flag.revision.pk)
 
 
-class FlaggedCitationList(generics.GenericAPIView[Any]):
+class FlaggedCitationList(APIView):
+    # Not a GenericAPIView: it has no queryset, and the browsable API asks one of those.
     permission_classes = [IsAuthenticated]
-    serializer_class = FlaggedCitationSerializer
-    pagination_class = None
-    filter_backends: list[type] = []
 
     @extend_schema(
         tags=["references"],
@@ -72,9 +72,8 @@ class FlaggedCitationList(generics.GenericAPIView[Any]):
         """Citations to update in the articles you may open, by article title: each pins a
         reference version older than a corrected, retracted or superseded one."""
         raw = request.query_params.get("article")
-        if raw is not None and not raw.isdigit():
+        article_id = ascii_int(raw)
+        if raw is not None and article_id is None:
             raise ValidationError({"article": [ARTICLE_INVALID]})
-        flags = citations_flagged_for_user(
-            user=acting_user(request), article_id=int(raw) if raw is not None else None
-        )
+        flags = citations_flagged_for_user(user=acting_user(request), article_id=article_id)
         return Response(FlaggedCitationSerializer(flags, many=True).data)

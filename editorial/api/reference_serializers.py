@@ -4,7 +4,14 @@ from typing import Any
 
 from rest_framework import serializers
 
-from articles.references.importing import IMPORTED_VERSION_NOTE, ImportFormat, RowStatus
+from articles.plain_input import ascii_int
+from articles.references.importing import (
+    IMPORT_MAX_BYTES,
+    IMPORT_TOO_LARGE,
+    IMPORTED_VERSION_NOTE,
+    ImportFormat,
+    RowStatus,
+)
 from articles.references.models import (
     EvidenceLevel,
     Reference,
@@ -103,8 +110,13 @@ class FieldChangeSerializer(serializers.Serializer[Any]):
 
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(max_length=255)
+    file = serializers.FileField(max_length=255, help_text="Up to 2 MB.")
     format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
+
+    def validate_file(self, upload: Any) -> Any:
+        if upload.size > IMPORT_MAX_BYTES:
+            raise serializers.ValidationError(IMPORT_TOO_LARGE)
+        return upload
 
 
 NEW_VERSION_INVALID = "{value!r}: give a record's index and a reference key as index:key."
@@ -140,9 +152,10 @@ class ImportConfirmSerializer(ImportUploadSerializer):
         chosen = {}
         for item in value:
             index, _, key = item.partition(":")
-            if not index.strip().isdigit() or not key.strip():
+            number = ascii_int(index)
+            if number is None or not key.strip():
                 raise serializers.ValidationError(NEW_VERSION_INVALID.format(value=item))
-            chosen[int(index)] = key.strip()
+            chosen[number] = key.strip()
         return chosen
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.importing import (
@@ -147,9 +148,10 @@ class ReferenceViewSet(
         numbers = []
         for name, default in (("from", newest - 1), ("to", newest)):
             raw = request.query_params.get(name, str(default))
-            if not raw.isdigit() or int(raw) not in versions:
+            number = ascii_int(raw)
+            if number is None or number not in versions:
                 raise ValidationError({name: [VERSION_NOT_FOUND.format(number=raw)]})
-            numbers.append(int(raw))
+            numbers.append(number)
         changes = selectors.reference_version_diff(
             old=versions[numbers[0]], new=versions[numbers[1]]
         )

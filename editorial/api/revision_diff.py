@@ -6,6 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from articles.models import Revision
+from articles.plain_input import ascii_int
 
 
 class DiffPieceSerializer(serializers.Serializer[Any]):
@@ -51,9 +52,10 @@ BASE_NOT_FOUND = "No revision {base} of this article: give the id of one of its 
 
 def diff_base(raw: str, *, revision: Revision) -> Revision:
     """The revision `?base=` names: one of the same article, else a 400."""
+    base_id = ascii_int(raw)
     base = (
-        Revision.objects.filter(pk=int(raw), article_id=revision.article_id).first()
-        if raw.isdigit()
+        Revision.objects.filter(pk=base_id, article_id=revision.article_id).first()
+        if base_id is not None
         else None
     )
     if base is None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.errors import ActionRefused, Reason
 from articles.models import Article, Revision
+from articles.plain_input import ascii_int
 from editorial import drafts, permissions
 from editorial.changes import revision_compare
 from editorial.selectors import articles_for_user
@@ -41,8 +42,9 @@ def _chosen(request: HttpRequest, name: str, by_number: dict[int, Revision]) -> 
     raw = request.GET.get(name, "")
     if not raw:
         return None
-    if raw.isdigit() and int(raw) in by_number:
-        return by_number[int(raw)]
+    number = ascii_int(raw)
+    if number is not None and number in by_number:
+        return by_number[number]
     raise ValueError(raw)
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.urls import reverse
 
 from articles.models import Article, AudienceLevel, FollowUpQuestion, Topic
+from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 
@@ -44,6 +45,13 @@ class ArticleDetailsForm(forms.Form):
     def __init__(self, *args: Any, current_topic: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = topic_choices(current_topic)  # type: ignore[attr-defined]
+
+    def clean_title(self) -> str:
+        # articles.services refuses it too; here the message lands on the title's field.
+        title = str(self.cleaned_data["title"])
+        if holds_line_break(title):
+            raise forms.ValidationError(LINE_BREAK_REFUSED)
+        return title
 
     def changes(self, article: Article) -> dict[str, object]:
         """The fields that differ from `article` (an empty address keeps the current one)."""

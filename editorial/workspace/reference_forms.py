@@ -10,13 +10,14 @@ from typing import Any
 
 from django import forms
 
+from articles.plain_input import ascii_int
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
     pmcid_normalise,
     pmid_normalise,
 )
-from articles.references.importing import ImportFormat
+from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, ImportFormat
 from articles.references.models import (
     EvidenceLevel,
     ReferenceStatus,
@@ -28,9 +29,6 @@ from articles.references.services import CHANGE_NOTE_REQUIRED, CSL_TYPES
 DATE_INVALID = "Give a year (2013), a month (2013-06) or a full date (2013-06-03)."
 IMPORT_NOTHING = "Choose a file or paste the references."
 IMPORT_BOTH = "Choose a file or paste the references, not both."
-IMPORT_TOO_LARGE = "The file is larger than {limit} MB: split it and import it in parts."
-# The text travels back signed in the preview page: it must stay under Django's 2.5 MB form limit.
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
 CSL_TYPE_LABELS = {
     "article-journal": "Journal article",
@@ -80,7 +78,9 @@ def authors_text(names: Any) -> str:
     """The CSL names as the authors field shows them, one a line."""
     lines = []
     for name in names if isinstance(names, list) else []:
-        if name.get("literal"):
+        if not isinstance(name, dict):  # stored before the schema was checked
+            lines.append(str(name))
+        elif name.get("literal"):
             lines.append(name["literal"])
         else:
             lines.append(", ".join(filter(None, [name.get("family"), name.get("given")])))
@@ -90,7 +90,7 @@ def authors_text(names: Any) -> str:
 def date_parts_text(value: Any) -> str:
     """A CSL date as 2013, 2013-06 or 2013-06-03."""
     parts = (value or {}).get("date-parts") or [[]] if isinstance(value, dict) else [[]]
-    numbers = [int(p) for p in parts[0] if str(p).isdigit()] if parts else []
+    numbers = [n for n in (ascii_int(str(p)) for p in parts[0]) if n is not None] if parts else []
     if not numbers:
         return ""
     return "-".join([str(numbers[0]), *(f"{n:02d}" for n in numbers[1:])])
@@ -284,9 +284,7 @@ class ImportForm(forms.Form):
         if not upload and not text:
             raise forms.ValidationError(IMPORT_NOTHING)
         if upload and upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                IMPORT_TOO_LARGE.format(limit=IMPORT_MAX_BYTES // (1024 * 1024))
-            )
+            raise forms.ValidationError(IMPORT_TOO_LARGE)
         return data
 
     def content(self) -> tuple[bytes | str, str]:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.plain_input import ascii_int
 from articles.references.importing import (
     IMPORTED_VERSION_NOTE,
     ImportFormat,
@@ -156,7 +157,7 @@ def reference_import_confirm(request: HttpRequest) -> HttpResponse:
     except (signing.BadSignature, ImportInvalid, KeyError, TypeError, ValueError):
         messages.error(request, PREVIEW_EXPIRED)
         return redirect("editorial:reference_import")
-    chosen = {int(i) for i in request.POST.getlist("records") if i.isdigit()}
+    chosen = {n for n in map(ascii_int, request.POST.getlist("records")) if n is not None}
     versions = {
         record.index: key
         for record in records

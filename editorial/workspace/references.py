@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.filters import ReferenceFilter
@@ -115,7 +116,7 @@ def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
         ("Authors", authors_text(csl.get("author")).replace("\n", "; ")),
     ]
     for variable in TEXT_FIELDS.values():
-        rows.append((FIELD_LABELS[variable], str(csl.get(variable, ""))))
+        rows.append((FIELD_LABELS[variable], selectors.csl_text(csl.get(variable))))
     rows += [
         ("Published", date_parts_text(csl.get("issued"))),
         ("Accessed", date_parts_text(csl.get("accessed"))),
@@ -124,9 +125,7 @@ def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
     ]
     shown = {"type", "author", "issued", "accessed", *TEXT_FIELDS.values()}
     for variable in sorted(set(csl) - shown):
-        value = csl[variable]
-        text = authors_text(value) if isinstance(value, list) else date_parts_text(value)
-        rows.append((FIELD_LABELS.get(variable, variable), text or str(value)))
+        rows.append((FIELD_LABELS.get(variable, variable), selectors.csl_text(csl[variable])))
     return [(label, text) for label, text in rows if text]
 
 
@@ -165,8 +164,9 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for position, name in enumerate(("from", "to")):
         raw = request.GET.get(name, "")
         if raw:
-            if raw.isdigit() and int(raw) in by_number:
-                numbers[position] = int(raw)
+            number = ascii_int(raw)
+            if number is not None and number in by_number:
+                numbers[position] = number
             else:
                 diff_error = VERSION_NOT_FOUND.format(number=raw)
     if diff_error:
@@ -273,7 +273,7 @@ def reference_export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("all"):
         chosen = ReferenceFilter(filters, queryset=_library()).qs
     else:
-        ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+        ids = [n for n in map(ascii_int, request.GET.getlist("ids")) if n is not None]
         chosen = _library().filter(pk__in=ids)
     references = list(chosen)
     if not references:

@@ -5,7 +5,13 @@ Each format parses into ``ImportRecord`` (a CSL-JSON item, a reference type and 
 writes the confirmed new ones in one transaction, with a constant number of queries per batch.
 """
 
-from articles.references.importing.parsing import ImportFormat, format_detect, records_parse
+from articles.references.importing.parsing import (
+    IMPORT_MAX_BYTES,
+    IMPORT_TOO_LARGE,
+    ImportFormat,
+    format_detect,
+    records_parse,
+)
 from articles.references.importing.records import ImportInvalid, ImportRecord
 from articles.references.importing.service import (
     IMPORTED_VERSION_NOTE,
@@ -22,6 +28,8 @@ from articles.references.importing.service import (
 
 __all__ = [
     "IMPORTED_VERSION_NOTE",
+    "IMPORT_MAX_BYTES",
+    "IMPORT_TOO_LARGE",
     "ImportDone",
     "ImportFormat",
     "ImportInvalid",

@@ -7,6 +7,7 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 from pylatexenc.latex2text import LatexNodes2Text
 
+from articles.plain_input import ascii_int
 from articles.references.importing.dates import date_from_numbers, date_parts
 from articles.references.importing.records import (
     FILE_INVALID,
@@ -45,6 +46,10 @@ CSL_TO_ENTRY = {
 BLOCK_FAILED = "the entry starting on line {line} cannot be read ({error})."
 DUPLICATE_KEY = "the key {key!r} is used by more than one entry."
 # Fields holding identifiers or addresses: no LaTeX in them.
+# Far deeper than any real entry; the parsers recurse once per level of braces.
+MAX_BRACE_DEPTH = 32
+TOO_DEEP = "braces nest more than {limit} levels deep on line {line}."
+_BRACE = re.compile(r"(?<!\\)[{}]")
 RAW_FIELDS = {"doi", "url", "pmid", "pmcid", "urldate"}
 _LATEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _latex = LatexNodes2Text()
@@ -95,8 +100,9 @@ def _csl(entry: Entry) -> tuple[dict[str, Any], str]:
 
     issued = date_from_numbers(fields.get("date", ""))
     if not issued and get("year"):
-        parts = [p for p in (get("year"), get("month"), get("day")) if p.isdigit()]
-        issued = {"date-parts": [[int(p) for p in parts]]} if parts else None
+        numbers = [ascii_int(p) for p in (get("year"), get("month"), get("day"))]
+        parts = [n for n in numbers if n is not None]
+        issued = {"date-parts": [parts]} if parts else None
     csl: dict[str, Any] = {
         "type": ENTRY_TO_CSL.get(entry.entry_type.lower(), "document"),
         "title": get("title"),
@@ -119,7 +125,22 @@ def _csl(entry: Entry) -> tuple[dict[str, Any], str]:
     return csl, get("reftype")
 
 
+def _too_deep_line(text: str) -> int | None:
+    """The line on which braces first nest deeper than MAX_BRACE_DEPTH, if they do: the
+    parsers recurse into each level and would exhaust Python's stack."""
+    depth = 0
+    for match in _BRACE.finditer(text):
+        depth += 1 if match.group() == "{" else -1
+        if depth > MAX_BRACE_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def parse(text: str) -> list[ImportRecord]:
+    line = _too_deep_line(text)
+    if line is not None:
+        problem = TOO_DEEP.format(limit=MAX_BRACE_DEPTH, line=line)
+        raise ImportInvalid(FILE_INVALID.format(format="BibTeX", problem=problem))
     library = bibtexparser.parse_string(text)
     if library.failed_blocks:
         block = library.failed_blocks[0]

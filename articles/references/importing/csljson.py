@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, json_depth
 from articles.references.importing.records import (
     FILE_INVALID,
     RECORD_INVALID,
@@ -17,6 +18,9 @@ NOT_AN_OBJECT = "each item must be a JSON object."
 
 
 def parse(text: str) -> list[ImportRecord]:
+    if json_depth(text) > JSON_MAX_DEPTH:
+        problem = JSON_TOO_DEEP.format(limit=JSON_MAX_DEPTH)
+        raise ImportInvalid(FILE_INVALID.format(format="CSL-JSON", problem=problem))
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -19,6 +19,14 @@ class ImportFormat(StrEnum):
     MEDLINE = "medline"
 
 
+# The most a reference file may hold, through the workspace and the API alike: the workspace
+# sends the text back signed in its preview page, under Django's 2.5 MB form limit.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_TOO_LARGE = (
+    f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB: "
+    "split it and import it in parts."
+)
+
 PARSERS = {
     ImportFormat.RIS: ris.parse,
     ImportFormat.BIBTEX: bibtex.parse,
