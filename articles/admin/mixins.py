@@ -19,15 +19,15 @@ class RetiresArticlePages(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(article_pages_invalidate_all)
+        article_pages_invalidate_all()
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
-        transaction.on_commit(article_pages_invalidate_all)
+        article_pages_invalidate_all()
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         super().delete_queryset(request, queryset)
-        transaction.on_commit(article_pages_invalidate_all)
+        article_pages_invalidate_all()
 
 
 class ReadOnlyAdminMixin:
