@@ -6,7 +6,7 @@ import time
 import uuid
 
 import pytest
-from celery import Celery, signals
+from celery import Celery, beat, signals
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
@@ -71,3 +71,26 @@ def test_assigning_a_reviewer_notifies_them_through_the_worker(redis_worker, mai
     # Both transitions' tasks ran, and not in the test's own thread: on the worker.
     assert len(ran_in) == 2
     assert threading.current_thread().name not in ran_in
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_beat_sends_every_periodic_task_once_when_it_starts(redis_worker, settings):
+    """Not a whole interval after each start (a deployment): at once, then on schedule."""
+    ran: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        ran.append(sender.name)
+        connections.close_all()
+
+    redis_worker.conf.beat_schedule = settings.CELERY_BEAT_SCHEDULE
+    expected = sorted(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values())
+    signals.task_postrun.connect(record, weak=False)
+    try:
+        signals.beat_init.send(sender=beat.Service(app=redis_worker))
+        deadline = time.monotonic() + 30
+        while len(ran) < len(expected) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        signals.task_postrun.disconnect(record)
+    assert sorted(ran) == expected
