@@ -1,8 +1,9 @@
 """Which version of an article's public page is current: retiring pages after a change.
 
-The content layer calls these after every change an article's public page shows (publication,
-review events, edits, a retraction, the audience levels); articles.public.page_cache serves
-pages and checks them against the tokens and versions kept here:
+The content layer calls these in the transaction of every change an article's public page
+shows (publication, review events, edits, a retraction, the audience levels);
+articles.public.page_cache serves pages and checks them against the tokens and versions kept
+here:
 
 - the article's `page_version` in the database (a stored page of an older version is not
   served), raised first, so that a reader who misses the cache meanwhile cannot find it;
@@ -13,9 +14,10 @@ pages and checks them against the tokens and versions kept here:
 Retirement never relies on the cache alone: the version is raised in the caller's transaction
 (the database is the truth, and a stored page of the older version is never served again), and
 the cached pages are retired after commit twice over: at once in this process, and through the
-outbox ("article-page.changed"), which the relay delivers again after a cache outage: an
+outbox ("article-page.changed"), which the relay delivers after a broker or cache outage. An
 unreachable cache counts as a miss (config/redis_cache.py), so a token it could not delete
-would otherwise outlive the outage.
+would otherwise outlive the outage; a process reaching the cache again after failing to also
+deletes LEVELS_KEY at once (IMPRIMATUR_CACHE_KEYS_AFTER_OUTAGE).
 """
 
 from functools import partial
