@@ -1,22 +1,34 @@
 """Which version of an article's public page is current: retiring pages after a change.
 
-The content layer calls these after every change an article's public page shows (publication,
-review events, edits, a retraction, the audience levels); articles.public.page_cache serves
-pages and checks them against the tokens and versions kept here:
+The content layer calls these in the transaction of every change an article's public page
+shows (publication, review events, edits, a retraction, the audience levels);
+articles.public.page_cache serves pages and checks them against the tokens and versions kept
+here:
 
 - the article's `page_version` in the database (a stored page of an older version is not
   served), raised first, so that a reader who misses the cache meanwhile cannot find it;
 - the article's token in the cache (POINTER_KEY) and the levels' token (LEVELS_KEY): a cached
   page built under a token that is gone is not served;
 - the copies each process keeps of the pages it served (IMPRIMATUR_PAGE_LOCAL_SECONDS).
+
+Retirement never relies on the cache alone: the version is raised in the caller's transaction
+(the database is the truth, and a stored page of the older version is never served again), and
+the cached pages are retired after commit twice over: at once in this process, and through the
+outbox ("article-page.changed"), which the relay delivers after a broker or cache outage. An
+unreachable cache counts as a miss (config/redis_cache.py), so a token it could not delete
+would otherwise outlive the outage; a process reaching the cache again after failing to also
+deletes LEVELS_KEY at once (IMPRIMATUR_CACHE_KEYS_AFTER_OUTAGE).
 """
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 
 from articles.models import Article
+from articles.outbox import outbox_put
 
 if TYPE_CHECKING:
     from articles.public.page_cache import CachedPage
@@ -33,10 +45,12 @@ LOCAL_PAGES_MAX = 500  # about 7 MB of pages per process at most
 
 
 def article_page_invalidate(*, slug: str) -> None:
-    """Retire every cached and stored page of the article `slug` (all levels, all origins).
-    The stored pages' version first: a reader who misses the cache meanwhile cannot find them."""
+    """Retire every cached and stored page of the article `slug` (all levels, all origins), in
+    the caller's transaction: the stored pages at once, the cached ones after commit (here,
+    and wherever the outbox's message is delivered, even after a cache outage)."""
     Article.objects.filter(slug=slug).update(page_version=F("page_version") + 1)
-    article_page_pointer_forget(slug=slug)
+    outbox_put("article-page.changed", slug=slug)
+    transaction.on_commit(partial(article_page_pointer_forget, slug=slug))
 
 
 def article_page_pointer_forget(*, slug: str) -> None:
@@ -47,10 +61,25 @@ def article_page_pointer_forget(*, slug: str) -> None:
 
 
 def article_pages_invalidate_all() -> None:
-    """Retire every cached and stored article page, e.g. when the audience levels change."""
+    """Retire every cached and stored article page, e.g. when the audience levels change: in
+    the caller's transaction, as article_page_invalidate does."""
     Article.objects.update(page_version=F("page_version") + 1)
+    outbox_put("article-page.changed", slug="")
+    transaction.on_commit(cached_pages_forget_all)
+
+
+def cached_pages_forget_all() -> None:
+    """Retire every cached article page (the stored ones stay valid)."""
     cache.delete(LEVELS_KEY)
     local_pages_clear()
+
+
+def cached_pages_retire(*, slug: str) -> None:
+    """The cached pages of `slug`, or of every article when `slug` is "" (the outbox's task)."""
+    if slug:
+        article_page_pointer_forget(slug=slug)
+    else:
+        cached_pages_forget_all()
 
 
 def local_pages_clear() -> None:

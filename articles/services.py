@@ -3,8 +3,6 @@
 Callers check permission first (see editorial.permissions); these keep the content invariants.
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -23,6 +21,7 @@ from articles.models import (
     Revision,
     text_hash,
 )
+from articles.outbox import outbox_put
 from articles.page_versions import article_page_invalidate
 from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
 from articles.readability import score_text
@@ -140,7 +139,7 @@ def article_details_update(*, article: Article, changes: dict[str, object]) -> A
     # A new title or topic must be findable at once (the stored search vector holds them).
     article_search_document_refresh(article_id=article.pk)
     for slug in {old_slug, article.slug}:
-        transaction.on_commit(partial(article_page_invalidate, slug=slug))
+        article_page_invalidate(slug=slug)
     return article
 
 
@@ -233,7 +232,8 @@ def revision_edit(
             fields.append("change_summary")
         revision.save(update_fields=fields)
         for body_id in changed:
-            transaction.on_commit(partial(_enqueue_scoring, body_id))
+            # Scored by a task, after commit (the outbox: a broker away delays it only).
+            outbox_put("audience-body.changed", body_id=body_id)
     return revision
 
 
@@ -253,13 +253,6 @@ def _check_unchanged(
             ),
             audience_ids=stale,
         )
-
-
-def _enqueue_scoring(body_id: int) -> None:
-    # Imported here: the tasks module imports this one.
-    from articles.tasks import score_audience_body
-
-    score_audience_body.delay(body_id)
 
 
 def audience_body_score(*, body_id: int) -> AudienceBody | None:
@@ -362,6 +355,6 @@ def reference_pages_refresh(*, reference_id: int) -> int:
     count = 0
     for revision in revisions:
         revision_bodies_render(revision=revision, force=True)
-        transaction.on_commit(partial(article_page_invalidate, slug=revision.article.slug))
+        article_page_invalidate(slug=revision.article.slug)
         count += 1
     return count

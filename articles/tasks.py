@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from articles.outbox import outbox_relay
+from articles.page_versions import cached_pages_retire
 from articles.services import audience_body_score, reference_pages_refresh
 
 
@@ -21,3 +22,9 @@ def refresh_pages_citing_reference(reference_id: int) -> int:
 def relay_outbox() -> int:
     """Send the outbox messages the broker could not take when their action committed."""
     return outbox_relay()
+
+
+@shared_task
+def retire_cached_article_pages(slug: str) -> None:
+    """Retire the cached pages of the article `slug` ("" for every article); idempotent."""
+    cached_pages_retire(slug=slug)

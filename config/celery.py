@@ -1,11 +1,29 @@
 """The Celery application: configured from Django settings (the CELERY_ namespace)."""
 
+import logging
 import os
+from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("imprimatur")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.beat_init.connect
+def run_schedule_once_on_start(sender: Any = None, **kwargs: Any) -> None:
+    """Send every periodic task once when beat starts: beat's clock starts again with each
+    process (a deployment), and would otherwise wait a whole interval before the first run.
+    Each task finds its due work from dates and is idempotent, so an extra run does nothing
+    twice."""
+    celery_app = getattr(sender, "app", None) or app
+    for name, entry in celery_app.conf.beat_schedule.items():
+        try:
+            celery_app.send_task(entry["task"])
+        except Exception:  # the broker away: the schedule's own run follows
+            logger.exception("Periodic task %s not sent on start", name)

@@ -1,10 +1,6 @@
 """The audit trail: one event per action, written in the action's transaction; after commit
 the article's public page is retired and the people concerned are told (through the outbox)."""
 
-from functools import partial
-
-from django.db import transaction
-
 from articles.models import Revision
 from articles.outbox import outbox_put
 from articles.page_versions import article_page_invalidate
@@ -40,6 +36,6 @@ def record_event(
         comment=comment,
     )
     # Any event may change what the article's public page shows (status, dates, reviewers).
-    transaction.on_commit(partial(article_page_invalidate, slug=revision.article.slug))
+    article_page_invalidate(slug=revision.article.slug)
     outbox_put("audit-event.recorded", event_id=event.pk)
     return event

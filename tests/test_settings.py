@@ -68,6 +68,7 @@ def test_redis_url_moves_jobs_and_cache_to_redis_and_database_url_is_read():
     values = _settings(
         "CELERY_TASK_ALWAYS_EAGER",
         "CELERY_BROKER_URL",
+        "CELERY_TASK_IGNORE_RESULT",
         "CACHES",
         "DATABASES",
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -77,6 +78,12 @@ def test_redis_url_moves_jobs_and_cache_to_redis_and_database_url_is_read():
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
     assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
     assert values["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
+    # Short timeouts: with Redis unreachable, requests go on without it (config/redis_cache.py).
+    assert values["CACHES"]["default"]["OPTIONS"] == {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
+    assert values["CELERY_TASK_IGNORE_RESULT"] is True  # nothing reads task results
     assert values["DATABASES"]["default"]["NAME"] == "somewhere"
     # PostgreSQL keeps the statements a connection runs often prepared (no planning each time).
     options = values["DATABASES"]["default"]["OPTIONS"]
@@ -92,3 +99,10 @@ def test_email_url_configures_the_smtp_mailer():
     options = values["MAILERS"]["default"]["OPTIONS"]
     assert values["MAILERS"]["default"]["BACKEND"].endswith("smtp.EmailBackend")
     assert (options["host"], options["port"], options["use_tls"]) == ("smtp.example.org", 587, True)
+
+
+def test_the_keys_retired_after_a_cache_outage_are_the_pages_and_searches_tokens(settings):
+    from articles.page_versions import LEVELS_KEY
+    from articles.search_documents import SEARCH_GENERATION_KEY
+
+    assert settings.IMPRIMATUR_CACHE_KEYS_AFTER_OUTAGE == [LEVELS_KEY, SEARCH_GENERATION_KEY]

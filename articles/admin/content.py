@@ -1,7 +1,6 @@
 """Articles, revisions, their bodies, audience levels, site pages and readers' questions: what
 the workflow owns is shown only, the rest is saved through the content services."""
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -185,7 +184,7 @@ class ArticleAdmin(admin.ModelAdmin):
         old_slug = Article.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
         article_details_update(article=obj, changes=changes)
         if old_slug and old_slug != obj.slug:
-            transaction.on_commit(partial(article_page_invalidate, slug=old_slug))
+            article_page_invalidate(slug=old_slug)
 
 
 class AudienceBodyForm(ServiceForm):

@@ -15,19 +15,21 @@ class RetiresArticlePages(admin.ModelAdmin):
     """For what every article page shows (the audience levels in the picker and disclaimer, a
     reviewer's name, credentials and specialty): a change, a deletion or a bulk deletion
     retires every cached and stored article page once committed. save_related runs after the
-    change form with its inlines and after each list_editable row alike."""
+    change form with its inlines and after each list_editable row alike; a form posted back
+    unchanged retires nothing."""
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(article_pages_invalidate_all)
+        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+            article_pages_invalidate_all()
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         super().delete_model(request, obj)
-        transaction.on_commit(article_pages_invalidate_all)
+        article_pages_invalidate_all()
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         super().delete_queryset(request, queryset)
-        transaction.on_commit(article_pages_invalidate_all)
+        article_pages_invalidate_all()
 
 
 class ReadOnlyAdminMixin:

@@ -159,13 +159,25 @@ STORAGES = {
 
 # Redis: when REDIS_URL is unset, jobs run in-process (eager) and the cache is local memory.
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to connect to Redis and to wait for its answer, for the cache and the broker alike:
+# with Redis unreachable a request gives up at once and goes on without it (the cache counts
+# as a miss, the outbox keeps what the broker did not take), never holding a committed action.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+# Deleted by each process when it reaches the cache again after failing to
+# (config/redis_cache.py): the tokens every cached article page and every cached search depend
+# on (articles.page_versions.LEVELS_KEY, articles.search_documents.SEARCH_GENERATION_KEY).
+IMPRIMATUR_CACHE_KEYS_AFTER_OUTAGE = ["article-page:levels", "search:generation"]
 if REDIS_URL:
     CACHES = {
-        # Django's RedisCache, keeping its redis-py client (config/redis_cache.py).
-        "default": {"BACKEND": "config.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, keeping its redis-py client and failing open (config/redis_cache.py).
+        "default": {
+            "BACKEND": "config.redis_cache.ReusedClientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -173,7 +185,28 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     # A failed notification is logged; it must not turn a committed action into an error page.
     CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Above BRPOP's 1 s wait, which the worker's loop reads as it comes.
+    "socket_timeout": max(REDIS_TIMEOUT, 2.0),
+    # A task taken by a worker that died is delivered again after this many seconds (Redis
+    # has no acknowledgements of its own; kombu's default is an hour).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+}
+# One immediate retry, no backoff: what the broker does not take stays in the outbox for the
+# relay (articles/outbox.py), instead of the request waiting.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Nothing reads task results: none are stored (no result backend).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died goes back to the queue (every task is idempotent).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -200,6 +233,10 @@ IMPRIMATUR_OUTBOX_SUBSCRIBERS: dict[str, list[str]] = {
     "reference-version.flagging": ["editorial.tasks.notify_reference_change"],
     # Retracted, or no longer: the stored public HTML citing it says so.
     "reference.retraction-changed": ["articles.tasks.refresh_pages_citing_reference"],
+    # A public page changed: its cached copies go, even after a cache outage ("" for all pages).
+    "article-page.changed": ["articles.tasks.retire_cached_article_pages"],
+    # An audience body's text changed: its readability is scored again.
+    "audience-body.changed": ["articles.tasks.score_audience_body"],
 }
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or the console when unset.

@@ -6,12 +6,13 @@ import time
 import uuid
 
 import pytest
-from celery import Celery, signals
+from celery import Celery, beat, signals
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections
 
+from articles.tasks import relay_outbox  # noqa: F401 (registered before the test app exists)
 from editorial import workflow
 from editorial.models import Notification
 from editorial.tasks import send_event_notifications  # registered before the test app exists
@@ -28,13 +29,12 @@ def redis_worker():
     app = Celery("imprimatur-test", set_as_current=False)
     app.conf.update(
         broker_url=url,
-        result_backend=url,
         task_default_queue=f"imprimatur-test-{uuid.uuid4().hex}",
         task_always_eager=False,
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        include=[send_event_notifications.__module__],
+        include=[send_event_notifications.__module__, "articles.tasks"],
     )
     with setup_default_app(app), start_worker(app, perform_ping_check=False):
         yield app
@@ -46,7 +46,8 @@ def test_assigning_a_reviewer_notifies_them_through_the_worker(redis_worker, mai
     ran_in: list[str] = []
 
     def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
-        ran_in.append(threading.current_thread().name)
+        if sender.name == send_event_notifications.name:  # not the pages' retirement
+            ran_in.append(threading.current_thread().name)
         connections.close_all()  # the worker thread's own connection, before the DB is dropped
 
     signals.task_postrun.connect(record, weak=False)
@@ -70,3 +71,26 @@ def test_assigning_a_reviewer_notifies_them_through_the_worker(redis_worker, mai
     # Both transitions' tasks ran, and not in the test's own thread: on the worker.
     assert len(ran_in) == 2
     assert threading.current_thread().name not in ran_in
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_beat_sends_every_periodic_task_once_when_it_starts(redis_worker, settings):
+    """Not a whole interval after each start (a deployment): at once, then on schedule."""
+    ran: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        ran.append(sender.name)
+        connections.close_all()
+
+    redis_worker.conf.beat_schedule = settings.CELERY_BEAT_SCHEDULE
+    expected = sorted(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values())
+    signals.task_postrun.connect(record, weak=False)
+    try:
+        signals.beat_init.send(sender=beat.Service(app=redis_worker))
+        deadline = time.monotonic() + 30
+        while len(ran) < len(expected) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        signals.task_postrun.disconnect(record)
+    assert sorted(ran) == expected
