@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from articles.models import AudienceLevel, OutboxMessage
 from editorial import workflow
@@ -174,3 +175,44 @@ def test_a_double_click_arriving_at_the_same_moment_comments_once():
         reverse("editorial:review", kwargs={"pk": revision.pk}) + f"#comment-{comment.pk}"
     }
     assert AuditEvent.objects.filter(revision=revision, action=AuditAction.COMMENT).count() == 1
+
+
+def api_client(user):  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_an_api_comment_retried_with_its_idempotency_key_is_stored_once(editor, reviewer):
+    revision = ready(editor, reviewer)
+    client = api_client(reviewer)
+    payload = {
+        "revision": revision.pk,
+        "audience": AudienceLevel.objects.get(is_canonical=True).slug,
+        "quoted_text": "graded loading",
+        "body": "Say how graded.",
+    }
+    headers = {"Idempotency-Key": "client-retry-0001"}
+
+    answers = [
+        client.post("/api/v1/comments/", payload, format="json", headers=headers) for _ in range(2)
+    ]
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert ReviewComment.objects.filter(revision=revision).count() == 1
+
+
+def test_an_api_publish_retried_with_its_idempotency_key_publishes_once(editor, draft):
+    workflow.revision_submit(revision=draft, actor=editor)
+    client = api_client(editor)
+    url = f"/api/v1/articles/{draft.article_id}/transitions/publish/"
+    headers = {"Idempotency-Key": "client-retry-0002"}
+
+    answers = [client.post(url, {}, format="json", headers=headers) for _ in range(2)]
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
+    # Without the key, a retry is a new request: refused, the revision is published already.
+    assert client.post(url, {}, format="json").status_code == 409
