@@ -9,21 +9,28 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from config.unavailable import UNAVAILABLE_DETAIL
+from config.unavailable import UNAVAILABLE_DETAIL, server_error
 from tests.factories import EditorFactory
 from tests.tcp_proxy import TcpProxy, database_through_proxy
 
-pytestmark = [
+# A real PostgreSQL made unreachable; transactional, as the connection is closed and reopened.
+through_postgresql = [
     pytest.mark.skipif(
         not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         reason="a PostgreSQL server to make unreachable",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+def on_postgresql(test):  # type: ignore[no-untyped-def]
+    for mark in through_postgresql:
+        test = mark(test)
+    return test
 
 
 @pytest.fixture
@@ -44,6 +51,7 @@ def assert_unavailable_page(response) -> None:  # type: ignore[no-untyped-def]
     assert "We cannot reach our database just now" in response.text
 
 
+@on_postgresql
 def test_public_pages_search_and_login_answer_503_then_recover(proxy):
     client = Client()
     assert client.get("/editorial-policy/").status_code == 200
@@ -59,6 +67,7 @@ def test_public_pages_search_and_login_answer_503_then_recover(proxy):
     assert client.get("/", {"q": "gout"}).status_code == 200
 
 
+@on_postgresql
 def test_the_workspace_answers_503_and_the_api_its_json(proxy):
     client = Client()
     client.force_login(EditorFactory())
@@ -76,6 +85,7 @@ def test_the_workspace_answers_503_and_the_api_its_json(proxy):
     assert client.get("/api/v1/articles/").status_code == 200
 
 
+@on_postgresql
 def test_a_database_that_never_answers_is_given_up_after_the_connect_timeout(proxy):
     proxy.blackhole()
     connection.close()
@@ -86,7 +96,21 @@ def test_a_database_that_never_answers_is_given_up_after_the_connect_timeout(pro
     assert elapsed < settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] + 2
 
 
+@on_postgresql
 def test_statements_have_a_timeout(proxy):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "15s"
+
+
+def test_outside_a_view_the_500_handler_answers_503_for_the_database_only(rf):
+    """A failure in a middleware (a session saved late) reaches handler500, not the middleware."""
+    request = rf.get("/")
+    try:
+        raise OperationalError("connection to server failed")
+    except OperationalError:
+        assert_unavailable_page(server_error(request))
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
