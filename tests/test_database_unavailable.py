@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -65,6 +65,33 @@ def test_public_pages_search_and_login_answer_503_then_recover(proxy):
 
     proxy.start()  # back, on the same address: the next request connects again
     assert client.get("/", {"q": "gout"}).status_code == 200
+
+
+@on_postgresql
+def test_a_kept_connection_cut_under_it_answers_503_and_is_replaced(proxy):
+    """As in production: connections kept between requests (CONN_MAX_AGE, health checks),
+    and closed when unusable at each request's start and end, as the WSGI handler does."""
+    kept = {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+    before = {name: connection.settings_dict[name] for name in kept}
+    connection.settings_dict.update(kept)
+    connection.close()
+    client = Client()
+
+    def get(path: str):  # type: ignore[no-untyped-def]
+        close_old_connections()
+        response = client.get(path)
+        close_old_connections()
+        return response
+
+    try:
+        assert get("/editorial-policy/").status_code == 200
+        assert connection.connection is not None  # kept for the next request
+        proxy.stop()  # the server goes away under the kept connection
+        assert_unavailable_page(get("/editorial-policy/"))
+        proxy.start()
+        assert get("/editorial-policy/").status_code == 200
+    finally:
+        connection.settings_dict.update(before)
 
 
 @on_postgresql
