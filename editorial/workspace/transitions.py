@@ -114,7 +114,7 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     revision = newest_revision_or_404(article)
     error = note_error = ""
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
 

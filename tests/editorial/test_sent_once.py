@@ -216,3 +216,12 @@ def test_an_api_publish_retried_with_its_idempotency_key_publishes_once(editor, 
     assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
     # Without the key, a retry is a new request: refused, the revision is published already.
     assert client.post(url, {}, format="json").status_code == 409
+
+
+def test_a_form_without_a_key_still_acts(client, editor, draft):
+    """A page rendered before the key existed (or a script) is not refused: it just acts."""
+    workflow.revision_submit(revision=draft, actor=editor)
+    client.force_login(editor)
+    response = client.post(reverse("editorial:publish_confirm", args=[draft.article_id]))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
