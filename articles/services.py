@@ -3,7 +3,7 @@
 Callers check permission first (see editorial.permissions); these keep the content invariants.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -51,6 +51,8 @@ def body_fingerprint(body: AudienceBody | None) -> str:
 
 
 SLUG_TAKEN = "The address /articles/{slug}/ belongs to another article: choose another."
+# Slugs made from the title tried when other articles take them at the same moment.
+SLUG_ATTEMPTS = 3
 SLUG_INVALID = "An address uses lower-case letters, digits and hyphens only, e.g. {example}."
 
 
@@ -100,14 +102,29 @@ def article_create(  # type: ignore[no-untyped-def]
     admin all create articles here, so none is ever without a revision). The slug is made from
     the title when left empty. Raises InvalidInput or Conflict for a slug that cannot be."""
     _title_checked(title)
-    slug = _slug_checked(slug, title=title) if slug.strip() else slug_from_title(title)
-    fields: dict[str, object] = {"slug": slug, "title": title, "topic": topic}
+    chosen = bool(slug.strip())
+    slug = _slug_checked(slug, title=title) if chosen else slug_from_title(title)
+    fields: dict[str, object] = {"title": title, "topic": topic}
     if review_interval_months is not None:
         fields["review_interval_months"] = review_interval_months
-    with transaction.atomic():
-        article = Article.objects.create(**fields)
-        Revision.objects.create(article=article, number=1, author=author, last_edited_by=author)
-    return article
+    for _attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                article = Article.objects.create(slug=slug, **fields)
+                Revision.objects.create(
+                    article=article, number=1, author=author, last_edited_by=author
+                )
+        except IntegrityError:
+            # Another article took the slug between the check and the insert (two editors at
+            # the same moment): a chosen slug is refused as taken, a made one is made again.
+            if _slug_free(slug):
+                raise  # not the slug's constraint
+            if chosen:
+                raise Conflict(SLUG_TAKEN.format(slug=slug)) from None
+            slug = slug_from_title(title)
+        else:
+            return article
+    raise Conflict(SLUG_TAKEN.format(slug=slug))
 
 
 # What editors may change on an article itself (publication goes through the workflow).

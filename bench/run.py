@@ -367,6 +367,7 @@ def main() -> None:
         # After a bulk load, as in production: planner statistics now, and no autovacuum
         # competing with the measurements.
         with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")  # maintenance: no request's limit
             cursor.execute("VACUUM ANALYZE")
     levels = list(AudienceLevel.objects.values_list("slug", flat=True))
 

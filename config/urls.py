@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import readiness
 from editorial.workspace import accounts
 
 # The admin's login counts attempts as the workspace's does (editorial.workspace.accounts).
 admin.site.login = accounts.login_throttled(admin.site.login)  # type: ignore[method-assign,assignment]
 
+# The database unreachable outside a view is a 503 too (config.unavailable).
+handler500 = "config.unavailable.server_error"
+
 urlpatterns = [
+    path("readyz", readiness.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("editorial.api.urls")),
     path("editorial/", include("editorial.workspace.urls")),

@@ -315,3 +315,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"To {self.recipient}: {self.event}"
+
+
+class RequestKey(models.Model):
+    """A form sent (or an API request with an Idempotency-Key) whose action was done: the same
+    key from the same person again answers as the first did instead of acting twice
+    (editorial.idempotency). Written in the action's own transaction."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    action = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField(help_text="What the action made or acted on.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="request_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key} by {self.user_id}"

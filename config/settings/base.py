@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: REMOTE_ADDR becomes the client's address behind the trusted proxies.
     "config.middleware.TrustedProxyMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After (config.unavailable).
+    "config.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PrivateResponsesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -93,6 +95,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
+    # The database going away costs a request seconds, not minutes: give up connecting after
+    # DATABASE_CONNECT_TIMEOUT s, cancel a statement running longer than
+    # DATABASE_STATEMENT_TIMEOUT_MS (0: never), and notice a peer that vanished mid-request
+    # (TCP keepalives; unacknowledged data for DATABASE_TCP_USER_TIMEOUT_MS). The request then
+    # answers 503 (config.unavailable).
+    DATABASES["default"]["OPTIONS"].update(
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        options=f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=15000)}",
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=2,
+        keepalives_count=3,
+        tcp_user_timeout=env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=10000),
+    )
+# What a 503 (the database unreachable) asks clients to wait before trying again, in seconds.
+IMPRIMATUR_RETRY_AFTER_SECONDS = env.int("IMPRIMATUR_RETRY_AFTER_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "editorial.User"

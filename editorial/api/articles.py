@@ -23,12 +23,14 @@ from editorial import workflow
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
+    IDEMPOTENCY_KEY,
     ErrorSerializer,
     ReadOrEditorWrite,
     ReasonSerializer,
     ReviewStatusField,
     ScopedPrimaryKeyRelatedField,
     acting_user,
+    sent_once,
 )
 from editorial.models import (
     User,
@@ -239,7 +241,8 @@ class ArticleViewSet(
                 OpenApiParameter.PATH,
                 enum=workflow.ACTION_NAMES,
                 description="The transition to take.",
-            )
+            ),
+            IDEMPOTENCY_KEY,
         ],
         request=TransitionSerializer,
         responses={
@@ -275,16 +278,21 @@ class ArticleViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         revision = data["revision"] or self._newest_revision(article)
-        workflow.run_action(
-            name,
-            revision=revision,
-            actor=acting_user(request),
-            note=data["note"],
-            reviewer=data["reviewer"],
-            due_date=data["due_date"],
-            editors_note=data["editors_note"],
-        )
-        return Response(self._workflow_state(article_pk=article.pk, revision_pk=revision.pk))
+
+        def transition() -> int:
+            workflow.run_action(
+                name,
+                revision=revision,
+                actor=acting_user(request),
+                note=data["note"],
+                reviewer=data["reviewer"],
+                due_date=data["due_date"],
+                editors_note=data["editors_note"],
+            )
+            return revision.pk
+
+        done = sent_once(request, action=name, perform=transition)
+        return Response(self._workflow_state(article_pk=article.pk, revision_pk=done.object_id))
 
     @staticmethod
     def _newest_revision(article: Article) -> Revision:

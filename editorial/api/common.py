@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from articles.errors import ReasonKind
 from articles.models import ReviewStatus
 from editorial import permissions
+from editorial.idempotency import Once, action_once
 from editorial.models import (
     User,
 )
@@ -118,3 +119,23 @@ class UserSummarySerializer(serializers.ModelSerializer[User]):
         model = User
         fields = ["id", "username", "name"]
         read_only_fields = fields
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any 8 to 64 letters, digits, hyphens or underscores, new for each intended "
+    "action: sent again (a retry), the action is not done twice and the answer is as the "
+    "first time. A key already used for another action answers 409.",
+)
+
+
+def sent_once(request: Request, *, action: str, perform: Callable[[], int]) -> Once:
+    """`perform` once per Idempotency-Key header of the acting user (editorial.idempotency)."""
+    return action_once(
+        actor=acting_user(request),
+        key=request.headers.get("Idempotency-Key", ""),
+        action=action,
+        perform=perform,
+    )

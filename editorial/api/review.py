@@ -14,10 +14,12 @@ from editorial import comments, review
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
+    IDEMPOTENCY_KEY,
     STATE_CONFLICT,
     ScopedPrimaryKeyRelatedField,
     UserSummarySerializer,
     acting_user,
+    sent_once,
 )
 from editorial.models import (
     InterestEntry,
@@ -275,22 +277,31 @@ class CommentViewSet(
     def _answer(self, comment: ReviewComment, code: int = status.HTTP_200_OK) -> Response:
         return Response(CommentSerializer(self.get_queryset().get(pk=comment.pk)).data, code)
 
-    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer, **ERRORS})
+    @extend_schema(
+        request=CommentCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CommentSerializer, **ERRORS},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Start a thread on a quoted passage of an audience body of a revision."""
         serializer = CommentCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        comment = comments.comment_create(
-            revision=data["revision"],
-            actor=acting_user(request),
-            audience=data["audience"],
-            quoted_text=data["quoted_text"],
-            offset=data["offset"],
-            body=data["body"],
-            severity=data["severity"],
-        )
-        return self._answer(comment, status.HTTP_201_CREATED)
+
+        def comment() -> int:
+            return comments.comment_create(
+                revision=data["revision"],
+                actor=acting_user(request),
+                audience=data["audience"],
+                quoted_text=data["quoted_text"],
+                offset=data["offset"],
+                body=data["body"],
+                severity=data["severity"],
+            ).pk
+
+        done = sent_once(request, action="comment", perform=comment)
+        thread = self.get_queryset().get(pk=done.object_id)
+        return Response(CommentSerializer(thread).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=ReplySerializer, responses={201: CommentSerializer, **ERRORS})
     @action(detail=True, methods=["post"], filter_backends=[])

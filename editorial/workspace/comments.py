@@ -28,6 +28,7 @@ from articles.references.rendering import (
 from articles.selectors import BodyStatus
 from editorial import comments, permissions, workflow
 from editorial.highlights import passages_highlight
+from editorial.idempotency import action_once
 from editorial.models import ReviewComment
 from editorial.selectors import comment_threads, comments_for_user, revisions_for_user
 from editorial.workspace.common import workspace_user
@@ -157,8 +158,9 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Check the comment: " + form.errors.as_text())
         return redirect(_review_url(revision.pk))
     data = form.cleaned_data
-    try:
-        comment = comments.comment_create(
+
+    def comment() -> int:
+        return comments.comment_create(
             revision=revision,
             actor=user,
             audience=data["audience"],
@@ -166,6 +168,12 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             offset=data["offset"],
             body=data["body"],
             severity=data["severity"],
+        ).pk
+
+    try:
+        # Sent twice (a double click): one comment, both answered with it.
+        done = action_once(
+            actor=user, key=data["idempotency_key"], action="comment", perform=comment
         )
     except workflow.WorkflowError as exc:
         if _is_htmx(request):
@@ -178,10 +186,10 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             revision=revision,
             audience=data["audience"],
             notice=DONE["comment"],
-            new_thread=comment,
+            new_thread=ReviewComment.objects.get(pk=done.object_id),
         )
     messages.success(request, DONE["comment"])
-    return redirect(_review_url(revision.pk) + f"#comment-{comment.pk}")
+    return redirect(_review_url(revision.pk) + f"#comment-{done.object_id}")
 
 
 def _comment(request: HttpRequest, pk: int) -> ReviewComment:

@@ -4,10 +4,12 @@ import json
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.urls import reverse
 
 from articles.models import Article, AudienceLevel, FollowUpQuestion, Topic
 from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
+from editorial.idempotency import KEY_INVALID, KEY_PATTERN, request_key_new
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 
@@ -179,7 +181,23 @@ class DeclarationForm(forms.Form):
         return rows
 
 
-class CommentForm(forms.Form):
+class SentOnceForm(forms.Form):
+    """A form whose action is done once however often it is sent (a double click): a key
+    made at each rendering, which the view passes to editorial.idempotency.action_once."""
+
+    idempotency_key = forms.CharField(
+        required=False,
+        initial=request_key_new,
+        validators=[RegexValidator(KEY_PATTERN, KEY_INVALID)],
+        widget=forms.HiddenInput,
+    )
+
+
+class PublishForm(SentOnceForm):
+    note = forms.CharField(required=False)
+
+
+class CommentForm(SentOnceForm):
     """A comment on a passage of one audience version, the one it sits under on the review
     page: selected in the text (the script fills the passage and where it starts) or copied."""
 

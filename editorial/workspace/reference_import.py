@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.errors import Conflict
 from articles.plain_input import ascii_int
 from articles.references.importing import (
     IMPORTED_VERSION_NOTE,
@@ -174,7 +175,7 @@ def reference_import_confirm(request: HttpRequest) -> HttpResponse:
                 new_versions=versions,
                 change_note=change_note,
             )
-        except ImportInvalid as exc:
+        except (ImportInvalid, Conflict) as exc:
             error = str(exc)
         else:
             created, revised = len(done.created), len(done.revised)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.errors import ActionRefused, ReasonKind, first_kind
 from articles.models import Revision
 from editorial import permissions, workflow
+from editorial.idempotency import action_once
 from editorial.models import User
 from editorial.policy import quorum_state
 from editorial.selectors import (
@@ -17,7 +18,7 @@ from editorial.selectors import (
     revisions_for_user,
 )
 from editorial.workspace.common import newest_revision_or_404, require, workspace_user
-from editorial.workspace.forms import TransitionForm
+from editorial.workspace.forms import PublishForm, TransitionForm
 
 APPROVAL_REACHES = (
     "This is the {nth} of {needed} approvals needed: revision {number} becomes Approved, and "
@@ -113,21 +114,37 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     revision = newest_revision_or_404(article)
     error = note_error = ""
-    if request.method == "POST":
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+
+        def publish() -> int:
+            workflow.article_publish(revision=revision, actor=user, note=note)
+            return revision.pk
+
         try:
-            workflow.article_publish(
-                revision=revision, actor=user, note=request.POST.get("note", "")
+            # Sent twice (a double click): published once, both answered alike.
+            done = action_once(
+                actor=user,
+                key=form.cleaned_data["idempotency_key"],
+                action=workflow.PUBLISH,
+                perform=publish,
             )
         except workflow.InvalidInput as exc:  # the reason a replacement needs: said at its field
             note_error = str(exc)
         except ActionRefused as exc:
             error = str(exc)
         else:
+            published = Revision.objects.get(pk=done.object_id)
             messages.success(
-                request, TRANSITION_DONE.format(label="Publish", number=revision.number)
+                request, TRANSITION_DONE.format(label="Publish", number=published.number)
             )
             return redirect("editorial:article", pk=article.pk)
+    elif form.errors:
+        error = form.errors.as_text()
     context = {
+        # Refused: sent again with its key (nothing was recorded); else a fresh one.
+        "form": form if form.is_bound and form.is_valid() else PublishForm(),
         "article": article,
         "revision": revision,
         "current": article.published_revision,

@@ -10,9 +10,10 @@ from enum import StrEnum
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from articles.errors import Conflict
 from articles.references.importing.records import (
     RECORD_INVALID,
     ImportInvalid,
@@ -32,6 +33,10 @@ from articles.references.services import (
 )
 
 BATCH_SIZE = 500
+IMPORT_RACED = (
+    "Another import added some of these references at the same moment, so nothing was "
+    "imported: preview the file again to see what is new now."
+)
 NOT_NEW = "Record {index} ({label}) is {status}, not new: only new records can be imported."
 NOT_IN_FILE = "There is no record {index} in the file (it holds {count})."
 NOT_CONFLICT = (
@@ -244,9 +249,31 @@ def references_import(
     """Create a reference (version 1) for each confirmed record, all or nothing.
 
     `confirmed` lists record indexes (all new records when None). Raises ImportInvalid when a
-    confirmed record is not new (anymore) or not in the file; nothing is written then.
+    confirmed record is not new (anymore) or not in the file, Conflict when another import
+    wrote the same references meanwhile; nothing is written then.
     """
     by_index = {r.index: r for r in records}
+    try:
+        return _references_import(
+            records=records,
+            by_index=by_index,
+            actor=actor,
+            confirmed=confirmed,
+            change_note=change_note,
+        )
+    except IntegrityError as exc:
+        # Another import took a key (or identifier) between the preview and the insert.
+        raise Conflict(IMPORT_RACED) from exc
+
+
+def _references_import(
+    *,
+    records: list[ImportRecord],
+    by_index: dict[int, ImportRecord],
+    actor,  # type: ignore[no-untyped-def]
+    confirmed: list[int] | None,
+    change_note: str,
+) -> list[Reference]:
     with transaction.atomic():
         preview = import_preview(records=records)
         statuses = {row.record.index: row.status for row in preview.rows}

@@ -1,0 +1,64 @@
+"""Doing an action once however often its request arrives (a double click, a client's retry).
+
+Each form carries a key made when it was rendered (the API: an `Idempotency-Key` header). The
+action runs in one transaction with the insertion of (person, key) into a unique index: a
+second request with the key waits for the first to commit, then finds the key taken and is
+answered with what the first did. A refused action writes nothing, so sending again retries it.
+"""
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from articles.errors import Conflict, InvalidInput
+from editorial.models import RequestKey, User
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
+KEY_INVALID = "An idempotency key is 8 to 64 letters, digits, hyphens or underscores."
+KEY_REUSED = (
+    "This request's key was already used for another action: reload the page and send it again."
+)
+
+
+def request_key_new() -> str:
+    """A fresh key for one rendering of a form."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Once:
+    """What the action made or acted on (`object_id`), and whether this request only repeated
+    one already done (`repeated`: nothing happened this time)."""
+
+    object_id: int
+    repeated: bool
+
+
+def action_once(*, actor: User, key: str, action: str, perform: Callable[[], int]) -> Once:
+    """Run `perform` (which returns the id of what it made or acted on) unless `actor` already
+    sent `key`; then answer with the first run's id. Without a key, simply run it.
+
+    Raises InvalidInput for a malformed key, Conflict for a key used for another action, and
+    whatever `perform` raises (nothing is recorded then).
+    """
+    if not key:
+        return Once(object_id=perform(), repeated=False)
+    if not KEY_PATTERN.fullmatch(key):
+        raise InvalidInput(KEY_INVALID)
+    try:
+        with transaction.atomic():
+            # First: a second request with this key waits here until the first one commits.
+            used = RequestKey.objects.create(user=actor, key=key, action=action, object_id=0)
+            used.object_id = perform()
+            used.save(update_fields=["object_id"])
+    except IntegrityError:
+        done = RequestKey.objects.filter(user=actor, key=key).first()
+        if done is None:
+            raise  # a constraint of the action itself
+        if done.action != action:
+            raise Conflict(KEY_REUSED) from None
+        return Once(object_id=done.object_id, repeated=True)
+    return Once(object_id=used.object_id, repeated=False)

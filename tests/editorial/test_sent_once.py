@@ -1,0 +1,227 @@
+"""A form sent twice (a double click, a browser's retry) acts once: each rendering carries a
+key (editorial.idempotency), and the second request with it is answered as the first was,
+without a second comment, publication, audit event or round of notifications."""
+
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from articles.models import AudienceLevel, OutboxMessage
+from editorial import workflow
+from editorial.events import AuditAction
+from editorial.idempotency import KEY_REUSED
+from editorial.models import AuditEvent, ReviewComment
+from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
+
+TEXT = "Rest, ice and graded loading help most people recover."
+
+
+def form_key(html: str) -> str:
+    found = re.findall(r'name="idempotency_key" value="([^"]+)"', html)
+    assert found, "the form carries its key"
+    return found[0]
+
+
+def ready(editor, reviewer):  # type: ignore[no-untyped-def]
+    revision = workflow.revision_submit(
+        revision=RevisionFactory(author=editor, canonical_body=TEXT), actor=editor
+    )
+    assign_ready(revision, editor=editor, reviewer=reviewer)
+    return revision
+
+
+def comment_data(key: str) -> dict[str, object]:
+    return {
+        "audience": AudienceLevel.objects.get(is_canonical=True).pk,
+        "quoted_text": "graded loading",
+        "severity": "accuracy",
+        "body": "Say how graded.",
+        "idempotency_key": key,
+    }
+
+
+def test_a_comment_sent_twice_is_stored_once_and_both_answers_show_it(client, editor, reviewer):
+    revision = ready(editor, reviewer)
+    client.force_login(reviewer)
+    review = reverse("editorial:review", kwargs={"pk": revision.pk})
+    key = form_key(client.get(review).text)
+    url = reverse("editorial:comment_create", kwargs={"pk": revision.pk})
+
+    first = client.post(url, comment_data(key), follow=True)
+    second = client.post(url, comment_data(key), follow=True)
+
+    comment = ReviewComment.objects.get(revision=revision)
+    assert (
+        first.redirect_chain == second.redirect_chain == [(f"{review}#comment-{comment.pk}", 302)]
+    )
+    assert "Comment added." in first.text
+    assert "Comment added." in second.text
+    assert AuditEvent.objects.filter(revision=revision, action=AuditAction.COMMENT).count() == 1
+
+
+def test_a_comment_sent_twice_with_htmx_answers_with_the_same_thread(client, editor, reviewer):
+    revision = ready(editor, reviewer)
+    client.force_login(reviewer)
+    url = reverse("editorial:comment_create", kwargs={"pk": revision.pk})
+    data = comment_data("double-click-0001")
+
+    answers = [client.post(url, data, HTTP_HX_REQUEST="true") for _ in range(2)]
+
+    comment = ReviewComment.objects.get(revision=revision)
+    for answer in answers:
+        assert answer.status_code == 200
+        assert f'id="comment-{comment.pk}"' in answer.text
+
+
+def test_each_rendering_of_the_form_has_its_own_key(client, editor, reviewer):
+    revision = ready(editor, reviewer)
+    client.force_login(reviewer)
+    review = reverse("editorial:review", kwargs={"pk": revision.pk})
+    assert form_key(client.get(review).text) != form_key(client.get(review).text)
+    url = reverse("editorial:comment_create", kwargs={"pk": revision.pk})
+    client.post(url, comment_data(form_key(client.get(review).text)))
+    client.post(url, comment_data(form_key(client.get(review).text)))
+    assert ReviewComment.objects.filter(revision=revision).count() == 2  # two comments meant
+
+
+def test_publish_sent_twice_publishes_once_and_both_answers_say_so(client, editor, draft):
+    workflow.revision_submit(revision=draft, actor=editor)
+    client.force_login(editor)
+    url = reverse("editorial:publish_confirm", args=[draft.article_id])
+    key = form_key(client.get(url).text)
+    outbox_before = OutboxMessage.objects.count()
+
+    first = client.post(url, {"note": "", "idempotency_key": key}, follow=True)
+    outbox_after_first = OutboxMessage.objects.count()
+    second = client.post(url, {"note": "", "idempotency_key": key}, follow=True)
+
+    article_page = reverse("editorial:article", kwargs={"pk": draft.article_id})
+    assert first.redirect_chain == second.redirect_chain == [(article_page, 302)]
+    done = f"Publish: done for revision {draft.number}."
+    assert done in first.text
+    assert done in second.text
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
+    assert outbox_after_first > outbox_before  # the notifications of the one publication
+    assert OutboxMessage.objects.count() == outbox_after_first
+
+
+def test_a_refused_publish_records_nothing_so_sending_again_retries(client, editor, draft):
+    """Refused (a draft cannot be published), then sent again once it is submitted."""
+    client.force_login(editor)
+    url = reverse("editorial:publish_confirm", args=[draft.article_id])
+    refused = client.post(url, {"idempotency_key": "sent-while-draft"})
+    assert refused.status_code == 400
+    workflow.revision_submit(revision=draft, actor=editor)
+
+    assert client.post(url, {"idempotency_key": "sent-while-draft"}).status_code == 302
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
+
+
+def test_a_key_sent_for_another_action_is_refused(client, editor, reviewer):
+    revision = ready(editor, reviewer)
+    client.force_login(editor)
+    client.post(
+        reverse("editorial:publish_confirm", args=[revision.article_id]),
+        {"idempotency_key": "the-same-key-01"},
+    )
+    response = client.post(
+        reverse("editorial:comment_create", kwargs={"pk": revision.pk}),
+        comment_data("the-same-key-01"),
+        follow=True,
+    )
+    assert KEY_REUSED in response.text.replace("&#x27;", "'")
+    assert not ReviewComment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_click_arriving_at_the_same_moment_comments_once():
+    """Both requests in flight together: the second waits for the first's key to commit."""
+    editor, reviewer = EditorFactory(), BoardMemberFactory()
+    revision = ready(editor, reviewer)
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(reviewer)
+        client.get(reverse("editorial:review", kwargs={"pk": revision.pk}))  # warm
+    url = reverse("editorial:comment_create", kwargs={"pk": revision.pk})
+    data = comment_data("same-moment-0001")
+    start = threading.Barrier(2)
+    answers: list[object] = []
+    errors: list[BaseException] = []
+
+    def click(client: Client) -> None:
+        try:
+            start.wait(timeout=10)
+            answers.append(client.post(url, data))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    comment = ReviewComment.objects.get(revision=revision)
+    assert [a.status_code for a in answers] == [302, 302]  # type: ignore[attr-defined]
+    assert {a["Location"] for a in answers} == {  # type: ignore[index]
+        reverse("editorial:review", kwargs={"pk": revision.pk}) + f"#comment-{comment.pk}"
+    }
+    assert AuditEvent.objects.filter(revision=revision, action=AuditAction.COMMENT).count() == 1
+
+
+def api_client(user):  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_an_api_comment_retried_with_its_idempotency_key_is_stored_once(editor, reviewer):
+    revision = ready(editor, reviewer)
+    client = api_client(reviewer)
+    payload = {
+        "revision": revision.pk,
+        "audience": AudienceLevel.objects.get(is_canonical=True).slug,
+        "quoted_text": "graded loading",
+        "body": "Say how graded.",
+    }
+    headers = {"Idempotency-Key": "client-retry-0001"}
+
+    answers = [
+        client.post("/api/v1/comments/", payload, format="json", headers=headers) for _ in range(2)
+    ]
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert ReviewComment.objects.filter(revision=revision).count() == 1
+
+
+def test_an_api_publish_retried_with_its_idempotency_key_publishes_once(editor, draft):
+    workflow.revision_submit(revision=draft, actor=editor)
+    client = api_client(editor)
+    url = f"/api/v1/articles/{draft.article_id}/transitions/publish/"
+    headers = {"Idempotency-Key": "client-retry-0002"}
+
+    answers = [client.post(url, {}, format="json", headers=headers) for _ in range(2)]
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
+    # Without the key, a retry is a new request: refused, the revision is published already.
+    assert client.post(url, {}, format="json").status_code == 409
+
+
+def test_a_form_without_a_key_still_acts(client, editor, draft):
+    """A page rendered before the key existed (or a script) is not refused: it just acts."""
+    workflow.revision_submit(revision=draft, actor=editor)
+    client.force_login(editor)
+    response = client.post(reverse("editorial:publish_confirm", args=[draft.article_id]))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1

@@ -1,0 +1,125 @@
+"""Two editors doing the same thing at the same moment: the second meets the first's row in a
+unique index (its insert waits for the first to commit, then fails) and is answered with a
+clear refusal, 409 in the API and a form error on the page, not a 500.
+
+The first holds its transaction open while the second checks and inserts, so that the second's
+check cannot see the first's row (PostgreSQL in CI; on SQLite the second waits at BEGIN and its
+check refuses it).
+"""
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.core import signing
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article
+from articles.references.importing import records_parse, references_import
+from articles.references.importing.service import IMPORT_RACED
+from articles.references.models import Reference
+from articles.services import SLUG_TAKEN, article_create
+from editorial.workspace.reference_import import IMPORT_SALT
+from tests.factories import EditorFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+RIS = (
+    "TY  - JOUR\nAU  - Doe, Jane\nTI  - Running volume and hip injury\nPY  - 2018\n"
+    "DO  - 10.1000/race.2018\nER  -\n"
+)
+
+
+def race(first: Callable[[], object], second: Callable[[], object]) -> object:
+    """Run `first` in a transaction kept open two seconds after it is done, and `second` in
+    another thread meanwhile; return what `second` returned."""
+    done = threading.Event()
+    answers: list[object] = []
+    errors: list[BaseException] = []
+
+    def run_first() -> None:
+        try:
+            with transaction.atomic():
+                first()
+                done.set()
+                time.sleep(2)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            done.set()
+            connection.close()
+
+    def run_second() -> None:
+        try:
+            done.wait(timeout=10)
+            answers.append(second())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    return answers[0]
+
+
+def test_the_same_slug_at_once_answers_409_in_the_api():
+    first, second = EditorFactory(), EditorFactory()
+    client = Client()
+    client.force_login(second)
+    client.get("/api/v1/articles/")  # the API's modules loaded before the race, not during it
+    response = race(
+        lambda: article_create(title="Gout", topic="Rheumatology", author=first, slug="gout"),
+        lambda: client.post(
+            "/api/v1/articles/",
+            json.dumps({"title": "Gout too", "topic": "Rheumatology", "slug": "gout"}),
+            content_type="application/json",
+        ),
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"] == SLUG_TAKEN.format(slug="gout")
+    assert list(Article.objects.values_list("title", flat=True)) == ["Gout"]
+
+
+def test_the_same_title_at_once_gives_the_second_article_the_next_slug():
+    first, second = EditorFactory(), EditorFactory()
+    article = race(
+        lambda: article_create(title="Is gout hereditary?", topic="Rheumatology", author=first),
+        lambda: article_create(title="Is gout hereditary?", topic="Rheumatology", author=second),
+    )
+    assert article.slug == "is-gout-hereditary-2"  # type: ignore[attr-defined]
+    assert Article.objects.count() == 2
+
+
+def test_confirming_the_same_import_at_once_is_a_form_error_and_imports_once():
+    first, second = EditorFactory(), EditorFactory()
+    client = Client()
+    client.force_login(second)
+    client.get(reverse("editorial:reference_import"))  # loaded before the race, not during it
+    payload = signing.dumps({"text": RIS, "format": "ris"}, salt=IMPORT_SALT, compress=True)
+    records = records_parse(data=RIS, format="ris")
+    response = race(
+        lambda: references_import(records=records, actor=first),
+        lambda: client.post(
+            reverse("editorial:reference_import_confirm"),
+            {"payload": payload, "records": [str(records[0].index)]},
+        ),
+    )
+    assert response.status_code == 400
+    # SQLite: the second waited at BEGIN, and its preview finds the record no longer new.
+    refusal = (
+        IMPORT_RACED
+        if connection.vendor == "postgresql"
+        else "not new: only new records can be imported"
+    )
+    assert refusal in re.sub(r"\s+", " ", response.text.replace("&#x27;", "'"))
+    assert Reference.objects.count() == 1

@@ -1,0 +1,61 @@
+"""`/readyz` asks the database, Redis and the broker, each with a short timeout: 200 when all
+answer, 503 naming the one that does not. Real servers, made unreachable by stopping a TCP
+proxy in front of them (tests.tcp_proxy)."""
+
+import socket
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.tcp_proxy import TcpProxy, database_through_proxy
+
+
+def readiness(client) -> tuple[int, dict[str, bool]]:  # type: ignore[no-untyped-def]
+    response = client.get("/readyz")
+    assert response["Cache-Control"].startswith("max-age=0")
+    return response.status_code, {name: c["ok"] for name, c in response.json()["checks"].items()}
+
+
+def test_ready_when_every_part_answers(client, db):
+    assert readiness(client) == (200, {"database": True, "cache": True, "broker": True})
+
+
+def redis_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_running(), reason="a Redis server on 127.0.0.1:6379")
+def test_redis_going_away_makes_cache_and_broker_not_ready(client, db, settings):
+    proxy = TcpProxy("127.0.0.1", 6379).start()
+    try:
+        settings.REDIS_URL = settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{proxy.port}/0"
+        assert readiness(client) == (200, {"database": True, "cache": True, "broker": True})
+        proxy.blackhole()  # accepts and never answers: only the timeouts end the wait
+        started = time.monotonic()
+        assert readiness(client) == (503, {"database": True, "cache": False, "broker": False})
+        assert time.monotonic() - started < 10
+    finally:
+        proxy.stop()
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="a PostgreSQL server to make unreachable",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_database_going_away_is_not_ready_and_healthz_stays_up(client):
+    with database_through_proxy() as proxy:
+        # The check runs in its own thread, with its own connection from the same settings.
+        assert readiness(client)[1]["database"] is True
+        proxy.stop()
+        connection.close()
+        assert readiness(client) == (503, {"database": False, "cache": True, "broker": True})
+        assert client.get("/healthz").status_code == 200
+        proxy.start()
+        assert readiness(client)[0] == 200
