@@ -17,6 +17,7 @@ from editorial.models import (
     InterestDeclaration,
     InterestEntry,
     Notification,
+    RequestKey,
     ReviewAssignment,
     ReviewComment,
     ReviewDecision,
@@ -97,6 +98,17 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["emailed_at", "read_at"]
     search_fields = ["recipient__username", "event__article__title"]
     list_select_related = ["recipient", "event__article", "event__actor"]
+
+
+@admin.register(RequestKey)
+class RequestKeyAdmin(ReadOnlyAdmin):
+    """Forms and API requests already acted on (editorial.idempotency): for looking, not editing."""
+
+    list_display = ["created_at", "user", "action", "object_id", "key"]
+    list_filter = ["action"]
+    search_fields = ["user__username", "action", "key"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(ApprovalPolicy)

@@ -44,6 +44,7 @@ from articles.services import (
     revision_edit,
 )
 from editorial import comments, review, workflow
+from editorial.idempotency import action_once
 from editorial.models import (
     ApprovalPolicy,
     AuditEvent,
@@ -117,6 +118,20 @@ def _scene_build() -> None:
     )
     with TestCase.captureOnCommitCallbacks(execute=True):  # the inbox entries
         comments.comment_reply(parent=comment, actor=editor, body="Two days.")
+    action_once(  # a form sent once (its key kept against a double click)
+        actor=editor,
+        key="a" * 32,
+        action="comment",
+        perform=lambda: (
+            comments.comment_create(
+                revision=under_review,
+                actor=editor,
+                audience=patient,
+                quoted_text="Rest",
+                body="Which guideline?",
+            ).pk
+        ),
+    )
     third = BoardMemberFactory(username="sweep-reviewer3")
     assignment = assign_ready(under_review, editor=editor, reviewer=third)
     review.interests_declare(
