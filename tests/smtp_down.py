@@ -1,0 +1,14 @@
+"""An e-mail backend standing for an SMTP server that hangs up: SMTP is outside the project,
+so a backend that raises what smtplib raises is the fault, not a mock of our code."""
+
+from smtplib import SMTPServerDisconnected
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+REFUSING = {"default": {"BACKEND": "tests.smtp_down.RefusingEmailBackend"}}
+WORKING = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+class RefusingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
