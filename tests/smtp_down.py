@@ -12,3 +12,13 @@ WORKING = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 class RefusingEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
         raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class CountingRefusingEmailBackend(RefusingEmailBackend):
+    """Refuses too, and counts the tries (one connection per try)."""
+
+    tries = 0
+
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        CountingRefusingEmailBackend.tries += 1
+        super().send_messages(email_messages)

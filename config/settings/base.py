@@ -243,6 +243,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# A task that e-mails (editorial.tasks) is retried while SMTP is away, for about this long,
+# before it is recorded as failed (FailedTask, in the admin, with "Run again").
+IMPRIMATUR_DELIVERY_RETRY_HOURS = env.int("DELIVERY_RETRY_HOURS", default=24)
+
 # What follows a committed action (articles.outbox): each topic an action writes, and the Celery
 # tasks that take it. Only here do the content layer's topics meet the workspace's tasks.
 IMPRIMATUR_OUTBOX_SUBSCRIBERS: dict[str, list[str]] = {

@@ -4,11 +4,19 @@ from smtplib import SMTPServerDisconnected
 
 import pytest
 
+from config.celery import app as celery_app
 from editorial import workflow
 from editorial.models import AuditEvent, Notification
 from editorial.notifications import notifications_send_for_event
+from editorial.tasks import (
+    RETRY_FIRST_WAIT,
+    RETRY_LONGEST_WAIT,
+    notify_reference_change,
+    retries_for,
+    send_event_notifications,
+)
 from tests.factories import EditorFactory, RevisionFactory
-from tests.smtp_down import REFUSING, WORKING
+from tests.smtp_down import REFUSING, WORKING, CountingRefusingEmailBackend
 
 
 @pytest.fixture
@@ -41,3 +49,27 @@ def test_smtp_back_sends_each_e_mail_exactly_once(submitted, settings, mailoutbo
     assert sorted(m.to[0] for m in mailoutbox) == sorted(c.email for c in colleagues)
     assert Notification.objects.filter(event=event, emailed_at__isnull=True).count() == 0
     assert Notification.objects.filter(event=event).count() == 3
+
+
+def test_retry_waits_add_up_to_about_a_day():
+    retries = retries_for(hours=24)
+    average_waits = [min(RETRY_LONGEST_WAIT, RETRY_FIRST_WAIT * 2**n) / 2 for n in range(retries)]
+    assert 24 * 3600 <= sum(average_waits) < 24 * 3600 + RETRY_LONGEST_WAIT
+    assert send_event_notifications.max_retries == retries
+    assert notify_reference_change.max_retries == retries
+
+
+def test_the_task_retries_on_smtp_errors_until_its_last_try(
+    submitted, settings, mailoutbox, monkeypatch
+):
+    event, colleagues = submitted
+    # Not propagated: the eager run goes through its retries as a worker would (without waits).
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    settings.MAILERS = {"default": {"BACKEND": "tests.smtp_down.CountingRefusingEmailBackend"}}
+    CountingRefusingEmailBackend.tries = 0
+    result = send_event_notifications.apply(kwargs={"event_id": event.pk})
+    assert result.failed()
+    assert isinstance(result.result, SMTPServerDisconnected)
+    assert CountingRefusingEmailBackend.tries == send_event_notifications.max_retries + 1
+    assert Notification.objects.filter(event=event).count() == len(colleagues)
+    assert mailoutbox == []
