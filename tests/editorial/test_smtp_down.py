@@ -3,7 +3,10 @@
 from smtplib import SMTPServerDisconnected
 
 import pytest
+from django.urls import reverse
 
+from articles.models import FailedTask
+from articles.task_failures import delivery_report
 from config.celery import app as celery_app
 from editorial import workflow
 from editorial.models import AuditEvent, Notification
@@ -73,3 +76,34 @@ def test_the_task_retries_on_smtp_errors_until_its_last_try(
     assert CountingRefusingEmailBackend.tries == send_event_notifications.max_retries + 1
     assert Notification.objects.filter(event=event).count() == len(colleagues)
     assert mailoutbox == []
+
+
+def test_a_final_failure_is_shown_in_the_admin_and_run_again_delivers(
+    submitted, settings, mailoutbox, monkeypatch, admin_client
+):
+    event, colleagues = submitted
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    assert send_event_notifications.apply(kwargs={"event_id": event.pk}).failed()
+
+    failed = FailedTask.objects.get()
+    assert (failed.task, failed.args, failed.kwargs) == (
+        send_event_notifications.name,
+        [],
+        {"event_id": event.pk},
+    )
+    assert failed.tries == send_event_notifications.max_retries + 1
+    assert "SMTPServerDisconnected" in failed.exception
+    changelist = reverse("admin:articles_failedtask_changelist")
+    page = admin_client.get(changelist)
+    assert send_event_notifications.name in page.content.decode()
+    assert delivery_report()["failed_tasks"] == 1
+
+    settings.MAILERS = WORKING
+    admin_client.post(
+        changelist, {"action": "run_again", "_selected_action": [failed.pk]}, follow=True
+    )
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(c.email for c in colleagues)
+    failed.refresh_from_db()
+    assert failed.rerun_at is not None
+    assert delivery_report()["failed_tasks"] == 0
+    assert FailedTask.objects.count() == 1  # the second run did not fail
