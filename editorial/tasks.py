@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from editorial.idempotency import request_keys_prune
 from editorial.notifications import notifications_send_for_event
 
 # Waits between tries: from a minute, doubling, up to an hour, each drawn at random below
@@ -60,3 +61,9 @@ def notify_reference_change(self, version_id: int) -> int:  # type: ignore[no-un
     from editorial.citation_flags import reference_change_notify
 
     return reference_change_notify(version_id=version_id)
+
+
+@shared_task
+def prune_request_keys() -> int:
+    """Delete the request keys used long ago (IMPRIMATUR_PRUNE_AFTER_DAYS)."""
+    return request_keys_prune()
