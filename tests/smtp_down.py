@@ -3,6 +3,7 @@ so a backend that raises what smtplib raises is the fault, not a mock of our cod
 
 from smtplib import SMTPServerDisconnected
 
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 
 REFUSING = {"default": {"BACKEND": "tests.smtp_down.RefusingEmailBackend"}}
@@ -22,3 +23,17 @@ class CountingRefusingEmailBackend(RefusingEmailBackend):
     def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
         CountingRefusingEmailBackend.tries += 1
         super().send_messages(email_messages)
+
+
+class FlakyEmailBackend(locmem.EmailBackend):
+    """Delivers (to django.core.mail.outbox), except the sends numbered in `refused` (from 1),
+    where the server hangs up: SMTP dropping in the middle of a round of e-mails."""
+
+    refused: set[int] = set()
+    sends = 0
+
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        FlakyEmailBackend.sends += 1
+        if FlakyEmailBackend.sends in self.refused:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(email_messages)

@@ -19,7 +19,7 @@ from editorial.tasks import (
     send_event_notifications,
 )
 from tests.factories import EditorFactory, RevisionFactory
-from tests.smtp_down import REFUSING, WORKING, CountingRefusingEmailBackend
+from tests.smtp_down import REFUSING, WORKING, CountingRefusingEmailBackend, FlakyEmailBackend
 
 
 @pytest.fixture
@@ -107,3 +107,21 @@ def test_a_final_failure_is_shown_in_the_admin_and_run_again_delivers(
     assert failed.rerun_at is not None
     assert delivery_report()["failed_tasks"] == 0
     assert FailedTask.objects.count() == 1  # the second run did not fail
+
+
+def test_smtp_dropping_mid_round_the_task_retries_and_e_mails_each_once(
+    submitted, settings, mailoutbox, monkeypatch
+):
+    event, colleagues = submitted
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    settings.MAILERS = {"default": {"BACKEND": "tests.smtp_down.FlakyEmailBackend"}}
+    # The first e-mail goes, then the server hangs up twice, then it delivers again.
+    monkeypatch.setattr(FlakyEmailBackend, "refused", {2, 3})
+    monkeypatch.setattr(FlakyEmailBackend, "sends", 0)
+
+    result = send_event_notifications.apply(kwargs={"event_id": event.pk})
+
+    assert result.successful()
+    assert FlakyEmailBackend.sends == 5  # 3 e-mails and 2 refused tries, none sent twice
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(c.email for c in colleagues)
+    assert not FailedTask.objects.exists()
