@@ -93,3 +93,11 @@ def outbox_relay(*, now: Any = None) -> int:
         sent += done
         if done == 0:
             return sent  # the broker is still away: the next run tries again
+
+
+def outbox_prune(*, now: Any = None) -> int:
+    """Delete the messages sent more than IMPRIMATUR_PRUNE_AFTER_DAYS ago (never an unsent
+    one: that is work still owed); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPRIMATUR_PRUNE_AFTER_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted

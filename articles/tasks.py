@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from articles.outbox import outbox_relay
+from articles.outbox import outbox_prune, outbox_relay
 from articles.page_versions import cached_pages_retire
 from articles.services import audience_body_score, reference_pages_refresh
 
@@ -22,6 +22,12 @@ def refresh_pages_citing_reference(reference_id: int) -> int:
 def relay_outbox() -> int:
     """Send the outbox messages the broker could not take when their action committed."""
     return outbox_relay()
+
+
+@shared_task
+def prune_sent_outbox() -> int:
+    """Delete the outbox messages sent long ago (IMPRIMATUR_PRUNE_AFTER_DAYS)."""
+    return outbox_prune()
 
 
 @shared_task

@@ -27,3 +27,27 @@ def run_schedule_once_on_start(sender: Any = None, **kwargs: Any) -> None:
             celery_app.send_task(entry["task"])
         except Exception:  # the broker away: the schedule's own run follows
             logger.exception("Periodic task %s not sent on start", name)
+
+
+@signals.task_failure.connect
+def record_failed_task(
+    sender: Any = None,
+    exception: BaseException | None = None,
+    args: Any = None,
+    kwargs: Any = None,
+    **extra: Any,
+) -> None:
+    """Keep a task that failed for good (a retried one fails only after its last retry) where
+    administrators see it and can run it again (articles.task_failures)."""
+    from articles.task_failures import failed_task_record  # Django is set up by now
+
+    try:
+        failed_task_record(
+            task=sender.name,
+            args=args,
+            kwargs=kwargs,
+            exception=exception or RuntimeError("unknown"),
+            tries=(sender.request.retries or 0) + 1,
+        )
+    except Exception:  # the database away too: the worker's log is all there is
+        logger.exception("Failed task %s not recorded", getattr(sender, "name", sender))

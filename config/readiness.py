@@ -3,17 +3,20 @@ each asked once, at the same time, with a short timeout; 200 when all answer, el
 which did not. `/healthz` (articles.public.site_pages) stays the cheap liveness probe that
 touches none of them."""
 
+import contextlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from articles.task_failures import delivery_report
 
 # Seconds each of Redis and the broker may take to answer (the database has its own connect
 # and statement timeouts, config.settings.base).
@@ -72,9 +75,19 @@ def _run(check: Callable[[], None]) -> dict[str, object]:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """{"ready": bool, "checks": {name: {"ok", "ms"[, "error"]}}}: 200 ready, 503 not."""
+    """{"ready": bool, "checks": {name: {"ok", "ms"[, "error"]}}, "delivery": {...}}: 200
+    ready, 503 not. "delivery" (articles.task_failures.delivery_report: failed tasks, the
+    outbox's age) is reported for watching, never a reason to be unready; null when the
+    database does not answer."""
     with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
         futures = {name: pool.submit(_run, check) for name, check in CHECKS.items()}
         checks = {name: future.result() for name, future in futures.items()}
     ready = all(check["ok"] for check in checks.values())
-    return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+    delivery = None
+    if checks["database"]["ok"]:
+        # Gone since the check: the report waits for the next probe.
+        with contextlib.suppress(DatabaseError):
+            delivery = delivery_report()
+    return JsonResponse(
+        {"ready": ready, "checks": checks, "delivery": delivery}, status=200 if ready else 503
+    )

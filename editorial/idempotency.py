@@ -10,8 +10,11 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from articles.errors import Conflict, InvalidInput
 from editorial.models import RequestKey, User
@@ -62,3 +65,11 @@ def action_once(*, actor: User, key: str, action: str, perform: Callable[[], int
             raise Conflict(KEY_REUSED) from None
         return Once(object_id=done.object_id, repeated=True)
     return Once(object_id=used.object_id, repeated=False)
+
+
+def request_keys_prune(*, now: datetime | None = None) -> int:
+    """Delete the keys used more than IMPRIMATUR_PRUNE_AFTER_DAYS ago (a form that old is not
+    sent again by a double click or a client's retry); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPRIMATUR_PRUNE_AFTER_DAYS)
+    deleted, _ = RequestKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -92,20 +92,34 @@ def notification_path(*, event: AuditEvent, recipient: User) -> str:
 
 
 def notifications_send_for_event(*, event_id: int) -> int:
-    """Create the inbox entries of an event and e-mail each recipient once (text and HTML);
-    return the e-mails sent. Safe to run again: a recipient already e-mailed is skipped."""
+    """Create the inbox entries of an event, then e-mail each recipient not yet e-mailed (text
+    and HTML); return the e-mails sent. The inbox entries are committed before any e-mail, so
+    SMTP being away never keeps them back; it raises the SMTP error (OSError) for the task to
+    retry. Safe to run again: a recipient already e-mailed is skipped."""
     event = AuditEvent.objects.select_related(
         "article", "revision", "actor", "subject_user", "comment__parent"
     ).get(pk=event_id)
+    recipients = list(event_recipients(event=event))
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [Notification(recipient=recipient, event=event) for recipient in recipients],
+            ignore_conflicts=True,  # the entries of an earlier try stay as they are
+        )
     what = AuditAction(event.action).type.subject
     # A header is one line: a line break in it makes Django refuse the whole message.
     subject = single_line(f"[Imprimatur] {event.article.title}: {what}")
     sent = 0
-    for recipient in event_recipients(event=event):
+    for recipient in recipients:
+        if not recipient.email:
+            continue
         with transaction.atomic():
-            notification, _ = Notification.objects.get_or_create(recipient=recipient, event=event)
-            notification = Notification.objects.select_for_update().get(pk=notification.pk)
-            if notification.emailed_at is not None or not recipient.email:
+            # Locked while sending: a second run at the same time waits, then sees it e-mailed.
+            notification = (
+                Notification.objects.select_for_update()
+                .filter(recipient=recipient, event=event, emailed_at__isnull=True)
+                .first()
+            )
+            if notification is None:
                 continue
             context = {
                 "event": event,

@@ -25,6 +25,7 @@ from articles.models import (
     ArticleSearchDocument,
     AudienceBody,
     AudienceLevel,
+    FailedTask,
     FollowUpQuestion,
     OutboxMessage,
     Reference,
@@ -148,6 +149,12 @@ def _scene_build() -> None:
     AccessAttempt.objects.create(username="mallory", ip_address="10.0.0.1", failures_since_start=2)
     AccessFailureLog.objects.create(username="mallory", ip_address="10.0.0.1")
     AccessLog.objects.create(username="sweep-editor", ip_address="10.0.0.2")
+    FailedTask.objects.create(
+        task="editorial.tasks.send_event_notifications",
+        kwargs={"event_id": 1},
+        exception="SMTPServerDisconnected('Connection unexpectedly closed')",
+        tries=54,
+    )
 
 
 # What the workflow and the services own: no admin form may change any of it.
@@ -169,6 +176,7 @@ OWNED: dict[type[Model], tuple[str, ...]] = {
     FollowUpQuestion: (),
     ArticleSearchDocument: ("article_id", "revision_id", "text_hash"),
     OutboxMessage: ("pk", "topic", "task", "payload", "sent_at"),
+    FailedTask: ("pk", "task", "args", "kwargs", "rerun_at"),
     ArticleOldSlug: ("slug", "article_id"),
 }
 

@@ -4,11 +4,14 @@ proxy in front of them (tests.tcp_proxy)."""
 
 import socket
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
+from articles.models import FailedTask, OutboxMessage
 from tests.tcp_proxy import TcpProxy, database_through_proxy
 
 
@@ -59,3 +62,20 @@ def test_the_database_going_away_is_not_ready_and_healthz_stays_up(client):
         assert client.get("/healthz").status_code == 200
         proxy.start()
         assert readiness(client)[0] == 200
+
+
+def test_readiness_reports_failed_tasks_and_the_outbox_age_without_failing(client, db):
+    assert client.get("/readyz").json()["delivery"] == {
+        "failed_tasks": 0,
+        "oldest_unsent_outbox_seconds": None,
+    }
+    FailedTask.objects.create(task="articles.tasks.relay_outbox", exception="OSError()", tries=1)
+    message = OutboxMessage.objects.create(topic="article-page.changed", task="x", payload={})
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    delivery = response.json()["delivery"]
+    assert delivery["failed_tasks"] == 1
+    assert 7200 <= delivery["oldest_unsent_outbox_seconds"] < 7300

@@ -1,11 +1,12 @@
 """What the code keeps for itself: search documents, the outbox, stored pages. Shown here,
 never added or changed."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
-from articles.models import ArticleSearchDocument, OutboxMessage, StoredPage
+from articles.models import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
 from articles.outbox import outbox_send
+from articles.task_failures import failed_task_rerun
 
 
 @admin.register(ArticleSearchDocument)
@@ -59,3 +60,29 @@ class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         *("stale_from", "stored_at"),
     ]
     exclude = ["html"]
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: tasks that failed for good after their retries (articles.task_failures).
+    "Run again" sends each once more with its arguments; the tasks are idempotent."""
+
+    list_display = ["failed_at", "task", "tries", "exception", "rerun_at"]
+    list_filter = [("rerun_at", admin.EmptyFieldListFilter), "task"]
+    search_fields = ["task", "exception"]
+    readonly_fields = ["task", "args", "kwargs", "exception", "tries", "failed_at", "rerun_at"]
+    actions = ["run_again"]
+
+    @admin.action(description="Run again")
+    def run_again(self, request, queryset):  # type: ignore[no-untyped-def]
+        done = 0
+        for failed_task in queryset:
+            try:
+                failed_task_rerun(failed_task=failed_task)
+            except Exception as exc:  # the broker away, or the task failed again (eager)
+                self.message_user(
+                    request, f"{failed_task} not run again: {exc!r}", level=messages.ERROR
+                )
+            else:
+                done += 1
+        self.message_user(request, f"Sent {done} task(s) again.")

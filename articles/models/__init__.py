@@ -12,7 +12,7 @@ from articles.models.content import (
     Topic,
     text_hash,
 )
-from articles.models.derived import ArticleSearchDocument, OutboxMessage, StoredPage
+from articles.models.derived import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
 from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPreference, SitePage
 from articles.references.models import (
     EvidenceLevel,
@@ -34,6 +34,7 @@ __all__ = [
     "AudienceBody",
     "AudienceLevel",
     "EvidenceLevel",
+    "FailedTask",
     "FollowUpQuestion",
     "IdentifierScheme",
     "OutboxMessage",

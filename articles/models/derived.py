@@ -89,3 +89,32 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.task}"
+
+
+class FailedTask(models.Model):
+    """A Celery task that failed for good (after its retries): kept for administrators, who
+    see it in the admin and may run it again (articles.task_failures). Written by the worker
+    (config.celery); every task is idempotent, so running one again does nothing twice."""
+
+    task = models.CharField(max_length=200, help_text="The Celery task's name.")
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    exception = models.TextField(help_text="What it raised the last time.")
+    tries = models.PositiveIntegerField(help_text="How many times it ran.")
+    failed_at = models.DateTimeField(auto_now_add=True)
+    rerun_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an administrator sent it again."
+    )
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["failed_at"],
+                condition=models.Q(rerun_at__isnull=True),
+                name="failed_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} failed at {self.failed_at:%Y-%m-%d %H:%M}"

@@ -241,7 +241,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.open_due_rereviews",
         "schedule": timedelta(hours=6),
     },
+    "prune-sent-outbox": {
+        "task": "articles.tasks.prune_sent_outbox",
+        "schedule": timedelta(days=1),
+    },
+    "prune-request-keys": {
+        "task": "editorial.tasks.prune_request_keys",
+        "schedule": timedelta(days=1),
+    },
 }
+# Sent outbox messages and used request keys are deleted once this many days old.
+IMPRIMATUR_PRUNE_AFTER_DAYS = env.int("PRUNE_AFTER_DAYS", default=14)
+
+# A task that e-mails (editorial.tasks) is retried while SMTP is away, for about this long,
+# before it is recorded as failed (FailedTask, in the admin, with "Run again").
+IMPRIMATUR_DELIVERY_RETRY_HOURS = env.int("DELIVERY_RETRY_HOURS", default=24)
 
 # What follows a committed action (articles.outbox): each topic an action writes, and the Celery
 # tasks that take it. Only here do the content layer's topics meet the workspace's tasks.

@@ -12,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections
 
+from articles.models import FailedTask
 from articles.tasks import relay_outbox  # noqa: F401 (registered before the test app exists)
 from editorial import workflow
 from editorial.models import Notification
@@ -94,3 +95,31 @@ def test_beat_sends_every_periodic_task_once_when_it_starts(redis_worker, settin
     finally:
         signals.task_postrun.disconnect(record)
     assert sorted(ran) == expected
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_failing_on_the_worker_is_recorded_for_administrators(redis_worker):
+    """Not an SMTP error, so not retried: it fails at once, and the worker records it."""
+    finished: list[str] = []
+
+    def record(sender=None, **kwargs):  # type: ignore[no-untyped-def]
+        finished.append(sender.name)
+        connections.close_all()
+
+    signals.task_postrun.connect(record, weak=False)
+    try:
+        redis_worker.send_task(send_event_notifications.name, kwargs={"event_id": 987654})
+        deadline = time.monotonic() + 30
+        while not finished and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        signals.task_postrun.disconnect(record)
+
+    failed = FailedTask.objects.get()
+    assert (failed.task, failed.kwargs, failed.tries) == (
+        send_event_notifications.name,
+        {"event_id": 987654},
+        1,
+    )
+    assert "DoesNotExist" in failed.exception
