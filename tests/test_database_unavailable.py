@@ -19,10 +19,7 @@ from tests.tcp_proxy import TcpProxy, database_through_proxy
 
 # A real PostgreSQL made unreachable; transactional, as the connection is closed and reopened.
 through_postgresql = [
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="a PostgreSQL server to make unreachable",
-    ),
+    pytest.mark.postgresql,  # deselected on SQLite (tests/conftest.py); CI runs PostgreSQL
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

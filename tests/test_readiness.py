@@ -2,12 +2,10 @@
 answer, 503 naming the one that does not. Real servers, made unreachable by stopping a TCP
 proxy in front of them (tests.tcp_proxy)."""
 
-import socket
 import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -25,15 +23,6 @@ def test_ready_when_every_part_answers(client, db):
     assert readiness(client) == (200, {"database": True, "cache": True, "broker": True})
 
 
-def redis_running() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not redis_running(), reason="a Redis server on 127.0.0.1:6379")
 def test_redis_going_away_makes_cache_and_broker_not_ready(client, db, settings):
     proxy = TcpProxy("127.0.0.1", 6379).start()
     try:
@@ -47,10 +36,7 @@ def test_redis_going_away_makes_cache_and_broker_not_ready(client, db, settings)
         proxy.stop()
 
 
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="a PostgreSQL server to make unreachable",
-)
+@pytest.mark.postgresql  # a PostgreSQL server to make unreachable; deselected on SQLite
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_going_away_is_not_ready_and_healthz_stays_up(client):
     with database_through_proxy() as proxy:
