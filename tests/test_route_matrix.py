@@ -4,20 +4,22 @@ role gets on a read and on a write, and that a refused write changes nothing.
 The routes come from the URLconf itself: a route without an entry in `EXPECTED` fails, and so
 does an entry whose route is gone. Each entry says how to fill the route's parameters from the
 world below (`FILL`) and what each role gets, one code per role in `ROLES`' order: a status,
-`L` for a redirect to the login page, `R` for another redirect. A mismatch prints the whole
+`L` for a redirect to a login page, `R` for another redirect. A mismatch prints the whole
 row as observed, ready to paste once it has been checked against docs/workflow-and-review.md
 ("who sees what"). The admin's own routes follow one rule (`test_every_admin_route_...`).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client, RequestFactory, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
@@ -101,8 +103,8 @@ def _world_build() -> World:
     """One article per state: a draft (reviewed once, then withdrawn), one under review, one
     approved and published. On each, `assigned` accepted and declared no interests (and
     commented), `declined` declined; `board` is on the board and reviews nothing."""
-    editor = EditorFactory(username="matrix-editor")
-    users = {
+    editor: User = EditorFactory(username="matrix-editor")
+    users: dict[str, User] = {
         "reader": UserFactory(username="matrix-reader"),
         "board": BoardMemberFactory(username="matrix-board"),
         "assigned": BoardMemberFactory(username="matrix-assigned"),
@@ -110,12 +112,12 @@ def _world_build() -> World:
         "editor": editor,
         "superuser": User.objects.create_superuser("matrix-admin", "admin@example.org", "x"),
     }
-    second = BoardMemberFactory(username="matrix-second")
+    second: User = BoardMemberFactory(username="matrix-second")
     canonical = AudienceLevel.objects.get(is_canonical=True)
     ids: dict[str, int] = {}
     slugs: dict[str, str] = {}
     for state in STATES:
-        revision = RevisionFactory(author=editor)
+        revision: Revision = RevisionFactory(author=editor)
         workflow.revision_submit(revision=revision, actor=editor)
         mine = assign_ready(revision, editor=editor, reviewer=users["assigned"])
         assign_ready(revision, editor=editor, reviewer=second)
@@ -165,7 +167,7 @@ def _world_build() -> World:
         .pk
     )
     ids["published.question"] = question.pk
-    reference = ReferenceFactory(key="kim2013", actor=editor)
+    reference: Reference = ReferenceFactory(key="kim2013", actor=editor)
     reference_version_create(
         reference=reference,
         actor=editor,
@@ -177,7 +179,7 @@ def _world_build() -> World:
 
 
 # How to fill a route's parameters: (state label, kwargs, query string) for each case.
-Case = tuple[str, dict[str, object], dict[str, object]]
+Case = tuple[str, dict[str, object], dict[str, int]]
 
 
 def _per_state(**params: str) -> Callable[[World], list[Case]]:
@@ -819,7 +821,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 
 # What a refused write must leave as it was: how many rows each table of ours holds, and the
 # rows the workflow and the inbox change in place.
-def _snapshot() -> dict[str, list[tuple[object, ...]]]:
+def _snapshot() -> dict[str, list[Any]]:
     counts = [
         (model._meta.label, model._default_manager.count())
         for model in apps.get_models()
@@ -852,7 +854,7 @@ def _code(response: Any) -> str:
     how many items this role reads (200/3)."""
     if response.status_code in (301, 302, 303, 307, 308):
         location = response.headers.get("Location", "")
-        return "L" if location.startswith(reverse("login")) else "R"
+        return "L" if location.startswith((reverse("login"), reverse("admin:login"))) else "R"
     if response.status_code == 200 and response.headers.get("Content-Type") == "application/json":
         data = response.json()
         if isinstance(data, dict) and "count" in data:
@@ -943,3 +945,58 @@ def test_each_role_gets_what_the_route_promises(key, world, db):
     observed = _observe(key, world)
     expected = EXPECTED.get(key, {})
     assert observed == expected, f"{key!r}: {observed!r},"
+
+
+def _admin_url(key: str) -> str:
+    """A URL of an admin route, any object id filled with 1 (the admin asks who you are first)."""
+    pattern = next(route for name, route in ALL_ROUTES if name == key)
+    if pattern.endswith("(?P<url>.*)$"):  # the catch-all
+        return "/admin/no-such-page/"
+    if not key.startswith("admin:"):  # unnamed: an object's old address
+        return "/" + re.sub(r"<(?:\w+:)?\w+>", "1", pattern)
+    kwargs: dict[str, str] = {}
+    for found in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern):
+        name = "".join(found)
+        kwargs[name] = "articles" if name == "app_label" else "1"
+    return reverse(key, kwargs=kwargs)
+
+
+def _superuser_expects(key: str, url: str) -> str | None:
+    """What the superuser gets on an admin page without an object: 200, but 403 where the
+    admin allows no adding (what the workflow owns), 404 off the map; None: not asked."""
+    if "1" in url.split("/") or key in ("admin:logout", "admin:login", "admin:autocomplete"):
+        return None
+    if url == "/admin/no-such-page/":
+        return "404"
+    for model, model_admin in admin.site._registry.items():
+        if key == f"admin:{model._meta.app_label}_{model._meta.model_name}_add":
+            request = RequestFactory().get(url)
+            request.user = User.objects.get(username="matrix-admin")
+            return "200" if model_admin.has_add_permission(request) else "403"
+    return "200"
+
+
+def test_every_admin_route_asks_for_staff_and_opens_for_the_superuser(world, db):
+    """The admin's own routes, by one rule: anyone not staff (the editor included) is sent to
+    the login page; the superuser opens every page that takes no object (those that do are
+    opened by tests/test_admin_sweep.py). The admin's login page opens for everyone, and
+    sends a superuser on."""
+    clients = _clients(world)
+    wrong = []
+    for key in ADMIN_ROUTES:
+        url = _admin_url(key)
+        for role in ("anonymous", "reader", "board", "editor", "superuser"):
+            if role == "superuser":
+                expected = _superuser_expects(key, url)
+            elif key == "admin:login":
+                expected = "200"
+            elif key == "admin:logout":
+                expected = None
+            else:
+                expected = "L"
+            if expected is None:
+                continue
+            code = _code(clients[role].get(url))
+            if code != expected:
+                wrong.append((key, url, role, code, expected))
+    assert wrong == [], "\n".join(map(str, wrong))
