@@ -11,7 +11,8 @@ row as observed, ready to paste once it has been checked against docs/workflow-a
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
@@ -83,6 +84,7 @@ class World:
     users: dict[str, User]
     ids: dict[str, int]
     slugs: dict[str, str]
+    sessions: dict[str, str] = field(default_factory=dict)  # role -> its session cookie
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +97,10 @@ def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
         built.ids["notification"] = (
             Notification.objects.filter(recipient=built.users["assigned"]).earliest("pk").pk
         )
+        for role, user in built.users.items():
+            client = Client()
+            client.force_login(user)
+            built.sessions[role] = client.cookies.output(header="", sep=";")
         yield built
         transaction.set_rollback(True)
 
@@ -903,11 +909,12 @@ _CALLBACKS = _callbacks(get_resolver().url_patterns)
 
 
 def _clients(world: World) -> dict[str, Client]:
+    """A client per role, on the sessions the world logged in once."""
     clients = {}
     for role in ROLES:
         client = Client()
         if role != "anonymous":
-            client.force_login(world.users[role])
+            client.cookies = SimpleCookie(world.sessions[role])
         clients[role] = client
     return clients
 
