@@ -6,8 +6,10 @@ does an entry whose route is gone. Each entry says how to fill the route's param
 world below (`FILL`) and what each role gets, one code per role in `ROLES`' order: a status,
 `L` for a redirect to a login page, `R` for another redirect. A mismatch prints the whole
 row as observed, ready to paste once it has been checked against docs/workflow-and-review.md
-("who sees what"). A method the route refuses to everyone (405) is asked in the first state
-only. The admin's own routes follow one rule (`test_every_admin_route_...`).
+("who sees what"); a `!` after a code marks a refused write that changed something, never
+right. A method the route refuses to everyone (405) is asked in the first state only. Writes
+send `PAYLOAD`'s data where a route has one (so that a refusal is not just invalid input),
+else nothing. The admin's own routes follow one rule (`test_every_admin_route_...`).
 """
 
 import re
@@ -308,6 +310,28 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
 }
 
 
+# What a write sends, per route and state: valid data, so that only the role decides.
+PAYLOAD: dict[str, Callable[[World, str], dict[str, object]]] = {
+    "api:comment-list": lambda world, state: {
+        "revision": world.ids[f"{state}.revision"],
+        "audience": "professional",
+        "quoted_text": "Rest",
+        "body": "Say for how long.",
+    },
+    "api:comment-reply": lambda world, state: {"body": "Two days."},
+    "api:assignment-decline": lambda world, state: {"reason": "Away"},
+    "api:assignment-interests": lambda world, state: {"none": True},
+    "api:article-transition": lambda world, state: {"note": "Matrix"},
+    "editorial:comment_create": lambda world, state: {
+        "audience": "professional",
+        "quoted_text": "Rest",
+        "body": "Say for how long.",
+    },
+    "editorial:comment_reply": lambda world, state: {"body": "Two days."},
+    "editorial:decline": lambda world, state: {"reason": "Away"},
+}
+
+
 # What each role gets, per "METHOD state": one code per role, in the order of ROLES:
 #                    anonymous reader board assigned declined removed editor superuser
 EXPECTED: dict[str, dict[str, str]] = {
@@ -342,9 +366,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST published": "403 404 404 409 404 404 403 404",
     },
     "api:assignment-decline": {
-        "POST draft": "403 404 404 400 404 404 400 404",
-        "POST review": "403 404 404 400 404 404 400 404",
-        "POST published": "403 404 404 400 404 404 400 404",
+        "POST draft": "403 404 404 409 404 404 403 404",
+        "POST review": "403 404 404 200 404 404 403 404",
+        "POST published": "403 404 404 409 404 404 403 404",
     },
     "api:assignment-detail": {
         "GET draft": "403 404 404 200 404 404 200 404",
@@ -352,8 +376,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET published": "403 404 404 200 404 404 200 404",
     },
     "api:assignment-interests": {
-        "POST draft": "403 404 404 400 404 404 403 404",
-        "POST review": "403 404 404 400 404 404 403 404",
+        "POST draft": "403 404 404 200 404 404 403 404",
+        "POST review": "403 404 404 200 404 404 403 404",
         "POST published": "403 404 404 409 404 404 403 404",
     },
     "api:assignment-list": {
@@ -402,11 +426,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "api:comment-list": {
         "GET draft": "403 200/0 200/0 200/2 200/0 200/0 200/2 200/0",
-        "POST draft": "403 400 400 400 400 400 400 400",
+        "POST draft": "403 400 400 201 400 400 201 400",
         "GET review": "403 200/0 200/0 200/2 200/0 200/0 200/2 200/0",
-        "POST review": "403 400 400 400 400 400 400 400",
+        "POST review": "403 400 400 201 400 400 201 400",
         "GET published": "403 200/0 200/0 200/2 200/0 200/0 200/2 200/0",
-        "POST published": "403 400 400 400 400 400 400 400",
+        "POST published": "403 400 400 201 400 400 201 400",
     },
     "api:comment-reopen": {
         "POST draft": "403 404 404 409 404 404 409 404",
@@ -414,9 +438,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST published": "403 404 404 409 404 404 409 404",
     },
     "api:comment-reply": {
-        "POST draft": "403 404 404 400 404 404 400 404",
-        "POST review": "403 404 404 400 404 404 400 404",
-        "POST published": "403 404 404 400 404 404 400 404",
+        "POST draft": "403 404 404 201 404 404 201 404",
+        "POST review": "403 404 404 201 404 404 201 404",
+        "POST published": "403 404 404 201 404 404 201 404",
     },
     "api:comment-resolve": {
         "POST draft": "403 404 404 200 404 404 200 404",
@@ -888,15 +912,17 @@ def _clients(world: World) -> dict[str, Client]:
     return clients
 
 
-def _ask(client: Client, method: str, url: str, key: str, before: object) -> tuple[str, bool]:
+def _ask(
+    client: Client, method: str, url: str, key: str, before: object, data: dict[str, object]
+) -> tuple[str, bool]:
     """The role's answer, and whether the request changed anything it was refused. Whatever
     it did is rolled back, so every request meets the world as `before` saw it."""
     cache.clear()  # rate limits and cached pages: each request as if it were the first
     with transaction.atomic():
         if key.startswith("api:") and method != "get":
-            response = getattr(client, method)(url, {}, content_type="application/json")
+            response = getattr(client, method)(url, data, content_type="application/json")
         else:
-            response = getattr(client, method)(url, {} if method == "post" else None)
+            response = getattr(client, method)(url, data if method == "post" else None)
         code = _code(response)
         changed = method != "get" and code in REFUSED and _snapshot() != before
         transaction.set_rollback(True)
@@ -912,12 +938,13 @@ def _observe(key: str, world: World) -> dict[str, str]:
         url = reverse(key, kwargs=kwargs)
         if query:
             url += "?" + urlencode(query)
+        data = PAYLOAD[key](world, state) if key in PAYLOAD else {}
         for method in _methods(key):
             if method in unanswered:
                 continue
             codes = []
             for role in ROLES:
-                code, changed = _ask(clients[role], method, url, key, before)
+                code, changed = _ask(clients[role], method, url, key, before, data)
                 codes.append(code + ("!" if changed else ""))
             observed[f"{method.upper()} {state}".strip()] = " ".join(codes)
             if set(codes[1:]) == {"405"}:
@@ -929,6 +956,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route():
     assert sorted(set(ROUTES) - set(EXPECTED)) == [], "routes without an entry in EXPECTED"
     assert sorted(set(EXPECTED) - set(ROUTES)) == [], "entries whose route is gone"
     assert sorted(set(FILL) - set(ROUTES)) == [], "FILL entries whose route is gone"
+    assert sorted(set(PAYLOAD) - set(ROUTES)) == [], "PAYLOAD entries whose route is gone"
 
 
 @pytest.mark.parametrize("key", ROUTES)
