@@ -9,13 +9,10 @@ check refuses it).
 
 import json
 import re
-import threading
-import time
-from collections.abc import Callable
 
 import pytest
 from django.core import signing
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -26,6 +23,7 @@ from articles.references.models import Reference
 from articles.services import SLUG_TAKEN, article_create
 from editorial.workspace.reference_import import IMPORT_SALT
 from tests.factories import EditorFactory
+from tests.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -33,43 +31,6 @@ RIS = (
     "TY  - JOUR\nAU  - Doe, Jane\nTI  - Running volume and hip injury\nPY  - 2018\n"
     "DO  - 10.1000/race.2018\nER  -\n"
 )
-
-
-def race(first: Callable[[], object], second: Callable[[], object]) -> object:
-    """Run `first` in a transaction kept open two seconds after it is done, and `second` in
-    another thread meanwhile; return what `second` returned."""
-    done = threading.Event()
-    answers: list[object] = []
-    errors: list[BaseException] = []
-
-    def run_first() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                done.set()
-                time.sleep(2)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            done.set()
-            connection.close()
-
-    def run_second() -> None:
-        try:
-            done.wait(timeout=10)
-            answers.append(second())
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
-    return answers[0]
 
 
 def test_the_same_slug_at_once_answers_409_in_the_api():
