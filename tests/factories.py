@@ -7,6 +7,8 @@ from articles.models import Article, AudienceBody, AudienceLevel, Reference, Rev
 from articles.references import services as reference_services
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, BoardProfile, User
 
+PASSWORD = "correct horse battery staple"  # every factory-made user's
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -18,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
 
 class EditorFactory(UserFactory):

@@ -7,9 +7,8 @@ from playwright.sync_api import Page, expect
 from articles.models import AudienceLevel, ReaderPreference
 from articles.services import revision_edit
 from editorial import workflow
+from tests.browser.tools import login_form_submit
 from tests.factories import EditorFactory, RevisionFactory
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,9 +75,7 @@ def test_logged_in_reader_picks_through_the_post_form_saved_on_the_account(
     article = _publish(editor, professional="Offer graded tendon loading.", patient="Rest it.")
 
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("edwin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "edwin")
     page.goto(live_server.url + article.get_absolute_url())
     page.get_by_label("Patient or caregiver").check()
     page.get_by_role("button", name="Show this version").click()
@@ -95,9 +92,7 @@ def test_editor_sees_readability_update_while_typing_in_a_tab(live_server, page:
     draft = RevisionFactory(author=editor, canonical_body="Offer graded tendon loading.")
 
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("edwin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "edwin")
     page.goto(live_server.url + reverse("editorial:article_edit", kwargs={"pk": draft.article_id}))
 
     patient_box = page.locator("#id_body_patient")

@@ -5,9 +5,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from articles.models import AudienceLevel
+from tests.browser.tools import login_form_submit
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,9 +26,7 @@ def test_editor_inserts_a_citation_at_the_cursor_of_the_active_tab(
     edit_url = live_server.url + reverse("editorial:article_edit", kwargs={"pk": draft.article_id})
 
     page.goto(edit_url)
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "edith")
     expect(page).to_have_url(edit_url)
 
     body = page.locator(f"#id_body_{canonical.slug}")

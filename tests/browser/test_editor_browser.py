@@ -10,9 +10,8 @@ from articles.references.services import reference_create
 from articles.services import revision_edit
 from editorial.models import User
 from tests.browser.conftest import DESKTOP
+from tests.browser.tools import login_form_submit
 from tests.factories import EditorFactory, RevisionFactory
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,9 +32,7 @@ def draft(writer) -> Revision:
 def _open_editor(page: Page, live_server, revision: Revision) -> str:
     url = live_server.url + reverse("editorial:article_edit", kwargs={"pk": revision.article_id})
     page.goto(url)
-    page.get_by_label("Username").fill("wren")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "wren")
     expect(page).to_have_url(url)
     page.wait_for_load_state("load")  # the editor's deferred scripts have run
     return url

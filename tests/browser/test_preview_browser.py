@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 
 from articles.models import AudienceLevel
 from articles.services import revision_edit
+from tests.browser.tools import login_form_submit
 from tests.factories import EditorFactory, RevisionFactory
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 PROFESSIONAL = "Progressive tendon loading is the first-line treatment."
 PATIENT = "Rest first, then move a little more each week."
 
@@ -29,9 +29,7 @@ def test_preview_at_two_levels(live_server, page: Page, console, screenshot):
     edit_url = live_server.url + reverse("editorial:article_edit", kwargs={"pk": draft.article_id})
 
     page.goto(edit_url)
-    page.get_by_label("Username").fill("eli")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "eli")
     expect(page).to_have_url(edit_url)
     page.get_by_role("link", name=f"Preview revision {draft.number} as saved").click()
 

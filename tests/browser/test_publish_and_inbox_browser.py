@@ -12,10 +12,10 @@ from playwright.sync_api import Browser, Page, expect
 from articles.models import Article, AudienceLevel, ReviewStatus
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow
+from tests.browser.tools import login_form_submit
 from tests.conftest import reach_status
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 REASON = "Revision 1 gives the adult ibuprofen dose; revision 2 corrects it and awaits review."
 
 pytestmark = [
@@ -28,9 +28,7 @@ def _log_in(browser: Browser, live_server, username: str) -> Page:  # type: igno
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(10_000)
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, username)
     expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
     return page
 

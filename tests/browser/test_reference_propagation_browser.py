@@ -6,10 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from articles.models import ReferenceStatus
+from tests.browser.tools import login_form_submit
 from tests.editorial.test_reference_propagation import KEY, citing, published, revise
 from tests.factories import EditorFactory, ReferenceFactory
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,9 +24,7 @@ def test_editor_starts_a_draft_from_the_flag(live_server, page: Page, console):
     revise(reference, librarian, ReferenceStatus.CORRECTED, "Dosage table corrected")
 
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "edith")
     flagged = page.locator("section").filter(
         has=page.get_by_role("heading", name="References changed since review")
     )

@@ -12,9 +12,8 @@ from articles.models import AudienceLevel
 from articles.services import revision_edit
 from editorial import workflow
 from editorial.models import ReviewComment
+from tests.browser.tools import login_form_submit
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,9 +77,7 @@ def test_select_a_passage_across_formatting_comment_jump_and_resolve_in_place(
     review_url = live_server.url + reverse("editorial:review", kwargs={"pk": revision.pk})
 
     page.goto(review_url)
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "rosa")
     expect(page).to_have_url(review_url)
     page.evaluate("window.stillTheSamePage = true")  # a full page load would lose this
     professional = page.locator("section.review-body").filter(
@@ -166,9 +163,7 @@ def test_on_a_phone_a_selected_passage_is_commented_with_a_tap(
     assign_ready(revision, editor=editor, reviewer=reviewer)
     review_url = live_server.url + reverse("editorial:review", kwargs={"pk": revision.pk})
     page.goto(review_url)
-    page.get_by_label("Username").fill("tess")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "tess")
     expect(page).to_have_url(review_url)
 
     page.evaluate(

@@ -7,9 +7,8 @@ from playwright.sync_api import Page, expect
 from articles.models import AudienceLevel, ReviewStatus
 from editorial import workflow
 from editorial.models import ReviewComment
+from tests.browser.tools import login_form_submit
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,9 +31,7 @@ def test_the_second_approval_from_the_queue_approves_the_article(live_server, pa
     queue = live_server.url + reverse("editorial:queue")
 
     page.goto(queue)
-    page.get_by_label("Username").fill("bea")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "bea")
     expect(page).to_have_url(queue)
     page.get_by_role("link", name=revision.article.title).click()
     page.get_by_role("button", name="Accept").click()

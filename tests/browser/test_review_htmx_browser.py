@@ -7,9 +7,8 @@ from playwright.sync_api import Page, expect
 from articles.models import AudienceLevel
 from editorial import workflow
 from editorial.models import ReviewComment
+from tests.browser.tools import login_form_submit
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,9 +26,7 @@ def test_reviewer_comments_and_resolves_without_a_reload(live_server, page: Page
     review_url = live_server.url + reverse("editorial:review", kwargs={"pk": revision.pk})
 
     page.goto(review_url)
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "rosa")
     expect(page).to_have_url(review_url)
     # A full page load would lose this.
     page.evaluate("window.stillTheSamePage = true")

@@ -9,9 +9,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from articles.models import Article, ReviewStatus, Topic
 from tests.browser.conftest import NARROW_PHONE
+from tests.browser.tools import login_form_submit
 from tests.factories import BoardMemberFactory, EditorFactory
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 TITLE = "How long does a sprained ankle take to heal?"
 BODY = (
     "## Recovery\n\nMost sprains heal in **two to six weeks** with early, protected movement.\n\n"
@@ -29,9 +29,7 @@ def _log_in(browser: Browser, live_server, username: str, viewport=None) -> Page
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, username)
     expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
     return page
 

@@ -6,9 +6,8 @@ from playwright.sync_api import Page, expect
 
 from articles.models import AudienceLevel, ReviewStatus
 from editorial import workflow
+from tests.browser.tools import login_form_submit
 from tests.factories import EditorFactory, RevisionFactory
-
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,9 +23,7 @@ def test_editor_logs_in_and_submits_a_draft(live_server, page: Page, console):
 
     page.goto(live_server.url + reverse("editorial:dashboard"))
     expect(page).to_have_url(f"{live_server.url}{reverse('login')}?next=/editorial/")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    login_form_submit(page, "edith")
     expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
 
     page.get_by_role("link", name=draft.article.title).first.click()

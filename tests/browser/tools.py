@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Frame, Page
 
+from tests.factories import PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -66,3 +68,10 @@ OVERFLOWING = """(width) => [...document.querySelectorAll('body *')]
 
 def overflowing(page: Page | Frame, width: int) -> list[str]:
     return page.evaluate(OVERFLOWING, width)  # type: ignore[no-any-return]
+
+
+def login_form_submit(page: Page, username: str) -> None:
+    """Sign in on the login form `page` shows, as a factory-made user."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()

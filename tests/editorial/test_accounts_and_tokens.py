@@ -11,9 +11,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.factories import EditorFactory, RevisionFactory
+from tests.factories import PASSWORD, EditorFactory, RevisionFactory
 
-PASSWORD = "correct horse battery staple"  # the factories' password
 ARTICLES = "/api/v1/articles/"
 
 

@@ -20,10 +20,9 @@ from tests.editorial.scenarios import (
     reach_pair_state,
 )
 from tests.editorial.test_workflow import PAIRS, TABLE
-from tests.factories import BoardMemberFactory, RevisionFactory
+from tests.factories import PASSWORD, BoardMemberFactory, RevisionFactory
 
 API = "/api/v1"
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory
 NOT_LOGGED_IN = (401, 403)  # DRF answers 403 when session auth, listed first, is the only hint
 
 

@@ -3,9 +3,10 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.factories import PASSWORD
+
 LOGIN = "/accounts/login/"
 TOKEN_LOGIN = "/api/v1/auth/login/"
-PASSWORD = "correct horse battery staple"  # the factories' password
 
 
 def test_the_login_form_logs_an_editor_into_the_workspace(client, editor):
