@@ -3,10 +3,11 @@ again from there. What to watch (docs/operations.md): how many wait, and the out
 
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import FailedTask, OutboxMessage
@@ -47,19 +48,27 @@ def failed_task_rerun(*, failed_task: FailedTask) -> FailedTask:
     return failed_task
 
 
+def failed_tasks_prune(*, now: datetime | None = None) -> int:
+    """Delete the failed tasks run again more than IMPRIMATUR_PRUNE_AFTER_DAYS ago (one not
+    run again waits for an administrator); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPRIMATUR_PRUNE_AFTER_DAYS)
+    deleted, _ = FailedTask.objects.filter(rerun_at__lt=cutoff).delete()
+    return deleted
+
+
 def delivery_report(*, now: datetime | None = None) -> dict[str, int | float | None]:
     """The failed tasks not yet run again, and the age in seconds of the oldest outbox message
-    the broker has not taken (None when there is none)."""
+    still owed: not done nor given up (None when there is none)."""
     now = now or timezone.now()
     oldest = (
-        OutboxMessage.objects.filter(sent_at__isnull=True)
+        OutboxMessage.objects.filter(done_at__isnull=True, failed_at__isnull=True)
         .order_by("created_at")
         .values_list("created_at", flat=True)
         .first()
     )
     return {
         "failed_tasks": FailedTask.objects.filter(rerun_at__isnull=True).count(),
-        "oldest_unsent_outbox_seconds": (
+        "oldest_owed_outbox_seconds": (
             round((now - oldest).total_seconds(), 1) if oldest is not None else None
         ),
     }

@@ -1,18 +1,19 @@
 from celery import shared_task
 
-from articles.outbox import outbox_prune, outbox_relay
+from articles.outbox import OutboxTask, outbox_prune, outbox_relay
 from articles.page_versions import cached_pages_retire
 from articles.services import audience_body_score, reference_pages_refresh
+from articles.task_failures import failed_tasks_prune
 
 
-@shared_task
+@shared_task(base=OutboxTask)
 def score_audience_body(body_id: int) -> float | None:
     """Compute and store the readability of one audience body; idempotent."""
     body = audience_body_score(body_id=body_id)
     return body.fk_grade if body is not None else None
 
 
-@shared_task
+@shared_task(base=OutboxTask)
 def refresh_pages_citing_reference(reference_id: int) -> int:
     """Render again the public HTML citing a reference whose retraction changed; idempotent."""
     return reference_pages_refresh(reference_id=reference_id)
@@ -25,12 +26,13 @@ def relay_outbox() -> int:
 
 
 @shared_task
-def prune_sent_outbox() -> int:
-    """Delete the outbox messages sent long ago (IMPRIMATUR_PRUNE_AFTER_DAYS)."""
-    return outbox_prune()
+def prune_outbox() -> int:
+    """Delete the outbox messages done or given up, and the failed tasks run again, long ago
+    (IMPRIMATUR_PRUNE_AFTER_DAYS)."""
+    return outbox_prune() + failed_tasks_prune()
 
 
-@shared_task
+@shared_task(base=OutboxTask)
 def retire_cached_article_pages(slug: str) -> None:
     """Retire the cached pages of the article `slug` ("" for every article); idempotent."""
     cached_pages_retire(slug=slug)

@@ -39,11 +39,16 @@ def _waiting_assignments(today: date):  # type: ignore[no-untyped-def]
 
 def _remind(pk: int, today: date) -> int:
     with transaction.atomic():
+        # SKIP LOCKED: another run (a second beat, a worker running it at once) has this one;
+        # it writes what is due and marks it, so each reminder is written once.
         assignment = (
-            ReviewAssignment.objects.select_for_update()
+            ReviewAssignment.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("revision__article", "reviewer")
-            .get(pk=pk)
+            .filter(pk=pk)
+            .first()
         )
+        if assignment is None:
+            return 0
         due = assignment.due_date
         assert due is not None
         revision = assignment.revision

@@ -1,40 +1,14 @@
 from celery import shared_task
-from django.conf import settings
 
+from articles.outbox import OutboxTask
 from editorial.idempotency import request_keys_prune
 from editorial.notifications import notifications_send_for_event
 
-# Waits between tries: from a minute, doubling, up to an hour, each drawn at random below
-# that (full jitter) so that a server coming back is not hit by every task at once.
-RETRY_FIRST_WAIT = 60
-RETRY_LONGEST_WAIT = 3600
 
-
-def retries_for(
-    *, hours: float, first: int = RETRY_FIRST_WAIT, longest: int = RETRY_LONGEST_WAIT
-) -> int:
-    """How many retries, waiting on average half of min(longest, first * 2**n) before the
-    n-th (Celery's retry_backoff with retry_jitter), take about `hours`."""
-    retries, waited = 0, 0.0
-    while waited < hours * 3600:
-        waited += min(longest, first * 2**retries) / 2
-        retries += 1
-    return retries
-
-
-# SMTP errors are OSErrors (smtplib.SMTPException, a refused or dropped connection).
-DELIVERY_RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": RETRY_FIRST_WAIT,
-    "retry_backoff_max": RETRY_LONGEST_WAIT,
-    "retry_jitter": True,
-    "max_retries": retries_for(hours=settings.IMPRIMATUR_DELIVERY_RETRY_HOURS),
-}
-
-
-@shared_task(bind=True, **DELIVERY_RETRY)
-def send_event_notifications(self, event_id: int) -> int:  # type: ignore[no-untyped-def]
-    """Tell the people concerned by one audit event; idempotent, so retries send nothing twice."""
+@shared_task(base=OutboxTask)
+def send_event_notifications(event_id: int) -> int:
+    """Tell the people concerned by one audit event; idempotent, so a second run (the outbox
+    retrying after SMTP or the database was away) sends nothing twice."""
     return notifications_send_for_event(event_id=event_id)
 
 
@@ -54,8 +28,8 @@ def open_due_rereviews() -> int:
     return rereviews_open_due()
 
 
-@shared_task(bind=True, **DELIVERY_RETRY)
-def notify_reference_change(self, version_id: int) -> int:  # type: ignore[no-untyped-def]
+@shared_task(base=OutboxTask)
+def notify_reference_change(version_id: int) -> int:
     """Tell the editors of the articles citing a version older than this corrected, retracted
     or superseded one; idempotent per article and version."""
     from editorial.citation_flags import reference_change_notify

@@ -53,15 +53,18 @@ def test_the_database_going_away_is_not_ready_and_healthz_stays_up(client):
 def test_readiness_reports_failed_tasks_and_the_outbox_age_without_failing(client, db):
     assert client.get("/readyz").json()["delivery"] == {
         "failed_tasks": 0,
-        "oldest_unsent_outbox_seconds": None,
+        "oldest_owed_outbox_seconds": None,
     }
     FailedTask.objects.create(task="articles.tasks.relay_outbox", exception="OSError()", tries=1)
-    message = OutboxMessage.objects.create(topic="article-page.changed", task="x", payload={})
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        created_at=timezone.now() - timedelta(hours=2)
-    )
+    now = timezone.now()
+    message = {"topic": "article-page.changed", "task": "x", "payload": {}}
+    # Taken by the broker and never reported done: owed; done: not.
+    owed = OutboxMessage.objects.create(sent_at=now, **message)
+    done = OutboxMessage.objects.create(sent_at=now, done_at=now, **message)
+    OutboxMessage.objects.filter(pk=owed.pk).update(created_at=now - timedelta(hours=2))
+    OutboxMessage.objects.filter(pk=done.pk).update(created_at=now - timedelta(hours=3))
     response = client.get("/readyz")
     assert response.status_code == 200
     delivery = response.json()["delivery"]
     assert delivery["failed_tasks"] == 1
-    assert 7200 <= delivery["oldest_unsent_outbox_seconds"] < 7300
+    assert 7200 <= delivery["oldest_owed_outbox_seconds"] < 7300

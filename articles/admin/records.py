@@ -2,6 +2,7 @@
 never added or changed."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
 from articles.models import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
@@ -23,26 +24,37 @@ class ArticleSearchDocumentAdmin(UndeletableAdminMixin, admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: what committed actions left to do (articles.outbox). An unsent message is
-    sent again by the relay every minute; "Send now" does it at once. Only a sent message can be
-    deleted: an unsent one is work still owed."""
+    """Read-only: what committed actions left to do (articles.outbox). A message still owed is
+    sent again by the relay when due; "Send now" sends the owed ones at once. Only a message done
+    or given up can be deleted: an owed one is work still to do."""
 
-    list_display = ["created_at", "topic", "task", "sent_at", "attempts", "last_error"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter), "topic"]
+    list_display = [
+        *("created_at", "topic", "task", "sent_at", "due_at", "done_at", "failed_at"),
+        *("attempts", "failures", "last_error"),
+    ]
+    list_filter = [
+        ("done_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+        "topic",
+    ]
     search_fields = ["topic", "task", "last_error"]
-    readonly_fields = [*("topic", "task", "payload", "created_at"), *("sent_at", "attempts")]
+    readonly_fields = [
+        *("topic", "task", "payload", "created_at", "sent_at", "due_at", "done_at"),
+        *("failed_at", "attempts", "failures", "last_error"),
+    ]
     actions = ["send_now"]
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_delete_permission(request, obj) and (
-            obj is None or obj.sent_at is not None
+            obj is None or obj.done_at is not None or obj.failed_at is not None
         )
 
-    @admin.action(description="Send now (the unsent ones)")
+    @admin.action(description="Send now (the owed ones)")
     def send_now(self, request, queryset):  # type: ignore[no-untyped-def]
-        sent = outbox_send(
-            ids=list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
-        )
+        owed = queryset.filter(done_at__isnull=True, failed_at__isnull=True)
+        # Due now: a message sent and not yet reported goes again too (its tasks are idempotent).
+        owed.update(due_at=timezone.now())
+        sent = outbox_send(ids=list(owed.values_list("pk", flat=True)))
         self.message_user(request, f"Sent {sent} message(s).")
 
 

@@ -66,24 +66,38 @@ class StoredPage(models.Model):
 
 class OutboxMessage(models.Model):
     """Work that must follow a committed action, written in its transaction: one Celery task
-    with its arguments. articles.outbox sends it to the broker after commit, and again later
-    until the broker has taken it; the tasks are idempotent."""
+    with its arguments. articles.outbox sends it to the broker after commit, and again (from
+    `due_at`) until the task reports it done: the broker or its queue may lose it, a worker may
+    die or meet a server that is away. The database, not the broker, keeps what is owed; the
+    tasks are idempotent."""
 
     topic = models.CharField(max_length=60, help_text="What happened, e.g. audit-event.recorded.")
     task = models.CharField(max_length=200, help_text="The Celery task that takes it.")
     payload = models.JSONField(default=dict, help_text="The task's keyword arguments.")
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the broker took it.")
-    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the broker last took it.")
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the relay sends it (again) unless done by then.",
+    )
+    done_at = models.DateTimeField(null=True, blank=True, help_text="When its task finished.")
+    failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was given up (see the failed tasks)."
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="How many times it was sent.")
+    failures = models.PositiveIntegerField(
+        default=0, help_text="How many times its task met a server that was away."
+    )
     last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["pk"]
         indexes = [
             models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="outbox_unsent",
+                fields=["due_at"],
+                condition=models.Q(done_at__isnull=True, failed_at__isnull=True),
+                name="outbox_owed",
             )
         ]
 

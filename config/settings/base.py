@@ -232,7 +232,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Static (django-celery-beat does not support Django 6.1). Every task is idempotent.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "relay-outbox": {"task": "articles.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
+    "relay-outbox": {
+        "task": "articles.tasks.relay_outbox",
+        "schedule": timedelta(seconds=env.float("OUTBOX_RELAY_SECONDS", default=60)),
+    },
     "review-reminders": {
         "task": "editorial.tasks.send_review_reminders",
         "schedule": timedelta(hours=1),
@@ -241,8 +244,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.open_due_rereviews",
         "schedule": timedelta(hours=6),
     },
-    "prune-sent-outbox": {
-        "task": "articles.tasks.prune_sent_outbox",
+    "prune-outbox": {
+        "task": "articles.tasks.prune_outbox",
         "schedule": timedelta(days=1),
     },
     "prune-request-keys": {
@@ -250,12 +253,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(days=1),
     },
 }
-# Sent outbox messages and used request keys are deleted once this many days old.
+# Outbox messages done or given up, failed tasks run again and used request keys are deleted
+# once this many days old.
 IMPRIMATUR_PRUNE_AFTER_DAYS = env.int("PRUNE_AFTER_DAYS", default=14)
 
-# A task that e-mails (editorial.tasks) is retried while SMTP is away, for about this long,
-# before it is recorded as failed (FailedTask, in the admin, with "Run again").
-IMPRIMATUR_DELIVERY_RETRY_HOURS = env.int("DELIVERY_RETRY_HOURS", default=24)
+# The outbox (articles/outbox.py). A task that meets a server away (SMTP, the database) runs
+# again after a wait doubling from the first to the longest (seconds), for this many hours,
+# before it is given up and recorded as failed (FailedTask, in the admin, with "Run again").
+IMPRIMATUR_DELIVERY_RETRY_HOURS = env.float("DELIVERY_RETRY_HOURS", default=24)
+IMPRIMATUR_RETRY_FIRST_WAIT = env.float("RETRY_FIRST_WAIT", default=60)
+IMPRIMATUR_RETRY_LONGEST_WAIT = env.float("RETRY_LONGEST_WAIT", default=3600)
+# A message sent and not reported done within this many seconds is sent again (the broker lost
+# it, a worker died); a new message is left this long to the send its commit started.
+IMPRIMATUR_OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=600)
+IMPRIMATUR_OUTBOX_GRACE_SECONDS = env.float("OUTBOX_GRACE_SECONDS", default=30)
 
 # What follows a committed action (articles.outbox): each topic an action writes, and the Celery
 # tasks that take it. Only here do the content layer's topics meet the workspace's tasks.

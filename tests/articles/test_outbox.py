@@ -1,13 +1,18 @@
 """The outbox: what follows a committed action is written with it and sent after commit; a
 broker that refuses it loses nothing (the relay sends it later), and nothing is sent twice."""
 
+from datetime import timedelta
+
 import pytest
+from celery import current_app
 from celery.app.task import Task
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from articles.models import OutboxMessage
-from articles.outbox import RELAY_GRACE, outbox_put, outbox_relay, outbox_send
+from articles.outbox import OutboxTask, outbox_put, outbox_relay, outbox_send
 from editorial import workflow
 from editorial.models import Notification
 from tests.factories import RevisionFactory
@@ -52,7 +57,7 @@ def test_an_action_commits_while_the_broker_is_away_and_its_notice_arrives_once_
     assert mailoutbox == []
 
     broker_away.undo()  # the broker is back
-    later = unsent.order_by("-created_at").first().created_at + RELAY_GRACE
+    later = unsent.order_by("-due_at").first().due_at  # refused: due after the grace
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox_relay(now=later) == 4
         assert outbox_relay(now=later) == 0  # a second relay finds nothing left
@@ -79,3 +84,35 @@ def test_the_relay_leaves_fresh_messages_to_their_own_commit(editor, broker_away
     newest = OutboxMessage.objects.order_by("created_at").last()
     assert outbox_relay(now=newest.created_at) == 0
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {0}
+
+
+def test_a_message_sent_and_never_reported_done_is_sent_again_after_its_lease(
+    editor, reviewer, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """The broker took it and lost it (Redis restarted empty), or the worker died: the database
+    still owes it, and the relay sends it once the lease is over."""
+    revision = RevisionFactory(author=editor)
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.revision_submit(revision=revision, actor=editor)
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    taken = timezone.now()
+    lease = timedelta(seconds=settings.IMPRIMATUR_OUTBOX_LEASE_SECONDS)
+    # As outbox_send leaves a message the broker took; nothing ran it.
+    OutboxMessage.objects.update(sent_at=taken, due_at=taken + lease, attempts=1)
+
+    assert outbox_relay(now=taken + lease - timedelta(seconds=1)) == 0
+    assert mailoutbox == []
+    assert outbox_relay(now=taken + lease) == OutboxMessage.objects.count()
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    assert not OutboxMessage.objects.filter(done_at__isnull=True).exists()
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {2}
+
+
+def test_every_subscribed_task_reports_on_its_message():
+    """A subscribed task that is not an OutboxTask would leave its message owed for ever."""
+    subscribed = {
+        task for tasks in settings.IMPRIMATUR_OUTBOX_SUBSCRIBERS.values() for task in tasks
+    }
+    assert subscribed
+    for name in subscribed:
+        assert isinstance(current_app.tasks[name], OutboxTask), name

@@ -1,7 +1,9 @@
 """Periodic tasks: reminders at most once per assignment, re-reviews opened when due."""
 
+import time
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from articles.models import ReferenceStatus, ReviewStatus, Revision
@@ -13,6 +15,7 @@ from editorial.models import AuditEvent, Notification
 from editorial.schedule import rereviews_open_due, review_reminders_send
 from editorial.tasks import open_due_rereviews, send_review_reminders
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory, assign_ready
+from tests.races import race
 
 
 def _assigned(editor, reviewer, days: int):  # type: ignore[no-untyped-def]
@@ -40,6 +43,27 @@ def test_reminder_three_days_before_is_sent_once(
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
     assert "due soon" in mailoutbox[0].subject
     assert AuditEvent.objects.filter(action="reminder").count() == 1
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_once_share_the_work_without_waiting(editor, reviewer):
+    """Two beats (or a worker running the task at once beside the schedule): the second skips
+    the assignments the first has locked (SKIP LOCKED) instead of waiting for them, and nothing
+    is written twice."""
+    for days in (1, 2, 3):
+        _assigned(editor, reviewer, days=days)
+    took: list[float] = []
+
+    def second() -> int:
+        started = time.monotonic()
+        written = review_reminders_send()
+        took.append(time.monotonic() - started)
+        return written
+
+    assert race(review_reminders_send, second, held=3) == 0
+    assert took[0] < 2  # did not wait for the first's locks
+    assert AuditEvent.objects.filter(action="reminder").count() == 3
 
 
 def test_overdue_reminder_and_editors_after_seven_days_once_each(
