@@ -11,11 +11,12 @@ MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= auto
 PORT ?= 8000
 
-.PHONY: help setup run test lint browser node wrk bench clean
+.PHONY: help setup run test lint browser node wrk bench chaos clean
 
 help:
 	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000 (PORT=...)"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
+	@echo "make chaos  the whole stack (2 web, 2 workers, beat) with Redis, PostgreSQL, SMTP and a worker failing"
 	@echo "make bench  load the site under gunicorn (PostgreSQL, Redis) with wrk; a 5,000-record RIS import (bench/)"
 
 # uv itself comes from PyPI into .tools/, with the Python that .python-version selects.
@@ -65,6 +66,12 @@ lint: setup
 
 test: setup browser node lint
 	.venv/bin/pytest -n $(PYTEST_WORKERS)
+
+# The fault tests alone (also part of `make test` on PostgreSQL): the whole stack with Redis,
+# PostgreSQL, SMTP and a worker going away (tests/test_stack_faults.py). Needs PostgreSQL.
+chaos: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/imprimatur_chaos} \
+		.venv/bin/pytest -m stack
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/imprimatur_bench,
 # dropped and recreated) and Redis (REDIS_URL, default redis://127.0.0.1:6379/1, flushed).

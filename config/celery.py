@@ -39,8 +39,17 @@ def record_failed_task(
 ) -> None:
     """Keep a task that failed for good (a retried one fails only after its last retry) where
     administrators see it and can run it again (articles.task_failures)."""
-    from articles.task_failures import failed_task_record  # Django is set up by now
+    from django.conf import settings
 
+    from articles.outbox import TRANSIENT_ERRORS  # Django is set up by now
+    from articles.task_failures import failed_task_record
+
+    periodic = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    if sender.name in periodic and isinstance(exception, TRANSIENT_ERRORS):
+        # A server away (the database, mid-run): the schedule runs it again soon; not a
+        # failure for administrators to mend.
+        logger.warning("Periodic task %s met a server away: %r", sender.name, exception)
+        return
     try:
         failed_task_record(
             task=sender.name,

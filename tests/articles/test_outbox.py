@@ -116,3 +116,25 @@ def test_every_subscribed_task_reports_on_its_message():
     assert subscribed
     for name in subscribed:
         assert isinstance(current_app.tasks[name], OutboxTask), name
+
+
+def test_a_periodic_task_meeting_a_server_away_is_not_a_failure_for_administrators(db):
+    """Its next scheduled run retries it; anything else that fails is recorded."""
+    from celery import signals
+    from django.db import OperationalError as DatabaseAway
+
+    from articles.models import FailedTask
+    from articles.tasks import relay_outbox
+    from editorial.tasks import send_event_notifications
+
+    signals.task_failure.send(
+        sender=relay_outbox, exception=DatabaseAway("gone"), args=[], kwargs={}
+    )
+    assert not FailedTask.objects.exists()
+    signals.task_failure.send(sender=relay_outbox, exception=KeyError("bug"), args=[], kwargs={})
+    signals.task_failure.send(
+        sender=send_event_notifications, exception=OSError("smtp"), args=[], kwargs={"event_id": 1}
+    )
+    assert sorted(FailedTask.objects.values_list("task", flat=True)) == sorted(
+        [relay_outbox.name, send_event_notifications.name]
+    )
