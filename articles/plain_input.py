@@ -26,6 +26,17 @@ def holds_nul(*texts: str) -> bool:
     return any(NUL in text for text in texts)
 
 
+# The largest row id a database column holds (a 64-bit signed integer): a larger number names
+# no row, and the database drivers refuse to send it (SQLite: OverflowError).
+ROW_ID_MAX = 2**63 - 1
+
+
+def row_id(raw: str | None) -> int | None:
+    """`raw` as a row id: written with the digits 0-9 and within ROW_ID_MAX, else None."""
+    number = ascii_int(raw)
+    return number if number is not None and number <= ROW_ID_MAX else None
+
+
 def ascii_int(raw: str | None) -> int | None:
     """`raw` as a non-negative integer when it is written with the ASCII digits 0-9 only
     (surrounding spaces allowed), else None."""

@@ -13,12 +13,21 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
 # Connection refused, dropped or timed out, a statement cancelled by statement_timeout.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 UNAVAILABLE_DETAIL = "The site cannot reach its database just now: nothing was changed."
 UNAVAILABLE_REMEDY = "Try again in a minute."
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: under /api/, the API's error shape (an address no route takes, e.g. a slug with a
+    space); elsewhere Django's page (404.html)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return django_page_not_found(request, exception)
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:

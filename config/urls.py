@@ -9,6 +9,7 @@ admin.site.login = accounts.login_throttled(admin.site.login)  # type: ignore[me
 
 # The database unreachable outside a view is a 503 too (config.unavailable).
 handler500 = "config.unavailable.server_error"
+handler404 = "config.unavailable.page_not_found"
 
 urlpatterns = [
     path("readyz", readiness.readyz, name="readyz"),

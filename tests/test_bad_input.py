@@ -93,6 +93,9 @@ def test_a_body_over_the_request_limit_is_a_413_before_it_is_read(settings, edit
         "audit-events/?article=²",
         "comments/?parent=\uff11",  # FULLWIDTH DIGIT ONE
         "flagged-citations/?article=²",
+        # Beyond a 64-bit row id (found by the schema fuzz: SQLite's OverflowError, a 500).
+        "bodies/?revision=1451992750177032010203136",
+        "flagged-citations/?article=99999999999999999999",
     ],
 )
 def test_unicode_digits_in_an_id_are_a_400_naming_the_parameter(editor, path):
@@ -100,6 +103,20 @@ def test_unicode_digits_in_an_id_are_a_400_naming_the_parameter(editor, path):
     assert response.status_code == 400
     name = path.split("?")[1].split("=")[0]
     assert "digits 0-9" in response.json()[name][0]
+
+
+def test_an_unknown_api_address_answers_the_api_error_shape(editor):
+    """Not Django's HTML page: e.g. a slug with a space, which no route takes."""
+    response = client_for(editor).get(f"{API}/public/articles/not a slug./")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_refused_export_answers_json_not_the_file_format(editor):
+    response = client_for(editor).get(f"{API}/references/export/", {"format": "bibtex", "ids": "x"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "ids" in response.json()
 
 
 def test_ascii_ids_still_filter(editor, draft):

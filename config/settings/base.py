@@ -356,6 +356,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One enum of transition names, whichever field lists them.
     "ENUM_NAME_OVERRIDES": {"TransitionName": "editorial.workflow.guards.ACTION_NAMES"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "editorial.api.schema.error_responses",
+    ],
 }
 # API tokens lapse after API_TOKEN_IDLE_DAYS without use (each use moves the expiry on), and are
 # revoked when their user's password changes or the account is deactivated (editorial.signals).

@@ -13,7 +13,7 @@ from articles.models import (
     ReviewStatus,
     Revision,
 )
-from articles.plain_input import ID_INVALID, ascii_int
+from articles.plain_input import ID_INVALID, row_id
 from articles.references.filters import ReferenceFilter
 from editorial.models import AuditEvent, ReviewAssignment, ReviewComment, ReviewDecision
 
@@ -24,7 +24,7 @@ class IdField(forms.Field):
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:
             return None
-        number = ascii_int(str(value))
+        number = row_id(str(value))
         if number is None:
             raise forms.ValidationError(ID_INVALID)
         return number

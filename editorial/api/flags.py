@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles.plain_input import ascii_int
+from articles.plain_input import row_id
 from articles.references.models import ReferenceStatus
 from editorial.api.common import ERRORS, ReviewStatusField, acting_user
 from editorial.api.reference_serializers import FieldChangeSerializer
@@ -72,7 +72,7 @@ class FlaggedCitationList(APIView):
         """Citations to update in the articles you may open, by article title: each pins a
         reference version older than a corrected, retracted or superseded one."""
         raw = request.query_params.get("article")
-        article_id = ascii_int(raw)
+        article_id = row_id(raw)
         if raw is not None and article_id is None:
             raise ValidationError({"article": [ARTICLE_INVALID]})
         flags = citations_flagged_for_user(user=acting_user(request), article_id=article_id)

@@ -24,6 +24,10 @@ from editorial.api.common import UserSummarySerializer
 
 class ReferenceVersionSerializer(serializers.ModelSerializer[ReferenceVersion]):
     changed_by = UserSummarySerializer(read_only=True)
+    # Declared: a read-only model field loses allow_blank, and "" (none given) is a value here.
+    evidence_level = serializers.ChoiceField(
+        choices=EvidenceLevel.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ReferenceVersion

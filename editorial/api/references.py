@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -209,6 +209,13 @@ class ReferenceViewSet(
             ImportResultSerializer({"imported": imported, "revised": revised}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refused export answers in JSON, not in the file format it asked for.
+        if self.action == "export":
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     @extend_schema(
         parameters=[

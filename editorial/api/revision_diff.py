@@ -6,7 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from articles.models import Revision
-from articles.plain_input import ascii_int
+from articles.plain_input import row_id
 
 
 class DiffPieceSerializer(serializers.Serializer[Any]):
@@ -52,7 +52,7 @@ BASE_NOT_FOUND = "No revision {base} of this article: give the id of one of its 
 
 def diff_base(raw: str, *, revision: Revision) -> Revision:
     """The revision `?base=` names: one of the same article, else a 400."""
-    base_id = ascii_int(raw)
+    base_id = row_id(raw)
     base = (
         Revision.objects.filter(pk=base_id, article_id=revision.article_id).first()
         if base_id is not None

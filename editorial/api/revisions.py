@@ -131,7 +131,11 @@ class AudienceBodySerializer(serializers.ModelSerializer[AudienceBody]):
     audience = serializers.SlugRelatedField[AudienceLevel](slug_field="slug", read_only=True)
     readability = serializers.SerializerMethodField()
     target_grade = serializers.DecimalField(
-        source="audience.target_grade", max_digits=4, decimal_places=1, read_only=True
+        source="audience.target_grade",
+        max_digits=4,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,  # a level without a target
     )
     above_target = serializers.SerializerMethodField()
 
