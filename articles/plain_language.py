@@ -54,10 +54,8 @@ SENTENCE_MARK = "Reads at grade {grade:.1f} on its own, above the target of {tar
 REASON_LONG = "{words} words long (aim for {aim} or fewer): split it or cut words"
 REASON_LONG_WORDS = "{count} long word{s} ({words}): use shorter, everyday words"
 REASON_DENSE = "many words of two or more syllables: use shorter, everyday words"
-TERM_MARK = (
-    "\u201c{term}\u201d has a plain equivalent: \u201c{plain}\u201d. If you keep "
-    "\u201c{term}\u201d, explain it where it first appears."
-)
+TERM_KEEP = "If you keep \u201c{term}\u201d, explain it where it first appears."
+TERM_MARK = "\u201c{term}\u201d has a plain equivalent: \u201c{plain}\u201d. " + TERM_KEEP
 
 CHECK_SENTENCES = "Short sentences"
 SENTENCES_MET = "Average {average:.0f} words a sentence; none over {max}."
@@ -173,8 +171,9 @@ class Mark:
     number: int
     kind: str  # "sentence" or "term"
     text: str
-    explanation: str
-    suggestion: str = ""
+    explanation: str  # the whole reason (a mark's title)
+    suggestion: str = ""  # a term's plain words
+    advice: str = ""  # a term's reason beside its suggestion
     source: str = ""
 
 
@@ -351,6 +350,7 @@ def _term_pieces(
             text=match.group(),
             explanation=TERM_MARK.format(term=match.group(), plain=words.plain),
             suggestion=words.plain,
+            advice=TERM_KEEP.format(term=match.group()),
             source=words.source,
         )
         marks.append(mark)
