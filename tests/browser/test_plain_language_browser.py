@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from articles.models import Revision
+from articles.models import AudienceLevel, Revision
+from articles.services import revision_edit
 from editorial.models import User
-from tests.browser.tools import login_form_submit
+from tests.browser.tools import axe_report, axe_violations, login_form_submit, overflowing
 from tests.factories import EditorFactory, RevisionFactory
 
 pytestmark = [
@@ -70,6 +71,12 @@ def test_marks_appear_while_typing_and_leave_the_text_alone(
     expect(box).to_have_value(DENSE)  # suggestions only
     screenshot(page)
 
+    # "Find in text" selects the marked passage in the textarea, ready to be rewritten.
+    marks.nth(2).get_by_role("button", name="Find in text").click()
+    expect(box).to_be_focused()
+    selected = box.evaluate("b => b.value.slice(b.selectionStart, b.selectionEnd)")
+    assert selected == "hypertension"
+
     box.fill("")
     page.keyboard.type(PLAIN)
 
@@ -82,3 +89,29 @@ def test_marks_appear_while_typing_and_leave_the_text_alone(
     expect(box).to_have_value(PLAIN)
     assert console.csp_violations == []
     assert console.errors == []
+
+
+POOR = """## Background
+
+Patients with plantar fasciitis frequently experience considerable discomfort, and clinicians
+generally recommend a combination of stretching, appropriate footwear and analgesia for a period
+of several weeks before further treatment is considered.
+"""
+
+
+def test_marks_and_checklist_pass_axe_and_fit_a_phone(
+    live_server, axe_page: Page, narrow_page: Page, screenshot, writer, draft
+):
+    patient = AudienceLevel.objects.get(slug="patient")
+    revision_edit(revision=draft, editor=writer, bodies={patient: POOR})
+    url = live_server.url + reverse("editorial:article_edit", kwargs={"pk": draft.article_id})
+    for page in (axe_page, narrow_page):
+        page.goto(url)
+        login_form_submit(page, "wren")
+        page.wait_for_load_state("load")
+        page.locator("label[for=tab-patient]").click()
+        expect(page.locator("#readability-patient mark.mark-term").first).to_be_visible()
+
+    assert axe_violations(axe_page) == [], axe_report(axe_violations(axe_page))
+    assert overflowing(narrow_page, 375) == []
+    screenshot(narrow_page, "phone")
