@@ -35,8 +35,9 @@ def _live(client, text: str, audience: str = "patient") -> str:  # type: ignore[
 
 
 def _list(html: str) -> list[str]:
-    """The visible list of marks, item by item, as text."""
+    """The visible list of marks, item by item, as text (without their "Find in text")."""
     items = re.findall(r'<li id="why-[a-z]+-\d+"[^>]*>(.*?)</li>', html, re.S)
+    items = [re.sub(r"<button .*?</button>", "", item, flags=re.S) for item in items]
     return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
 
 
@@ -65,6 +66,10 @@ def test_the_live_panel_marks_the_text_being_typed_and_saves_nothing(client, edi
         'aria-describedby="why-patient-3">hypertension<sup>3</sup></mark>'
     ) in html
     assert '<mark class="mark-sentence" title="Reads at grade 20.2' in html
+    assert (
+        '<button type="button" class="link-button find-mark" data-find="hypertension" '
+        'data-for="id_body_patient">Find in text'
+    ) in html
     assert 'data-check="terms"' in html  # the checklist beside the scores
     assert not draft.bodies.filter(audience__slug="patient").exists()
 
@@ -169,6 +174,7 @@ def test_reviewers_see_the_checklist_and_marks_of_the_submitted_text(
     panel = html[html.index('data-plain-language="patient"') :]
     assert "Plain-language checklist: 4 checks, 3 to do" in panel
     assert "Starts with the heading “Background”" in panel
+    assert "Find in text" not in panel  # there is no textarea here
     assert '<mark class="mark-term" title="“analgesia” has a plain equivalent' in panel
     # Its stored score is above the target: the sentences reading above it are marked too.
     assert '<mark class="mark-sentence" title="Reads at grade' in panel
