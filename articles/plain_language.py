@@ -3,7 +3,8 @@ reading-grade target or in plain language, said where it is. Nothing is rewritte
 
 - Sentences that push the score above the level's target are marked: those reading above the
   target on their own (Flesch-Kincaid of the one sentence), each saying why (too long, long
-  words), while the text as a whole reads above its target.
+  words), while the text as a whole reads above its target. In plain language, a sentence
+  over SENTENCE_WORDS_MAX words is marked even within the target.
 - In a version written in plain language (AudienceLevel.plain_language), medical terms of the
   vocabulary (articles.PlainTerm, shipped and extended in the admin) are marked with their
   plain words, unless explained where first used; and the version is checked for the elements
@@ -51,6 +52,9 @@ SUMMARY_HEADINGS = frozenset(
 )
 
 SENTENCE_MARK = "Reads at grade {grade:.1f} on its own, above the target of {target}: {reasons}."
+LONG_SENTENCE_MARK = (
+    "{words} words long: in plain language, keep each sentence to {max} words or fewer. Split it."
+)
 REASON_LONG = "{words} words long (aim for {aim} or fewer): split it or cut words"
 REASON_LONG_WORDS = "{count} long word{s} ({words}): use shorter, everyday words"
 REASON_DENSE = "many words of two or more syllables: use shorter, everyday words"
@@ -270,11 +274,20 @@ def plain_language_review(
         for sentence in sentences:
             mark = None
             if target is not None and sentence.scored and (grade := sentence.grade()) > target:
+                explanation = _sentence_explained(sentence, grade, report)
+            elif level.plain_language and len(sentence.words) > SENTENCE_WORDS_MAX:
+                # Within the target, but the checklist counts it: say which one it is.
+                explanation = LONG_SENTENCE_MARK.format(
+                    words=len(sentence.words), max=SENTENCE_WORDS_MAX
+                )
+            else:
+                explanation = ""
+            if explanation:
                 mark = Mark(
                     number=len(marks) + 1,
                     kind="sentence",
                     text=sentence.text,
-                    explanation=_sentence_explained(sentence, grade, report),
+                    explanation=explanation,
                 )
                 marks.append(mark)
             pieces = _term_pieces(sentence.text, vocabulary, undefined, marks)

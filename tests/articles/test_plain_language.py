@@ -96,6 +96,26 @@ def test_within_its_target_a_text_has_no_sentence_marked(db):
     assert _marks(_review(text, _level("student"))) == []
 
 
+def test_in_plain_language_a_sentence_over_25_words_is_marked_even_within_the_target(db):
+    # 28 words of one syllable: grade 0.39 * 28 + 11.8 - 15.59 = 7.13, within 8.
+    text = LONG.replace("barn.", "barn and the cow.")
+    assert score_text(text).fk_grade == pytest.approx(7.13, abs=0.01)
+
+    review = _review(text, _level("patient"))
+
+    assert _marks(review) == [(1, "sentence", text)]
+    assert review is not None
+    assert review.marks[0].explanation == (
+        "28 words long: in plain language, keep each sentence to 25 words or fewer. Split it."
+    )
+    assert _checks(review)["sentences"] == (
+        False,
+        "Average 28 words a sentence (aim for 20 or fewer); 1 sentence over 25 words.",
+    )
+    # Not written in plain language, and within its target: nothing to mark.
+    assert _marks(_review(text, _level("student"))) == []
+
+
 def test_a_sentence_of_two_syllable_words_says_so():
     # Not in the vocabulary, no word of three syllables: 0.39 * 3 + 11.8 * 6 / 3 - 15.59 = 9.18.
     level = AudienceLevel(slug="strict", label="Strict", target_grade=Decimal("2"))
