@@ -379,11 +379,12 @@ def _checklist(
     undefined: dict[str, PlainWords],
     defined: list[str],
 ) -> list[Check]:
-    sentences = [s for _, found in prose for s in found if s.scored]
+    # Headings are no sentences to the reader: they count for "a summary first" only.
+    body = [s for block, found in prose if block.kind != "heading" for s in found]
     return [
-        _check_sentences(sentences),
+        _check_sentences([s for s in body if s.scored]),
         _check_summary(prose),
-        _check_you(sentences),
+        _check_you(body),
         _check_terms(undefined, defined),
     ]
 

@@ -266,6 +266,17 @@ def test_a_dense_text_meets_none_and_each_check_says_what_to_do(db):
     }
 
 
+def test_headings_are_not_sentences_to_the_reader(db):
+    # Counted as sentences, the headings would make it 1 of 5 (under one in four) and an
+    # average of 4 words (3, 4 and 4: "Ice it." and "Wait." are too short to count).
+    text = "Rest your foot.\n\n## What the doctor does\n\n## What the nurse does\n\nIce it. Wait."
+
+    checks = _checks(_review(text, _level("patient")))
+
+    assert checks["you"] == (True, "1 of 3 sentences say “you” or “your”.")
+    assert checks["sentences"] == (True, "Average 3 words a sentence; none over 25.")
+
+
 @pytest.mark.parametrize(
     ("text", "met", "detail"),
     [
