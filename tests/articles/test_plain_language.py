@@ -10,11 +10,11 @@ import pytest
 from articles.models import AudienceLevel, PlainTerm
 from articles.plain_language import (
     EMPTY_VOCABULARY,
-    REASON_DENSE,
     PlainLanguage,
     plain_language_review,
     vocabulary_for,
 )
+from articles.plain_language.marks import REASON_DENSE
 from articles.readability import Report, score_text
 
 SHIPPED = Path(__file__).resolve().parents[2] / "articles" / "data" / "plain_terms.csv"
