@@ -73,19 +73,30 @@ def is_above_target(scores: Scores | None, target: Decimal | None) -> bool:
     return round(scores.fk_grade, 1) > float(target)
 
 
-def strip_for_scoring(markdown: str) -> str:
-    """The prose of a Markdown body: no citations, URLs, Markdown syntax or reference list.
+@dataclass(frozen=True)
+class ProseBlock:
+    """One block of a body's prose: a heading, a paragraph, a list item or a table cell."""
 
-    Each block (paragraph, heading, list item, table cell) becomes one line of plain text that
-    ends with sentence punctuation.
+    kind: str  # "heading", "paragraph", "item" or "cell"
+    text: str
+
+
+def prose_blocks(markdown: str) -> list[ProseBlock]:
+    """The prose of a Markdown body, block by block: no citations, URLs, Markdown syntax or
+    reference list. Each block is one line of plain text that ends with sentence punctuation.
     """
     text = markdown.replace("\r\n", "\n")
     heading = _REFERENCE_HEADING.search(text)
     if heading is not None:
         text = text[: heading.start()]
     text = _CITATION.sub("", text)
-    lines: list[str] = []
+    blocks: list[ProseBlock] = []
+    opened: list[str] = []  # the open block tokens around the current one
     for token in _parser.parse(text):
+        if token.nesting == 1:
+            opened.append(token.type)
+        elif token.nesting == -1 and opened:
+            opened.pop()
         if token.type != "inline":
             continue
         parts: list[str] = []
@@ -99,8 +110,29 @@ def strip_for_scoring(markdown: str) -> str:
         # Spaces left before punctuation where a citation or a URL stood.
         line = re.sub(r"\s+([.,;:!?])", r"\1", line)
         if line:
-            lines.append(_NO_FINAL_STOP.sub(".", line, count=1))
-    return "\n".join(lines)
+            blocks.append(
+                ProseBlock(kind=_block_kind(opened), text=_NO_FINAL_STOP.sub(".", line, count=1))
+            )
+    return blocks
+
+
+def _block_kind(opened: list[str]) -> str:
+    if "heading_open" in opened:
+        return "heading"
+    if "list_item_open" in opened:
+        return "item"
+    if "td_open" in opened or "th_open" in opened:
+        return "cell"
+    return "paragraph"
+
+
+def strip_for_scoring(markdown: str) -> str:
+    """The prose of a Markdown body: no citations, URLs, Markdown syntax or reference list.
+
+    Each block (paragraph, heading, list item, table cell) becomes one line of plain text that
+    ends with sentence punctuation.
+    """
+    return "\n".join(block.text for block in prose_blocks(markdown))
 
 
 def score_text(markdown: str) -> Scores:

@@ -1,5 +1,6 @@
-"""Articles, revisions, their bodies, audience levels, site pages and readers' questions: what
-the workflow owns is shown only, the rest is saved through the content services."""
+"""Articles, revisions, their bodies, audience levels, the plain-language vocabulary, site
+pages and readers' questions: what the workflow owns is shown only, the rest is saved through
+the content services."""
 
 from typing import Any
 
@@ -21,6 +22,7 @@ from articles.models import (
     AudienceBody,
     AudienceLevel,
     FollowUpQuestion,
+    PlainTerm,
     ReaderPreference,
     ReviewStatus,
     Revision,
@@ -52,6 +54,7 @@ class AudienceLevelForm(forms.ModelForm):
             "order",
             "target_grade",
             "is_canonical",
+            "plain_language",
             "disclaimer",
         ]
 
@@ -67,7 +70,7 @@ class AudienceLevelForm(forms.ModelForm):
 @admin.register(AudienceLevel)
 class AudienceLevelAdmin(RetiresArticlePages):
     form = AudienceLevelForm
-    list_display = ["label", "slug", "order", "target_grade", "is_canonical"]
+    list_display = ["label", "slug", "order", "target_grade", "plain_language", "is_canonical"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["label"]}
     search_fields = ["label", "slug", "description"]
@@ -335,3 +338,15 @@ class ArticleOldSlugAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "article", "replaced_at"]
     search_fields = ["slug", "article__slug", "article__title"]
     list_select_related = ["article"]
+
+
+@admin.register(PlainTerm)
+class PlainTermAdmin(admin.ModelAdmin):
+    """The plain-language vocabulary: the editor marks each term in versions written in plain
+    language (audience levels) and suggests its plain words. The project ships a few hundred
+    (articles/data/README.md); editors correct them and add their own."""
+
+    list_display = ["term", "plain", "source", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["term", "plain"]
+    fields = ["term", "plain", "source"]

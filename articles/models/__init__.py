@@ -14,6 +14,7 @@ from articles.models.content import (
 )
 from articles.models.derived import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
 from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPreference, SitePage
+from articles.models.vocabulary import PlainTerm
 from articles.references.models import (
     EvidenceLevel,
     IdentifierScheme,
@@ -38,6 +39,7 @@ __all__ = [
     "FollowUpQuestion",
     "IdentifierScheme",
     "OutboxMessage",
+    "PlainTerm",
     "ReaderPreference",
     "Reference",
     "ReferenceIdentifier",

@@ -40,6 +40,13 @@ class AudienceLevel(models.Model):
         help_text="Target reading grade; empty for no target.",
     )
     is_canonical = models.BooleanField(default=False)
+    plain_language = models.BooleanField(
+        default=False,
+        verbose_name="written in plain language",
+        help_text="The editor suggests everyday words for medical terms in this version and "
+        "checks it for the elements plain-language guides ask for (short sentences, a summary "
+        'first, "you", terms explained).',
+    )
     disclaimer = models.TextField(blank=True)
 
     class Meta:

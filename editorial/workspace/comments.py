@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from articles.models import AudienceBody, AudienceLevel, ReferenceVersion, Revision
+from articles.plain_language import PlainLanguage
 from articles.references.rendering import (
     ListedReference,
     body_render,
@@ -53,6 +54,7 @@ class BodyView:
     threads: list[ReviewComment]
     located: frozenset[int]  # threads whose passage is highlighted (the margin links to it)
     status: BodyStatus | None = None  # out-of-date mark and readability against the target
+    plain: PlainLanguage | None = None  # marks, and the checklist of a plain-language version
     comment_form: CommentForm | None = None
 
 
@@ -62,6 +64,7 @@ def body_view(
     versions: dict[str, ReferenceVersion],
     threads: list[ReviewComment],
     status: BodyStatus | None = None,
+    plain: PlainLanguage | None = None,
     can_comment: bool = False,
 ) -> BodyView:
     """`body` rendered with its references and the highlights of its threads among `threads`
@@ -77,6 +80,7 @@ def body_view(
         threads=mine,
         located=highlighted.located,
         status=status,
+        plain=plain,
         comment_form=CommentForm.for_audience(audience) if can_comment else None,
     )
 

@@ -17,6 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.errors import ActionRefused, BodiesInvalid, StaleEdit
 from articles.models import AudienceBody, AudienceLevel, ReferenceVersion, Revision
+from articles.plain_language import (
+    PlainLanguage,
+    Vocabulary,
+    plain_language_review,
+    vocabulary_for,
+)
 from articles.readability import Report, score_text
 from articles.references.citations import citation_keys
 from articles.references.flags import FlaggedCitation, citations_flagged, references_retracted
@@ -50,6 +56,7 @@ class EditorTab:
     field: BoundField
     preview: Preview
     readability: Report
+    plain: PlainLanguage | None  # marks, and the checklist of a plain-language version
     may_be_out_of_date: bool
     selected: bool
     conflict: AudienceBody | None = None  # a colleague's text, when a save was refused for it
@@ -103,7 +110,13 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = RevisionEditForm(initial=_initial(bodies, levels), levels=levels)
     context: dict[str, object] = {"article": article, "revision": revision, "form": form}
     if revision.is_editable:
-        tabs = _editor_tabs(form, revision=revision, bodies=bodies, conflicts=conflicts)
+        tabs = _editor_tabs(
+            form,
+            revision=revision,
+            bodies=bodies,
+            conflicts=conflicts,
+            vocabulary=vocabulary_for(form.levels),
+        )
         context |= {
             "tabs": tabs,
             "error_tabs": [tab for tab in tabs if tab.has_errors],
@@ -143,13 +156,16 @@ def article_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def readability_preview(request: HttpRequest) -> HttpResponse:
     """The live panels of one audience tab for text being typed (nothing is saved): its
-    readability, and out of band its preview as readers will see it. The editor calls it
-    with htmx; reads `audience` (a level's slug) and that level's body field of the form."""
+    readability with its plain-language marks and checklist, and out of band its preview as
+    readers will see it. The editor calls it with htmx, after a pause in typing; reads
+    `audience` (a level's slug) and that level's body field of the form."""
     require(request, permissions.can_edit)
     level = get_object_or_404(AudienceLevel, slug=request.POST.get("audience", ""))
     text = request.POST.get(RevisionEditForm.field_name(level), "")
+    report = _live_report(level, text)
     context = {
-        "report": _live_report(level, text),
+        "report": report,
+        "plain": _plain(report, text, vocabulary_for([level])),
         "live": True,
         "level": level,
         "preview": _preview(level, text, versions_current(keys=citation_keys(text))),
@@ -231,6 +247,7 @@ def _editor_tabs(
     revision: Revision,
     bodies: list[AudienceBody],
     conflicts: dict[int, AudienceBody],
+    vocabulary: Vocabulary,
 ) -> list[EditorTab]:
     """A tab per level; the first with an error is selected, else the canonical one. The
     previews share one query for the references all the texts cite."""
@@ -246,12 +263,14 @@ def _editor_tabs(
         (level for level in form.levels if fields[level.pk].errors),
         next((level for level in form.levels if level.is_canonical), None),
     )
+    reports = {level.pk: _live_report(level, texts[level.pk]) for level in form.levels}
     return [
         EditorTab(
             level=level,
             field=fields[level.pk],
             preview=_preview(level, texts[level.pk], versions),
-            readability=_live_report(level, texts[level.pk]),
+            readability=reports[level.pk],
+            plain=_plain(reports[level.pk], texts[level.pk], vocabulary),
             may_be_out_of_date=level.pk in stale,
             selected=level == chosen,
             conflict=conflicts.get(level.pk),
@@ -272,6 +291,12 @@ def _live_report(level: AudienceLevel, text: str) -> Report:
         scores=score_text(text) if text.strip() else None,
         target=level.target_grade,
     )
+
+
+def _plain(report: Report, text: str, vocabulary: Vocabulary) -> PlainLanguage | None:
+    if not text.strip():
+        return None
+    return plain_language_review(report=report, markdown=text, vocabulary=vocabulary)
 
 
 def _draft_references(draft: Revision, bodies: list[AudienceBody]) -> dict[str, object]:

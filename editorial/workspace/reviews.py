@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import AudienceBody, ReviewStatus
+from articles.plain_language import plain_language_review, vocabulary_for
 from articles.references.rendering import revision_cited_versions
 from articles.selectors import revision_body_statuses, revision_newest
 from editorial import permissions, review, workflow
@@ -92,12 +93,19 @@ def _review_page_render(
     threads = list(comment_threads(revision=revision))
     statuses = revision_body_statuses(revision=revision, bodies=list(revision.bodies.all()))
     versions = revision_cited_versions(revision=revision)
+    vocabulary = vocabulary_for(body_status.body.audience for body_status in statuses)
     bodies = [
         body_view(
             body=body_status.body,
             versions=versions,
             threads=threads,
             status=body_status,
+            # The editor's marks and checklist, for the text as submitted.
+            plain=plain_language_review(
+                report=body_status.readability,
+                markdown=body_status.body.body,
+                vocabulary=vocabulary,
+            ),
             can_comment=can_comment,
         )
         for body_status in statuses

@@ -190,6 +190,34 @@
     }
   }
 
+  // "Find in text" beside a plain-language mark selects its passage in the textarea. The
+  // marks come from the server (htmx replaces them while typing), so the listener sits on the
+  // form; the buttons show only where this script runs. A sentence mark quotes the prose (no
+  // Markdown, no citations): when it is not in the text as typed, its first words are sought.
+  document.body.classList.add("marks-findable");
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.find-mark") : null;
+    if (!button) {
+      return;
+    }
+    var box = document.getElementById(button.getAttribute("data-for"));
+    var wanted = button.getAttribute("data-find") || "";
+    if (!box || !wanted) {
+      return;
+    }
+    var at = box.value.indexOf(wanted);
+    if (at === -1) {
+      wanted = wanted.split(/\s+/).slice(0, 4).join(" ");
+      at = box.value.indexOf(wanted);
+    }
+    if (at === -1) {
+      button.textContent = "Not found as typed";
+      return;
+    }
+    box.focus();
+    box.setSelectionRange(at, at + wanted.length);
+  });
+
   // Text typed before this script ran counts as typed.
   Array.prototype.forEach.call(form.querySelectorAll("textarea, input[type=text]"), function (field) {
     if (field.value !== field.defaultValue) {

@@ -319,8 +319,9 @@ def test_editor_query_count_does_not_grow_with_references(
 
     # Session, user and their groups; the article, its newest revision, the levels and the
     # bodies; one query for the references all the previews cite; the article's flagged
-    # citations and the retracted references the draft cites; the navigation's unread count.
-    with django_assert_num_queries(11):
+    # citations and the retracted references the draft cites; the navigation's unread count;
+    # the plain-language vocabulary (the patient level is written in plain language).
+    with django_assert_num_queries(12):
         response = client.get(_edit(revision))
 
     assert response.status_code == 200
