@@ -188,13 +188,17 @@ def test_equivalent_queries_and_pages_are_one_cache_entry(
 # --- the bounded candidate set --------------------------------------------------------------
 
 
-def test_a_word_in_more_articles_than_are_ranked_says_so(client, editor, monkeypatch):
+def test_a_word_in_more_articles_than_are_ranked_says_so(
+    client, editor, monkeypatch, django_assert_num_queries
+):
     monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
     for number in range(5):
         publish(editor, title=f"Shin splints {number}", body="Shin pain after running.")
 
-    many = client.get(HOME, {"q": "shin"})
-    few = client.get(HOME, {"q": "splints 4"})
+    with django_assert_num_queries(3):  # ranked ids, page, snippets: as under the cap
+        many = client.get(HOME, {"q": "shin"})
+    with django_assert_num_queries(3):
+        few = client.get(HOME, {"q": "splints 4"})
 
     assert len(result_titles(many.text)) == 3
     assert "3+ articles match “shin”: add a word to narrow them" in many.text
