@@ -306,7 +306,7 @@ def search_cached[T](key: str, build: Callable[[], T]) -> T:
     is no lock to see: each reader builds, without waiting."""
     full_key = SEARCH_CACHE_KEY.format(generation=search_generation(), key=text_hash(key))
     lock_key = f"{full_key}:building"
-    entry = cache.get(full_key)
+    entry = _entry(cache.get(full_key))
     if entry is not None:
         fresh_until, value = entry
         if fresh_until > time.time() or not cache.add(lock_key, 1, SEARCH_BUILD_LOCK_SECONDS):
@@ -316,16 +316,24 @@ def search_cached[T](key: str, build: Callable[[], T]) -> T:
         return _build_and_store(full_key, lock_key, build)
     deadline = time.monotonic() + SEARCH_BUILD_WAIT
     while time.monotonic() < deadline:
-        entry = cache.get(full_key)
+        entry = _entry(cache.get(full_key))
         if entry is not None:
             return cast(T, entry[1])
         if cache.get(lock_key) is None:  # the build ended (or failed), or no cache to ask
             break
         _pause.wait(SEARCH_BUILD_POLL)
-    entry = cache.get(full_key)
+    entry = _entry(cache.get(full_key))
     if entry is not None:
         return cast(T, entry[1])
     return _build_and_store(full_key, lock_key, build, locked=False)
+
+
+def _entry(found: object) -> tuple[float, Any] | None:
+    """A cached (fresh_until, value), or None for anything else: a value cached by the code
+    before single flight (a bare value under the same key) is not served, but built again."""
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], float):
+        return found
+    return None
 
 
 # Never set: an interruptible sleep for the readers waiting on another's build.

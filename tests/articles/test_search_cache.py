@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.core.cache import cache
 
+from articles.models import text_hash
 from articles.public import search
 from articles.public.search import page_number, search_cached, search_key
+from articles.search_documents import SEARCH_CACHE_KEY, search_generation
 from tests.articles.test_search import HOME, publish, result_titles
 from tests.test_redis_unreachable import REDIS, redis_cache, redis_down
 
@@ -139,6 +141,16 @@ def test_with_redis_away_every_reader_builds_and_none_waits(settings):
     assert answers == ["built"] * READERS
     assert build.count == READERS  # no lock to share: each builds, as without a cache
     assert slowest < BUILD_SECONDS + 1.0  # and nobody waited for a lock that cannot exist
+
+
+def test_a_value_cached_before_single_flight_is_built_again_not_served(shared_cache):
+    """During a deployment Redis still holds bare values under the same keys."""
+    full_key = SEARCH_CACHE_KEY.format(
+        generation=search_generation(), key=text_hash("results\x00popular")
+    )
+    cache.set(full_key, "<html>cached by the previous code</html>")
+
+    assert search_cached("results\x00popular", lambda: "built") == "built"
 
 
 # --- one entry per normalised query and page ------------------------------------------------
