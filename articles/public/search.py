@@ -1,11 +1,11 @@
 """Reads for the public home page and search: published articles only.
 
-The search reads the stored search documents (written by articles.search_documents):
-on PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank over a
-bounded candidate set and SearchHeadline for the page shown; on SQLite (local development and tests) LIKE over title, topic and text, title
-matches first, with a snippet cut around the first hit. One selector, the vendor chosen inside.
-Results are cached under the normalised query and page, built once however many readers ask at
-the same moment (search_cached).
+The search reads the stored search documents (written by articles.search_documents): on
+PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank over a
+bounded candidate set and SearchHeadline for the page shown; on SQLite (local development and
+tests) LIKE over title, topic and text, title matches first, with a snippet cut around the
+first hit. One selector, the vendor chosen inside. Results are cached under the normalised
+query and page, built once however many readers ask at the same moment (search_cached).
 """
 
 import re
