@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from articles.models import text_hash
 from articles.public import search
-from articles.public.search import page_number, search_cached, search_key
+from articles.public.search import page_number, results_page, search_cached, search_key
 from articles.search_documents import SEARCH_CACHE_KEY, search_generation
 from tests.articles.test_search import HOME, publish, result_titles
 from tests.test_redis_unreachable import REDIS, redis_cache, redis_down
@@ -104,6 +105,34 @@ def test_eight_readers_of_an_expired_result_get_the_stale_copy_while_one_rebuild
     assert answers.count("new") == 1  # the reader that rebuilt it
     assert answers.count("old") == READERS - 1  # the others did not wait for it
     assert search_cached("results\x00popular", lambda: "newer") in ("new", "newer")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_readers_of_a_new_search_run_its_statements_once(editor):
+    """The whole path (results_page and the database): the statements each reader's own
+    connection ran, summed over the eight threads, are one build's three."""
+    for number in range(3):
+        publish(editor, title=f"Sciatica {number}", body="Sciatica and leg pain.")
+    cache.clear()
+    statements: list[str] = []
+    lock = threading.Lock()
+
+    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        with lock:
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def read() -> object:
+        try:
+            with connection.execute_wrapper(counted):
+                return results_page(query="Sciatica", topic="", page=None)
+        finally:
+            connection.close()
+
+    answers, _ = together(read)
+
+    assert len(statements) == 3, statements  # ranked ids, page, snippets: once
+    assert all(page.count == 3 for page in answers)  # type: ignore[attr-defined]
 
 
 def test_readers_build_themselves_when_the_builder_failed(shared_cache):
