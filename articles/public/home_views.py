@@ -10,6 +10,7 @@ from articles.public.search import (
     QUERY_SHORTENED,
     SEARCH_MAX_LENGTH,
     home_listing,
+    page_number,
     results_page,
     search_cached,
     search_query_clean,
@@ -32,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     page = request.GET.get("page")
     if not is_anonymous_reader(request):
         return HttpResponse(_home_html(request, query, topic, page, shortened=shortened))
-    key = f"html\x00{query}\x00{topic}\x00{page}\x00{shortened}"
+    # Normalised like the results' key: `page=1`, no page and `page=abc` are one entry.
+    key = f"html\x00{query}\x00{topic}\x00{page_number(page)}\x00{shortened}"
     return HttpResponse(
         search_cached(key, lambda: _home_html(request, query, topic, page, shortened=shortened))
     )

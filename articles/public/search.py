@@ -1,15 +1,20 @@
 """Reads for the public home page and search: published articles only.
 
-The search reads the stored search documents (written by articles.search_documents):
-on PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank and
-SearchHeadline; on SQLite (local development and tests) LIKE over title, topic and text, title
-matches first, with a snippet cut around the first hit. One selector, the vendor chosen inside.
+The search reads the stored search documents (written by articles.search_documents): on
+PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank over a
+bounded candidate set and SearchHeadline for the page shown; on SQLite (local development and
+tests) LIKE over title, topic and text, title matches first, with a snippet cut around the
+first hit. One selector, the vendor chosen inside. Results are cached under the normalised
+query and page, built once however many readers ask at the same moment (search_cached).
 """
 
 import re
+import threading
+import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -35,6 +40,16 @@ QUERY_SHORTENED = "Your search was long, so only its first {limit} characters we
 RECENT_COUNT = 10
 PAGE_SIZE = 10
 SEARCH_CACHE_SECONDS = 120
+# Single flight (search_cached): a result past SEARCH_CACHE_SECONDS is served this much longer
+# while one reader builds it again; a reader that finds no copy while another builds waits for
+# it at most SEARCH_BUILD_WAIT seconds, looking every SEARCH_BUILD_POLL; a build lock left by
+# a process that died expires after SEARCH_BUILD_LOCK_SECONDS.
+SEARCH_STALE_SECONDS = 60
+SEARCH_BUILD_WAIT = 3.0
+SEARCH_BUILD_POLL = 0.02
+SEARCH_BUILD_LOCK_SECONDS = 10
+# The search ranks at most this many matches (articles_search); the count then says "500+".
+SEARCH_CANDIDATES = 500
 # The SQLite fallback matches at most this many words (all of them must match).
 FALLBACK_MAX_WORDS = 8
 SNIPPET_WORDS_BEFORE = 12
@@ -59,6 +74,8 @@ class ResultPage:
     number: int
     count: int
     num_pages: int
+    # More articles matched than the search ranks (SEARCH_CANDIDATES): the count is "500+".
+    more: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -88,9 +105,28 @@ class HomeListing:
 
 
 def search_query_clean(raw: str) -> tuple[str, bool]:
-    """The query as searched (spaces collapsed, cut at SEARCH_MAX_LENGTH) and whether it was cut."""
-    query = " ".join(raw.split())
+    """The query as shown (Unicode NFKC, any run of spaces one space, cut at SEARCH_MAX_LENGTH)
+    and whether it was cut. search_key() makes the form searched and cached."""
+    query = " ".join(unicodedata.normalize("NFKC", raw).split())
     return query[:SEARCH_MAX_LENGTH].strip(), len(query) > SEARCH_MAX_LENGTH
+
+
+def search_key(query: str) -> str:
+    """The query as searched and as the cache knows it: cleaned and case-folded, so that
+    "Asthma", " asthma " and "ASTHMA" are one search and one cache entry (the full-text search
+    and the word search ignore case anyway, websearch's `or` included)."""
+    return search_query_clean(query)[0].casefold()
+
+
+def page_number(raw: str | int | None) -> int:
+    """The page asked for: a missing page or one that is not a whole number is page 1 (one
+    cache entry for `?q=x`, `?q=x&page=1`, `?q=x&page=%201` and `?q=x&page=abc`); every page
+    below 1 is 0, which the paginator, like any page past the end, answers with the last."""
+    try:
+        number = int(str(raw or 1).strip())
+    except ValueError:
+        return 1
+    return max(number, 0)
 
 
 def _published() -> QuerySet[Article]:
@@ -127,18 +163,21 @@ def articles_in_topic(*, topic: str) -> QuerySet[Article]:
     return _published().filter(topic=topic).order_by("title", "pk")
 
 
-def articles_search(*, query: str, topic: str = "") -> QuerySet[Article]:
-    """Published articles matching `query` (optionally within `topic`), best first.
+def articles_search(*, query: str, topic: str = "") -> tuple[list[int], bool]:
+    """The ids of the published articles matching `query` (optionally within `topic`), best
+    first, at most SEARCH_CANDIDATES; and whether more matched. One query.
 
-    Each is annotated `text_updated_at`; search_snippets() makes their snippets. Pass the
-    query through search_query_clean() first.
+    Pass the query through search_key() first (results_page does).
     """
     articles = _published()
     if topic:
         articles = articles.filter(topic=topic)
     if uses_full_text():
-        return _search_postgres(articles, query)
-    return _search_fallback(articles, query)
+        ranked = _search_postgres(articles, query)
+    else:
+        ranked = _search_fallback(articles, query)
+    ids = list(ranked[: SEARCH_CANDIDATES + 1])
+    return ids[:SEARCH_CANDIDATES], len(ids) > SEARCH_CANDIDATES
 
 
 def uses_full_text() -> bool:
@@ -146,12 +185,21 @@ def uses_full_text() -> bool:
     return settings.IMPRIMATUR_SEARCH != "simple" and connection.vendor == "postgresql"
 
 
-def _search_postgres(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+def _search_postgres(articles: QuerySet[Article], query: str) -> QuerySet[Any]:
+    """Rank a bounded candidate set: the first SEARCH_CANDIDATES + 1 matches the GIN index
+    gives (no order, so the scan stops there), never every match of a common word, which
+    costs most of a second at 100,000 articles (BENCHMARKS.md, "Search at 100,000 articles")."""
     search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    return (
+    candidates = (
         articles.filter(search_document__search_vector=search)
-        .annotate(rank=SearchRank(F("search_document__search_vector"), search))
-        .order_by("-rank", F("text_updated_at").desc(), "pk")
+        .order_by()
+        .values("pk")[: SEARCH_CANDIDATES + 1]
+    )
+    return (
+        ArticleSearchDocument.objects.filter(article_id__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), search))
+        .order_by("-rank", F("text_changed_at").desc(), "article_id")
+        .values_list("article_id", flat=True)
     )
 
 
@@ -159,10 +207,10 @@ def _fallback_words(query: str) -> list[str]:
     return list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:FALLBACK_MAX_WORDS]
 
 
-def _search_fallback(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+def _search_fallback(articles: QuerySet[Article], query: str) -> QuerySet[Any]:
     words = _fallback_words(query)
     if not words:
-        return articles.none()
+        return articles.none().values_list("pk", flat=True)
     for word in words:
         articles = articles.filter(
             Q(title__icontains=word)
@@ -173,8 +221,10 @@ def _search_fallback(articles: QuerySet[Article], query: str) -> QuerySet[Articl
         (Case(When(title__icontains=word, then=Value(1)), default=Value(0)) for word in words),
         start=Value(0, output_field=IntegerField()),
     )
-    return articles.annotate(title_hits=title_hits).order_by(
-        "-title_hits", F("text_updated_at").desc(), "pk"
+    return (
+        articles.annotate(title_hits=title_hits)
+        .order_by("-title_hits", F("text_updated_at").desc(), "pk")
+        .values_list("pk", flat=True)
     )
 
 
@@ -246,15 +296,66 @@ def snippet_html(marked: str) -> SafeString:
 
 
 def search_cached[T](key: str, build: Callable[[], T]) -> T:
-    """`build()`, kept SEARCH_CACHE_SECONDS under the current search generation: any change of
-    a search document starts a new generation, so a result is never older than the published
-    text on a shared cache (Redis); a per-process cache may lag by at most the timeout."""
+    """`build()`, kept under the current search generation: any change of a search document
+    starts a new generation, so a result is never older than the published text on a shared
+    cache (Redis); a per-process cache may lag by the timeouts below.
+
+    Single flight: a result is fresh for SEARCH_CACHE_SECONDS, then served stale for up to
+    SEARCH_STALE_SECONDS more while the one reader that took the build lock (`cache.add`)
+    builds it again. When there is no copy at all (new generation, evicted), the first reader
+    builds and the others wait for its result, at most SEARCH_BUILD_WAIT seconds. When the
+    cache cannot be reached (config/redis_cache.py answers every operation as a miss), there
+    is no lock to see: each reader builds, without waiting."""
     full_key = SEARCH_CACHE_KEY.format(generation=search_generation(), key=text_hash(key))
-    found = cache.get(full_key)
-    if found is None:
-        found = build()
-        cache.set(full_key, found, SEARCH_CACHE_SECONDS)
-    return cast(T, found)
+    lock_key = f"{full_key}:building"
+    entry = _entry(cache.get(full_key))
+    if entry is not None:
+        fresh_until, value = entry
+        if fresh_until > time.time() or not cache.add(lock_key, 1, SEARCH_BUILD_LOCK_SECONDS):
+            return cast(T, value)  # fresh, or stale while another reader builds it again
+        return _build_and_store(full_key, lock_key, build)
+    if cache.add(lock_key, 1, SEARCH_BUILD_LOCK_SECONDS):
+        return _build_and_store(full_key, lock_key, build)
+    deadline = time.monotonic() + SEARCH_BUILD_WAIT
+    while time.monotonic() < deadline:
+        entry = _entry(cache.get(full_key))
+        if entry is not None:
+            return cast(T, entry[1])
+        if cache.get(lock_key) is None:  # the build ended (or failed), or no cache to ask
+            break
+        _pause.wait(SEARCH_BUILD_POLL)
+    entry = _entry(cache.get(full_key))
+    if entry is not None:
+        return cast(T, entry[1])
+    return _build_and_store(full_key, lock_key, build, locked=False)
+
+
+def _entry(found: object) -> tuple[float, Any] | None:
+    """A cached (fresh_until, value), or None for anything else: a value cached by the code
+    before single flight (a bare value under the same key) is not served, but built again."""
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], float):
+        return found
+    return None
+
+
+# Never set: an interruptible sleep for the readers waiting on another's build.
+_pause = threading.Event()
+
+
+def _build_and_store[T](
+    full_key: str, lock_key: str, build: Callable[[], T], *, locked: bool = True
+) -> T:
+    try:
+        value = build()
+        cache.set(
+            full_key,
+            (time.time() + SEARCH_CACHE_SECONDS, value),
+            SEARCH_CACHE_SECONDS + SEARCH_STALE_SECONDS,
+        )
+        return value
+    finally:
+        if locked:
+            cache.delete(lock_key)
 
 
 def home_listing() -> HomeListing:
@@ -268,20 +369,35 @@ def home_listing() -> HomeListing:
 def results_page(*, query: str, topic: str, page: str | int | None) -> ResultPage:
     """One page (PAGE_SIZE) of the search results for `query`, or of `topic`'s articles when
     there is no query. A page past the end gives the last page, one that is not a number the
-    first. Three queries for search (count, page, snippets), two for a topic; none cached."""
+    first. Cached under the normalised query and page (search_key, page_number). Three queries
+    for search (ranked ids, page, snippets), two for a topic (count, page); none cached."""
+    query = search_key(query)
+    number = page_number(page)
 
     def build() -> ResultPage:
-        articles = (
-            articles_search(query=query, topic=topic) if query else articles_in_topic(topic=topic)
-        )
-        shown = Paginator(articles, PAGE_SIZE).get_page(page)
-        found = list(shown.object_list)
-        snippets = search_snippets(article_ids=[a.pk for a in found], query=query) if query else {}
+        if not query:
+            listed = Paginator(articles_in_topic(topic=topic), PAGE_SIZE).get_page(number)
+            return ResultPage(
+                hits=[SearchHit(article=a, snippet=mark_safe("")) for a in listed.object_list],
+                number=listed.number,
+                count=listed.paginator.count,
+                num_pages=listed.paginator.num_pages,
+            )
+        ids, more = articles_search(query=query, topic=topic)
+        shown = Paginator(ids, PAGE_SIZE).get_page(number)
+        page_ids = list(shown.object_list)
+        found = _published().in_bulk(page_ids) if page_ids else {}
+        snippets = search_snippets(article_ids=page_ids, query=query)
         return ResultPage(
-            hits=[SearchHit(article=a, snippet=snippets.get(a.pk, mark_safe(""))) for a in found],
+            hits=[
+                SearchHit(article=found[pk], snippet=snippets.get(pk, mark_safe("")))
+                for pk in page_ids
+                if pk in found
+            ],
             number=shown.number,
             count=shown.paginator.count,
             num_pages=shown.paginator.num_pages,
+            more=more,
         )
 
-    return search_cached(f"results\x00{query}\x00{topic}\x00{page}", build)
+    return search_cached(f"results\x00{query}\x00{topic}\x00{number}", build)

@@ -134,7 +134,14 @@ class ReferenceVersion(models.Model):
                 condition=models.Q(number__gte=1), name="reference_version_number_positive"
             ),
         ]
-        indexes = [models.Index(fields=["title_normalised", "year"], name="reference_near_dup")]
+        indexes = [
+            models.Index(fields=["title_normalised", "year"], name="reference_near_dup"),
+            # The library's search by identifier (references_matching); its text conditions
+            # have pg_trgm GIN indexes on PostgreSQL (migration 0014_reference_search_indexes).
+            models.Index(fields=["doi"], name="reference_doi"),
+            models.Index(fields=["pmid"], name="reference_pmid"),
+            models.Index(fields=["pmcid"], name="reference_pmcid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference_id and self.reference} v{self.number}"

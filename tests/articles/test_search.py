@@ -396,10 +396,10 @@ def test_query_counts_do_not_grow_with_articles(size, client, editor, django_ass
     with django_assert_num_queries(2):  # count, page
         topic = client.get(HOME, {"topic": "Topic 1"})
     cache.clear()
-    with django_assert_num_queries(3):  # count, page, snippets
+    with django_assert_num_queries(3):  # ranked ids, page, snippets
         search = client.get(HOME, {"q": "meniscus"})
     cache.clear()
-    with django_assert_num_queries(3):  # count, recent articles, topics
+    with django_assert_num_queries(3):  # ranked ids (none), recent articles, topics
         empty = client.get(HOME, {"q": "xylophone"})
 
     assert len(recent_titles(home.text)) == min(size, 10)
