@@ -64,6 +64,17 @@ var imprimatur = (function () {
 """.replace("__LOCALE__", LOCALE)
 
 
+FORKED = (
+    "citeproc-js was started in process {parent}, which then forked this one, and V8 does not "
+    "survive a fork: start it only in the processes that format (gunicorn's workers, Celery's "
+    "pool), never in a parent that forks them."
+)
+
+
+class EngineForked(RuntimeError):
+    """This process inherited V8 through fork(): it can neither use nor start an engine."""
+
+
 class CiteprocEngine:
     """A V8 context holding citeproc-js, the vendored locale, and the styles used so far."""
 
@@ -98,22 +109,35 @@ class CiteprocEngine:
 _lock = threading.Lock()
 _engine: CiteprocEngine | None = None
 _engine_pid = 0
-# Engines inherited through fork: their V8 threads stayed in the parent, so they are neither
-# used nor closed (closing or collecting one would wait for those threads); kept referenced.
-_inherited: list[CiteprocEngine] = []
 
 
 def bibliography_html(*, style: str, items: list[dict[str, Any]]) -> list[str]:
     """citeproc-js's HTML entries for `items` (CSL-JSON, each with a unique `id`) in `style`,
-    in order, through this process's engine (made on first use)."""
+    in order, through this process's engine (made on first use).
+
+    Raises EngineForked in a child forked after its parent started the engine, and
+    py_mini_racer.JSEvalException when citeproc-js fails (or exceeds TIMEOUT_SECONDS).
+    """
     global _engine, _engine_pid
     with _lock:
-        if _engine is None or _engine_pid != os.getpid():
-            if _engine is not None:
-                _inherited.append(_engine)
+        if _engine is None:
             _engine = CiteprocEngine()
             _engine_pid = os.getpid()
+        elif _engine_pid != os.getpid():
+            raise EngineForked(FORKED.format(parent=_engine_pid))
         return _engine.bibliography(style, items)
+
+
+def _orphan() -> None:
+    """In a forked child: freeing the inherited isolate (when the interpreter exits) would wait
+    forever for V8 threads that stayed in the parent, so the child frees nothing of it."""
+    if _engine is not None:
+        dll = _engine._context._ctx._dll  # type: ignore[union-attr]
+        for name in ("mr_free_context", "mr_free_value"):
+            setattr(dll, name, lambda *args: None)
+
+
+os.register_at_fork(after_in_child=_orphan)
 
 
 @atexit.register
