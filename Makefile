@@ -71,6 +71,7 @@ test: setup browser node lint
 bench: setup wrk
 	$(PY) bench/run.py
 	$(PY) bench/reference_import.py
+	$(PY) bench/reference_formatting.py
 
 clean:
 	rm -rf .venv .tools staticfiles node_modules test-artifacts

@@ -21,6 +21,7 @@ from articles.references.formatting import (
     references_format,
 )
 from articles.references.models import Reference, ReferenceVersion
+from articles.references.services import CSL_TYPES
 from tests.factories import ReferenceFactory
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "citeproc_golden.json").read_text("utf-8"))
@@ -104,7 +105,7 @@ def version_of(item: dict[str, Any]) -> ReferenceVersion:
 def test_the_golden_set_is_large_and_varied():
     types = Counter(entry["item"]["type"] for entry in GOLDEN["items"])
     assert len(GOLDEN["items"]) >= 150
-    assert len(types) >= 10
+    assert len(set(types) & CSL_TYPES) >= 10  # types the library accepts
     assert {"book", "chapter", "report", "webpage", "thesis", "paper-conference"} <= set(types)
     assert {"dataset", "article"} <= set(types)
 
