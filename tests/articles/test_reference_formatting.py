@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 
 from articles.references.formatting import (
     STYLE_CLASSES,
@@ -21,6 +22,7 @@ from articles.references.formatting import (
     references_format,
 )
 from articles.references.models import Reference, ReferenceVersion
+from articles.references.rendering import ListedReference
 from articles.references.services import CSL_TYPES
 from tests.factories import ReferenceFactory
 
@@ -234,3 +236,17 @@ def test_a_stored_reference_is_formatted_from_its_version():
     reference = ReferenceFactory(key="sereno2022", csl=ENTRIES["sereno2022--page"]["item"])
     html = reference_format(version=reference.current_version)
     assert html.startswith("Sereno PC, Myhrvold N. Spinosaurus is not an aquatic dinosaur.")
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["articles/partials/reference_list.html", "editorial/partials/review_references.html"],
+)
+def test_reference_lists_link_the_identifiers_as_stored(template):
+    version = version_of(ENTRIES["sereno2022"]["item"])
+    entry = ListedReference(number=1, version=version, html=reference_format(version=version))
+    page = render_to_string(template, {"references": [entry], "audience": None})
+    assert '<a href="https://doi.org/10.7554/eLife.80092">DOI</a>' in page
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/36448670/">PubMed</a>' in page
+    assert '<a href="https://pmc.ncbi.nlm.nih.gov/articles/PMC9711522/">PMC</a>' in page
+    assert "<i>eLife</i>. 2022;11:e80092. doi:10.7554/eLife.80092" in page
