@@ -75,11 +75,32 @@ class EngineForked(RuntimeError):
     """This process inherited V8 through fork(): it can neither use nor start an engine."""
 
 
+def _isolate() -> MiniRacer:
+    """A new MiniRacer with its own event loop thread. MiniRacer adopts the running asyncio loop
+    of the thread that makes it (an ASGI server's, Playwright's) and then refuses timeouts and
+    blocks that loop; made in a thread without one, it starts its own."""
+    made: list[MiniRacer] = []
+    failed: list[BaseException] = []
+
+    def make() -> None:
+        try:
+            made.append(MiniRacer())
+        except BaseException as error:  # raised again in the caller
+            failed.append(error)
+
+    thread = threading.Thread(target=make, name="citeproc-v8-start")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return made[0]
+
+
 class CiteprocEngine:
     """A V8 context holding citeproc-js, the vendored locale, and the styles used so far."""
 
     def __init__(self) -> None:
-        self._context = MiniRacer()
+        self._context = _isolate()
         self._context.set_soft_memory_limit(SOFT_MEMORY_LIMIT)
         self._styles: set[str] = set()
         # citeproc's CommonJS build assigns `module.exports`; this shim receives it.

@@ -1,11 +1,13 @@
 """The embedded citeproc-js engine: one per process, shared by threads, refused after a fork."""
 
+import asyncio
 import json
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+from articles.references import csl_engine
 from articles.references.csl_engine import bibliography_html
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "citeproc_golden.json").read_text("utf-8"))
@@ -70,3 +72,25 @@ def test_a_forked_child_is_refused_clearly_and_exits_while_the_parent_goes_on():
     assert lines[1] == "child status 0"
     assert lines[2].startswith("parent: <div")
     assert "Parent. 2001." in lines[2]
+
+
+def test_an_engine_made_and_used_where_an_asyncio_loop_runs_works(monkeypatch):
+    # As under an ASGI server or Playwright: MiniRacer would adopt the running loop.
+    monkeypatch.setattr(csl_engine, "_engine", None)
+    item = {"id": "0", "type": "book", "title": "Loop", "issued": {"date-parts": [[2001]]}}
+
+    async def format_in_loop() -> list[str]:
+        return bibliography_html(style="american-medical-association", items=[item])
+
+    try:
+        entries = asyncio.run(format_in_loop())
+        assert "<i>Loop</i>. 2001." in entries[0]
+        # and again from a thread without a loop, on the same engine
+        assert (
+            "<i>Loop</i>. 2001."
+            in bibliography_html(style="american-medical-association", items=[item])[0]
+        )
+    finally:
+        engine = csl_engine._engine
+        if engine is not None:
+            engine.close()
