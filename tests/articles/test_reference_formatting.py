@@ -5,7 +5,7 @@ small capitals), sanitised, without its number."""
 
 import json
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from articles.references import formatting
 from articles.references.formatting import (
     STYLE_CLASSES,
     CitationStyle,
@@ -250,3 +251,14 @@ def test_reference_lists_link_the_identifiers_as_stored(template):
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/36448670/">PubMed</a>' in page
     assert '<a href="https://pmc.ncbi.nlm.nih.gov/articles/PMC9711522/">PMC</a>' in page
     assert "<i>eLife</i>. 2022;11:e80092. doi:10.7554/eLife.80092" in page
+
+
+def test_the_entry_cache_follows_the_data_and_stays_bounded(monkeypatch):
+    monkeypatch.setattr(formatting, "CACHE_SIZE", 3)
+    monkeypatch.setattr(formatting, "_cache", OrderedDict())
+    keys = ["drosophila", "h2o", "vitd", "ca2", "ecoli"]
+    entries = references_format(versions=[version_of(ENTRIES[key]["item"]) for key in keys])
+    assert len(formatting._cache) == 3
+    assert [runs(entry) for entry in entries] == [runs(ENTRIES[key]["AMA"]) for key in keys]
+    corrected = {**ENTRIES["ca2"]["item"], "title": "A corrected title"}
+    assert "A corrected title." in reference_format(version=version_of(corrected))
