@@ -152,10 +152,11 @@ def bibliography_html(*, style: str, items: list[dict[str, Any]]) -> list[str]:
 def _orphan() -> None:
     """In a forked child: freeing the inherited isolate (when the interpreter exits) would wait
     forever for V8 threads that stayed in the parent, so the child frees nothing of it."""
-    if _engine is not None:
-        dll = _engine._context._ctx._dll  # type: ignore[union-attr]
+    context = _engine._context._ctx if _engine is not None else None
+    if context is not None:
+        # mini-racer 0.14 frees through these two functions of its library handle.
         for name in ("mr_free_context", "mr_free_value"):
-            setattr(dll, name, lambda *args: None)
+            setattr(context._dll, name, lambda *args: None)
 
 
 os.register_at_fork(after_in_child=_orphan)
