@@ -78,6 +78,7 @@ chaos: setup
 bench: setup wrk
 	$(PY) bench/run.py
 	$(PY) bench/reference_import.py
+	$(PY) bench/reference_formatting.py
 
 clean:
 	rm -rf .venv .tools staticfiles node_modules test-artifacts

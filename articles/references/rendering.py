@@ -9,7 +9,12 @@ from django.utils.safestring import SafeString
 from articles.markdown import markdown_with_citations
 from articles.models import Reference, ReferenceVersion, Revision
 from articles.references.citations import citation_keys
-from articles.references.formatting import CitationStyle, reference_format
+from articles.references.formatting import (
+    CitationStyle,
+    IdentifierLink,
+    identifier_links,
+    references_format,
+)
 from articles.references.models import citation_is_retracted
 
 
@@ -31,6 +36,10 @@ class ListedReference:
         if current is not None and current.number > self.version.number:
             return current
         return None
+
+    @property
+    def links(self) -> list[IdentifierLink]:
+        return identifier_links(self.version)
 
     @property
     def is_retracted(self) -> bool:
@@ -78,19 +87,18 @@ def body_render(
 ) -> RenderedBody:
     """`text` as safe HTML with numbered citation links, and its references in number order.
 
-    Numbers follow first appearance in this body; no query is made.
+    Numbers follow first appearance in this body; the entries are one bibliography for
+    citeproc-js; no query is made.
     """
     html, keys = markdown_with_citations(text, citable=versions.keys(), anchor_prefix=anchor_prefix)
+    entries = references_format(versions=[versions[key] for key in keys], style=style)
     return RenderedBody(
         html=html,
         references=[
             ListedReference(
-                number=number,
-                version=versions[key],
-                html=SafeString(reference_format(version=versions[key], style=style)),
-                anchor_prefix=anchor_prefix,
+                number=number, version=versions[key], html=entry, anchor_prefix=anchor_prefix
             )
-            for number, key in enumerate(keys, start=1)
+            for number, (key, entry) in enumerate(zip(keys, entries, strict=True), start=1)
         ],
     )
 
@@ -103,6 +111,7 @@ def citation_work(entry: ListedReference) -> dict[str, Any]:
         work["isPartOf"] = version.container
     if version.year:
         work["datePublished"] = str(version.year)
-    if version.doi:
-        work["sameAs"] = f"https://doi.org/{version.doi}"
+    for link in identifier_links(version):
+        if link.label == "DOI":
+            work["sameAs"] = link.url
     return work

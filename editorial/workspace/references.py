@@ -6,7 +6,6 @@ articles.references (services: a reference and its versions; importing: the impo
 """
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.filters import ReferenceFilter
-from articles.references.formatting import reference_format
+from articles.references.formatting import identifier_links, reference_format
 from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
 from editorial.workspace.common import require
@@ -43,11 +42,6 @@ VERSION_NOT_FOUND = "This reference has no version {number}: showing the latest 
 EXPORT_NOTHING = "Select references to export, or export all that match the search."
 EXPORT_FORMAT_UNKNOWN = "Choose an export format: CSL-JSON, RIS or BibTeX."
 
-LINKS = {
-    "doi": "https://doi.org/{}",
-    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
-    "pmcid": "https://pmc.ncbi.nlm.nih.gov/articles/{}/",
-}
 FIELD_LABELS = {
     "type": "Type",
     "status": "Status",
@@ -67,13 +61,6 @@ FIELD_LABELS = {
     "URL": "URL",
     "accessed": "Accessed",
 }
-
-
-@dataclass(frozen=True)
-class Identifier:
-    label: str
-    value: str
-    url: str
 
 
 def _library() -> QuerySet[Reference]:
@@ -97,14 +84,6 @@ def citation_short(version: ReferenceVersion | None) -> str:
         return ""
     parts = [first_author(version.csl), version.title, version.container, str(version.year or "")]
     return ". ".join(p.rstrip(".") for p in parts if p) + "."
-
-
-def identifiers(version: ReferenceVersion) -> list[Identifier]:
-    return [
-        Identifier(label=name.upper(), value=value, url=LINKS[name].format(value))
-        for name in ("doi", "pmid", "pmcid")
-        if (value := getattr(version, name))
-    ]
 
 
 def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
@@ -177,7 +156,7 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "formatted": reference_format(version=current),
         "fields": version_fields(current),
-        "identifiers": identifiers(current),
+        "identifiers": identifier_links(current),
         "versions": versions,
         "diff_from": old,
         "diff_to": new,
