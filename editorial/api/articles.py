@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles import services
-from articles.models import Article, Revision
+from articles.models import READER_SUMMARY_MAX_LENGTH, Article, ChangeKind, Revision
 from articles.selectors import revision_newest
 from editorial import workflow
 from editorial.api import filters
@@ -141,6 +141,30 @@ class TransitionSerializer(RevisionChoiceSerializer):
         allow_blank=True,
         help_text="A reviewer's note for the editors only (approve, request-changes).",
     )
+    change_kind = serializers.ChoiceField(
+        choices=ChangeKind.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Submit only: what the revision changes. Left out, it is a new article "
+        "before readers saw the article, else a major clinical update. An editorial change "
+        "never moves the article's last-reviewed date.",
+    )
+    reader_summary = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=READER_SUMMARY_MAX_LENGTH,
+        help_text="Submit only: what changed, told to readers in the update history; "
+        "required for an update.",
+    )
+
+
+def _submitted_change(name: str, data: dict[str, Any]) -> workflow.SubmittedChange | None:
+    """What a submission says of its revision, when it says anything (else inferred)."""
+    if name != workflow.SUBMIT or (data["change_kind"] is None and not data["reader_summary"]):
+        return None
+    return workflow.SubmittedChange(kind=data["change_kind"] or "", summary=data["reader_summary"])
 
 
 class BlockedTransitionSerializer(serializers.Serializer[Any]):
@@ -288,6 +312,7 @@ class ArticleViewSet(
                 reviewer=data["reviewer"],
                 due_date=data["due_date"],
                 editors_note=data["editors_note"],
+                change=_submitted_change(name, data),
             )
             return revision.pk
 

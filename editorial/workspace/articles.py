@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.errors import ActionRefused
 from articles.markdown import markdown_to_html
-from articles.models import AudienceLevel
+from articles.models import AudienceLevel, ChangeKind
 from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
 from articles.services import (
     ARTICLE_EDITABLE_FIELDS,
@@ -131,6 +131,14 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish_newest": workflow.PUBLISH in available,
             "eligible_reviewers": (
                 board_members_assignable(revision=newest) if "assign-reviewer" in available else []
+            ),
+            # The submit form asks what the revision changes; before readers saw the article
+            # it can only be new (the submit guard says so), so that is chosen for the editor.
+            "change_kinds": ChangeKind.choices,
+            "change_suggested": (
+                ChangeKind.NEW_ARTICLE
+                if workflow.SUBMIT in available and not workflow.article_was_published(newest)
+                else ""
             ),
         }
     return render(request, "editorial/article_detail.html", context)

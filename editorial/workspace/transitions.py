@@ -89,6 +89,14 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             note=form.cleaned_data["note"],
             reviewer=form.cleaned_data["reviewer"],
             due_date=form.cleaned_data["due_date"],
+            change=(
+                workflow.SubmittedChange(
+                    kind=form.cleaned_data["change_kind"],
+                    summary=form.cleaned_data["reader_summary"],
+                )
+                if name == workflow.SUBMIT
+                else None
+            ),
         )
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))

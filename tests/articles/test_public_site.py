@@ -130,7 +130,7 @@ def test_article_page_query_count_does_not_grow_with_reviewers(
     article = _approved_article(editor, reviewers, reach)
     # no stored page, article, audience levels, bodies, approvals, their declared interests,
     # the page stored
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(article.get_absolute_url())
     assert response.text.count('class="approver"') == size
 
