@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.errors import ActionRefused, ReasonKind, first_kind
 from articles.models import Revision
+from articles.selectors import revision_review_dates
 from editorial import permissions, workflow
 from editorial.idempotency import action_once
 from editorial.models import User
@@ -157,6 +158,8 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "current": article.published_revision,
         "replaces_approved": workflow.replaces_approved(revision),
+        # An editorial change to a reviewed text keeps that review (and no caution banner).
+        "review_dates": revision_review_dates(revision=revision, article=article),
         "reasons": workflow.transition_blockers(workflow.PUBLISH, revision=revision, actor=user),
         "error": error,
         "note_error": note_error,
