@@ -160,13 +160,6 @@ class TransitionSerializer(RevisionChoiceSerializer):
     )
 
 
-def _submitted_change(name: str, data: dict[str, Any]) -> workflow.SubmittedChange | None:
-    """What a submission says of its revision, when it says anything (else inferred)."""
-    if name != workflow.SUBMIT or (data["change_kind"] is None and not data["reader_summary"]):
-        return None
-    return workflow.SubmittedChange(kind=data["change_kind"] or "", summary=data["reader_summary"])
-
-
 class BlockedTransitionSerializer(serializers.Serializer[Any]):
     name = serializers.ChoiceField(choices=workflow.ACTION_NAMES)
     display = serializers.CharField(source="label", help_text="What its button says.")
@@ -312,7 +305,11 @@ class ArticleViewSet(
                 reviewer=data["reviewer"],
                 due_date=data["due_date"],
                 editors_note=data["editors_note"],
-                change=_submitted_change(name, data),
+                change=workflow.submitted_change(
+                    kind=data["change_kind"], summary=data["reader_summary"]
+                )
+                if name == workflow.SUBMIT
+                else None,
             )
             return revision.pk
 

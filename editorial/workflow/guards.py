@@ -119,6 +119,15 @@ class SubmittedChange:
     summary: str = ""
 
 
+def submitted_change(*, kind: str | None, summary: str) -> SubmittedChange | None:
+    """What a door (workspace form, API) received with a submission: None when it says
+    nothing (the kind is then inferred), else the change for the guard to check; a kind sent
+    empty is a kind missing."""
+    if kind is None and not summary.strip():
+        return None
+    return SubmittedChange(kind=kind or "", summary=summary)
+
+
 def article_was_published(revision: Revision) -> bool:
     """Whether readers have been shown any revision of the article (one query)."""
     return Revision.objects.filter(

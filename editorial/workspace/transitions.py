@@ -91,8 +91,11 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             reviewer=form.cleaned_data["reviewer"],
             due_date=form.cleaned_data["due_date"],
             change=(
-                workflow.SubmittedChange(
-                    kind=form.cleaned_data["change_kind"],
+                workflow.submitted_change(
+                    # The form's select always sends a value; a POST without it says nothing.
+                    kind=form.cleaned_data["change_kind"]
+                    if "change_kind" in request.POST
+                    else None,
                     summary=form.cleaned_data["reader_summary"],
                 )
                 if name == workflow.SUBMIT

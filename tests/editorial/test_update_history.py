@@ -463,3 +463,39 @@ def test_the_backfill_classifies_existing_revisions_and_dates_those_readers_saw(
         3: ("major", None),
     }
     assert None not in (published[1], published[2])
+
+
+def test_the_re_review_is_due_from_the_last_clinical_review_not_an_editorial_approval(
+    clock, editor, reviewer, second_reviewer
+):
+    from editorial.schedule import rereviews_open_due
+
+    article = _published_article(editor, [reviewer, second_reviewer])
+    clock(LATER)
+    fix = _update(article, editor=editor, kind=ChangeKind.EDITORIAL, summary=TYPO_FIX)
+    _approve(fix, editor=editor, reviewers=[reviewer, second_reviewer])
+    workflow.article_publish(revision=fix, actor=editor)
+    due = datetime(2028, 3, 2, 9, 0, tzinfo=UTC)  # revision 1's approval plus 24 months
+
+    assert rereviews_open_due(now=due - timedelta(days=1)) == 0
+    assert rereviews_open_due(now=due) == 1
+    opened = Revision.objects.filter(article=article).order_by("-number").first()
+    assert opened is not None
+    assert (opened.number, opened.status) == (3, ReviewStatus.SUBMITTED)
+
+
+def test_the_sitemap_follows_the_published_revision(
+    clock, client, editor, reviewer, second_reviewer
+):
+    article = _published_article(editor, [reviewer, second_reviewer])
+    clock(LATER)
+    fix = _update(article, editor=editor, kind=ChangeKind.EDITORIAL, summary=TYPO_FIX)
+    clock(LATER + timedelta(days=1))
+    workflow.article_publish(revision=fix, actor=editor, note="A typo in the dose")
+    clock(LATER + timedelta(days=2))
+    _update(article, editor=editor, kind=ChangeKind.MAJOR, summary="Not out yet")  # unpublished
+
+    page = client.get("/sitemap-articles.xml").text
+
+    lastmod = re.findall(r"<lastmod>(.*?)</lastmod>", page)
+    assert lastmod == ["2026-04-12"]  # the day revision 2 was published
