@@ -2,7 +2,7 @@
 
 from calendar import monthrange
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -201,6 +201,12 @@ class UpdateEntry:
     kind_label: str
     summary: str
     published_at: datetime
+    by_level: dict[str, str] = field(default_factory=dict)  # level slug -> its own summary
+
+    def for_level(self, slug: str) -> "UpdateEntry":
+        """This line as the readers of level `slug` read it: their summary where it differs."""
+        summary = self.by_level.get(slug)
+        return self if summary is None else replace(self, summary=summary)
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,7 @@ _HISTORY_FIELDS = (
     "approved_at",
     "change_kind",
     "reader_summary",
+    "reader_summaries",
     "published_at",
 )
 
@@ -285,6 +292,7 @@ def update_history(*, revisions: Sequence[Revision]) -> tuple[UpdateEntry, ...]:
             kind_label=ChangeKind(r.change_kind).label if r.change_kind else "",
             summary=r.reader_summary,
             published_at=r.published_at,  # type: ignore[arg-type]  # filtered above
+            by_level=dict(r.reader_summaries or {}),
         )
         for r in shown
     )

@@ -25,4 +25,9 @@ class Migration(migrations.Migration):
             name='reader_summary',
             field=models.TextField(blank=True, help_text='What changed, told to readers in the update history.', max_length=500),
         ),
+        migrations.AddField(
+            model_name='revision',
+            name='reader_summaries',
+            field=models.JSONField(blank=True, default=dict, help_text='The summary for readers per audience level where it differs.'),
+        ),
     ]

@@ -178,6 +178,12 @@ class Revision(models.Model):
         blank=True,
         help_text="What changed, told to readers in the update history.",
     )
+    # Where a level's readers are told it otherwise: audience level slug -> summary.
+    reader_summaries = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The summary for readers per audience level where it differs.",
+    )
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="When readers first saw this revision."
     )

@@ -110,7 +110,8 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
         # A draft never submitted (only a preview shows one): no review has begun.
         "review_not_started": revision.submitted_at is None,
         "review_dates": review_dates,
-        "updates": review_dates.updates,
+        # Each line with the summary for the level read, where its editor wrote one.
+        "updates": [update.for_level(reading.served.slug) for update in review_dates.updates],
         "approvers": approvers,
         # A revision not (yet) the published one has no date of its own: it would get the
         # day it is published.

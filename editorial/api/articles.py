@@ -158,6 +158,13 @@ class TransitionSerializer(RevisionChoiceSerializer):
         help_text="Submit only: what changed, told to readers in the update history; "
         "required for an update.",
     )
+    reader_summaries = serializers.DictField(
+        child=serializers.CharField(max_length=READER_SUMMARY_MAX_LENGTH, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="Submit only: the summary for the readers of an audience level (by its slug) "
+        "where it differs from `reader_summary`.",
+    )
 
 
 class BlockedTransitionSerializer(serializers.Serializer[Any]):
@@ -306,7 +313,9 @@ class ArticleViewSet(
                 due_date=data["due_date"],
                 editors_note=data["editors_note"],
                 change=workflow.submitted_change(
-                    kind=data["change_kind"], summary=data["reader_summary"]
+                    kind=data["change_kind"],
+                    summary=data["reader_summary"],
+                    by_level=data["reader_summaries"],
                 )
                 if name == workflow.SUBMIT
                 else None,

@@ -93,6 +93,7 @@ class RevisionSerializer(serializers.ModelSerializer[Revision]):
             "approved_at",
             "change_kind",
             "reader_summary",
+            "reader_summaries",
             "published_at",
         ]
         read_only_fields = fields

@@ -143,6 +143,7 @@ def revision_submit(
         revision.review_round += 1
         revision.change_kind = change.kind
         revision.reader_summary = change.summary.strip()
+        revision.reader_summaries = change.summaries_by_level()
         revision.save(
             update_fields=[
                 "status",
@@ -150,6 +151,7 @@ def revision_submit(
                 "review_round",
                 "change_kind",
                 "reader_summary",
+                "reader_summaries",
             ]
         )
         revision_bodies_render(revision=revision)  # the text and its citations are frozen now

@@ -8,7 +8,7 @@ is in its life, then the preconditions.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django_fsm import can_proceed
@@ -48,6 +48,7 @@ NEW_ARTICLE_PUBLISHED = (
 )
 UPDATE_NOT_PUBLISHED = "Readers have not seen this article yet: this revision is a new article."
 READER_SUMMARY_MISSING = "Tell readers what changed: an update needs a summary for them."
+READER_SUMMARY_LEVEL_UNKNOWN = "No audience level {levels}: a summary per level names a level."
 READER_SUMMARY_TOO_LONG = "Keep the summary for readers to {limit} characters (it has {length})."
 EDITORIAL_NEEDS_OTHER_EDITOR = (
     "An editorial change is published on one editor's approval: an editor who did not write "
@@ -117,15 +118,29 @@ class SubmittedChange:
 
     kind: str
     summary: str = ""
+    # Audience level slug -> the summary for that level's readers, where it differs.
+    by_level: dict[str, str] = field(default_factory=dict)
+
+    def summaries_by_level(self) -> dict[str, str]:
+        """The per-level summaries worth keeping: written, and not the general one."""
+        general = self.summary.strip()
+        return {
+            slug: text.strip()
+            for slug, text in self.by_level.items()
+            if text.strip() and text.strip() != general
+        }
 
 
-def submitted_change(*, kind: str | None, summary: str) -> SubmittedChange | None:
+def submitted_change(
+    *, kind: str | None, summary: str, by_level: dict[str, str] | None = None
+) -> SubmittedChange | None:
     """What a door (workspace form, API) received with a submission: None when it says
     nothing (the kind is then inferred), else the change for the guard to check; a kind sent
     empty is a kind missing."""
-    if kind is None and not summary.strip():
+    by_level = by_level or {}
+    if kind is None and not summary.strip() and not any(t.strip() for t in by_level.values()):
         return None
-    return SubmittedChange(kind=kind or "", summary=summary)
+    return SubmittedChange(kind=kind or "", summary=summary, by_level=by_level)
 
 
 def article_was_published(revision: Revision) -> bool:
@@ -156,11 +171,18 @@ def _change_reasons(*, revision: Revision, change: SubmittedChange) -> list[Reas
     summary = change.summary.strip()
     if change.kind != ChangeKind.NEW_ARTICLE and not summary:
         reasons.append(Reason("reader-summary-missing", READER_SUMMARY_MISSING, kind=INPUT))
-    if len(summary) > READER_SUMMARY_MAX_LENGTH:
-        message = READER_SUMMARY_TOO_LONG.format(
-            limit=READER_SUMMARY_MAX_LENGTH, length=len(summary)
-        )
-        reasons.append(Reason("reader-summary-too-long", message, kind=INPUT))
+    by_level = change.summaries_by_level()
+    if by_level:
+        known = set(AudienceLevel.objects.values_list("slug", flat=True))
+        if unknown := sorted(set(by_level) - known):
+            message = READER_SUMMARY_LEVEL_UNKNOWN.format(levels=", ".join(unknown))
+            reasons.append(Reason("reader-summary-level-unknown", message, kind=INPUT))
+    for text in [summary, *by_level.values()]:
+        if len(text) > READER_SUMMARY_MAX_LENGTH:
+            message = READER_SUMMARY_TOO_LONG.format(
+                limit=READER_SUMMARY_MAX_LENGTH, length=len(text)
+            )
+            reasons.append(Reason("reader-summary-too-long", message, kind=INPUT))
     return reasons
 
 

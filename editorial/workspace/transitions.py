@@ -67,6 +67,19 @@ def offered(
     ]
 
 
+READER_SUMMARY_PREFIX = "reader_summary_"  # + an audience level's slug
+
+
+def reader_summaries_posted(request: HttpRequest) -> dict[str, str]:
+    """The submit form's summaries per audience level (fields reader_summary_<slug>); the
+    submit guard checks the levels and the lengths."""
+    return {
+        key.removeprefix(READER_SUMMARY_PREFIX): value
+        for key in request.POST
+        if key.startswith(READER_SUMMARY_PREFIX) and (value := request.POST.get(key, "")).strip()
+    }
+
+
 @require_POST
 @login_required
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -97,6 +110,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                     if "change_kind" in request.POST
                     else None,
                     summary=form.cleaned_data["reader_summary"],
+                    by_level=reader_summaries_posted(request),
                 )
                 if name == workflow.SUBMIT
                 else None

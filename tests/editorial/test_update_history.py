@@ -499,3 +499,90 @@ def test_the_sitemap_follows_the_published_revision(
 
     lastmod = re.findall(r"<lastmod>(.*?)</lastmod>", page)
     assert lastmod == ["2026-04-12"]  # the day revision 2 was published
+
+
+def test_each_level_reads_its_own_summary_where_the_editor_wrote_one(
+    clock, editor, reviewer, second_reviewer
+):
+    article = _published_article(editor, [reviewer, second_reviewer])
+    patient = "We now say more simply when you can start running again."
+    draft = revision_create_draft(article=article, author=editor)
+    levels = {level.slug: level for level in AudienceLevel.objects.all()}
+    revision_edit(
+        revision=draft,
+        editor=editor,
+        bodies={levels["patient"]: "Rest first.", levels["student"]: "Load the tendon."},
+    )
+    workflow.revision_submit(
+        revision=draft,
+        actor=editor,
+        change=workflow.submitted_change(
+            kind=ChangeKind.MINOR,
+            summary=NEW_ADVICE,
+            by_level={"patient": patient, "student": f" {NEW_ADVICE} ", "professional": ""},
+        ),
+    )
+    workflow.article_publish(revision=draft, actor=editor, note="Guideline out")
+    draft.refresh_from_db()
+    # Only what differs from the general summary is kept.
+    assert draft.reader_summaries == {"patient": patient}
+
+    url = article.get_absolute_url()
+    for level, summary in [("patient", patient), ("student", NEW_ADVICE), ("professional", "")]:
+        html = Client().get(url, {"audience": level}).text
+        expected = f"{summary or NEW_ADVICE}"
+        assert _history(html)[0] == f"March 2, 2026 Minor clinical update {expected}", level
+
+
+def test_a_summary_for_an_unknown_level_is_refused(editor, reviewer, second_reviewer):
+    article = _published_article(editor, [reviewer, second_reviewer])
+    draft = revision_create_draft(article=article, author=editor)
+
+    with pytest.raises(workflow.InvalidInput, match="No audience level toddler"):
+        workflow.revision_submit(
+            revision=draft,
+            actor=editor,
+            change=workflow.SubmittedChange(
+                kind=ChangeKind.MINOR, summary=NEW_ADVICE, by_level={"toddler": "Hi"}
+            ),
+        )
+
+
+def test_the_workspace_and_the_api_take_summaries_per_level(
+    client, editor, reviewer, second_reviewer
+):
+    article = _published_article(editor, [reviewer, second_reviewer])
+    draft = revision_create_draft(article=article, author=editor)
+    client.force_login(editor)
+    page = client.get(reverse("editorial:article", kwargs={"pk": article.pk})).text
+    assert 'name="reader_summary_patient"' in page
+    assert 'name="reader_summary_professional"' not in page  # the general summary is its own
+
+    client.post(
+        reverse("editorial:transition", kwargs={"pk": article.pk, "name": "submit"}),
+        {
+            "change_kind": "minor",
+            "reader_summary": NEW_ADVICE,
+            "reader_summary_patient": "Simpler advice on running.",
+        },
+    )
+    draft.refresh_from_db()
+    assert (draft.status, draft.reader_summaries) == (
+        ReviewStatus.SUBMITTED,
+        {"patient": "Simpler advice on running."},
+    )
+
+    workflow.revision_withdraw(revision=draft, actor=editor)
+    again = revision_create_draft(article=article, author=editor)
+    response = client.post(
+        f"/api/v1/articles/{article.pk}/transitions/submit/",
+        {
+            "change_kind": "minor",
+            "reader_summary": NEW_ADVICE,
+            "reader_summaries": {"student": "Now with the 2026 guideline's grading."},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.text
+    again.refresh_from_db()
+    assert again.reader_summaries == {"student": "Now with the 2026 guideline's grading."}
