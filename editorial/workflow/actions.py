@@ -36,6 +36,7 @@ from editorial.models import (
     User,
 )
 from editorial.policy import quorum_state
+from editorial.workflow.change_kinds import SubmittedChange, change_inferred
 from editorial.workflow.guards import (
     APPROVE,
     ASSIGN,
@@ -43,8 +44,6 @@ from editorial.workflow.guards import (
     SUBMIT,
     TRANSITIONS,
     WITHDRAW,
-    SubmittedChange,
-    change_inferred,
     transition_blockers,
     transitions_available,
 )

@@ -17,6 +17,7 @@ from editorial.workflow.actions import (
     revision_submit,
     revision_withdraw,
 )
+from editorial.workflow.change_kinds import SubmittedChange
 from editorial.workflow.guards import (
     APPROVE,
     ASSIGN,
@@ -26,7 +27,6 @@ from editorial.workflow.guards import (
     TRANSITIONS,
     UNPUBLISH,
     WITHDRAW,
-    SubmittedChange,
 )
 from editorial.workflow.publication import article_publish, article_unpublish
 
