@@ -2,7 +2,7 @@
 
 from calendar import monthrange
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from articles.models import (
     ArticleOldSlug,
     AudienceBody,
     AudienceLevel,
+    ChangeKind,
     ReviewStatus,
     Revision,
     text_hash,
@@ -192,37 +193,136 @@ def months_later[D: date](day: D, months: int) -> D:
 
 
 @dataclass(frozen=True)
-class ReviewDates:
-    """When the published text was last reviewed and when it is due again; computed, not stored.
+class UpdateEntry:
+    """One line of an article's public update history: a revision readers were shown."""
 
-    `last_reviewed` is the approval of the published revision (None while it is not approved).
+    number: int
+    kind: str  # a ChangeKind value
+    kind_label: str
+    summary: str
+    published_at: datetime
+    by_level: dict[str, str] = field(default_factory=dict)  # level slug -> its own summary
+
+    def for_level(self, slug: str) -> "UpdateEntry":
+        """This line as the readers of level `slug` read it: their summary where it differs."""
+        summary = self.by_level.get(slug)
+        return self if summary is None else replace(self, summary=summary)
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """When the published text was last reviewed, when it is due again, and what changed for
+    readers before it; computed, not stored.
+
+    `reviewed` is the approved clinical revision whose review covers the text
+    (revision_last_review): `last_reviewed` is its approval, None while there is none.
+    `updates` is the update history, newest first.
     """
 
     last_reviewed: datetime | None
     next_due: date | None
     today: date
+    reviewed: Revision | None = None
+    updates: tuple[UpdateEntry, ...] = ()
 
     @property
     def is_overdue(self) -> bool:
         return self.next_due is not None and self.today >= self.next_due
 
 
+# What the review dates and the update history read of each revision.
+_HISTORY_FIELDS = (
+    "pk",
+    "article_id",
+    "number",
+    "status",
+    "review_round",
+    "submitted_at",
+    "approved_at",
+    "change_kind",
+    "reader_summary",
+    "reader_summaries",
+    "published_at",
+)
+
+
+def revision_last_review(*, revision: Revision, earlier: Sequence[Revision]) -> Revision | None:
+    """The approved clinical revision whose review covers the text of `revision`, or None.
+
+    The one rule for "last reviewed" (the public page, its JSON-LD, the feeds): a clinical
+    change (new article, major or minor update) is reviewed when it is approved; an editorial
+    change (wording, links, typos) is never a review, so the review of the clinical revision
+    before it still covers it. A clinical change not approved means no review covers the text.
+    `earlier`: the submitted revisions before `revision`, any order.
+    """
+    before = sorted(
+        (r for r in earlier if r.number < revision.number), key=lambda r: r.number, reverse=True
+    )
+    for candidate in [revision, *before]:
+        if candidate.change_kind == ChangeKind.EDITORIAL:
+            continue
+        if candidate.status == ReviewStatus.APPROVED and candidate.approved_at is not None:
+            return candidate
+        return None
+    return None
+
+
+def revisions_up_to(*, revision: Revision) -> list[Revision]:
+    """`revision` as stored and the submitted revisions of its article before it, newest
+    first, with the fields the review dates and the update history read (one query)."""
+    return list(
+        Revision.objects.filter(
+            Q(pk=revision.pk) | Q(number__lt=revision.number, submitted_at__isnull=False),
+            article_id=revision.article_id,
+        )
+        .order_by("-number")
+        .only(*_HISTORY_FIELDS)
+    )
+
+
+def update_history(*, revisions: Sequence[Revision]) -> tuple[UpdateEntry, ...]:
+    """The update history of a page showing the newest of `revisions` (revisions_up_to): each
+    revision readers were shown, newest first."""
+    shown = [r for r in revisions if r.published_at is not None]
+    shown.sort(key=lambda r: r.number, reverse=True)
+    return tuple(
+        UpdateEntry(
+            number=r.number,
+            kind=r.change_kind,
+            kind_label=ChangeKind(r.change_kind).label if r.change_kind else "",
+            summary=r.reader_summary,
+            published_at=r.published_at,  # type: ignore[arg-type]  # filtered above
+            by_level=dict(r.reader_summaries or {}),
+        )
+        for r in shown
+    )
+
+
 def article_review_dates(*, article: Article, today: date | None = None) -> ReviewDates:
-    """The review dates of `article`'s published revision (no query: uses the loaded revision)."""
+    """The review dates and update history of `article`'s published revision (one query)."""
     return revision_review_dates(revision=article.published_revision, article=article, today=today)
 
 
 def revision_review_dates(
     *, revision: Revision | None, article: Article, today: date | None = None
 ) -> ReviewDates:
-    """The review dates `article`'s page shows with `revision` (its published one, or one
-    previewed) as its text: none until the revision is approved. No query."""
+    """The review dates and update history `article`'s page shows with `revision` (its
+    published one, or one previewed) as its text (one query; none without a revision)."""
     today = today or timezone.localdate()
-    if revision is None or revision.status != ReviewStatus.APPROVED or not revision.approved_at:
+    if revision is None:
         return ReviewDates(last_reviewed=None, next_due=None, today=today)
-    approved = timezone.localdate(revision.approved_at)
+    rows = revisions_up_to(revision=revision)
+    # The caller's revision object (a draft being previewed may not be saved as shown).
+    others = [r for r in rows if r.pk != revision.pk]
+    updates = update_history(revisions=rows)
+    reviewed = revision_last_review(revision=revision, earlier=others)
+    if reviewed is None or reviewed.approved_at is None:
+        return ReviewDates(last_reviewed=None, next_due=None, today=today, updates=updates)
+    approved = timezone.localdate(reviewed.approved_at)
     return ReviewDates(
-        last_reviewed=revision.approved_at,
+        last_reviewed=reviewed.approved_at,
         next_due=months_later(approved, article.review_interval_months),
         today=today,
+        reviewed=reviewed,
+        updates=updates,
     )

@@ -115,7 +115,14 @@ class RequestKeyAdmin(ReadOnlyAdmin):
 class ApprovalPolicyAdmin(admin.ModelAdmin):
     """Editable: the quorum each topic needs (an empty topic is the default)."""
 
-    list_display = ["__str__", "topic", "min_approvals", "required_specialty", "is_active"]
+    list_display = [
+        "__str__",
+        "topic",
+        "min_approvals",
+        "required_specialty",
+        "editorial_by_one_editor",
+        "is_active",
+    ]
     list_filter = ["is_active"]
     search_fields = ["topic", "required_specialty"]
 

@@ -179,6 +179,13 @@ class ApprovalPolicy(models.Model):
         blank=True,
         help_text="If set, one approver's board specialty must be this (case ignored).",
     )
+    editorial_by_one_editor = models.BooleanField(
+        default=False,
+        verbose_name="Editorial changes on one editor's approval",
+        help_text="An editorial change (wording, links, typos) to a reviewed article may be "
+        "published by one editor who did not write it, without the board. It never moves "
+        'the article\'s "last reviewed" date.',
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

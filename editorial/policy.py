@@ -1,4 +1,5 @@
-"""The approval policy: how many approvals, and which specialty, approve a revision."""
+"""The approval policy: how many approvals, and which specialty, approve a revision; whether
+one editor may publish an editorial change."""
 
 from dataclasses import dataclass
 
@@ -14,6 +15,9 @@ from editorial.models import ApprovalPolicy, BoardProfile, ReviewAssignment, Rev
 class Policy:
     min_approvals: int
     required_specialty: str = ""
+    # An editorial change (wording, links, typos) to a reviewed text may be published on one
+    # editor's approval, without the board (editorial.workflow.guards.editorial_by_one_editor).
+    editorial_by_one_editor: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,15 @@ def policy_for(*, article: Article) -> Policy:
     }
     row = rows.get(article.topic.casefold()) or rows.get("")
     if row is None:
-        return Policy(min_approvals=settings.IMPRIMATUR_MIN_APPROVALS)
-    return Policy(min_approvals=row.min_approvals, required_specialty=row.required_specialty)
+        return Policy(
+            min_approvals=settings.IMPRIMATUR_MIN_APPROVALS,
+            editorial_by_one_editor=settings.IMPRIMATUR_EDITORIAL_BY_ONE_EDITOR,
+        )
+    return Policy(
+        min_approvals=row.min_approvals,
+        required_specialty=row.required_specialty,
+        editorial_by_one_editor=row.editorial_by_one_editor,
+    )
 
 
 def quorum_state(*, revision: Revision, approving: User | None = None) -> QuorumState:

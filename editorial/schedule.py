@@ -11,8 +11,14 @@ from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from articles.errors import ActionRefused
-from articles.models import Article, ReviewStatus, Revision
-from articles.selectors import months_later, revision_newest, revisions_newest_first
+from articles.models import Article, ChangeKind, ReviewStatus, Revision
+from articles.selectors import (
+    months_later,
+    revision_last_review,
+    revision_newest,
+    revisions_newest_first,
+    revisions_up_to,
+)
 from articles.services import revision_create_draft
 from editorial.audit import record_event
 from editorial.events import AuditAction
@@ -108,10 +114,19 @@ def review_reminders_send(*, today: date | None = None) -> int:
 
 
 def next_review_due(revision: Revision) -> datetime | None:
-    """When an approved revision's article is due for re-review."""
+    """When an approved revision's article is due for re-review: counted from the review that
+    covers its text (articles.selectors.revision_last_review), as the public page counts "next
+    review due", so an approved editorial change does not put it off. A query only for an
+    editorial change."""
     if revision.approved_at is None:
         return None
-    return months_later(revision.approved_at, revision.article.review_interval_months)
+    reviewed = revision
+    if revision.change_kind == ChangeKind.EDITORIAL:
+        # No review under it (a clinical change never approved): its own approval, as before.
+        earlier = revisions_up_to(revision=revision)
+        reviewed = revision_last_review(revision=revision, earlier=earlier) or revision
+    assert reviewed.approved_at is not None  # revision_last_review returns approved ones
+    return months_later(reviewed.approved_at, revision.article.review_interval_months)
 
 
 def _open_rereview(article_pk: int, revision_pk: int) -> bool:

@@ -306,6 +306,7 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "articles:question_ask": _slugs,
     "articles:question_thanks": _slugs,
     "articles:sitemap_section": _once(section="articles"),
+    "articles:updates_feed_topic": _once(topic="Sports medicine"),
     "password_reset_confirm": _once(uidb64="MQ", token="set-password"),
 }
 
@@ -572,6 +573,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "articles:sitemap_section": {
         "GET": "200 200 200 200 200 200 200 200",
         "POST": "200 200 200 200 200 200 200 200",
+    },
+    "articles:updates_feed": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
+    },
+    "articles:updates_feed_topic": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
     },
     "editorial:accept": {
         "GET draft": "L 405 405 405 405 405 405 405",

@@ -2,11 +2,13 @@
 derives, and the reference library (articles/references/models.py)."""
 
 from articles.models.content import (
+    READER_SUMMARY_MAX_LENGTH,
     REVISION_LOCKED,
     Article,
     ArticleOldSlug,
     AudienceBody,
     AudienceLevel,
+    ChangeKind,
     ReviewStatus,
     Revision,
     Topic,
@@ -28,12 +30,14 @@ from articles.references.models import (
 
 __all__ = [
     "QUESTION_MAX_LENGTH",
+    "READER_SUMMARY_MAX_LENGTH",
     "REVISION_LOCKED",
     "Article",
     "ArticleOldSlug",
     "ArticleSearchDocument",
     "AudienceBody",
     "AudienceLevel",
+    "ChangeKind",
     "EvidenceLevel",
     "FailedTask",
     "FollowUpQuestion",

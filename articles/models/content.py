@@ -25,6 +25,24 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+class ChangeKind(models.TextChoices):
+    """What a revision changes, as its editor classified it on submitting; readers see it in
+    the article's update history. Every kind but an editorial one is a clinical change, whose
+    approval is a review (articles.selectors.revision_last_review)."""
+
+    NEW_ARTICLE = "new", "New article"
+    MAJOR = "major", "Major clinical update"
+    MINOR = "minor", "Minor clinical update"
+    EDITORIAL = "editorial", "Editorial change"
+
+    @classmethod
+    def clinical(cls) -> list[str]:
+        return [cls.NEW_ARTICLE, cls.MAJOR, cls.MINOR]
+
+
+READER_SUMMARY_MAX_LENGTH = 500
+
+
 class AudienceLevel(models.Model):
     """Who a body is written for; exactly one level is canonical (the professional one)."""
 
@@ -154,6 +172,28 @@ class Revision(models.Model):
         default=0, help_text="How many times this revision has been submitted."
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Said by the editor on submitting (editorial.workflow.revision_submit); readers see both
+    # in the update history once the revision is published.
+    change_kind = models.CharField(
+        max_length=20,
+        choices=ChangeKind.choices,
+        blank=True,
+        help_text="What the revision changes; set when it is submitted.",
+    )
+    reader_summary = models.TextField(
+        max_length=READER_SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text="What changed, told to readers in the update history.",
+    )
+    # Where a level's readers are told it otherwise: audience level slug -> summary.
+    reader_summaries = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The summary for readers per audience level where it differs.",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When readers first saw this revision."
+    )
 
     class Meta:
         ordering = ["article", "-number"]

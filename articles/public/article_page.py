@@ -51,7 +51,7 @@ def review_track(status: str) -> list[ReviewStep]:
 
 @dataclass(frozen=True)
 class ArticleRequest:
-    """What one request for an article page reads first (three queries at most); the ETag,
+    """What one request for an article page reads first (four queries at most); the ETag,
     Last-Modified and the page share it. `revision` is the published one, or the one a
     preview shows."""
 
@@ -72,9 +72,12 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
     if body is not None and body.rendered_at is None:  # a draft, or stored before this existed
         body.revision = revision
         body = audience_body_render(body=body)
-    is_approved = revision.status == ReviewStatus.APPROVED
     review_dates = found.review_dates
-    approvers = public_facts().revision_approvers(revision=revision) if is_approved else []
+    # Approved, or an editorial change to an approved text: the review covers what readers
+    # read (articles.selectors.revision_last_review), and its reviewers are named.
+    reviewed = review_dates.reviewed
+    is_approved = reviewed is not None
+    approvers = public_facts().revision_approvers(revision=reviewed) if reviewed else []
     # The canonical address has no ?audience: every level's page is the same article.
     canonical_url = request.build_absolute_uri(article.get_absolute_url())
     # Stored by articles.services from sanitised Markdown and the reference list template.
@@ -96,13 +99,19 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
         "reading": reading,
         "body_html": body_html,
         "references_html": mark_safe(body.rendered_references if body else ""),  # noqa: S308
-        "review_steps": review_track(revision.status),
+        "review_steps": review_track(ReviewStatus.APPROVED if is_approved else revision.status),
         "is_approved": is_approved,
         # Published, then withdrawn from review by an editor: no step is current.
-        "review_withdrawn": revision.status == ReviewStatus.DRAFT and bool(revision.submitted_at),
+        "review_withdrawn": (
+            not is_approved
+            and revision.status == ReviewStatus.DRAFT
+            and bool(revision.submitted_at)
+        ),
         # A draft never submitted (only a preview shows one): no review has begun.
         "review_not_started": revision.submitted_at is None,
         "review_dates": review_dates,
+        # Each line with the summary for the level read, where its editor wrote one.
+        "updates": [update.for_level(reading.served.slug) for update in review_dates.updates],
         "approvers": approvers,
         # A revision not (yet) the published one has no date of its own: it would get the
         # day it is published.

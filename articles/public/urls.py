@@ -1,7 +1,9 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from articles.public import home_views, question_views, site_pages, views
+from articles.public.feeds import UpdatesFeed
 from articles.public.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -33,6 +35,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("feeds/updates/", require_GET(UpdatesFeed()), name="updates_feed"),
+    path("feeds/updates/<str:topic>/", require_GET(UpdatesFeed()), name="updates_feed_topic"),
     path("robots.txt", site_pages.robots_txt, name="robots"),
     path("healthz", site_pages.healthz, name="healthz"),
 ]

@@ -379,6 +379,9 @@ IMPRIMATUR_REPLACE_APPROVED_GROUPS = env.list(
     "IMPRIMATUR_REPLACE_APPROVED_GROUPS", default=["Editors"]
 )
 IMPRIMATUR_MIN_APPROVALS = env.int("IMPRIMATUR_MIN_APPROVALS", default=2)
+# Whether an editorial change (wording, links, typos) to a reviewed article may be published
+# by one editor who did not write it, without the board; an approval policy row overrides it.
+IMPRIMATUR_EDITORIAL_BY_ONE_EDITOR = env.bool("IMPRIMATUR_EDITORIAL_BY_ONE_EDITOR", default=False)
 # Where the public site reads approvers and the listed board from (articles never imports
 # editorial): a class implementing articles.public.facts.PublicFactsSource.
 IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"

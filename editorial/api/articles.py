@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles import services
-from articles.models import Article, Revision
+from articles.models import READER_SUMMARY_MAX_LENGTH, Article, ChangeKind, Revision
 from articles.selectors import revision_newest
 from editorial import workflow
 from editorial.api import filters
@@ -140,6 +140,30 @@ class TransitionSerializer(RevisionChoiceSerializer):
         default="",
         allow_blank=True,
         help_text="A reviewer's note for the editors only (approve, request-changes).",
+    )
+    change_kind = serializers.ChoiceField(
+        choices=ChangeKind.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Submit only: what the revision changes. Left out, it is a new article "
+        "before readers saw the article, else a major clinical update. An editorial change "
+        "never moves the article's last-reviewed date.",
+    )
+    reader_summary = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=READER_SUMMARY_MAX_LENGTH,
+        help_text="Submit only: what changed, told to readers in the update history; "
+        "required for an update.",
+    )
+    reader_summaries = serializers.DictField(
+        child=serializers.CharField(max_length=READER_SUMMARY_MAX_LENGTH, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="Submit only: the summary for the readers of an audience level (by its slug) "
+        "where it differs from `reader_summary`.",
     )
 
 
@@ -288,6 +312,13 @@ class ArticleViewSet(
                 reviewer=data["reviewer"],
                 due_date=data["due_date"],
                 editors_note=data["editors_note"],
+                change=workflow.submitted_change(
+                    kind=data["change_kind"],
+                    summary=data["reader_summary"],
+                    by_level=data["reader_summaries"],
+                )
+                if name == workflow.SUBMIT
+                else None,
             )
             return revision.pk
 

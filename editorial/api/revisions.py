@@ -91,6 +91,10 @@ class RevisionSerializer(serializers.ModelSerializer[Revision]):
             "submitted_at",
             "review_round",
             "approved_at",
+            "change_kind",
+            "reader_summary",
+            "reader_summaries",
+            "published_at",
         ]
         read_only_fields = fields
 

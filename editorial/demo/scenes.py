@@ -13,7 +13,7 @@ notification is a real one). Safe to run again: what exists already is kept.
 
 from dataclasses import dataclass, field
 
-from articles.models import Article, AudienceLevel, Revision
+from articles.models import Article, AudienceLevel, ChangeKind, Revision
 from articles.questions import follow_up_question_create
 from articles.references.models import Reference, ReferenceStatus
 from articles.references.services import reference_create, reference_version_create
@@ -112,8 +112,14 @@ def _review_open(revision: Revision, *, people: People, reviewers: list[User]) -
         review.interests_declare(assignment=assignment, actor=reviewer, none=True, interests=[])
 
 
-def _approved_and_published(revision: Revision, *, people: People, editors_note: str) -> None:
-    workflow.revision_submit(revision=revision, actor=people.editor)
+def _approved_and_published(
+    revision: Revision,
+    *,
+    people: People,
+    editors_note: str,
+    change: workflow.SubmittedChange | None = None,
+) -> None:
+    workflow.revision_submit(revision=revision, actor=people.editor, change=change)
     _review_open(revision, people=people, reviewers=people.board)
     workflow.revision_approve(
         revision=revision, actor=people.okafor, note="Accurate and well sourced."
@@ -166,6 +172,26 @@ def achilles_build(*, people: People) -> Article:
         revision,
         people=people,
         editors_note="The patient version would gain from a picture of the heel-drop exercise.",
+    )
+    # An editorial change on top, approved and published: readers see an update history of
+    # two lines, and "last reviewed" stays the first revision's approval.
+    wording = revision_create_draft(article=article, author=people.editor)
+    _write(
+        wording,
+        editor=people.editor,
+        bodies={
+            "patient": texts.ACHILLES_PATIENT.replace("calf exercises", "exercises for your calf")
+        },
+        summary="Plainer wording in the patient version",
+    )
+    _approved_and_published(
+        wording,
+        people=people,
+        editors_note="",
+        change=workflow.SubmittedChange(
+            kind=ChangeKind.EDITORIAL,
+            summary="We made the advice on calf exercises easier to read. The advice is unchanged.",
+        ),
     )
     follow_up_question_create(
         article=article,

@@ -36,6 +36,7 @@ from editorial.models import (
     User,
 )
 from editorial.policy import quorum_state
+from editorial.workflow.change_kinds import SubmittedChange, change_inferred
 from editorial.workflow.guards import (
     APPROVE,
     ASSIGN,
@@ -87,9 +88,15 @@ def lock_revision(revision: Revision) -> Revision:
     return Revision.objects.select_for_update().select_related("article").get(pk=revision.pk)
 
 
-def refuse_unless_allowed(name: str, *, revision: Revision, actor: User | None) -> None:
+def refuse_unless_allowed(
+    name: str,
+    *,
+    revision: Revision,
+    actor: User | None,
+    change: SubmittedChange | None = None,
+) -> None:
     """Run the transition's guard on the locked `revision`; raise its refusal if blocked."""
-    reasons = transition_blockers(name, revision=revision, actor=actor)
+    reasons = transition_blockers(name, revision=revision, actor=actor, change=change)
     if not reasons:
         return
     if first_kind(reasons) == ReasonKind.STATE:
@@ -113,23 +120,39 @@ def revision_submit(
     actor: User | None,
     note: str = "",
     event: AuditAction = AuditAction.SUBMIT,
+    change: SubmittedChange | None = None,
 ) -> Revision:
     """Send a draft (or a revision sent back for changes) to review: its citations are pinned,
     its public HTML stored, and the open threads of the revision before it move to it.
 
-    `actor` None is the scheduler opening a re-review (`event` "re-review"). Raises the
-    refusal of the submit guard: ActionForbidden, TransitionNotAllowed, or GuardFailed.
+    `change`: the editor's classification and the summary for readers (the guard checks it);
+    left out, the kind is inferred (change_inferred). `actor` None is the scheduler opening a
+    re-review (`event` "re-review"). Raises the refusal of the submit guard: ActionForbidden,
+    TransitionNotAllowed, GuardFailed, or InvalidInput for the change.
     """
     with transaction.atomic():
         revision = lock_revision(revision)
-        refuse_unless_allowed(SUBMIT, revision=revision, actor=actor)
+        refuse_unless_allowed(SUBMIT, revision=revision, actor=actor, change=change)
+        change = change or change_inferred(revision)
         # Pins each citation to the reference version current now (the guard checked the keys).
         revision_pin_citations(revision=revision)
         from_status = revision.status
         _transition(SUBMIT, revision)
         revision.submitted_at = timezone.now()
         revision.review_round += 1
-        revision.save(update_fields=["status", "submitted_at", "review_round"])
+        revision.change_kind = change.kind
+        revision.reader_summary = change.summary.strip()
+        revision.reader_summaries = change.summaries_by_level()
+        revision.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "review_round",
+                "change_kind",
+                "reader_summary",
+                "reader_summaries",
+            ]
+        )
         revision_bodies_render(revision=revision)  # the text and its citations are frozen now
         previous = (
             Revision.objects.filter(article_id=revision.article_id, number__lt=revision.number)

@@ -17,6 +17,7 @@ from editorial.workflow.actions import (
     revision_submit,
     revision_withdraw,
 )
+from editorial.workflow.change_kinds import SubmittedChange
 from editorial.workflow.guards import (
     APPROVE,
     ASSIGN,
@@ -39,13 +40,15 @@ def run_action(
     reviewer: User | None = None,
     due_date: date | None = None,
     editors_note: str = "",
+    change: SubmittedChange | None = None,
 ) -> object:
     """Run a transition by its URL name; the API and the workspace buttons use this.
 
-    Unpublish acts on `revision`'s article (whichever revision is published).
+    Unpublish acts on `revision`'s article (whichever revision is published); `change` is
+    what a submission says of the revision (its kind and the summary for readers).
     """
     if name == SUBMIT:
-        return revision_submit(revision=revision, actor=actor, note=note)
+        return revision_submit(revision=revision, actor=actor, note=note, change=change)
     if name == ASSIGN:
         return revision_assign_reviewer(
             revision=revision, actor=actor, reviewer=reviewer, note=note, due_date=due_date

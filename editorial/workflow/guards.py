@@ -14,12 +14,15 @@ from django.conf import settings
 from django_fsm import can_proceed
 
 from articles.errors import Reason, ReasonKind
-from articles.models import AudienceLevel, ReviewStatus, Revision
+from articles.models import AudienceLevel, ChangeKind, ReviewStatus, Revision
 from articles.readability import submission_blocked_message
 from articles.references.citing import UNKNOWN_CITATIONS, revision_citations_unknown
 from articles.references.flags import revision_retracted_citation
+from articles.selectors import revision_last_review, revisions_up_to
 from editorial import permissions
 from editorial.models import InterestDeclaration, ReviewComment, ReviewDecision, User
+from editorial.policy import policy_for
+from editorial.workflow.change_kinds import SubmittedChange, change_reasons
 
 FORBIDDEN = "You may not {action} this revision."
 NOT_ALLOWED = "Cannot {action}: the revision is {status}."
@@ -33,6 +36,10 @@ CANONICAL_MISSING = "Write the {audience} version before submitting: it is requi
 ALREADY_DECIDED = "You have already given your decision on this round of review."
 DECLARATION_REQUIRED = "Declare your conflicts of interest (or none) before deciding."
 SAFETY_BLOCKS = "Cannot approve while the {comment} is unresolved."
+EDITORIAL_NEEDS_OTHER_EDITOR = (
+    "An editorial change is published on one editor's approval: an editor who did not write "
+    "it must publish it."
+)
 RETRACTED_BLOCKS = (
     "Cannot approve: it cites {key} ({title}), which was retracted in version {number}. "
     "Start a new draft without it."
@@ -88,6 +95,26 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 ACTION_NAMES = list(TRANSITIONS)
+
+
+def editorial_by_one_editor(revision: Revision) -> bool:
+    """Whether `revision` is an editorial change the approval policy lets one editor publish
+    without the board's approval: submitted, and the text before it reviewed (so readers keep
+    reading reviewed advice). The publish guard decides with it."""
+    return (
+        revision.change_kind == ChangeKind.EDITORIAL
+        and revision.status in (ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW)
+        and policy_for(article=revision.article).editorial_by_one_editor
+        and revision_last_review(revision=revision, earlier=revisions_up_to(revision=revision))
+        is not None
+    )
+
+
+def revision_writer_ids(revision: Revision) -> set[int]:
+    """Who wrote `revision`: its author, its last editor, everyone who saved it."""
+    ids = set(revision.writers.values_list("pk", flat=True))
+    ids.update(pk for pk in (revision.author_id, revision.last_edited_by_id) if pk is not None)
+    return ids
 
 
 def publishable_statuses() -> list[str]:
@@ -159,7 +186,11 @@ def _status(transition: Transition, *, revision: Revision) -> list[Reason]:
     return [Reason("status", message, kind=ReasonKind.STATE)]
 
 
-def _submit_guard(*, revision: Revision, actor: User | None) -> list[Reason]:
+def _submit_guard(
+    *, revision: Revision, actor: User | None, change: SubmittedChange | None = None
+) -> list[Reason]:
+    """The submission's preconditions; with `change` (what the action is given), whether it
+    classifies the revision as its article's history allows and tells readers what changed."""
     reasons = []
     canonical = AudienceLevel.objects.get(is_canonical=True)
     if not revision.bodies.filter(audience=canonical).exclude(body="").exists():
@@ -176,6 +207,8 @@ def _submit_guard(*, revision: Revision, actor: User | None) -> list[Reason]:
         )
     if blocked := submission_blocked_message(revision):
         reasons.append(Reason("above-target", blocked, READABILITY_REMEDY))
+    if change is not None:
+        reasons += change_reasons(revision=revision, change=change)
     return reasons
 
 
@@ -204,7 +237,7 @@ def _decision_guard(*, revision: Revision, actor: User | None, approving: bool) 
 
 def _publish_state(*, revision: Revision) -> list[Reason]:
     allowed = publishable_statuses()
-    if revision.status not in allowed:
+    if revision.status not in allowed and not editorial_by_one_editor(revision):
         message = NOT_PUBLISHABLE.format(
             status=revision.get_status_display().lower(),
             allowed=", ".join(ReviewStatus(s).label.lower() for s in allowed),
@@ -225,12 +258,23 @@ def replaces_approved(revision: Revision) -> Revision | None:
         and published.pk != revision.pk
         and published.status == ReviewStatus.APPROVED
         and revision.status != ReviewStatus.APPROVED
+        and not editorial_by_one_editor(revision)
     ):
         return published
     return None
 
 
 def _publish_guard(*, revision: Revision, actor: User | None) -> list[Reason]:
+    if actor is not None and editorial_by_one_editor(revision):
+        if actor.pk in revision_writer_ids(revision):
+            return [
+                Reason(
+                    "editorial-needs-other-editor",
+                    EDITORIAL_NEEDS_OTHER_EDITOR,
+                    kind=ReasonKind.PERMISSION,
+                )
+            ]
+        return []
     if replaces_approved(revision) is None or actor is None:
         return []
     allowed = set(settings.IMPRIMATUR_REPLACE_APPROVED_GROUPS)
@@ -247,8 +291,7 @@ def _unpublish_state(*, revision: Revision) -> list[Reason]:
 
 
 GuardFunction = Callable[..., list[Reason]]
-GUARDS: dict[str, GuardFunction] = {
-    SUBMIT: _submit_guard,
+GUARDS: dict[str, GuardFunction] = {  # submit's takes the change too: transition_blockers
     APPROVE: lambda *, revision, actor: _decision_guard(
         revision=revision, actor=actor, approving=True
     ),
@@ -258,11 +301,18 @@ GUARDS: dict[str, GuardFunction] = {
 }
 
 
-def transition_blockers(name: str, *, revision: Revision, actor: User | None) -> list[Reason]:
+def transition_blockers(
+    name: str,
+    *,
+    revision: Revision,
+    actor: User | None,
+    change: SubmittedChange | None = None,
+) -> list[Reason]:
     """Why `actor` may not take transition `name` on `revision` now; empty when it may.
 
     Reasons of one kind: permission, else state, else preconditions. The revision's article
-    must be loaded (publication looks at its pointer). `actor` None is the scheduler.
+    must be loaded (publication looks at its pointer). `actor` None is the scheduler. `change`:
+    what a submission says of the revision (checked only when given).
     """
     transition = TRANSITIONS[name]
     if reasons := _who(transition, revision=revision, actor=actor):
@@ -273,6 +323,8 @@ def transition_blockers(name: str, *, revision: Revision, actor: User | None) ->
         return _unpublish_state(revision=revision)
     if reasons := _status(transition, revision=revision):
         return reasons
+    if name == SUBMIT:
+        return _submit_guard(revision=revision, actor=actor, change=change)
     guard = GUARDS.get(name)
     return guard(revision=revision, actor=actor) if guard else []
 

@@ -64,6 +64,10 @@ def _public_revision_set(article: Article, revision: Revision | None) -> None:
     article.published_revision = revision
     article.published_at = timezone.now() if revision is not None else None
     article.save(update_fields=["published_revision", "published_at", "updated_at"])
+    if revision is not None and revision.published_at is None:
+        # Its line in the update history (and the feeds) carries the day readers first saw it.
+        revision.published_at = article.published_at
+        revision.save(update_fields=["published_at"])
     article_search_document_refresh(article_id=article.pk)
 
 

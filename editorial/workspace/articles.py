@@ -16,8 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.errors import ActionRefused
 from articles.markdown import markdown_to_html
-from articles.models import AudienceLevel
-from articles.selectors import BodyStatus, revision_body_statuses, revision_newest
+from articles.models import AudienceLevel, ChangeKind
+from articles.selectors import (
+    BodyStatus,
+    audience_levels,
+    revision_body_statuses,
+    revision_newest,
+)
 from articles.services import (
     ARTICLE_EDITABLE_FIELDS,
     ContentError,
@@ -131,6 +136,20 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish_newest": workflow.PUBLISH in available,
             "eligible_reviewers": (
                 board_members_assignable(revision=newest) if "assign-reviewer" in available else []
+            ),
+            # The submit form asks what the revision changes; before readers saw the article
+            # it can only be new (the submit guard says so), so that is chosen for the editor.
+            "change_kinds": ChangeKind.choices,
+            # A summary per level where it differs, for readers of the other levels.
+            "change_levels": (
+                [level for level in audience_levels() if not level.is_canonical]
+                if workflow.SUBMIT in available
+                else []
+            ),
+            "change_suggested": (
+                ChangeKind.NEW_ARTICLE
+                if workflow.SUBMIT in available and not workflow.article_was_published(newest)
+                else ""
             ),
         }
     return render(request, "editorial/article_detail.html", context)

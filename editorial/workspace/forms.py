@@ -7,7 +7,14 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.urls import reverse
 
-from articles.models import Article, AudienceLevel, FollowUpQuestion, Topic
+from articles.models import (
+    READER_SUMMARY_MAX_LENGTH,
+    Article,
+    AudienceLevel,
+    ChangeKind,
+    FollowUpQuestion,
+    Topic,
+)
 from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
 from editorial.idempotency import KEY_INVALID, KEY_PATTERN, request_key_new
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
@@ -135,6 +142,17 @@ class TransitionForm(forms.Form):
         queryset=User.objects.filter(groups__name=BOARD_GROUP), required=False
     )
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # To submit: what the revision changes and what readers are told (the submit guard checks
+    # both, and says what is missing).
+    change_kind = forms.ChoiceField(
+        choices=[("", "Choose…"), *ChangeKind.choices], required=False, label="Kind of change"
+    )
+    reader_summary = forms.CharField(
+        required=False,
+        max_length=READER_SUMMARY_MAX_LENGTH,
+        label="What changed, for readers",
+        widget=forms.Textarea,
+    )
 
 
 class DeclineForm(forms.Form):

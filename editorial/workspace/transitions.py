@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.errors import ActionRefused, ReasonKind, first_kind
 from articles.models import Revision
+from articles.selectors import revision_review_dates
 from editorial import permissions, workflow
 from editorial.idempotency import action_once
 from editorial.models import User
@@ -66,6 +67,19 @@ def offered(
     ]
 
 
+READER_SUMMARY_PREFIX = "reader_summary_"  # + an audience level's slug
+
+
+def reader_summaries_posted(request: HttpRequest) -> dict[str, str]:
+    """The submit form's summaries per audience level (fields reader_summary_<slug>); the
+    submit guard checks the levels and the lengths."""
+    return {
+        key.removeprefix(READER_SUMMARY_PREFIX): value
+        for key in request.POST
+        if key.startswith(READER_SUMMARY_PREFIX) and (value := request.POST.get(key, "")).strip()
+    }
+
+
 @require_POST
 @login_required
 def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -89,6 +103,18 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             note=form.cleaned_data["note"],
             reviewer=form.cleaned_data["reviewer"],
             due_date=form.cleaned_data["due_date"],
+            change=(
+                workflow.submitted_change(
+                    # The form's select always sends a value; a POST without it says nothing.
+                    kind=form.cleaned_data["change_kind"]
+                    if "change_kind" in request.POST
+                    else None,
+                    summary=form.cleaned_data["reader_summary"],
+                    by_level=reader_summaries_posted(request),
+                )
+                if name == workflow.SUBMIT
+                else None
+            ),
         )
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -149,6 +175,8 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "revision": revision,
         "current": article.published_revision,
         "replaces_approved": workflow.replaces_approved(revision),
+        # An editorial change to a reviewed text keeps that review (and no caution banner).
+        "review_dates": revision_review_dates(revision=revision, article=article),
         "reasons": workflow.transition_blockers(workflow.PUBLISH, revision=revision, actor=user),
         "error": error,
         "note_error": note_error,

@@ -194,7 +194,7 @@ def test_article_page_query_count_does_not_grow_with_articles(
     ArticleFactory.create_batch(size)  # unpublished ones too
     # no stored page, article, audience levels, bodies (their HTML and reference list stored
     # at submission), the page stored
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(articles[-1].get_absolute_url())
     assert response.status_code == 200
 

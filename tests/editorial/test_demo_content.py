@@ -125,3 +125,18 @@ def test_running_it_again_adds_nothing(demo, db):
     call_command("seed_demo", stdout=out)
     assert [model.objects.count() for model in counted] == before
     assert "0 article(s) created; 0 reference(s) added" in out.getvalue()
+
+
+def test_the_published_article_shows_an_update_history(demo, db, client):
+    article = Article.objects.get(slug=PUBLISHED)
+    first, wording = Revision.objects.filter(article=article).order_by("number")
+
+    page = client.get(article.get_absolute_url()).text
+
+    assert article.published_revision == wording
+    assert (first.change_kind, wording.change_kind) == ("new", "editorial")
+    assert page.count('<li class="update"') == 2
+    assert "Editorial change" in page
+    assert "easier to read. The advice is unchanged." in page
+    # The editorial change was approved too, but "last reviewed" is the first revision's.
+    assert f'<dt>Last reviewed</dt> <dd><time datetime="{first.approved_at.isoformat()}"' in page

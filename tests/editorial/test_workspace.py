@@ -75,6 +75,8 @@ def _form_data(action: str, member) -> dict[str, object]:
         return {"note": "The dosing table needs the 2024 guideline."}
     if action == "assign-reviewer":
         return {"reviewer": member.pk}
+    if action == "submit":  # the form asks what the revision changes; none was ever published
+        return {"change_kind": "new"}
     return {}
 
 
