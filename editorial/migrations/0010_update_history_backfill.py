@@ -44,7 +44,7 @@ def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0014_revision_change_kind_and_history"),
+        ("articles", "0017_revision_change_kind_and_history"),
         ("editorial", "0009_policy_editorial_by_one_editor"),
     ]
 
