@@ -17,6 +17,7 @@ from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPr
 from articles.references.models import (
     EvidenceLevel,
     IdentifierScheme,
+    ImportUpload,
     Reference,
     ReferenceIdentifier,
     ReferenceStatus,
@@ -37,6 +38,7 @@ __all__ = [
     "FailedTask",
     "FollowUpQuestion",
     "IdentifierScheme",
+    "ImportUpload",
     "OutboxMessage",
     "ReaderPreference",
     "Reference",

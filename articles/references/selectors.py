@@ -9,11 +9,12 @@ from django.db.models import Q, QuerySet
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
+    identifier_key,
     pmcid_normalise,
     pmid_normalise,
     title_normalise,
 )
-from articles.references.models import Reference, ReferenceVersion
+from articles.references.models import Reference, ReferenceIdentifier, ReferenceVersion
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,14 @@ def references_matching(queryset: QuerySet[Reference], value: str) -> QuerySet[R
         ("pmcid", pmcid_normalise),
     ):
         try:
-            found |= Q(**{f"current_version__{column}": normalise(value)})
+            key = identifier_key(column, normalise(value))
         except IdentifierInvalid:
             continue
+        found |= Q(
+            pk__in=ReferenceIdentifier.objects.filter(scheme=column, value=key).values(
+                "reference_id"
+            )
+        )
     return queryset.filter(found)
 
 
