@@ -41,6 +41,7 @@ ENTRY_TO_CSL = {
     "collection": "book",
     "booklet": "book",
     "manual": "report",
+    "unpublished": "article",
 }
 CSL_TO_ENTRY = {
     "article-journal": "article",
@@ -51,6 +52,7 @@ CSL_TO_ENTRY = {
     "paper-conference": "inproceedings",
     "thesis": "phdthesis",
     "dataset": "dataset",
+    "article": "unpublished",
 }
 BLOCK_FAILED = "the entry cannot be read ({error})."
 UNBALANCED = "its braces or its opening and closing delimiters do not match"
@@ -66,9 +68,24 @@ TOO_DEEP = "braces nest more than {limit} levels deep on line {line}."
 _BRACE = re.compile(r"(?<!\\)[{}]")
 # Fields holding identifiers or addresses: no LaTeX in them.
 RAW_FIELDS = {"doi", "url", "pmid", "pmcid", "urldate", "issn", "isbn", "eprint"}
-_LATEX_SPECIAL = re.compile(r"([&%$#_{}])")
+_LATEX_SPECIAL = re.compile(r"[&%$#_{}\\~^]")
+_LATEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\string^"}
 _FIELD_START = re.compile(r"[}\"]\s*\n?\s*([A-Za-z][\w-]*)\s*=")
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# biblatex fields and the CSL variables they hold, read and written as they are.
+EXTRA_FIELDS = {
+    "pagetotal": "number-of-pages",
+    "volumes": "number-of-volumes",
+    "type": "genre",
+    "chapter": "chapter-number",
+    "version": "version",
+    "shorttitle": "title-short",
+    "eventtitle": "event-title",
+    "venue": "event-place",
+    "origpublisher": "original-publisher",
+    "origlocation": "original-publisher-place",
+    "origtitle": "original-title",
+}
 # What a child entry takes from the entry it names in `crossref` (biblatex's defaults).
 CROSSREF_TITLE = {"title": "booktitle", "subtitle": "booksubtitle"}
 PERIODICAL_TITLE = {"title": "journaltitle", "subtitle": "journalsubtitle"}
@@ -161,6 +178,11 @@ def _split_names(value: str) -> list[str]:
     return [n for n in _split(value, r"\s+and\s+") if n]
 
 
+def _words(text: str) -> list[str]:
+    """Words split on spaces outside braces: `{van der Vaart}` is one."""
+    return [w for w in _split(text, r"\s+") if w]
+
+
 def _is_lower(word: str) -> bool:
     """A particle (von, van der, de la) starts in lower case, outside braces."""
     letters = re.sub(r"\{[^{}]*\}|\\[a-zA-Z]+", "", word)
@@ -174,7 +196,7 @@ def _name(raw: str) -> dict[str, str]:
         return {"literal": _text(raw[1:-1])}
     commas = _split(raw, ",")
     if len(commas) == 1:
-        words = commas[0].split()
+        words = _words(commas[0])
         if len(words) == 1:
             return {"family": _text(words[0])}
         # First von Last: the particle is the lower-case run before the last word(s).
@@ -188,9 +210,9 @@ def _name(raw: str) -> dict[str, str]:
             family = words[last_lower + 1 :]
         suffix = ""
     else:
-        von_last = commas[0].split()
+        von_last = _words(commas[0])
         suffix = commas[1] if len(commas) > 2 else ""
-        given = (commas[2] if len(commas) > 2 else commas[1]).split()
+        given = _words(commas[2] if len(commas) > 2 else commas[1])
         lowers = [i for i, w in enumerate(von_last[:-1]) if _is_lower(w)]
         particle = von_last[: lowers[-1] + 1] if lowers else []
         family = von_last[len(particle) :]
@@ -231,8 +253,8 @@ def _csl(entry_type: str, fields: dict[str, str]) -> tuple[dict[str, Any], str]:
         "container-title-short": get("shortjournal", "journalabbrev"),
         "collection-title": get("series"),
         "volume": get("volume"),
-        "issue": get("number", "issue") if csl_type == "article-journal" else get("issue"),
-        "number": get("eid") or ("" if csl_type == "article-journal" else get("number")),
+        "issue": get("number", "issue") if entry_type == "article" else get("issue"),
+        "number": get("eid") or ("" if entry_type == "article" else get("number")),
         "page": get("pages").replace("\u2013", "-").replace("--", "-"),
         "edition": get("edition"),
         "publisher": get("publisher", "institution", "organization", "school"),
@@ -243,7 +265,12 @@ def _csl(entry_type: str, fields: dict[str, str]) -> tuple[dict[str, Any], str]:
         "ISSN": get("issn"),
         "ISBN": serial or get("isbn"),
         "archive_location": get("accession", "accessionnumber"),
-        "note": get("note"),
+        "note": "\n".join(_text(line) for line in fields.get("note", "").splitlines()).strip(),
+        **{variable: get(field) for field, variable in EXTRA_FIELDS.items()},
+        "original-date": date_from_numbers(get("origdate")),
+        "event-date": date_from_numbers(get("eventdate")),
+        "translator": [_name(n) for n in _split_names(fields.get("translator", ""))],
+        "container-author": [_name(n) for n in _split_names(fields.get("bookauthor", ""))],
         "URL": get("url"),
         "issued": issued,
         "accessed": date_from_numbers(get("urldate")),
@@ -356,14 +383,22 @@ def parse(text: str) -> ParsedFile:
 
 
 def _escape(value: str) -> str:
-    return _LATEX_SPECIAL.sub(r"\\\1", value)
+    return _LATEX_SPECIAL.sub(lambda m: _LATEX_ESCAPES.get(m.group(), "\\" + m.group()), value)
 
 
 def _name_text(name: dict[str, str]) -> str:
+    """`{Organisation}`, `von Last, First` or `von Last, Jr, First`."""
     if name.get("literal"):
         return "{" + _escape(name["literal"]) + "}"
-    given = f", {_escape(name['given'])}" if name.get("given") else ""
-    return _escape(name.get("family", "")) + given
+    family = _escape(name.get("family", ""))
+    if " " in family and not name.get("non-dropping-particle"):
+        family = "{" + family + "}"  # "de Brouwer" as one family name, not a particle
+    if name.get("non-dropping-particle"):
+        family = f"{_escape(name['non-dropping-particle'])} {family}"
+    given = " ".join(_escape(p) for p in (name.get("given"), name.get("dropping-particle")) if p)
+    if name.get("suffix"):
+        return f"{family}, {_escape(name['suffix'])}, {given}"
+    return f"{family}, {given}" if given else f"{family},"
 
 
 def dump(items: list[dict[str, Any]], types: list[str]) -> str:
@@ -373,20 +408,42 @@ def dump(items: list[dict[str, Any]], types: list[str]) -> str:
         entry_type = CSL_TO_ENTRY.get(item["type"], "misc")
         issued = date_parts(item.get("issued"))
         accessed = date_parts(item.get("accessed"))
-        container = "journal" if entry_type == "article" else "booktitle"
+        article = entry_type == "article"
+        container = "journal" if article else "booktitle"
+
+        def text(variable: str, item: dict[str, Any] = item) -> str:
+            return _escape(str(item.get(variable, "")))
+
         values = {
             "title": _escape(item["title"]),
             "author": " and ".join(_name_text(n) for n in item.get("author", [])),
             "editor": " and ".join(_name_text(n) for n in item.get("editor", [])),
-            container: _escape(str(item.get("container-title", ""))),
-            "volume": _escape(str(item.get("volume", ""))),
-            "number": _escape(str(item.get("issue", ""))),
+            container: text("container-title"),
+            "shortjournal": text("container-title-short"),
+            "series": text("collection-title"),
+            "volume": text("volume"),
+            # BibTeX's `number` is an article's issue; biblatex's `eid` its article number.
+            "number": text("issue") if article else text("number"),
+            "issue": "" if article else text("issue"),
+            "eid": text("number") if article else "",
             "pages": str(item.get("page", "")).replace("-", "--"),
-            "edition": _escape(str(item.get("edition", ""))),
-            "publisher": _escape(str(item.get("publisher", ""))),
-            "address": _escape(str(item.get("publisher-place", ""))),
+            "edition": text("edition"),
+            "publisher": text("publisher"),
+            "address": text("publisher-place"),
             "date": "-".join(f"{p:02d}" for p in issued),
             "year": str(issued[0]) if issued else "",
+            "abstract": text("abstract"),
+            "keywords": text("keyword"),
+            "langid": text("language"),
+            "issn": str(item.get("ISSN", "")),
+            "isbn": str(item.get("ISBN", "")),
+            "accession": text("archive_location"),
+            "note": text("note"),
+            **{field: text(variable) for field, variable in EXTRA_FIELDS.items()},
+            "origdate": "-".join(f"{p:02d}" for p in date_parts(item.get("original-date"))),
+            "eventdate": "-".join(f"{p:02d}" for p in date_parts(item.get("event-date"))),
+            "translator": " and ".join(_name_text(n) for n in item.get("translator", [])),
+            "bookauthor": " and ".join(_name_text(n) for n in item.get("container-author", [])),
             "url": item.get("URL", ""),
             "urldate": "-".join(f"{p:02d}" for p in accessed),
             "doi": item.get("DOI", ""),

@@ -16,7 +16,7 @@ from articles.references.importing.records import (
     record_or_failure,
 )
 from articles.references.models import ReferenceStatus
-from articles.references.services import DATE_FIELDS, NAME_FIELDS, csl_problem
+from articles.references.services import DATE_FIELDS, NAME_FIELDS
 
 CUSTOM = "custom"
 NOT_AN_OBJECT = "each item must be a JSON object."
@@ -89,6 +89,7 @@ CSL_TEXT_VARIABLES = set(
         "genre",
         "ISBN",
         "ISSN",
+        "issue",
         "jurisdiction",
         "keyword",
         "language",
@@ -185,9 +186,9 @@ def _item(item: dict[str, Any]) -> dict[str, Any]:
             # Crossref writes titles and ISSNs as lists of texts: joined. Another shape is kept,
             # so that the record is refused naming the variable.
             csl[key] = _text(value)
-        elif key == "categories" or csl_problem(key, value) == "":
+        elif key in ("categories", "id", CUSTOM):
             csl[key] = value
-        # Anything else (Crossref's `link`, `reference`, `relation`...) is not CSL: left out.
+        # Anything else (Crossref's `member`, `score`, `link`, `reference`...) is not CSL.
     return csl
 
 
@@ -212,6 +213,7 @@ def parse(text: str) -> ParsedFile:
             results.append(RecordFailure(index, first_line, NOT_AN_OBJECT))
             continue
         csl = _item(item)
+        csl.pop("citation-key", None)  # the file's key: the reference's key, not its data
         custom = csl.pop(CUSTOM, None)
         custom = custom if isinstance(custom, dict) else {}
         results.append(
@@ -223,7 +225,7 @@ def parse(text: str) -> ParsedFile:
                     index=index,
                     csl=csl,
                     type_hint=custom.get("reference-type"),
-                    key_hint=str(item.get("id") or ""),
+                    key_hint=str(item.get("citation-key") or item.get("id") or ""),
                     evidence_level=str(custom.get("evidence-level") or ""),
                     status=str(custom.get("status") or ReferenceStatus.ACTIVE),
                 ),

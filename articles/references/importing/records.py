@@ -139,9 +139,20 @@ def reference_type_parse(value: Any) -> str | None:
     return None
 
 
+# Texts a file may wrap over several lines, read as one line whatever the format.
+ONE_LINE = ("title", "abstract", "container-title")
+
+
 def csl_clean(csl: dict[str, Any]) -> dict[str, Any]:
-    """The item without empty values, so that formats agree on what is absent."""
-    return {k: v for k, v in csl.items() if v not in (None, "", [], {})}
+    """The item without empty values, so that formats agree on what is absent, and with its
+    wrapped texts on one line (RIS and MEDLINE wrap them where the database chose)."""
+    cleaned = {}
+    for key, value in csl.items():
+        if isinstance(value, str):
+            value = " ".join(value.split()) if key in ONE_LINE else value.strip()
+        if value not in (None, "", [], {}):
+            cleaned[key] = value
+    return cleaned
 
 
 def record_build(

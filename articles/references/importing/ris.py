@@ -18,6 +18,7 @@ from articles.references.importing.records import (
     RecordFailure,
     record_build,
     record_or_failure,
+    reference_type_parse,
 )
 from articles.references.models import ReferenceType
 
@@ -27,6 +28,7 @@ TY_TO_CSL = {
     "EJOUR": "article-journal",
     "ABST": "article-journal",
     "INPR": "article-journal",
+    "UNPB": "article",
     "BOOK": "book",
     "EBOOK": "book",
     "EDBOOK": "book",
@@ -56,7 +58,7 @@ CSL_TO_TY = {
     "dataset": "DATA",
     "article-magazine": "MGZN",
     "article-newspaper": "NEWS",
-    "article": "GEN",
+    "article": "UNPB",
     "document": "GEN",
 }
 BOOK_TYPES = {"book", "chapter", "report", "thesis"}
@@ -65,6 +67,7 @@ _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])(?:  |\t| )- ?(.*)$")
 # Databases whose accession number is the PubMed id.
 PUBMED_DATABASES = {"nlm", "pubmed", "medline", "pubmed central"}
 _PMCID = re.compile(r"^(?:pmcid:\s*)?(pmc\d+)$", re.IGNORECASE)
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx](?:[\s,]|$)")
 _PMID_NOTE = re.compile(r"^PMID:\s*(\d{1,10})\s*$", re.IGNORECASE | re.MULTILINE)
 MISSING_TYPE = "the record has no TY line."
 # Tags whose continuation lines are further values (EndNote writes keywords one per line).
@@ -126,14 +129,24 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
 
     csl_type = TY_TO_CSL.get(first("TY"), "document")
     start, end = first("SP"), first("EP")
-    page = f"{start}-{end}" if start and end and start != end else start
-    serial = first("SN")
+    page = f"{start}-{end}" if start and end else start
+    # A book's SP is its number of pages (the RIS specification's BOOK).
+    pages_total = page if csl_type in ("book", "report", "thesis") and page.isdigit() else ""
+    page = "" if pages_total else page
+    serials = every("SN")
+    issn = next((v for v in serials if _ISSN.match(v)), "")
+    isbn = next((v for v in serials if not _ISSN.match(v)), "")
+    # M3 holds the type of work (Embase's "Article", a thesis's kind) or our reference type.
+    kinds = every("M3")
+    our_type = next((k for k in kinds if reference_type_parse(k)), "")
+    genre = next((k for k in kinds if not reference_type_parse(k)), "")
     container = first("T2", "JF", "JO", "BT" if csl_type == "chapter" else "")
     short = first("J2", "JA", "J1") or (first("JO") if first("JF", "T2") else "")
     accession = first("AN")
     database = first("DB", "DP").casefold()
     pmid = accession if accession.isdigit() and database in PUBMED_DATABASES else ""
     pmid = pmid or next((m.group(1) for m in map(_PMID_NOTE.search, every("N1")) if m), "")
+    notes = [n for n in every("N1") if not _PMID_NOTE.fullmatch(n)]
     pmcid = next((m.group(1) for m in map(_PMCID.match, every("C2", "C6")) if m), "")
     csl: dict[str, Any] = {
         "type": csl_type,
@@ -142,22 +155,29 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
         "editor": [_name(n) for n in every("A2", "ED")],
         "collection-editor": [_name(n) for n in every("A3")],
         "container-title": container,
-        "container-title-short": short if short != container else "",
+        "container-title-short": short,
         "collection-title": first("T3"),
         "volume": first("VL", "VO"),
         "issue": first("IS"),
         "page": page,
         "number": first("C7"),
+        "number-of-pages": pages_total,
+        "number-of-volumes": first("NV"),
+        "chapter-number": first("SE") if csl_type == "chapter" else "",
+        "title-short": first("ST") if first("TI", "T1", "CT") else "",
+        "original-title": first("OP"),
         "edition": first("ET") if csl_type in BOOK_TYPES else "",
         "publisher": first("PB"),
         "publisher-place": first("CY", "PP"),
         "abstract": first("AB", "N2"),
         "keyword": "; ".join(every("KW")),
         "language": first("LA"),
-        "ISBN": serial if csl_type in BOOK_TYPES else "",
-        "ISSN": "" if csl_type in BOOK_TYPES else serial,
+        "ISBN": isbn,
+        "ISSN": issn,
+        "genre": genre,
         # PubMed's accession number is the PMID: kept there, not twice.
         "archive_location": "" if accession == pmid else accession,
+        "note": "\n".join(notes),
         "URL": first("UR", "L2"),
         "issued": date_from_numbers(first("DA")) or date_from_numbers(first("PY", "Y1")),
         "accessed": date_from_numbers(first("Y2")),
@@ -165,7 +185,7 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
         "PMID": pmid,
         "PMCID": pmcid,
     }
-    return csl, {"key": first("ID"), "type": first("M3")}
+    return csl, {"key": first("ID"), "type": our_type or genre}
 
 
 def parse(text: str) -> ParsedFile:
@@ -217,7 +237,6 @@ def dump(items: list[dict[str, Any]], types: list[str]) -> str:
         page = str(item.get("page", ""))
         start, _, end = page.partition("-")
         book = item["type"] in BOOK_TYPES
-        serial = item.get("ISBN") if book else item.get("ISSN")
         # With no other accession number, the PMID is the accession number (as PubMed writes it).
         pmid_database = bool(item.get("PMID")) and not item.get("archive_location")
         lines: list[tuple[str, Any]] = [
@@ -232,8 +251,12 @@ def dump(items: list[dict[str, Any]], types: list[str]) -> str:
             ("T3", item.get("collection-title")),
             ("VL", item.get("volume")),
             ("IS", item.get("issue")),
-            ("SP", start),
+            ("SP", start or (item.get("number-of-pages") if book else "")),
             ("EP", end),
+            ("NV", item.get("number-of-volumes")),
+            ("SE", item.get("chapter-number") if item["type"] == "chapter" else ""),
+            ("ST", item.get("title-short")),
+            ("OP", item.get("original-title")),
             ("C7", item.get("number")),
             ("ET", item.get("edition") if book else ""),
             ("PB", item.get("publisher")),
@@ -241,9 +264,11 @@ def dump(items: list[dict[str, Any]], types: list[str]) -> str:
             ("AB", " ".join(str(item.get("abstract", "")).split())),
             *(("KW", k.strip()) for k in str(item.get("keyword", "")).split("; ") if k.strip()),
             ("LA", item.get("language")),
-            ("SN", serial),
+            ("SN", item.get("ISSN")),
+            ("SN", item.get("ISBN")),
             ("AN", item.get("archive_location") or (item.get("PMID") if pmid_database else "")),
             ("DP", "NLM" if pmid_database else ""),
+            *(("N1", n) for n in str(item.get("note", "")).split("\n") if n.strip()),
             ("N1", f"PMID: {item['PMID']}" if item.get("PMID") and not pmid_database else ""),
             ("UR", item.get("URL")),
             ("PY", str(date_parts(item.get("issued"))[0]) if item.get("issued") else ""),
@@ -251,6 +276,7 @@ def dump(items: list[dict[str, Any]], types: list[str]) -> str:
             ("Y2", _date(item["accessed"]) if item.get("accessed") else ""),
             ("DO", item.get("DOI")),
             ("C2", item.get("PMCID")),
+            ("M3", item.get("genre")),
             ("M3", ReferenceType(type).label),
         ]
         out += [f"{tag}  - {value}" for tag, value in lines if value not in (None, "")]
