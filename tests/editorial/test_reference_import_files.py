@@ -6,6 +6,7 @@ is taken through the version and propagation path."""
 import re
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -214,3 +215,53 @@ def test_a_new_medline_record_marked_retracted_imports_retracted(client, editor)
     assert "Retracted" in preview.content.decode()
     client.post(CONFIRM, {"upload": _token(preview)})
     assert Reference.objects.get().current_version.status == ReferenceStatus.RETRACTED
+
+
+def _library_and_file(editor, size: int) -> str:  # type: ignore[no-untyped-def]
+    """`size` references in the library, and a file repeating half of them (one by DOI, one
+    by title only) and adding as many new records."""
+    lines = []
+    for n in range(size):
+        reference_create(
+            key=f"lib{n}",
+            actor=editor,
+            type="research",
+            csl={
+                "type": "article-journal",
+                "title": f"Library work {n}",
+                "issued": {"date-parts": [[2020]]},
+            },
+            doi=f"10.1000/lib.{n}",
+        )
+        if n % 2:
+            lines.append(
+                f"TY  - JOUR\nTI  - Other {n}\nPY  - 2020\nDO  - 10.1000/LIB.{n}\nER  - \n"
+            )
+        else:
+            lines.append(
+                f"TY  - JOUR\nAU  - Lib{n}, A\nTI  - Library work {n}\nPY  - 2020\nER  - \n"
+            )
+        lines.append(f"TY  - JOUR\nAU  - New{n}, A\nTI  - New work {n}\nPY  - 2021\nER  - \n")
+    lines.append("TY  - JOUR\nTI  - Broken\nDO  - nope\nER  - \n")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("size", [4, 40])
+def test_the_preview_and_its_confirm_query_count_does_not_grow(
+    client, editor, size, django_assert_num_queries
+):
+    text = _library_and_file(editor, size)
+    client.force_login(editor)
+    client.get(IMPORT)  # session and user loaded once
+    # session, user, roles; expired previews deleted, this one kept; identifiers, titles;
+    # matched references; free keys
+    with django_assert_num_queries(10):
+        preview = _preview(client, text, "library.ris")
+    assert f"{size} new" in _text(preview.content.decode())
+    token = _token(preview)
+    # session, user, roles, the upload; identifiers and titles for the view's preview, the
+    # confirm's and the import's; free keys, the bulk writes, savepoints; the upload deleted
+    with django_assert_num_queries(19):
+        done = client.post(CONFIRM, {"upload": token})
+    assert done.status_code == 302
+    assert Reference.objects.count() == 2 * size
