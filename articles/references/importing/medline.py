@@ -108,7 +108,8 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], Any, str]:
     kinds = values.get("PT", [])
     type_hint = next((t for name, t in PUBLICATION_TYPES if name in kinds), None)
     book = bool(first("BTI")) or "Book Chapter" in kinds or bool(first("ISBN"))
-    issn = next((v for v, _ in _tagged(values.get("IS", []))), "")
+    # "1932-6203 (Electronic)": the ISSN without its medium.
+    issn = re.sub(r"\s*\(.*\)$", "", first("IS"))
     retracted = RETRACTED_TYPE in kinds or bool(values.get("RIN"))
     csl = {
         "type": ("chapter" if first("BTI") else "book") if book else "article-journal",
