@@ -22,7 +22,7 @@ SCOPUS = Path(__file__).parent.parent / "articles" / "reference_corpus" / "ris/a
 
 
 def test_editor_previews_a_file_with_a_broken_record_and_decides_the_possible_duplicate(
-    live_server, page: Page, console, tmp_path
+    live_server, page: Page, console, tmp_path, screenshot
 ):
     editor = EditorFactory(username="edith")
     records = SCOPUS.read_text().split("ER  -")
@@ -55,6 +55,7 @@ def test_editor_previews_a_file_with_a_broken_record_and_decides_the_possible_du
     expect(row).to_contain_text("earlier-version")
     expect(row).to_contain_text("DOI 10.9999/preprint.1")  # shown beside, to compare
 
+    screenshot(page)  # test-artifacts/screenshots/: the preview as the editor sees it
     # The editor keeps record 1 out and takes record 2 as a new version of the reference.
     page.locator("tr.import-new").first.get_by_label("Skip").check()
     row.get_by_label("Import as a new version of earlier-version").check()
