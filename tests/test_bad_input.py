@@ -170,22 +170,29 @@ def test_bibtex_nested_as_deep_as_the_limit_still_imports():
 
 
 def test_an_import_over_the_file_limit_says_the_limit(editor):
+    # Over the file limit but under the upload views' request limit: the form's error.
     upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * IMPORT_MAX_BYTES)
     response = client_for(editor).post(
         f"{API}/references/import/preview/", {"file": upload, "format": "ris"}
     )
     assert response.status_code == 400
     assert response.json() == {"file": [IMPORT_TOO_LARGE]}
-    assert "2 MB" in IMPORT_TOO_LARGE
+    assert "20 MB" in IMPORT_TOO_LARGE
 
 
-def test_an_upload_over_the_request_limit_is_a_413_naming_the_limit(editor):
-    upload = SimpleUploadedFile("refs.ris", b"x" * (6 * 1024 * 1024))
+def test_an_upload_over_the_request_limit_is_a_413_naming_the_limit(editor, settings):
+    settings.IMPRIMATUR_UPLOAD_MAX_BYTES = 6 * 1024 * 1024  # a smaller limit: a smaller file
+    upload = SimpleUploadedFile("refs.ris", b"x" * (7 * 1024 * 1024))
     response = client_for(editor).post(
         f"{API}/references/import/preview/", {"file": upload, "format": "ris"}
     )
     assert response.status_code == 413
-    assert "larger than 5 MB" in response.json()["detail"]
+    assert "larger than 6 MB" in response.json()["detail"]
+    # Any other view keeps the general limit.
+    again = SimpleUploadedFile("refs.ris", b"x" * (7 * 1024 * 1024))
+    other = client_for(editor).post(f"{API}/articles/", {"file": again})
+    assert other.status_code == 413
+    assert "larger than 5 MB" in other.json()["detail"]
 
 
 @pytest.mark.parametrize("title", ["Knee\npain", "Knee pain\r\nin runners", "Knee\u2028pain"])
@@ -241,15 +248,20 @@ def test_a_csl_item_outside_the_schema_is_refused_saying_which_field(editor, ext
     assert not Reference.objects.exists()
 
 
-def test_a_csl_json_import_with_a_list_in_a_variable_names_the_record(editor):
-    items = [{"id": "a", "type": "book", "title": "Fine"}, {"id": "b", "type": "book",
-             "title": "Odd", "language": ["en"]}]  # fmt: skip
+def test_a_csl_json_record_with_an_object_in_a_text_variable_is_listed_not_imported(editor):
+    items = [{"id": "a", "type": "book", "title": "Fine", "language": ["en"]},
+             {"id": "b", "type": "book", "title": "Odd", "abstract": {"x": 1}}]  # fmt: skip
     upload = SimpleUploadedFile("refs.json", json.dumps(items).encode())
     response = client_for(editor).post(
         f"{API}/references/import/preview/", {"file": upload, "format": "csl-json"}
     )
-    assert response.status_code == 400
-    assert response.json()["detail"].startswith("Record 2 (b): The CSL-JSON `language`")
+    assert response.status_code == 200
+    data = response.json()
+    # A list of texts is joined; an object where CSL wants a text refuses that record only.
+    assert [r["csl"].get("language") for r in data["records"]] == ["en"]
+    (failure,) = data["unreadable"]
+    assert failure["index"] == 2
+    assert failure["reason"].startswith("The CSL-JSON `abstract` must be a text")
 
 
 def test_a_stored_reference_with_odd_csl_still_shows_its_page(editor):
@@ -296,16 +308,39 @@ def test_a_nul_audience_on_an_article_page_is_a_400(draft):
     assert "NUL character" in response.content.decode()
 
 
-def test_a_workspace_upload_over_the_request_limit_is_a_413_page(editor):
+def test_a_workspace_upload_over_the_request_limit_is_a_413_page(editor, settings):
+    settings.IMPRIMATUR_UPLOAD_MAX_BYTES = 6 * 1024 * 1024
     client = Client()
     client.force_login(editor)
-    upload = SimpleUploadedFile("refs.ris", b"x" * (6 * 1024 * 1024))
+    upload = SimpleUploadedFile("refs.ris", b"x" * (7 * 1024 * 1024))
     response = client.post("/editorial/references/import/", {"file": upload, "format": "ris"})
     assert response.status_code == 413
     page = response.content.decode()
-    assert "larger than 5 MB" in page
+    assert "larger than 6 MB" in page
     assert "Search the articles" in page
     assert not Reference.objects.exists()
+
+
+def test_a_workspace_file_over_the_import_limit_is_a_form_error_naming_it(editor):
+    client = Client()
+    client.force_login(editor)
+    upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * IMPORT_MAX_BYTES)
+    response = client.post("/editorial/references/import/", {"file": upload, "format": "ris"})
+    assert response.status_code == 400
+    assert "The file is larger than 20 MB" in response.content.decode()
+
+
+def test_a_workspace_file_of_several_megabytes_is_previewed(editor):
+    # Over the general request limit (5 MB), under the import's: read, not refused.
+    record = "TY  - JOUR\nTI  - A long abstract\nAB  - " + "word " * 1000 + "\nER  - \n\n"
+    text = record * (6 * 1024 * 1024 // len(record) + 1)
+    client = Client()
+    client.force_login(editor)
+    upload = SimpleUploadedFile("refs.ris", text.encode())
+    response = client.post("/editorial/references/import/", {"file": upload, "format": "ris"})
+    assert response.status_code == 200
+    assert "1 new, 0 already" not in response.content.decode()
+    assert "Repeats an earlier record of this file." in response.content.decode()
 
 
 def test_form_fields_over_the_data_limit_are_a_413_naming_it(settings, editor):

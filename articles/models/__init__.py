@@ -20,6 +20,7 @@ from articles.models.vocabulary import PlainTerm
 from articles.references.models import (
     EvidenceLevel,
     IdentifierScheme,
+    ImportUpload,
     Reference,
     ReferenceIdentifier,
     ReferenceStatus,
@@ -42,6 +43,7 @@ __all__ = [
     "FailedTask",
     "FollowUpQuestion",
     "IdentifierScheme",
+    "ImportUpload",
     "OutboxMessage",
     "PlainTerm",
     "ReaderPreference",

@@ -9,14 +9,20 @@ import unicodedata
 DOI_INVALID = (
     "{value!r} is not a DOI: expected 10.<registrant>/<suffix>, e.g. 10.1177/0363546513483448."
 )
-PMID_INVALID = "{value!r} is not a PMID: a PubMed id is digits only."
+PMID_INVALID = "{value!r} is not a PMID: a PubMed id is digits only (at most 10)."
 PMCID_INVALID = "{value!r} is not a PMCID: expected PMC followed by digits, e.g. PMC3619390."
 
-# Crossref's recommended pattern for modern DOIs, on the lower-cased form.
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:a-z0-9]+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# A DOI is 10.<registrant>/<suffix>; the suffix may hold any printable character (SICI DOIs
+# hold <, >, # and ;), never a space.
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_DOI_PREFIX = re.compile(
+    r"^(?:(?:https?://)?(?:www\.|dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE
+)
+# Punctuation that ends a sentence around a DOI, not the DOI (a SICI's ;2-F keeps its ;).
+_DOI_TRAILING = re.compile(r"[.,;:]+$")
+PMID_MAX_DIGITS = 10  # PubMed ids have 8 digits today; the column holds 12
 _PMID_PREFIX = re.compile(r"^pmid:\s*", re.IGNORECASE)
-_PMCID = re.compile(r"^pmc(\d{1,10})$", re.IGNORECASE)
+_PMCID = re.compile(r"^(?:pmcid:\s*)?pmc(\d{1,10})$", re.IGNORECASE)
 
 
 class IdentifierInvalid(ValueError):
@@ -24,17 +30,26 @@ class IdentifierInvalid(ValueError):
 
 
 def doi_normalise(value: str) -> str:
-    """`value` lower-cased without a doi.org or `doi:` prefix; raises IdentifierInvalid."""
-    doi = _DOI_PREFIX.sub("", value.strip()).strip().lower()
+    """The DOI in its registered case, without a doi.org link, `doi:` prefix or trailing
+    punctuation; raises IdentifierInvalid. Compare DOIs with identifier_key."""
+    doi = _DOI_TRAILING.sub("", _DOI_PREFIX.sub("", value.strip()).strip())
     if not DOI_PATTERN.match(doi):
         raise IdentifierInvalid(DOI_INVALID.format(value=value))
     return doi
+
+
+def identifier_key(scheme: str, value: str) -> str:
+    """The form two identifiers of `scheme` are compared in (and ReferenceIdentifier stores):
+    DOIs are case-insensitive, so lower-cased; a PMID or PMCID is its normal form already."""
+    return value.lower() if scheme == "doi" else value
 
 
 def pmid_normalise(value: str) -> str:
     """The PubMed id as digits (an optional `PMID:` prefix is dropped); raises IdentifierInvalid."""
     pmid = _PMID_PREFIX.sub("", value.strip())
     if not pmid.isascii() or not pmid.isdigit() or int(pmid) == 0:
+        raise IdentifierInvalid(PMID_INVALID.format(value=value))
+    if len(str(int(pmid))) > PMID_MAX_DIGITS:
         raise IdentifierInvalid(PMID_INVALID.format(value=value))
     return str(int(pmid))
 

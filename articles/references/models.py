@@ -1,5 +1,7 @@
 """References: a stable key with append-only versions, unique identifiers, pinned citations."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -203,3 +205,23 @@ class RevisionCitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision} cites {self.reference} v{self.version.number}"
+
+
+class ImportUpload(models.Model):
+    """A reference file an editor previewed, kept on the server until the import is confirmed
+    (or the preview expires): the confirm sends back its token and the choices, not the file."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    format = models.CharField(max_length=16)
+    filename = models.CharField(max_length=255, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'pasted text'} ({self.format})"

@@ -9,11 +9,12 @@ from django.db.models import Q, QuerySet
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
+    identifier_key,
     pmcid_normalise,
     pmid_normalise,
     title_normalise,
 )
-from articles.references.models import Reference, ReferenceVersion
+from articles.references.models import Reference, ReferenceIdentifier, ReferenceVersion
 
 
 @dataclass(frozen=True)
@@ -49,21 +50,26 @@ def references_matching(queryset: QuerySet[Reference], value: str) -> QuerySet[R
         # SQLite keeps JSON with non-ASCII letters escaped (\u00fc): match that form too.
         in_version |= Q(csl__author__icontains=json.dumps(value)[1:-1])
     # An identifier in any accepted form (a doi.org link, `PMID: 123`, `pmc123`).
+    by_identifier = []
     for column, normalise in (
         ("doi", doi_normalise),
         ("pmid", pmid_normalise),
         ("pmcid", pmcid_normalise),
     ):
         try:
-            in_version |= Q(**{column: normalise(value)})
+            key = identifier_key(column, normalise(value))
         except IdentifierInvalid:
             continue
+        # The identifiers' table holds the comparison key (a DOI lower-cased).
+        by_identifier.append(
+            ReferenceIdentifier.objects.filter(scheme=column, value=key).values("reference_id")
+        )
     by_key = Reference.objects.filter(key__icontains=value).values("pk")
     by_version = Reference.objects.filter(
         current_version__in=ReferenceVersion.objects.filter(in_version).values("pk")
     ).values("pk")
-    # A UNION of the two, not an OR: an OR of two subqueries is a filter on every reference.
-    return queryset.filter(pk__in=by_key.union(by_version))
+    # A UNION, not an OR: an OR of subqueries is a filter on every reference.
+    return queryset.filter(pk__in=by_key.union(by_version, *by_identifier))
 
 
 def references_near_duplicates(

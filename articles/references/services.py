@@ -17,6 +17,7 @@ from articles.references import selectors
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
+    identifier_key,
     pmcid_normalise,
     pmid_normalise,
     title_normalise,
@@ -179,7 +180,7 @@ def version_columns(csl: dict[str, Any]) -> dict[str, Any]:
 def _identifiers_claim(*, reference: Reference, identifiers: dict[str, str]) -> None:
     """Make the reference's identifier rows those of its new current version."""
     wanted = {
-        (scheme, value)
+        (scheme, identifier_key(scheme, value))
         for scheme, value in identifiers.items()
         if value  # an empty identifier is simply absent
     }

@@ -145,8 +145,12 @@ RATELIMIT_FAIL_OPEN = True
 # before the body is read (config.middleware); form fields hold at most
 # DATA_UPLOAD_MAX_MEMORY_SIZE (413 too), an uploaded file spills to disk above
 # FILE_UPLOAD_MAX_MEMORY_SIZE.
-# A reference file imports up to 2 MB (articles.references.importing.IMPORT_MAX_BYTES).
+# A reference file imports up to 20 MB (articles.references.importing.IMPORT_MAX_BYTES): the
+# views that take one accept IMPRIMATUR_UPLOAD_MAX_BYTES, so that a file a little over the limit
+# gets the form's error naming it, and a far larger one the 413.
 IMPRIMATUR_REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=5 * 1024 * 1024)
+IMPRIMATUR_UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=30 * 1024 * 1024)
+IMPRIMATUR_UPLOAD_VIEWS = {"editorial:reference_import", "api:reference-import-preview"}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # Never kept by a browser or a shared cache (config.middleware.PrivateResponsesMiddleware).

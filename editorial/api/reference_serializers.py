@@ -114,7 +114,7 @@ class FieldChangeSerializer(serializers.Serializer[Any]):
 
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(max_length=255, help_text="Up to 2 MB.")
+    file = serializers.FileField(max_length=255, help_text="Up to 20 MB.")
     format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
 
     def validate_file(self, upload: Any) -> Any:
@@ -125,15 +125,20 @@ class ImportUploadSerializer(serializers.Serializer[Any]):
 
 NEW_VERSION_INVALID = "{value!r}: give a record's index and a reference key as index:key."
 
+RECORD_INDEX_INVALID = "{value!r} is not a record's index (a whole number from 1)."
 NOTHING_CONFIRMED = "Choose records to import (`records`) or to take as new versions."
 
 
 class ImportConfirmSerializer(ImportUploadSerializer):
     records = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.CharField(),
         required=False,
         default=list,
-        help_text="Indexes (from 1) of the new records to import, as the preview numbered them.",
+        help_text=(
+            "Indexes (from 1) of the new records (or possible duplicates) to import as new, as "
+            "the preview numbered them; each value may list several, comma-separated "
+            "(`1,2,5`), so that a large file needs one field."
+        ),
     )
     new_versions = serializers.ListField(
         child=serializers.CharField(),
@@ -162,6 +167,16 @@ class ImportConfirmSerializer(ImportUploadSerializer):
             chosen[number] = key.strip()
         return chosen
 
+    def validate_records(self, value: list[str]) -> list[int]:
+        numbers = []
+        for item in value:
+            for part in item.split(","):
+                number = ascii_int(part.strip())
+                if number is None or number < 1:
+                    raise serializers.ValidationError(RECORD_INDEX_INVALID.format(value=part))
+                numbers.append(number)
+        return numbers
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs["records"] and not attrs["new_versions"]:
             raise serializers.ValidationError(NOTHING_CONFIRMED)
@@ -183,11 +198,21 @@ class ImportRecordSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
+class ImportFailureSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField()
+    first_line = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class ImportPreviewSerializer(serializers.Serializer[Any]):
     new = serializers.IntegerField()
     duplicate = serializers.IntegerField()
     conflict = serializers.IntegerField()
+    possible = serializers.IntegerField(help_text="Same title and year only: possible duplicates.")
     records = ImportRecordSerializer(many=True)
+    unreadable = ImportFailureSerializer(
+        many=True, help_text="Records that cannot be read: left out, the others can be imported."
+    )
 
 
 class ImportResultSerializer(serializers.Serializer[Any]):

@@ -22,9 +22,10 @@ from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.importing import (
+    ParsedFile,
     RowStatus,
+    file_parse,
     import_preview,
-    records_parse,
     references_import_confirm,
 )
 from articles.references.models import Reference
@@ -172,8 +173,12 @@ class ReferenceViewSet(
     def import_preview(self, request: Request) -> Response:
         serializer = ImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        preview = import_preview(records=self._records(serializer.validated_data))
-        data = {s.value: preview.count(s) for s in RowStatus} | {"records": preview.rows}
+        parsed = self._parsed(serializer.validated_data)
+        preview = import_preview(records=parsed.records, failures=parsed.failures)
+        data = {s.value: preview.count(s) for s in RowStatus} | {
+            "records": preview.rows,
+            "unreadable": preview.failures,
+        }
         return Response(ImportPreviewSerializer(data).data)
 
     @extend_schema(
@@ -197,7 +202,7 @@ class ReferenceViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         done = references_import_confirm(
-            records=self._records(data),
+            records=self._parsed(data).records,
             actor=acting_user(request),
             confirmed=data["records"],
             new_versions=data["new_versions"],
@@ -254,8 +259,8 @@ class ReferenceViewSet(
         )
 
     @staticmethod
-    def _records(data: dict[str, Any]) -> list[Any]:
-        return records_parse(data=data["file"].read(), format=data["format"])
+    def _parsed(data: dict[str, Any]) -> ParsedFile:
+        return file_parse(data=data["file"].read(), format=data["format"])
 
     def _written(self, written: services.VersionWritten, code: int) -> Response:
         reference = self.get_queryset().get(pk=written.version.reference_id)

@@ -1,31 +1,39 @@
 """Importing references: upload a file (or paste it), preview what importing would do, confirm
-the chosen records; the upload travels back signed in the preview page."""
+the chosen records. The file is kept on the server (ImportUpload) under a token; the confirm
+posts the token and only the choices that differ from importing every new record, so a file of
+any size stays under Django's limit on the number of form fields."""
 
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.errors import Conflict
 from articles.plain_input import ascii_int
 from articles.references.importing import (
+    IMPORTABLE_AS_NEW,
     IMPORTED_VERSION_NOTE,
+    PREVIEW_EXPIRED,
+    TAKEABLE_AS_VERSION,
     ImportFormat,
     ImportInvalid,
     ImportPreview,
     PreviewRow,
     RowStatus,
+    file_parse,
     format_detect,
     import_keys,
     import_preview,
-    records_parse,
+    import_upload_done,
+    import_upload_get,
+    import_upload_store,
     references_import_confirm,
+    text_decode,
 )
-from articles.references.models import Reference, ReferenceType
+from articles.references.models import Reference, ReferenceStatus, ReferenceType
 from articles.references.services import version_columns
 from editorial import permissions
 from editorial.workspace.common import require
@@ -37,20 +45,13 @@ from editorial.workspace.references import first_author
 FORMAT_UNKNOWN = "Could not tell the format of this file: choose it in the list."
 
 
-PREVIEW_EXPIRED = "This preview has expired or was altered: upload the file again."
-
-
 IMPORT_DONE = "Imported {created} new reference{created_s}; {revised} new version{revised_s}."
 
 
 NOTHING_CHOSEN = "Choose at least one record to import, or a new version to take."
 
-
-# The uploaded text travels back in the preview page, signed, and is parsed again on confirm.
-IMPORT_SALT = "editorial.references.import"
-
-
-IMPORT_MAX_AGE = 60 * 60 * 6
+# The choice of a row: "new", "skip" or "version:<key>".
+SKIP, NEW, VERSION = "skip", "new", "version:"
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,10 @@ class PreviewLine:
 
     row: PreviewRow
     matches: list[tuple[str, int | None]]
-    checked: bool
-    version_of: str
+    choice: str
     key: str  # the key a new record gets (its own, or the next free one after it)
+    # The matched references' current data, shown beside the record (possible duplicates).
+    beside: list[tuple[str, str, str]]
 
     @property
     def authors(self) -> str:
@@ -77,40 +79,89 @@ class PreviewLine:
         type_ = self.row.record.type
         return ReferenceType(type_).label if type_ in ReferenceType.values else type_
 
+    @property
+    def retracted(self) -> bool:
+        return self.row.record.status == ReferenceStatus.RETRACTED
+
+
+def _default_choice(row: PreviewRow) -> str:
+    """New records are imported; a retraction the file records is taken as a new version;
+    the editor decides every other match (skipped until then)."""
+    if row.status == RowStatus.NEW:
+        return NEW
+    if row.status == RowStatus.CONFLICT and row.record.status == ReferenceStatus.RETRACTED:
+        return VERSION + row.matches[0]
+    return SKIP
+
+
+def import_choices(post: QueryDict, preview: ImportPreview) -> dict[int, str]:
+    """The choice for each row, from the form: a new record is imported unless its `skip` box
+    is ticked; a conflict or possible duplicate follows its `choice_<n>` radio (skip if none)."""
+    skipped = {n for n in map(ascii_int, post.getlist("skip")) if n is not None}
+    choices = {}
+    for row in preview.rows:
+        index = row.record.index
+        if row.status == RowStatus.NEW:
+            choices[index] = SKIP if index in skipped else NEW
+        elif row.status in TAKEABLE_AS_VERSION:
+            choices[index] = post.get(f"choice_{index}", SKIP).strip() or SKIP
+        else:
+            choices[index] = SKIP
+    return choices
+
 
 def _preview_render(
     request: HttpRequest,
     *,
     preview: ImportPreview,
-    payload: str,
+    token: str,
     format: str,
-    chosen: set[int] | None = None,
-    versions: dict[int, str] | None = None,
+    choices: dict[int, str] | None = None,
     change_note: str = IMPORTED_VERSION_NOTE,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     matched = {key for row in preview.rows for key in row.matches}
-    ids = dict(Reference.objects.filter(key__in=matched).values_list("key", "pk"))
-    new = [row.record for row in preview.rows if row.status == RowStatus.NEW]
+    references = Reference.objects.filter(key__in=matched).select_related("current_version")
+    by_key = {r.key: r for r in references}
+    new = [row.record for row in preview.rows if row.status in IMPORTABLE_AS_NEW]
     keys = import_keys(records=new)
-    lines = [
-        PreviewLine(
-            row=row,
-            matches=[(key, ids.get(key)) for key in row.matches],
-            checked=(row.status == RowStatus.NEW if chosen is None else row.record.index in chosen),
-            version_of=(versions or {}).get(row.record.index, ""),
-            key=keys.get(row.record.index, ""),
+    lines = []
+    for row in preview.rows:
+        beside = []
+        for key in row.matches:
+            reference = by_key.get(key)
+            version = reference.current_version if reference else None
+            if version is not None:
+                facts = " · ".join(
+                    str(p)
+                    for p in (first_author(version.csl), version.year, version.container)
+                    if p
+                )
+                ids = " · ".join(
+                    f"{label} {value}"
+                    for label, value in (("DOI", version.doi), ("PMID", version.pmid))
+                    if value
+                )
+                beside.append((key, facts, ids or "no identifier"))
+        lines.append(
+            PreviewLine(
+                row=row,
+                matches=[(key, by_key[key].pk if key in by_key else None) for key in row.matches],
+                choice=(choices or {}).get(row.record.index) or _default_choice(row),
+                key=keys.get(row.record.index, ""),
+                beside=beside,
+            )
         )
-        for row in preview.rows
-    ]
     context = {
         "lines": lines,
+        "failures": preview.failures,
         "counts": {s.value: preview.count(s) for s in RowStatus},
-        "payload": payload,
+        "token": token,
         "format": _import_label(ImportFormat(format)),
         "change_note": change_note,
         "error": error,
+        "takes_versions": any(row.status in TAKEABLE_AS_VERSION for row in preview.rows),
     }
     return render(request, "editorial/references/import_preview.html", context, status=status)
 
@@ -122,8 +173,9 @@ def _import_label(import_format: ImportFormat) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_import(request: HttpRequest) -> HttpResponse:
-    """The upload form; posted, the preview of what importing would do (nothing is written)."""
-    require(request, permissions.can_edit_references)
+    """The upload form; posted, the preview of what importing would do (nothing is imported:
+    the file is kept for the confirm)."""
+    user = require(request, permissions.can_edit_references)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data, filename = form.content()
@@ -132,16 +184,18 @@ def reference_import(request: HttpRequest) -> HttpResponse:
             form.add_error("format", FORMAT_UNKNOWN)
         else:
             try:
-                records = records_parse(data=data, format=format)
+                text = text_decode(data=data, format=format)
+                parsed = file_parse(data=text, format=format)
             except ImportInvalid as exc:
                 form.add_error(None, str(exc))
             else:
-                text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-                payload = signing.dumps(
-                    {"text": text, "format": str(format)}, salt=IMPORT_SALT, compress=True
+                upload = import_upload_store(
+                    actor=user, text=text, format=str(format), filename=filename
                 )
-                preview = import_preview(records=records)
-                return _preview_render(request, preview=preview, payload=payload, format=format)
+                preview = import_preview(records=parsed.records, failures=parsed.failures)
+                return _preview_render(
+                    request, preview=preview, token=str(upload.token), format=format
+                )
     status = 400 if form.errors else 200
     return render(request, "editorial/references/import.html", {"form": form}, status=status)
 
@@ -149,35 +203,39 @@ def reference_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reference_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Import the checked new records and take the chosen conflicts as new versions, at once."""
+    """Import the new records not skipped, and do what the editor chose for each conflict or
+    possible duplicate (import as new, take as a new version, skip), all at once."""
     user = require(request, permissions.can_edit_references)
-    payload = request.POST.get("payload", "")
+    token = request.POST.get("upload", "")
     try:
-        upload = signing.loads(payload, salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        records = records_parse(data=upload["text"], format=upload["format"])
-    except (signing.BadSignature, ImportInvalid, KeyError, TypeError, ValueError):
+        upload = import_upload_get(token=token, actor=user)
+        parsed = file_parse(data=upload.text, format=upload.format)
+    except ImportInvalid:
         messages.error(request, PREVIEW_EXPIRED)
         return redirect("editorial:reference_import")
-    chosen = {n for n in map(ascii_int, request.POST.getlist("records")) if n is not None}
+    preview = import_preview(records=parsed.records, failures=parsed.failures)
+    choices = import_choices(request.POST, preview)
+    confirmed = sorted(i for i, choice in choices.items() if choice == NEW)
     versions = {
-        record.index: key
-        for record in records
-        if (key := request.POST.get(f"version_{record.index}", "").strip())
+        i: choice.removeprefix(VERSION)
+        for i, choice in choices.items()
+        if choice.startswith(VERSION)
     }
     change_note = request.POST.get("change_note", "").strip()[:300] or IMPORTED_VERSION_NOTE
-    error = NOTHING_CHOSEN if not chosen and not versions else ""
+    error = NOTHING_CHOSEN if not confirmed and not versions else ""
     if not error:
         try:
             done = references_import_confirm(
-                records=records,
+                records=parsed.records,
                 actor=user,
-                confirmed=sorted(chosen),
+                confirmed=confirmed,
                 new_versions=versions,
                 change_note=change_note,
             )
         except (ImportInvalid, Conflict) as exc:
             error = str(exc)
         else:
+            import_upload_done(upload)
             created, revised = len(done.created), len(done.revised)
             messages.success(
                 request,
@@ -191,11 +249,10 @@ def reference_import_confirm(request: HttpRequest) -> HttpResponse:
             return redirect("editorial:references")
     return _preview_render(
         request,
-        preview=import_preview(records=records),
-        payload=payload,
-        format=upload["format"],
-        chosen=chosen,
-        versions=versions,
+        preview=import_preview(records=parsed.records, failures=parsed.failures),
+        token=token,
+        format=upload.format,
+        choices=choices,
         change_note=change_note,
         error=error,
         status=400,

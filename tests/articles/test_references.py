@@ -8,6 +8,7 @@ from articles.references import identifiers
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
+    identifier_key,
     pmcid_normalise,
     pmid_normalise,
 )
@@ -54,7 +55,7 @@ def test_create_makes_version_one_with_indexed_columns(editor):
         2013,
         "Am J Sports Med",
     )
-    assert version.doi == "10.1177/abc"
+    assert version.doi == "10.1177/ABC"  # its registered case
     assert version.changed_by == editor
 
 
@@ -157,14 +158,28 @@ def test_diff_lists_each_changed_field(editor):
     ("raw", "normal"),
     [
         ("10.1177/0363546513483448", "10.1177/0363546513483448"),
-        ("https://doi.org/10.1002/14651858.CD004376.pub4", "10.1002/14651858.cd004376.pub4"),
-        ("http://dx.doi.org/10.1000/ABC(1)", "10.1000/abc(1)"),
-        ("doi: 10.1016/S0140-6736(20)30001-2", "10.1016/s0140-6736(20)30001-2"),
-        ("DOI:10.1056/NEJMoa2034577 ", "10.1056/nejmoa2034577"),
+        ("https://doi.org/10.1002/14651858.CD004376.pub4", "10.1002/14651858.CD004376.pub4"),
+        ("http://dx.doi.org/10.1000/ABC(1)", "10.1000/ABC(1)"),
+        ("doi: 10.1016/S0140-6736(20)30001-2", "10.1016/S0140-6736(20)30001-2"),
+        ("DOI:10.1056/NEJMoa2034577 ", "10.1056/NEJMoa2034577"),
+        ("https://www.doi.org/10.1136/bmj.m1234.", "10.1136/bmj.m1234"),
+        # A SICI DOI holds <, >, # and ; in its suffix.
+        (
+            "10.1002/(SICI)1097-4636(199812)43:4<348::AID-JBM1>3.0.CO;2-F",
+            "10.1002/(SICI)1097-4636(199812)43:4<348::AID-JBM1>3.0.CO;2-F",
+        ),
     ],
 )
-def test_doi_is_normalised(raw, normal):
+def test_doi_keeps_its_registered_case_without_link_prefix_or_full_stop(raw, normal):
     assert doi_normalise(raw) == normal
+    # Compared case-insensitively, through one key.
+    assert identifier_key("doi", doi_normalise(raw)) == normal.lower()
+
+
+def test_a_pmid_longer_than_ten_digits_is_refused():
+    assert pmid_normalise("PMID: 0031000001") == "31000001"
+    with pytest.raises(IdentifierInvalid, match="is not a PMID"):
+        pmid_normalise("1234567890123")
 
 
 @pytest.mark.parametrize("raw", ["10.12/abc", "11.1177/abc", "10.1177/", "doi.org/10.1177/x y"])
@@ -190,7 +205,7 @@ def test_pmcid_keeps_its_prefix():
 def test_identifiers_in_csl_are_normalised_into_columns(editor):
     csl = {**CSL, "DOI": "https://doi.org/10.1177/XYZ", "PMID": "77", "PMCID": "pmc5"}
     version = reference_create(key="k1", actor=editor, type="research", csl=csl).version
-    assert (version.doi, version.pmid, version.pmcid) == ("10.1177/xyz", "77", "PMC5")
+    assert (version.doi, version.pmid, version.pmcid) == ("10.1177/XYZ", "77", "PMC5")
     assert "DOI" not in version.csl
     assert set(version.reference.identifiers.values_list("scheme", "value")) == {
         ("doi", "10.1177/xyz"),

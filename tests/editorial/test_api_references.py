@@ -93,13 +93,13 @@ def test_import_preview_then_confirm_over_http(editor, reviewer):
     preview = client.post(f"{URL}import/preview/", {"file": _upload(RIS), "format": "ris"})
     assert preview.status_code == 200, preview.json()
     data = preview.json()
-    assert (data["new"], data["duplicate"], data["conflict"]) == (1, 0, 1)
+    assert (data["new"], data["duplicate"], data["conflict"], data["possible"]) == (1, 0, 1, 0)
     assert [r["classification"] for r in data["records"]] == ["conflict", "new"]
     refused = client.post(
         f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "records": [1, 2]}
     )
     assert refused.status_code == 400
-    assert "Record 1 (kim2013) is conflict, not new" in refused.json()["detail"]
+    assert "Record 1 (kim2013) is conflict: only new records" in refused.json()["detail"]
     assert Reference.objects.count() == 1
     done = client.post(
         f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "records": [2]}
@@ -112,13 +112,36 @@ def test_import_preview_then_confirm_over_http(editor, reviewer):
     assert forbidden.status_code == 403
 
 
-def test_a_malformed_upload_answers_400_naming_the_record(editor):
-    bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nAN  - 12a\nER  -\n"
-    response = client_for(editor).post(
-        f"{URL}import/preview/", {"file": _upload(bad), "format": "ris"}
+def test_a_record_that_cannot_be_read_is_listed_and_the_others_can_be_confirmed(editor):
+    bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nDO  - 12a\nER  -\n"
+    client = client_for(editor)
+    response = client.post(f"{URL}import/preview/", {"file": _upload(bad), "format": "ris"})
+    assert response.status_code == 200
+    data = response.json()
+    assert [r["name"] for r in data["records"]] == ["'Fine'"]
+    assert data["unreadable"] == [
+        {
+            "index": 2,
+            "first_line": "line 5: TY  - JOUR",
+            "reason": "'12a' is not a DOI: expected 10.<registrant>/<suffix>, e.g. "
+            "10.1177/0363546513483448.",
+        }
+    ]
+    done = client.post(
+        f"{URL}import/confirm/", {"file": _upload(bad), "format": "ris", "records": ["1"]}
     )
-    assert response.status_code == 400
-    assert response.json()["detail"].startswith("Record 2 (x9): '12a' is not a PMID")
+    assert done.status_code == 201
+    assert [r["current_version"]["title"] for r in done.json()["imported"]] == ["Fine"]
+
+
+def test_a_large_confirm_sends_its_records_in_one_field(editor):
+    text = "".join(f"TY  - JOUR\nTI  - Work {n}\nPY  - 2020\nER  - \n\n" for n in range(1200))
+    response = client_for(editor).post(
+        f"{URL}import/confirm/",
+        {"file": _upload(text), "format": "ris", "records": [",".join(map(str, range(1, 1201)))]},
+    )
+    assert response.status_code == 201
+    assert Reference.objects.count() == 1200
 
 
 @pytest.mark.parametrize("format", ["csl-json", "ris", "bibtex"])
@@ -169,7 +192,7 @@ def test_confirm_takes_a_conflicting_record_as_a_new_version(editor, reviewer):
         {"file": _upload(RIS), "format": "ris", "new_versions": ["2:kim2013"]},
     )
     assert wrong.status_code == 400
-    assert "only a conflicting record can become a new version" in wrong.json()["detail"]
+    assert "only a conflicting record or a possible duplicate can become" in wrong.json()["detail"]
     assert kim.versions.count() == 1
     done = client.post(
         f"{URL}import/confirm/",

@@ -54,7 +54,7 @@ def test_the_library_holds_real_works_of_several_types_one_marked_retracted(demo
     retracted = Reference.objects.get(current_version__status=ReferenceStatus.RETRACTED)
     assert retracted.key == library.RETRACTED_KEY
     assert retracted.current_version.pmid == "9500320"
-    assert retracted.current_version.doi == "10.1016/s0140-6736(97)11096-0"
+    assert retracted.current_version.doi == "10.1016/S0140-6736(97)11096-0"  # as registered
     # Imported as it was, then marked retracted in a new version that says why.
     assert list(retracted.versions.order_by("number").values_list("status", flat=True)) == [
         ReferenceStatus.ACTIVE,

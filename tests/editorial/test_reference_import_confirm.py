@@ -113,7 +113,8 @@ def test_a_refused_version_names_the_record_and_rolls_back_the_new_ones(editor, 
         csl={"type": "article-journal", "title": "Held", "issued": {"date-parts": [[2001]]}},
         pmid="123456",
     )
-    text = RIS.replace("VL  - 41\n", "VL  - 41\nAN  - 123456\n")
+    # From PubMed (DB), the accession number is the PMID.
+    text = RIS.replace("VL  - 41\n", "VL  - 41\nDB  - PubMed\nAN  - 123456\n")
     records = records_parse(data=text, format="ris")
     with pytest.raises(ImportInvalid, match=r"^Record 1 \(kim2013\): PMID 123456 already belongs"):
         references_import_confirm(

@@ -338,7 +338,9 @@ def test_editor_creates_a_reference_from_the_form(client, editor):
         {"literal": "World Health Organization"},
     ]
     assert version.csl["issued"] == {"date-parts": [[2020, 2]]}
-    assert (version.doi, version.pmid) == ("10.1136/bjsports-2019-101", "31000001")
+    # A DOI keeps its registered case; the identifier row holds the key it is compared by.
+    assert (version.doi, version.pmid) == ("10.1136/BJSPORTS-2019-101", "31000001")
+    assert reference.identifiers.get(scheme="doi").value == "10.1136/bjsports-2019-101"
     assert (version.evidence_level, version.change_note) == ("grade_moderate", "Created")
     assert "publisher" not in version.csl
 
@@ -402,8 +404,8 @@ def _preview(client, text: str = RIS, **extra):
     return client.post(IMPORT, {"file": _upload(text), "format": "", **extra})
 
 
-def _payload(response) -> str:
-    return re.search(r'name="payload" value="([^"]+)"', response.content.decode()).group(1)
+def _token(response) -> str:
+    return re.search(r'name="upload" value="([^"]+)"', response.content.decode()).group(1)
 
 
 def test_import_preview_classifies_then_imports_what_is_chosen(client, editor):
@@ -419,17 +421,16 @@ def test_import_preview_classifies_then_imports_what_is_chosen(client, editor):
     html = preview.content.decode()
     assert preview.status_code == 200
     assert "RIS (.ris)" in html  # detected
-    assert "1 new, 0 already in the library or repeated, 1 conflicting" in html
-    assert "Same identifier or title and year, but different data." in html
+    assert "1 new, 0 already in the library or repeated, 1 conflicting, 0 possible" in html
+    assert "Same identifier, but different data." in html
     assert f'href="{detail_url(Reference.objects.get(key="kim2013"))}"' in html
     assert "Import as a new version of <code>kim2013</code>" in html
     assert Reference.objects.count() == 1  # a preview writes nothing
     done = client.post(
         CONFIRM,
         {
-            "payload": _payload(preview),
-            "records": ["2"],
-            "version_1": "kim2013",
+            "upload": _token(preview),
+            "choice_1": "version:kim2013",
             "change_note": "From the journal",
         },
         follow=True,
@@ -452,36 +453,40 @@ def test_a_refused_confirm_imports_nothing_and_keeps_the_choices(client, editor)
     )
     client.force_login(editor)
     # Record 1 carries a PMID that another reference holds: its new version is refused.
-    preview = _preview(client, RIS.replace("VL  - 41\n", "VL  - 41\nAN  - 555\n"))
+    preview = _preview(client, RIS.replace("VL  - 41\n", "VL  - 41\nDP  - NLM\nAN  - 555\n"))
     response = client.post(
         CONFIRM,
-        {"payload": _payload(preview), "records": ["2"], "version_1": "kim2013"},
+        {"upload": _token(preview), "choice_1": "version:kim2013"},
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Record 1 (kim2013): PMID 555 already belongs to the reference &#x27;taken&#x27;" in html
-    assert 'value="kim2013" checked' in html
-    assert 'name="records" value="2" checked' in html
+    assert 'value="version:kim2013" checked' in html
+    assert 'name="skip" value="2">' in html  # still to be imported
     assert Reference.objects.count() == 2
-    nothing = client.post(CONFIRM, {"payload": _payload(preview)})
+    nothing = client.post(CONFIRM, {"upload": _token(preview), "skip": ["2"]})
     assert reference_import.NOTHING_CHOSEN in nothing.content.decode()
 
 
 def test_a_tampered_or_missing_preview_is_refused(client, editor):
     client.force_login(editor)
-    payload = _payload(_preview(client))
-    response = client.post(CONFIRM, {"payload": payload[:-2] + "xx", "records": ["1"]}, follow=True)
+    token = _token(_preview(client))
+    response = client.post(CONFIRM, {"upload": token[:-2] + "ff"}, follow=True)
     assert reference_import.PREVIEW_EXPIRED in response.content.decode()
     assert Reference.objects.count() == 0
 
 
-def test_a_malformed_file_names_the_record_and_imports_nothing(client, editor):
-    bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nAN  - 12a\nER  -\n"
+def test_a_record_that_cannot_be_read_is_listed_and_the_others_import(client, editor):
+    bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nDO  - 12a\nER  -\n"
     client.force_login(editor)
     response = _preview(client, bad)
-    assert response.status_code == 400
-    assert "Record 2 (x9): &#x27;12a&#x27; is not a PMID" in response.content.decode()
-    assert Reference.objects.count() == 0
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 record cannot be read" in html
+    assert "Record 2 — <code>line 5: TY  - JOUR</code>: &#x27;12a&#x27; is not a DOI" in html
+    done = client.post(CONFIRM, {"upload": _token(response)}, follow=True)
+    assert "Imported 1 new reference; 0 new versions." in done.content.decode()
+    assert list(Reference.objects.values_list("current_version__title", flat=True)) == ["Fine"]
 
 
 def test_import_form_refusals(client, editor):
@@ -498,7 +503,7 @@ def test_pasted_csl_json_is_previewed(client, editor):
     client.force_login(editor)
     response = client.post(IMPORT, {"text": json.dumps(items), "format": ""})
     assert "CSL-JSON (.json)" in response.content.decode()
-    assert 'name="records" value="1" checked' in response.content.decode()
+    assert 'name="skip" value="1">' in response.content.decode()  # imported unless skipped
 
 
 # --- export and picker --------------------------------------------------------------------------
@@ -613,5 +618,5 @@ def test_the_import_preview_shows_authors_year_type_and_the_key_each_gets(client
     assert '<span class="import-record-facts">Kim WH · 2013 · Research</span>' in html
     assert '<span class="import-record-facts">Doe J · 2018 · Research</span>' in html
     # Record 2's base key is taken: the import gives it the next free one.
-    assert "Key: <code>kim2013</code>" in html
-    assert "Key: <code>doe2018b-running</code>" in html
+    assert "Key if imported as new: <code>kim2013</code>" in html
+    assert "Key if imported as new: <code>doe2018b-running</code>" in html

@@ -11,17 +11,19 @@ import json
 import re
 
 import pytest
-from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from articles.references.importing import records_parse, references_import
+from articles.references.importing import (
+    import_upload_store,
+    records_parse,
+    references_import,
+)
 from articles.references.importing.service import IMPORT_RACED
 from articles.references.models import Reference
 from articles.services import SLUG_TAKEN, article_create
-from editorial.workspace.reference_import import IMPORT_SALT
 from tests.factories import EditorFactory
 from tests.races import race
 
@@ -66,13 +68,13 @@ def test_confirming_the_same_import_at_once_is_a_form_error_and_imports_once():
     client = Client()
     client.force_login(second)
     client.get(reverse("editorial:reference_import"))  # loaded before the race, not during it
-    payload = signing.dumps({"text": RIS, "format": "ris"}, salt=IMPORT_SALT, compress=True)
+    upload = import_upload_store(actor=second, text=RIS, format="ris")
     records = records_parse(data=RIS, format="ris")
     response = race(
         lambda: references_import(records=records, actor=first),
         lambda: client.post(
             reverse("editorial:reference_import_confirm"),
-            {"payload": payload, "records": [str(records[0].index)]},
+            {"upload": str(upload.token)},
         ),
     )
     assert response.status_code == 400
@@ -80,7 +82,7 @@ def test_confirming_the_same_import_at_once_is_a_form_error_and_imports_once():
     refusal = (
         IMPORT_RACED
         if connection.vendor == "postgresql"
-        else "not new: only new records can be imported"
+        else "only new records and possible duplicates can be imported as new"
     )
     assert refusal in re.sub(r"\s+", " ", response.text.replace("&#x27;", "'"))
     assert Reference.objects.count() == 1

@@ -9,12 +9,21 @@ from articles.references.importing.parsing import (
     IMPORT_MAX_BYTES,
     IMPORT_TOO_LARGE,
     ImportFormat,
+    file_parse,
     format_detect,
     records_parse,
+    text_decode,
 )
-from articles.references.importing.records import ImportInvalid, ImportRecord
+from articles.references.importing.records import (
+    ImportInvalid,
+    ImportRecord,
+    ParsedFile,
+    RecordFailure,
+)
 from articles.references.importing.service import (
+    IMPORTABLE_AS_NEW,
     IMPORTED_VERSION_NOTE,
+    TAKEABLE_AS_VERSION,
     ImportDone,
     ImportPreview,
     PreviewRow,
@@ -25,23 +34,39 @@ from articles.references.importing.service import (
     references_import,
     references_import_confirm,
 )
+from articles.references.importing.uploads import (
+    PREVIEW_EXPIRED,
+    import_upload_done,
+    import_upload_get,
+    import_upload_store,
+)
 
 __all__ = [
+    "IMPORTABLE_AS_NEW",
     "IMPORTED_VERSION_NOTE",
     "IMPORT_MAX_BYTES",
     "IMPORT_TOO_LARGE",
+    "PREVIEW_EXPIRED",
+    "TAKEABLE_AS_VERSION",
     "ImportDone",
     "ImportFormat",
     "ImportInvalid",
     "ImportPreview",
     "ImportRecord",
+    "ParsedFile",
     "PreviewRow",
+    "RecordFailure",
     "RowStatus",
+    "file_parse",
     "format_detect",
     "import_keys",
     "import_preview",
+    "import_upload_done",
+    "import_upload_get",
+    "import_upload_store",
     "import_version_targets",
     "records_parse",
     "references_import",
     "references_import_confirm",
+    "text_decode",
 ]

@@ -4,19 +4,22 @@ Our own small parser: the `nbib` package on PyPI has not changed since 2021.
 """
 
 import re
+from functools import partial
 from typing import Any
 
 from articles.references.importing.dates import date_from_words
 from articles.references.importing.records import (
-    FILE_INVALID,
     RECORD_INVALID,
     ImportInvalid,
     ImportRecord,
+    ParsedFile,
+    RecordFailure,
     record_build,
+    record_or_failure,
 )
-from articles.references.models import ReferenceType
+from articles.references.models import ReferenceStatus, ReferenceType
 
-_LINE = re.compile(r"^([A-Z0-9]{1,4})\s*- (.*)$")
+_LINE = re.compile(r"^([A-Z0-9]{1,4})\s*-\s?(.*)$")
 STRAY_LINE = "line {line} is neither `TAG - value` nor a continuation: {text!r}."
 NO_PMID = "the record has no PMID line."
 # PubMed publication types, most specific first.
@@ -28,57 +31,70 @@ PUBLICATION_TYPES = [
     ("Case Reports", ReferenceType.CASE_REPORT),
     ("Review", ReferenceType.REVIEW),
 ]
+# PubMed marks a retracted article with this publication type and a retraction-in (RIN) line.
+RETRACTED_TYPE = "Retracted Publication"
+_ID_TAG = re.compile(r"^(.*?)\s*\[(\w+)\]$")
+_ARTICLE_NUMBER = re.compile(r"^e?\d[\w.-]*$", re.IGNORECASE)
 
 
-def _records(text: str) -> list[list[tuple[str, str]]]:
-    records: list[list[tuple[str, str]]] = []
+def _records(text: str) -> list[tuple[int, list[tuple[str, str]], str]]:
+    """(first line number, [(tag, value)], problem) per record; records are separated by blank
+    lines. A line that is neither a tag nor a continuation spoils its record only."""
+    records: list[tuple[int, list[tuple[str, str]], str]] = []
     current: list[tuple[str, str]] = []
+    start, problem = 0, ""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
-            if current:
-                records.append(current)
-                current = []
+            if current or problem:
+                records.append((start, current, problem))
+                current, problem = [], ""
             continue
+        if not current and not problem:
+            start = number
         if line.startswith("      ") and current:
             tag, value = current[-1]
             current[-1] = (tag, f"{value} {line.strip()}")
             continue
         match = _LINE.match(line)
         if match is None:
-            raise ImportInvalid(
-                FILE_INVALID.format(
-                    format="MEDLINE", problem=STRAY_LINE.format(line=number, text=line[:40])
-                )
-            )
+            problem = problem or STRAY_LINE.format(line=number, text=line[:40])
+            continue
         current.append((match.group(1), match.group(2).strip()))
-    if current:
-        records.append(current)
+    if current or problem:
+        records.append((start, current, problem))
     return records
 
 
 def _name(full: str) -> dict[str, str]:
     family, _, given = full.partition(",")
-    return {"family": family.strip(), "given": given.strip()} if given else {"family": family}
+    if not given:
+        return {"family": family.strip()}
+    given, _, suffix = given.partition(",")
+    name = {"family": family.strip(), "given": given.strip()}
+    return name | {"suffix": suffix.strip()} if suffix.strip() else name
 
 
-def _record(index: int, tags: list[tuple[str, str]]) -> ImportRecord:
-    values: dict[str, list[str]] = {}
-    for tag, value in tags:
-        values.setdefault(tag, []).append(value)
+def _tagged(values: list[str]) -> list[tuple[str, str]]:
+    """ "10.1/x [doi]" -> ("10.1/x", "doi"); an untagged value has the tag ""."""
+    out = []
+    for value in values:
+        match = _ID_TAG.match(value)
+        out.append((match.group(1), match.group(2).lower()) if match else (value, ""))
+    return out
 
+
+def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], Any, str]:
     def first(tag: str) -> str:
         return values.get(tag, [""])[0]
 
-    pmid = first("PMID")
-    if not pmid:
-        raise ImportInvalid(
-            RECORD_INVALID.format(index=index, label=repr(first("TI")[:60]), problem=NO_PMID)
-        )
-    doi = next(
+    ids = _tagged(values.get("LID", []) + values.get("AID", []))
+    doi = next((v.removeprefix("doi:").strip() for v, tag in ids if tag == "doi"), "")
+    # An e-locator (LID without a tag, or a short pii like e80092) is the article number.
+    number = next(
         (
-            v.removesuffix(" [doi]")
-            for v in values.get("AID", []) + values.get("LID", [])
-            if v.endswith("[doi]")
+            v
+            for v, tag in ids
+            if tag in ("", "pii") and _ARTICLE_NUMBER.match(v) and not first("PG")
         ),
         "",
     )
@@ -86,23 +102,60 @@ def _record(index: int, tags: list[tuple[str, str]]) -> ImportRecord:
         _name(n.replace(" ", ", ", 1)) for n in values.get("AU", [])
     ]
     authors += [{"literal": n} for n in values.get("CN", [])]
+    editors = [_name(n) for n in values.get("FED", [])] or [
+        _name(n.replace(" ", ", ", 1)) for n in values.get("ED", [])
+    ]
     kinds = values.get("PT", [])
     type_hint = next((t for name, t in PUBLICATION_TYPES if name in kinds), None)
+    book = bool(first("BTI")) or "Book Chapter" in kinds or bool(first("ISBN"))
+    # "1932-6203 (Electronic)": the ISSN without its medium.
+    issn = re.sub(r"\s*\(.*\)$", "", first("IS"))
+    retracted = RETRACTED_TYPE in kinds or bool(values.get("RIN"))
     csl = {
-        "type": "article-journal",
-        "title": first("TI").rstrip("."),
+        "type": ("chapter" if first("BTI") else "book") if book else "article-journal",
+        "title": (first("TI") or first("BTI")).rstrip("."),
         "author": authors,
-        "container-title": first("TA") or first("JT"),
+        "editor": editors,
+        "container-title": first("JT") or first("TA") or (first("BTI") if first("TI") else ""),
+        "container-title-short": first("TA") if first("JT") and first("TA") != first("JT") else "",
         "volume": first("VI"),
         "issue": first("IP"),
         "page": first("PG"),
+        "number": number,
+        "publisher": first("PB"),
+        "publisher-place": first("PL") if book else "",
+        "abstract": first("AB"),
+        "keyword": "; ".join(values.get("OT", [])),
+        "language": first("LA"),
+        "ISSN": "" if book else issn,
+        "ISBN": first("ISBN"),
         "issued": date_from_words(first("DP")),
         "DOI": doi,
-        "PMID": pmid,
+        "PMID": first("PMID"),
         "PMCID": first("PMC"),
     }
-    return record_build(index=index, csl=csl, type_hint=type_hint, key_hint="")
+    status = ReferenceStatus.RETRACTED if retracted else ReferenceStatus.ACTIVE
+    return csl, type_hint, status
 
 
-def parse(text: str) -> list[ImportRecord]:
-    return [_record(index, tags) for index, tags in enumerate(_records(text), start=1)]
+def _record(index: int, values: dict[str, list[str]]) -> ImportRecord:
+    csl, type_hint, status = _csl(values)
+    if not csl["PMID"]:
+        raise ImportInvalid(
+            RECORD_INVALID.format(index=index, label=repr(csl["title"][:60]), problem=NO_PMID)
+        )
+    return record_build(index=index, csl=csl, type_hint=type_hint, key_hint="", status=status)
+
+
+def parse(text: str) -> ParsedFile:
+    results: list[ImportRecord | RecordFailure] = []
+    for index, (line, tags, problem) in enumerate(_records(text), start=1):
+        first_line = f"line {line}: " + (f"{tags[0][0]} - {tags[0][1]}" if tags else "")
+        if problem:
+            results.append(RecordFailure(index, first_line[:120], problem))
+            continue
+        values: dict[str, list[str]] = {}
+        for tag, value in tags:
+            values.setdefault(tag, []).append(value)
+        results.append(record_or_failure(index, first_line, partial(_record, index, values)))
+    return ParsedFile.of(results)

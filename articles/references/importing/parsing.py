@@ -9,6 +9,7 @@ from articles.references.importing.records import (
     NO_RECORDS,
     ImportInvalid,
     ImportRecord,
+    ParsedFile,
 )
 
 
@@ -19,9 +20,10 @@ class ImportFormat(StrEnum):
     MEDLINE = "medline"
 
 
-# The most a reference file may hold, through the workspace and the API alike: the workspace
-# sends the text back signed in its preview page, under Django's 2.5 MB form limit.
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# The most a reference file may hold, through the workspace and the API alike (about 4,000
+# PubMed records with abstracts). The preview keeps the file on the server (ImportUpload):
+# the confirm sends back only its token and the editor's choices.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_TOO_LARGE = (
     f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB: "
     "split it and import it in parts."
@@ -65,17 +67,32 @@ def format_detect(*, data: str | bytes, filename: str = "") -> ImportFormat | No
     return None
 
 
-def records_parse(*, data: str | bytes, format: ImportFormat | str) -> list[ImportRecord]:
-    """Every record of the file, checked; raises ImportInvalid naming the first bad record."""
-    format = ImportFormat(format)
+def text_decode(*, data: str | bytes, format: ImportFormat | str) -> str:
+    """The file as text (UTF-8, with or without its mark); raises ImportInvalid."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportInvalid(
-                FILE_INVALID.format(format=format.value, problem="it is not UTF-8 text.")
-            ) from exc
-    records = PARSERS[format](data.lstrip("\ufeff"))
-    if not records:
+            problem = "it is not UTF-8 text."
+            raise ImportInvalid(FILE_INVALID.format(format=str(format), problem=problem)) from exc
+    return data.lstrip("\ufeff")
+
+
+def file_parse(*, data: str | bytes, format: ImportFormat | str) -> ParsedFile:
+    """The records of the file that can be read, and those that cannot (with their number,
+    first line and reason). Raises ImportInvalid only when the file as a whole cannot be read
+    (not text, not JSON) or holds no record at all."""
+    format = ImportFormat(format)
+    parsed = PARSERS[format](text_decode(data=data, format=format))
+    if not parsed.records and not parsed.failures:
         raise ImportInvalid(NO_RECORDS)
-    return records
+    return parsed
+
+
+def records_parse(*, data: str | bytes, format: ImportFormat | str) -> list[ImportRecord]:
+    """Every record of the file, checked; raises ImportInvalid naming the first record that
+    cannot be read (for callers that take a file whole, such as the benchmark)."""
+    parsed = file_parse(data=data, format=format)
+    if parsed.failures:
+        raise ImportInvalid(str(parsed.failures[0]))
+    return parsed.records

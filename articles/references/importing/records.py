@@ -2,9 +2,11 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from articles.references.identifiers import identifier_key
 from articles.references.models import (
     KEY_PATTERN,
     EvidenceLevel,
@@ -14,6 +16,9 @@ from articles.references.models import (
 from articles.references.services import ReferenceInvalid, csl_identifiers, csl_validate
 
 RECORD_INVALID = "Record {index} ({label}): {problem}"
+# How the preview names a record that could not be read.
+RECORD_BROKEN = "the record cannot be read ({error!r})."
+RECORD_UNREADABLE = "Record {index} (starting {first_line!r}): {reason}"
 FILE_INVALID = "The file is not valid {format}: {problem}"
 NO_RECORDS = "The file holds no references."
 
@@ -29,6 +34,59 @@ _STOPWORDS = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "with", "i
 
 class ImportInvalid(ReferenceInvalid):
     """A file or one of its records cannot be imported; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RecordFailure:
+    """A record that cannot be read: its number in the file, its first line and why.
+
+    The other records of the file are read all the same; the preview lists this one."""
+
+    index: int
+    first_line: str
+    reason: str
+    label: str = ""  # its id in the file or its title, when it has one
+
+    def __str__(self) -> str:
+        if self.label:
+            return RECORD_INVALID.format(index=self.index, label=self.label, problem=self.reason)
+        return RECORD_UNREADABLE.format(
+            index=self.index, first_line=self.first_line, reason=self.reason
+        )
+
+
+def record_or_failure(
+    index: int, first_line: str, build: "Callable[[], ImportRecord]"
+) -> "ImportRecord | RecordFailure":
+    """The record `build` makes, or the failure naming why it cannot be read."""
+    try:
+        return build()
+    except ImportInvalid as exc:
+        reason = str(exc)
+        # record_build names the record itself; the failure names it by number and line.
+        prefix = re.match(r"^Record \d+ \((.*?)\): ", reason)
+        if prefix is None:
+            return RecordFailure(index, first_line[:120], reason)
+        label = "" if prefix.group(1) == "untitled" else prefix.group(1)
+        return RecordFailure(index, first_line[:120], reason[prefix.end() :], label)
+    except (ValueError, IndexError, KeyError, TypeError, RecursionError) as exc:
+        # A parser (LaTeX, dates) choked on this record: the others are read all the same.
+        return RecordFailure(index, first_line[:120], RECORD_BROKEN.format(error=exc))
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What a file holds: the records that could be read and those that could not."""
+
+    records: "list[ImportRecord]"
+    failures: list[RecordFailure]
+
+    @classmethod
+    def of(cls, results: "list[ImportRecord | RecordFailure]") -> "ParsedFile":
+        return cls(
+            records=[r for r in results if isinstance(r, ImportRecord)],
+            failures=[r for r in results if isinstance(r, RecordFailure)],
+        )
 
 
 @dataclass(frozen=True)
@@ -49,6 +107,11 @@ class ImportRecord:
     def __post_init__(self) -> None:
         ids = {"doi": self.doi, "pmid": self.pmid, "pmcid": self.pmcid}
         object.__setattr__(self, "identifiers", {k: v for k, v in ids.items() if v})
+
+    @property
+    def identifier_keys(self) -> list[tuple[str, str]]:
+        """(scheme, key) of each identifier, as ReferenceIdentifier compares them."""
+        return [(s, identifier_key(s, v)) for s, v in self.identifiers.items()]
 
     @property
     def label(self) -> str:
@@ -76,9 +139,20 @@ def reference_type_parse(value: Any) -> str | None:
     return None
 
 
+# Texts a file may wrap over several lines, read as one line whatever the format.
+ONE_LINE = ("title", "abstract", "container-title")
+
+
 def csl_clean(csl: dict[str, Any]) -> dict[str, Any]:
-    """The item without empty values, so that formats agree on what is absent."""
-    return {k: v for k, v in csl.items() if v not in (None, "", [], {})}
+    """The item without empty values, so that formats agree on what is absent, and with its
+    wrapped texts on one line (RIS and MEDLINE wrap them where the database chose)."""
+    cleaned = {}
+    for key, value in csl.items():
+        if isinstance(value, str):
+            value = " ".join(value.split()) if key in ONE_LINE else value.strip()
+        if value not in (None, "", [], {}):
+            cleaned[key] = value
+    return cleaned
 
 
 def record_build(

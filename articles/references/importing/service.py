@@ -5,7 +5,7 @@ and years, one or two for free keys; the import adds one bulk insert per table.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
 from typing import Any
@@ -18,6 +18,7 @@ from articles.references.importing.records import (
     RECORD_INVALID,
     ImportInvalid,
     ImportRecord,
+    RecordFailure,
     key_base,
 )
 from articles.references.models import (
@@ -37,11 +38,14 @@ IMPORT_RACED = (
     "Another import added some of these references at the same moment, so nothing was "
     "imported: preview the file again to see what is new now."
 )
-NOT_NEW = "Record {index} ({label}) is {status}, not new: only new records can be imported."
+NOT_NEW = (
+    "Record {index} ({label}) is {status}: only new records and possible duplicates can be "
+    "imported as new."
+)
 NOT_IN_FILE = "There is no record {index} in the file (it holds {count})."
 NOT_CONFLICT = (
-    "Record {index} ({label}) is {status}: only a conflicting record can become a new version "
-    "of a reference."
+    "Record {index} ({label}) is {status}: only a conflicting record or a possible duplicate "
+    "can become a new version of a reference."
 )
 NOT_MATCHED = "Record {index} ({label}) does not conflict with {key!r}: it matches {matches}."
 SAME_TARGET = "Records {first} and {second} would both become new versions of {key!r}: choose one."
@@ -51,8 +55,22 @@ IMPORTED_VERSION_NOTE = "Updated from an imported file."
 
 class RowStatus(StrEnum):
     NEW = "new"
-    DUPLICATE = "duplicate"
-    CONFLICT = "conflict"
+    DUPLICATE = "duplicate"  # same identifier (or same title, year and data): not imported
+    CONFLICT = "conflict"  # same identifier, different data: skip, or take as a new version
+    # Same title and year, different or missing identifiers: the editor chooses to import it as
+    # new, take it as a new version of that reference, or skip it.
+    POSSIBLE = "possible"
+
+
+# What the editor may do with a row of each status, besides skipping it.
+IMPORTABLE_AS_NEW = (RowStatus.NEW, RowStatus.POSSIBLE)
+TAKEABLE_AS_VERSION = (RowStatus.CONFLICT, RowStatus.POSSIBLE)
+SAME_IDENTIFIER = "Same identifier, but different data."
+SAME_IDENTIFIER_RETRACTED = "Same identifier: the file marks it retracted."
+ALREADY_THERE = "Already in the library."
+SAME_TITLE = "Same title and year; the identifiers differ or are missing."
+REPEATS_EARLIER = "Repeats an earlier record of this file."
+SAME_TITLE_EARLIER = "Same title and year as an earlier record of this file."
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,8 @@ class PreviewRow:
 @dataclass(frozen=True)
 class ImportPreview:
     rows: list[PreviewRow]
+    # The records that could not be read, listed with their number, first line and reason.
+    failures: list[RecordFailure] = field(default_factory=list)
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -80,9 +100,17 @@ def _batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
 
 
 def _same_data(record: ImportRecord, version: ReferenceVersion) -> bool:
-    """The bibliographic data agrees: CSL fields and identifiers (not our type or judgement)."""
+    """The bibliographic data agrees: CSL fields and identifiers (not our type or judgement),
+    and a retraction in the file is one already recorded."""
     ids = {"doi": version.doi, "pmid": version.pmid, "pmcid": version.pmcid}
-    return record.csl == version.csl and record.identifiers == {k: v for k, v in ids.items() if v}
+    newly_retracted = (
+        record.status == ReferenceStatus.RETRACTED and version.status != ReferenceStatus.RETRACTED
+    )
+    return (
+        record.csl == version.csl
+        and record.identifiers == {k: v for k, v in ids.items() if v}
+        and not newly_retracted
+    )
 
 
 def _lookup(
@@ -92,7 +120,7 @@ def _lookup(
     # One IN list per scheme: an OR per identifier overflows SQLite's expression depth.
     values: dict[str, set[str]] = {}
     for record in batch:
-        for scheme, value in record.identifiers.items():
+        for scheme, value in record.identifier_keys:
             values.setdefault(scheme, set()).add(value)
     wanted = Q()
     for scheme, scheme_values in values.items():
@@ -115,52 +143,82 @@ def _lookup(
     return by_identifier, by_title
 
 
-def import_preview(*, records: list[ImportRecord]) -> ImportPreview:
-    """Each record as new, duplicate (same identifier, or same title and year, same data) or
-    conflict (matched, but the data differs). A repeat within the file is a duplicate of the
-    earlier record. Two queries per batch of records.
+def import_preview(
+    *, records: list[ImportRecord], failures: list[RecordFailure] | None = None
+) -> ImportPreview:
+    """Each record as new; duplicate (same identifier and same data, or a repeat of an earlier
+    record of the file); conflict (same identifier, different data); or possible duplicate
+    (same title and year only: different works share titles, as a letter and its correction
+    do). Identifiers are compared through identifier_key. Two queries per batch of records.
     """
     rows: list[PreviewRow] = []
     seen: dict[Any, int] = {}
+    seen_titles: dict[Any, ImportRecord] = {}
     for batch in _batches(records):
         by_identifier, by_title = _lookup(batch)
         for record in batch:
             columns = version_columns(record.csl)
             title_key = (columns["title_normalised"], columns["year"])
-            matched: dict[str, Reference] = {}
-            for item in record.identifiers.items():
+            ids = record.identifier_keys
+            same_id: dict[str, Reference] = {}
+            for item in ids:
                 if item in by_identifier:
-                    matched[by_identifier[item].key] = by_identifier[item]
-            for reference in by_title.get(title_key, []):
-                matched.setdefault(reference.key, reference)
-            earlier = [seen[k] for k in [*record.identifiers.items(), title_key] if k in seen]
-            if matched:
+                    same_id[by_identifier[item].key] = by_identifier[item]
+            same_title = {r.key: r for r in by_title.get(title_key, []) if r.key not in same_id}
+            earlier_id = [seen[k] for k in ids if k in seen]
+            if same_id:
                 differs = [
                     ref
-                    for ref in matched.values()
+                    for ref in same_id.values()
                     if ref.current_version is None or not _same_data(record, ref.current_version)
                 ]
-                status = RowStatus.CONFLICT if differs else RowStatus.DUPLICATE
-                reason = (
-                    "Same identifier or title and year, but different data."
-                    if differs
-                    else "Already in the library."
+                if differs:
+                    reason = (
+                        SAME_IDENTIFIER_RETRACTED
+                        if record.status == ReferenceStatus.RETRACTED
+                        else SAME_IDENTIFIER
+                    )
+                    rows.append(PreviewRow(record, RowStatus.CONFLICT, sorted(same_id), reason))
+                else:
+                    rows.append(
+                        PreviewRow(record, RowStatus.DUPLICATE, sorted(same_id), ALREADY_THERE)
+                    )
+            elif earlier_id:
+                rows.append(
+                    PreviewRow(
+                        record, RowStatus.DUPLICATE, [f"record {earlier_id[0]}"], REPEATS_EARLIER
+                    )
                 )
-                rows.append(PreviewRow(record, status, sorted(matched), reason))
-            elif earlier:
+            elif same_title:
+                same = [
+                    ref
+                    for ref in same_title.values()
+                    if ref.current_version and _same_data(record, ref.current_version)
+                ]
+                if same:
+                    keys = sorted(r.key for r in same)
+                    rows.append(PreviewRow(record, RowStatus.DUPLICATE, keys, ALREADY_THERE))
+                else:
+                    rows.append(
+                        PreviewRow(record, RowStatus.POSSIBLE, sorted(same_title), SAME_TITLE)
+                    )
+            elif title_key in seen_titles:
+                earlier = seen_titles[title_key]
+                repeat = earlier.csl == record.csl and earlier.identifiers == record.identifiers
                 rows.append(
                     PreviewRow(
                         record,
-                        RowStatus.DUPLICATE,
-                        [f"record {earlier[0]}"],
-                        "Repeats an earlier record of this file.",
+                        RowStatus.DUPLICATE if repeat else RowStatus.POSSIBLE,
+                        [f"record {earlier.index}"],
+                        REPEATS_EARLIER if repeat else SAME_TITLE_EARLIER,
                     )
                 )
             else:
                 rows.append(PreviewRow(record, RowStatus.NEW, []))
-            for k in [*record.identifiers.items(), title_key]:
+            for k in ids:
                 seen.setdefault(k, record.index)
-    return ImportPreview(rows=rows)
+            seen_titles.setdefault(title_key, record)
+    return ImportPreview(rows=rows, failures=list(failures or []))
 
 
 def import_version_targets(
@@ -178,7 +236,7 @@ def import_version_targets(
         if row is None:
             raise ImportInvalid(NOT_IN_FILE.format(index=index, count=len(records)))
         label = row.record.label
-        if row.status != RowStatus.CONFLICT:
+        if row.status not in TAKEABLE_AS_VERSION:
             raise ImportInvalid(NOT_CONFLICT.format(index=index, label=label, status=row.status))
         if key not in row.matches:
             raise ImportInvalid(
@@ -285,7 +343,7 @@ def _references_import(
                 if index not in by_index:
                     raise ImportInvalid(NOT_IN_FILE.format(index=index, count=len(records)))
                 record = by_index[index]
-                if statuses[index] != RowStatus.NEW:
+                if statuses[index] not in IMPORTABLE_AS_NEW:
                     raise ImportInvalid(
                         NOT_NEW.format(
                             index=index, label=record.label, status=statuses[index].value
@@ -331,7 +389,7 @@ def _batch_write(batch: list[ImportRecord], *, actor, change_note: str) -> list[
     ReferenceIdentifier.objects.bulk_create(
         ReferenceIdentifier(reference=reference, scheme=scheme, value=value)
         for reference, record in zip(references, batch, strict=True)
-        for scheme, value in record.identifiers.items()
+        for scheme, value in record.identifier_keys
     )
     return references
 
@@ -377,6 +435,14 @@ def references_import_confirm(
                     doi=record.doi,
                     pmid=record.pmid,
                     pmcid=record.pmcid,
+                    # A retraction the file records (MEDLINE's "Retracted Publication") is
+                    # taken, and flags the articles citing the reference; otherwise our
+                    # status is kept.
+                    status=(
+                        ReferenceStatus.RETRACTED
+                        if record.status == ReferenceStatus.RETRACTED
+                        else None
+                    ),
                     change_note=change_note,
                 )
             except ReferenceInvalid as exc:

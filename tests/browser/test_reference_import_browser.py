@@ -1,0 +1,68 @@
+"""Importing a real-world file in Chromium, as an editor: the preview lists the record that
+cannot be read, shows a possible duplicate beside the reference it may repeat, and the editor's
+choice for each record is what the import does, under the CSP."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from articles.models import Reference
+from articles.references.services import reference_create
+from tests.browser.tools import login_form_submit
+from tests.factories import EditorFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+SCOPUS = Path(__file__).parent.parent / "articles" / "reference_corpus" / "ris/asreview/scopus.ris"
+
+
+def test_editor_previews_a_file_with_a_broken_record_and_decides_the_possible_duplicate(
+    live_server, page: Page, console, tmp_path, screenshot
+):
+    editor = EditorFactory(username="edith")
+    records = SCOPUS.read_text().split("ER  -")
+    title = re.search(r"\nTI  - ([^\n]+)", records[1]).group(1)  # type: ignore[union-attr]
+    # The library holds record 2's work under another DOI: a possible duplicate.
+    reference_create(
+        key="earlier-version",
+        actor=editor,
+        type="research",
+        csl={"type": "article-journal", "title": title, "issued": {"date-parts": [[2019]]}},
+        doi="10.9999/preprint.1",
+    )
+    records[3] = records[3].replace("\nDO  - ", "\nDO  - not-a-doi\nXX  - ", 1)
+    upload = tmp_path / "scopus.ris"
+    upload.write_text("ER  -".join(records))
+
+    page.goto(live_server.url + reverse("login"))
+    login_form_submit(page, "edith")
+    page.goto(live_server.url + reverse("editorial:reference_import"))
+    page.get_by_label("File").set_input_files(str(upload))
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
+    failures = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Records that cannot be read")
+    )
+    expect(failures).to_contain_text("Record 4")
+    expect(failures).to_contain_text("'not-a-doi' is not a DOI")
+    row = page.locator("tr").filter(has_text="Possible duplicate")
+    expect(row).to_contain_text("earlier-version")
+    expect(row).to_contain_text("DOI 10.9999/preprint.1")  # shown beside, to compare
+
+    screenshot(page)  # test-artifacts/screenshots/: the preview as the editor sees it
+    # The editor keeps record 1 out and takes record 2 as a new version of the reference.
+    page.locator("tr.import-new").first.get_by_label("Skip").check()
+    row.get_by_label("Import as a new version of earlier-version").check()
+    page.get_by_role("button", name="Import the chosen records").click()
+
+    expect(page.get_by_text("Imported 3 new references; 1 new version.")).to_be_visible()
+    assert Reference.objects.count() == 4
+    assert Reference.objects.get(key="earlier-version").current_version.number == 2
+    assert console.csp_violations == []
+    assert console.errors == []
