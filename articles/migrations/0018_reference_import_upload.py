@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_failed_task'),
+        ('articles', '0017_revision_change_kind_and_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
