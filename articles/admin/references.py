@@ -2,10 +2,29 @@
 articles.references.services (the API), which normalises identifiers, keeps versions
 append-only and moves the pointer."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 
 from articles.admin.mixins import UndeletableAdminMixin
 from articles.models import Reference, ReferenceIdentifier, ReferenceVersion, RevisionCitation
+from articles.references.retraction_watch import (
+    NotRetractionWatch,
+    retraction_watch_apply_bytes,
+)
+
+
+class RetractionWatchForm(forms.Form):
+    file = forms.FileField(
+        label="Retraction Watch CSV",
+        help_text=(
+            "retraction_watch.csv as Crossref distributes it. Files above the site's request "
+            "limit: use `manage.py load_retraction_watch`."
+        ),
+    )
 
 
 class ReferenceVersionInline(UndeletableAdminMixin, admin.TabularInline):
@@ -56,6 +75,41 @@ class ReferenceAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     list_select_related = ["current_version"]
     fields = readonly_fields = ("key", "current_version", "created_by", "created_at")
     inlines = [ReferenceIdentifierInline, ReferenceVersionInline]
+    change_list_template = "admin/articles/reference/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        load = self.admin_site.admin_view(self.retraction_watch_view)
+        mine = [path("retraction-watch/", load, name="articles_reference_retraction_watch")]
+        return mine + super().get_urls()
+
+    def retraction_watch_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a Retraction Watch snapshot: the references it names are marked through
+        new versions (articles.references.retraction_watch), as the command does."""
+        if not request.user.has_perm("articles.change_reference"):
+            raise PermissionDenied
+        form = RetractionWatchForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = retraction_watch_apply_bytes(
+                    data=form.cleaned_data["file"].read(), actor=request.user
+                )
+            except NotRetractionWatch as exc:
+                form.add_error("file", str(exc))
+            else:
+                self.message_user(
+                    request,
+                    f"{report.read} notices read; {len(report.changed)} reference(s) marked; "
+                    f"{report.unchanged} already so; {report.matched} named a reference.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:articles_reference_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "Load Retraction Watch data",
+        }
+        return TemplateResponse(request, "admin/articles/reference/retraction_watch.html", context)
 
     @admin.display(description="title", ordering="current_version__title")
     def current_title(self, obj: Reference) -> str:

@@ -43,6 +43,7 @@ class ReferenceStatus(models.TextChoices):
     CORRECTED = "corrected", "Corrected"
     RETRACTED = "retracted", "Retracted"
     SUPERSEDED = "superseded", "Superseded"
+    EXPRESSION_OF_CONCERN = "expression_of_concern", "Expression of concern"
 
 
 # A newer version with one of these statuses flags the revisions citing an older one.
@@ -50,6 +51,7 @@ FLAGGING_STATUSES = (
     ReferenceStatus.CORRECTED,
     ReferenceStatus.RETRACTED,
     ReferenceStatus.SUPERSEDED,
+    ReferenceStatus.EXPRESSION_OF_CONCERN,
 )
 
 
@@ -118,7 +120,7 @@ class ReferenceVersion(models.Model):
     pmcid = models.CharField("PMCID", max_length=16, blank=True)
     evidence_level = models.CharField(max_length=20, choices=EvidenceLevel.choices, blank=True)
     status = models.CharField(
-        max_length=12, choices=ReferenceStatus.choices, default=ReferenceStatus.ACTIVE
+        max_length=24, choices=ReferenceStatus.choices, default=ReferenceStatus.ACTIVE
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
