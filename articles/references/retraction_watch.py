@@ -20,10 +20,14 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.db.models import Q
-from django.db.models.functions import Lower
 
-from articles.references.identifiers import IdentifierInvalid, doi_normalise, pmid_normalise
-from articles.references.models import Reference, ReferenceStatus
+from articles.references.identifiers import (
+    IdentifierInvalid,
+    doi_normalise,
+    identifier_key,
+    pmid_normalise,
+)
+from articles.references.models import Reference, ReferenceIdentifier, ReferenceStatus
 from articles.references.services import ReferenceInvalid, reference_version_create
 
 BATCH = 1000
@@ -85,6 +89,10 @@ def _date(text: str) -> date | None:
     return None
 
 
+def _doi_key(text: str) -> str:
+    return identifier_key("doi", doi_normalise(text))
+
+
 def _identifier(text: str, normalise: Any) -> str:
     """The identifier normalised; "" for none ("0", "unavailable") or one that is not valid."""
     text = (text or "").strip()
@@ -107,7 +115,7 @@ def notices_read(stream: IO[str]) -> Iterator[Notice]:
         yield Notice(
             record_id=(row.get("Record ID") or "").strip(),
             nature=(row.get("RetractionNature") or "").strip(),
-            doi=_identifier(row.get("OriginalPaperDOI", ""), doi_normalise),
+            doi=_identifier(row.get("OriginalPaperDOI", ""), _doi_key),
             pmid=_identifier(row.get("OriginalPaperPubMedID", ""), pmid_normalise),
             notice_date=_date(row.get("RetractionDate", "")),
             notice_doi=_identifier(row.get("RetractionDOI", ""), doi_normalise),
@@ -126,26 +134,21 @@ def _batches(notices: Iterable[Notice]) -> Iterator[list[Notice]]:
 
 
 def _matches(batch: list[Notice]) -> dict[str, list[Reference]]:
-    """The references whose current version has a DOI or PMID of the batch, by "doi:..." and
-    "pmid:..." keys (one query)."""
+    """The references holding a DOI or PMID of the batch (ReferenceIdentifier: the comparison
+    keys of each reference's current identifiers), by "doi:..." and "pmid:..." keys (one
+    query)."""
     dois = {n.doi for n in batch if n.doi}
     pmids = {n.pmid for n in batch if n.pmid}
     if not dois and not pmids:
         return {}
-    found = (
-        Reference.objects.select_related("current_version")
-        .annotate(doi_key=Lower("current_version__doi"))
-        .filter(Q(doi_key__in=dois) | Q(current_version__pmid__in=pmids))
+    held = ReferenceIdentifier.objects.select_related("reference__current_version").filter(
+        Q(scheme="doi", value__in=dois) | Q(scheme="pmid", value__in=pmids)
     )
     by_key: dict[str, list[Reference]] = {}
-    for reference in found:
-        version = reference.current_version
-        if version is None:
-            continue
-        if version.doi:
-            by_key.setdefault(f"doi:{doi_normalise(version.doi)}", []).append(reference)
-        if version.pmid:
-            by_key.setdefault(f"pmid:{version.pmid}", []).append(reference)
+    for identifier in held:
+        by_key.setdefault(f"{identifier.scheme}:{identifier.value}", []).append(
+            identifier.reference
+        )
     return by_key
 
 

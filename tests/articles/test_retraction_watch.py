@@ -59,7 +59,7 @@ def test_the_export_is_read_as_its_source_means(db):
         "Reinstatement",
     ]
     wakefield = notices[0]
-    assert (wakefield.doi, wakefield.pmid) == ("10.1016/s0140-6736(97)11096-0", "9500320")
+    assert (wakefield.doi, wakefield.pmid) == ("10.1016/s0140-6736(97)11096-0", "9500320")  # keys
     assert str(wakefield.notice_date) == "2010-02-02"
     assert (notices[1].notice_doi, notices[1].pmid) == ("", "32450107")  # "unavailable"
     assert (notices[4].doi, notices[4].pmid) == ("", "")  # "unavailable", "0"
@@ -80,7 +80,7 @@ def test_each_named_reference_gets_the_gravest_status_and_the_rest_stay(library,
     assert _status(library["other"]) == ReferenceStatus.ACTIVE
     note = library["wakefield"].current_version.change_note
     assert note.startswith("Retraction Watch record 1001: Retraction of Feb 2, 2010")
-    assert "10.1016/s0140-6736(10)60175-4" in note
+    assert "10.1016/S0140-6736(10)60175-4" in note  # as registered
     assert (report.read, report.matched, report.not_applied) == (5, 4, 1)
     assert sorted(report.changed) == sorted(
         [library["wakefield"].pk, library["lancet"].pk, library["lancet"].pk, library["nejm"].pk]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_reference_search_indexes'),
+        ('articles', '0018_reference_import_upload'),
     ]
 
     operations = [
