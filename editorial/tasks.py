@@ -3,6 +3,7 @@ from django.conf import settings
 
 from editorial.idempotency import request_keys_prune
 from editorial.notifications import notifications_send_for_event
+from editorial.tokens import tokens_expired_delete
 
 # Waits between tries: from a minute, doubling, up to an hour, each drawn at random below
 # that (full jitter) so that a server coming back is not hit by every task at once.
@@ -61,6 +62,12 @@ def notify_reference_change(self, version_id: int) -> int:  # type: ignore[no-un
     from editorial.citation_flags import reference_change_notify
 
     return reference_change_notify(version_id=version_id)
+
+
+@shared_task
+def prune_expired_tokens() -> int:
+    """Delete the API tokens past their expiry (editorial.tokens)."""
+    return tokens_expired_delete()
 
 
 @shared_task

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import authenticate
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
@@ -16,6 +17,12 @@ from articles.public.throttles import LOGIN, attempt_refused
 from editorial.api.common import ErrorSerializer
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Our knox authentication (editorial.tokens) documented as knox's own."""
+
+    target_class = "editorial.tokens.TokenAuthentication"
 
 
 class LoginSerializer(serializers.Serializer[Any]):
