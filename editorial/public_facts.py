@@ -3,9 +3,28 @@
 Configured as IMPRIMATUR_PUBLIC_FACTS; see articles.public.facts for the interface.
 """
 
+from collections.abc import Iterable
+
 from articles.models import Revision
 from articles.public.facts import PublicApprover, PublicBoardMember
-from editorial.models import BoardProfile, InterestDeclaration, ReviewDecision
+from editorial.models import BoardProfile, InterestDeclaration, ReviewDecision, User
+
+# What the article pages show of a person (revision_approvers: str(user), which is the full
+# name or else the username, and the profile's credentials and specialty). A change of any
+# other field (e-mail, password, last login, roles, bio...) retires no page.
+PUBLIC_PERSON_FIELDS = frozenset(
+    {"first_name", "last_name", "username", "credentials", "specialty"}
+)
+
+
+def person_change_shows_on_pages(*, user: User, changed: Iterable[str]) -> bool:
+    """Whether a change of `changed` fields of `user` or their board profile alters an article
+    page: a field pages show, of someone who approved a revision (one query at most)."""
+    if not PUBLIC_PERSON_FIELDS.intersection(changed):
+        return False
+    return ReviewDecision.objects.filter(
+        reviewer=user, verdict=ReviewDecision.Verdict.APPROVE
+    ).exists()
 
 
 def _disclosures(declaration: InterestDeclaration | None) -> tuple[str, ...]:

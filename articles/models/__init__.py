@@ -12,7 +12,13 @@ from articles.models.content import (
     Topic,
     text_hash,
 )
-from articles.models.derived import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
+from articles.models.derived import (
+    ArticleSearchDocument,
+    FailedTask,
+    OutboxMessage,
+    PageGeneration,
+    StoredPage,
+)
 from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPreference, SitePage
 from articles.references.models import (
     EvidenceLevel,
@@ -38,6 +44,7 @@ __all__ = [
     "FollowUpQuestion",
     "IdentifierScheme",
     "OutboxMessage",
+    "PageGeneration",
     "ReaderPreference",
     "Reference",
     "ReferenceIdentifier",

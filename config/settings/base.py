@@ -381,6 +381,11 @@ IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 IMPRIMATUR_SITEMAP_PAGE_SIZE = 10_000  # articles per sitemap page (articles.public.sitemaps)
 IMPRIMATUR_SEARCH = env.str("IMPRIMATUR_SEARCH", default="auto")
 IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
+# The address the public article pages name themselves under (canonical link, structured
+# data), e.g. https://www.example.org. Set, a site answering under several names keeps one
+# copy of each page for them all; empty (here), each name has its own copy naming itself.
+# Production defaults it to SITE_URL.
+IMPRIMATUR_PUBLIC_ORIGIN = env.str("PUBLIC_ORIGIN", default="")
 
 LOGGING = {
     "version": 1,

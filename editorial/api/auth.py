@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from articles.public.throttles import LOGIN, attempt_refused
 from editorial.api.common import ErrorSerializer
+from editorial.tokens import TokenAuthentication
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
 
@@ -78,6 +79,8 @@ class LoginView(knox_views.LoginView):
 @extend_schema(tags=["auth"])
 class LogoutView(knox_views.LogoutView):
     """Revoke the token the request was made with (token authentication only)."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(
         request=None,
