@@ -5,6 +5,8 @@ Configured as IMPRIMATUR_PUBLIC_FACTS; see articles.public.facts for the interfa
 
 from collections.abc import Iterable
 
+from django.db.models import prefetch_related_objects
+
 from articles.models import Revision
 from articles.public.facts import PublicApprover, PublicBoardMember
 from editorial.models import BoardProfile, InterestDeclaration, ReviewDecision, User
@@ -37,7 +39,8 @@ def _disclosures(declaration: InterestDeclaration | None) -> tuple[str, ...]:
 
 class EditorialPublicFacts:
     def revision_approvers(self, *, revision: Revision) -> list[PublicApprover]:
-        """The approvals of the round that approved `revision` (two queries, any number)."""
+        """The approvals of the round that approved `revision` (one query, any number; a
+        second for the declared interests when an approver declared any)."""
         decisions = (
             ReviewDecision.objects.filter(
                 revision=revision,
@@ -45,9 +48,17 @@ class EditorialPublicFacts:
                 verdict=ReviewDecision.Verdict.APPROVE,
             )
             .select_related("reviewer__board_profile", "assignment__declaration")
-            .prefetch_related("assignment__declaration__entries")
             .order_by("decided_at", "pk")
         )
+        # The declared interests only of those who declared any: most declare none, and then
+        # the page costs no second query.
+        declared = [
+            declaration
+            for decision in decisions
+            if (declaration := getattr(decision.assignment, "declaration", None)) is not None
+            and declaration.has_interests
+        ]
+        prefetch_related_objects(declared, "entries")
         approvers = []
         for decision in decisions:
             profile = getattr(decision.reviewer, "board_profile", None)
