@@ -162,3 +162,11 @@ def test_the_schema_documents_the_cursor_and_the_links(db):
     assert {"cursor", "page"} <= names
     assert set(page["properties"]) == {"count", "next", "previous", "results"}
     assert page["required"] == ["results"]
+
+
+def test_the_browsable_api_shows_a_page_of_the_list(editor):
+    RevisionFactory.create_batch(30, author=editor)
+    response = client_for(editor).get(f"{API}/articles/", headers={"accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "cursor=" in response.content.decode()  # the next link, in the JSON shown
