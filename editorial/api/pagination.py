@@ -36,14 +36,23 @@ Row = TypeVar("Row")
 
 @dataclass(frozen=True)
 class Key:
-    """One column of the order: its lookup path and whether it descends (nulls always last)."""
+    """One column of the order: its lookup path, whether it descends, and where its nulls
+    go (last in a list's order; first when walking it backwards)."""
 
     path: str
     descending: bool
+    nulls_last: bool = True
+
+    def turned(self, backwards: bool) -> "Key":
+        """This key as a walk backwards (from a `previous` link) orders by."""
+        if not backwards:
+            return self
+        return Key(self.path, not self.descending, nulls_last=not self.nulls_last)
 
     def order_by(self) -> OrderBy:
         field = F(self.path)
-        return field.desc(nulls_last=True) if self.descending else field.asc(nulls_last=True)
+        nulls = {"nulls_last": True} if self.nulls_last else {"nulls_first": True}
+        return field.desc(**nulls) if self.descending else field.asc(**nulls)
 
     def value_of(self, row: Model) -> Any:
         value: Any = row
@@ -52,11 +61,19 @@ class Key:
         return value
 
     def beyond(self, value: Any) -> Q:
-        """The rows after `value` in this column's order (nulls come last either way)."""
-        if value is None:
-            return Q(pk__in=[])  # nothing comes after the nulls
+        """The rows after `value` in this column's order, nulls where they go."""
+        isnull = Q(**{f"{self.path}__isnull": True})
+        if value is None:  # after the nulls: nothing when last, every value when first
+            return Q(pk__in=[]) if self.nulls_last else ~isnull
         compare = Q(**{f"{self.path}__{'lt' if self.descending else 'gt'}": value})
-        return compare | Q(**{f"{self.path}__isnull": True})
+        return compare | isnull if self.nulls_last else compare
+
+    def bound(self, value: Any) -> Q:
+        """A condition every row from `value` on meets, that an index on the column can use."""
+        if value is None:
+            return Q()
+        reached = Q(**{f"{self.path}__{'lte' if self.descending else 'gte'}": value})
+        return reached | Q(**{f"{self.path}__isnull": True}) if self.nulls_last else reached
 
     def equal(self, value: Any) -> Q:
         if value is None:
@@ -142,9 +159,7 @@ class KeysetPagination(BasePagination):
         self.base_url = request.build_absolute_uri()
         keys = keys_of(queryset)
         position, backwards = self._position(request, keys)
-        ordered = queryset.order_by(
-            *(Key(k.path, k.descending != backwards).order_by() for k in keys)
-        )
+        ordered = queryset.order_by(*(key.turned(backwards).order_by() for key in keys))
         if position is not None:
             ordered = ordered.filter(self._after(keys, position, backwards=backwards))
         rows = cast(list[Model], list(ordered[: self.page_size + 1]))
@@ -169,17 +184,13 @@ class KeysetPagination(BasePagination):
         """Rows past `position` in the order (or, `backwards`, before it): for keys a, b, pk,
         a > x OR (a = x AND b > y) OR (a = x AND b = y AND pk > z), with `a >= x` beside it
         so that an index on the first key bounds the scan."""
-        turned = [Key(k.path, k.descending != backwards) for k in keys]
+        turned = [key.turned(backwards) for key in keys]
         condition = Q(pk__in=[])
         equal = Q()
         for key, value in zip(turned, position, strict=True):
             condition |= equal & key.beyond(value)
             equal &= key.equal(value)
-        first, value = turned[0], position[0]
-        if value is not None:
-            bound = f"{first.path}__{'lte' if first.descending else 'gte'}"
-            condition &= Q(**{bound: value}) | Q(**{f"{first.path}__isnull": True})
-        return condition
+        return condition & turned[0].bound(position[0])
 
     def _cursor(self, keys: list[Key], row: Model, signature: str, *, backwards: bool) -> str:
         payload = {

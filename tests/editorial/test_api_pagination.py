@@ -100,6 +100,13 @@ def test_an_ordering_is_followed_across_pages_nulls_last(ordering, editor):
     present = [v for v in values if v is not None]
     assert values == present + [None] * (len(values) - len(present))  # nulls last, both ways
     assert present == sorted(present, reverse=ordering.startswith("-"))
+    # and back from the last page through the same pages (nulls first when walking back)
+    backward, url = [], pages[-1]["previous"]
+    while url:
+        page = client.get(url).json()
+        backward.append(page["results"])
+        url = page["previous"]
+    assert list(reversed(backward)) == [p["results"] for p in pages[:-1]]
 
 
 def test_a_cursor_not_made_by_this_list_is_refused_clearly(editor):
