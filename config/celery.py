@@ -13,6 +13,8 @@ logger = logging.getLogger(__name__)
 app = Celery("imprimatur")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The public site is a package of the articles app, not an app: its tasks module by name.
+app.autodiscover_tasks(["articles.public"])
 
 
 @signals.beat_init.connect

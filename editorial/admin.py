@@ -1,3 +1,5 @@
+from typing import Any
+
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -23,6 +25,7 @@ from editorial.models import (
     ReviewDecision,
     User,
 )
+from editorial.public_facts import person_change_shows_on_pages
 
 
 class BoardProfileInline(admin.StackedInline):
@@ -31,9 +34,26 @@ class BoardProfileInline(admin.StackedInline):
     extra = 0
 
 
+def _changed_fields(form: Any, formsets: list[Any]) -> set[str]:
+    changed = set(form.changed_data)
+    for formset in formsets:
+        for inline_form in formset.forms:
+            changed.update(inline_form.changed_data)
+    return changed
+
+
 @admin.register(User)
 class UserAdmin(RetiresArticlePages, BaseUserAdmin):
+    """Retires the article pages only for a change they show (a reviewer's name, credentials or
+    specialty: editorial.public_facts), not for a login, a password or an e-mail address."""
+
     inlines = [BoardProfileInline]
+
+    def changes_pages(self, form: Any, formsets: list[Any]) -> bool:
+        return person_change_shows_on_pages(
+            user=form.instance, changed=_changed_fields(form, formsets)
+        )
+
     list_display = ["username", "email", "first_name", "last_name", "roles", "is_active"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
 
@@ -47,11 +67,21 @@ class UserAdmin(RetiresArticlePages, BaseUserAdmin):
 
 @admin.register(BoardProfile)
 class BoardProfileAdmin(RetiresArticlePages):
+    """Retires the article pages only for what they show (credentials, specialty), not for
+    the biography or the listing on the board page (built for each request)."""
+
     list_display = ["user", "credentials", "specialty", "is_listed"]
     list_filter = ["specialty", "is_listed"]
     search_fields = ["user__first_name", "user__last_name", "credentials", "specialty"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+    def changes_pages(self, form: Any, formsets: list[Any]) -> bool:
+        changed = _changed_fields(form, formsets)
+        # A profile moved to another account: pages may show it under either.
+        return "user" in changed or person_change_shows_on_pages(
+            user=form.instance.user, changed=changed
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -26,7 +26,11 @@ from articles.models import (
     Revision,
 )
 from articles.references.flags import FlaggedCitation, citations_flagged
-from articles.selectors import article_writers, articles_with_status
+from articles.selectors import (
+    article_writers,
+    articles_with_status,
+    articles_with_status_filterable,
+)
 from editorial.events import (
     DECLARED_INTERESTS,
     DECLARED_NO_INTERESTS,
@@ -47,9 +51,12 @@ from editorial.models import (
 from editorial.permissions import can_view_revision, is_board_member, is_editor
 
 
-def articles_for_user(*, user: User) -> QuerySet[Article]:
-    """Articles the user may open in the workspace, annotated with their newest status."""
-    articles = articles_with_status().order_by("title", "pk")
+def articles_for_user(*, user: User, annotated: bool = True) -> QuerySet[Article]:
+    """Articles the user may open in the workspace, annotated with their newest status; with
+    `annotated=False` only filterable on it (a list reads it for its page's rows with
+    articles.selectors.articles_newest_revision_annotate)."""
+    base = articles_with_status() if annotated else articles_with_status_filterable()
+    articles = base.order_by("title", "pk")
     if is_editor.test(user):
         return articles
     if is_board_member.test(user):

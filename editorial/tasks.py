@@ -3,6 +3,7 @@ from celery import shared_task
 from articles.outbox import OutboxTask
 from editorial.idempotency import request_keys_prune
 from editorial.notifications import notifications_send_for_event
+from editorial.tokens import tokens_expired_delete
 
 
 @shared_task(base=OutboxTask)
@@ -35,6 +36,12 @@ def notify_reference_change(version_id: int) -> int:
     from editorial.citation_flags import reference_change_notify
 
     return reference_change_notify(version_id=version_id)
+
+
+@shared_task
+def prune_expired_tokens() -> int:
+    """Delete the API tokens past their expiry (editorial.tokens)."""
+    return tokens_expired_delete()
 
 
 @shared_task

@@ -36,6 +36,7 @@ from articles.models import (
     RevisionCitation,
     SitePage,
 )
+from articles.page_versions import article_pages_invalidate_all
 from articles.questions import follow_up_question_create
 from articles.references.services import reference_version_create
 from articles.services import (
@@ -105,6 +106,7 @@ def _scene_build() -> None:
     article = workflow.article_publish(revision=approved, actor=editor)
     revision_create_draft(article=article, author=editor)  # a draft after a published one
     Client().get(article.get_absolute_url())  # a stored page
+    article_pages_invalidate_all()  # a page generation (as after a change of the levels)
     article_details_update(article=article, changes={"slug": f"{article.slug}-moved"})
 
     under_review = Revision.objects.get(status=ReviewStatus.UNDER_REVIEW, author=editor)

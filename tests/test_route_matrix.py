@@ -875,8 +875,8 @@ def _code(response: Any) -> str:
         return "L" if location.startswith((reverse("login"), reverse("admin:login"))) else "R"
     if response.status_code == 200 and response.headers.get("Content-Type") == "application/json":
         data = response.json()
-        if isinstance(data, dict) and "count" in data:
-            return f"200/{data['count']}"
+        if isinstance(data, dict) and "results" in data:  # a page of the list (fewer than 25)
+            return f"200/{len(data['results'])}"
     return str(response.status_code)
 
 

@@ -16,11 +16,16 @@ class RetiresArticlePages(admin.ModelAdmin):
     reviewer's name, credentials and specialty): a change, a deletion or a bulk deletion
     retires every cached and stored article page once committed. save_related runs after the
     change form with its inlines and after each list_editable row alike; a form posted back
-    unchanged retires nothing."""
+    unchanged retires nothing, nor does a change `changes_pages` says no page shows."""
+
+    def changes_pages(self, form: forms.ModelForm, formsets: list[Any]) -> bool:
+        """Whether the saved change alters what article pages show: any change, unless an
+        admin knows better."""
+        return form.has_changed() or any(formset.has_changed() for formset in formsets)
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        if form.has_changed() or any(formset.has_changed() for formset in formsets):
+        if self.changes_pages(form, formsets):
             article_pages_invalidate_all()
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]

@@ -5,7 +5,13 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
-from articles.models import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
+from articles.models import (
+    ArticleSearchDocument,
+    FailedTask,
+    OutboxMessage,
+    PageGeneration,
+    StoredPage,
+)
 from articles.outbox import outbox_send
 from articles.task_failures import failed_task_rerun
 
@@ -58,17 +64,28 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         self.message_user(request, f"Sent {sent} message(s).")
 
 
+@admin.register(PageGeneration)
+class PageGenerationAdmin(UndeletableAdminMixin, admin.ModelAdmin):
+    """Read-only: raised when something every article page shows changes (the audience levels,
+    a reviewer's public profile); stored pages of an older generation are built again."""
+
+    list_display = ["value"]
+    search_fields = ["=value"]
+    readonly_fields = ["value"]
+
+
 @admin.register(StoredPage)
 class StoredPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the public pages kept behind the cache (articles.public.page_cache). Deleting one
     only makes the next reader's request build it again."""
 
-    list_display = ["article", "audience", "origin", "version", "stored_at"]
+    list_display = ["article", "audience", "origin", "version", "generation", "stored_at"]
     list_filter = ["audience"]
     search_fields = ["article__title", "article__slug", "origin"]
     list_select_related = ["article"]
     readonly_fields = [
-        *("article", "origin", "audience", "version", "build", "etag", "last_modified"),
+        *("article", "origin", "audience", "version", "generation", "build", "etag"),
+        "last_modified",
         *("stale_from", "stored_at"),
     ]
     exclude = ["html"]

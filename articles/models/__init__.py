@@ -14,7 +14,13 @@ from articles.models.content import (
     Topic,
     text_hash,
 )
-from articles.models.derived import ArticleSearchDocument, FailedTask, OutboxMessage, StoredPage
+from articles.models.derived import (
+    ArticleSearchDocument,
+    FailedTask,
+    OutboxMessage,
+    PageGeneration,
+    StoredPage,
+)
 from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPreference, SitePage
 from articles.models.vocabulary import PlainTerm
 from articles.references.models import (
@@ -45,6 +51,7 @@ __all__ = [
     "IdentifierScheme",
     "ImportUpload",
     "OutboxMessage",
+    "PageGeneration",
     "PlainTerm",
     "ReaderPreference",
     "Reference",

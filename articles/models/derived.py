@@ -33,12 +33,24 @@ class ArticleSearchDocument(models.Model):
         return f"Search document of {self.article}"
 
 
+class PageGeneration(models.Model):
+    """One row (pk 1): the generation of every stored article page. Raised by one UPDATE of
+    this row when something every page shows changes (the audience levels, a reviewer's public
+    name or credentials: articles.page_versions.article_pages_invalidate_all), instead of
+    raising the page_version of every article. Missing, it counts as 0."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Page generation {self.value}"
+
+
 class StoredPage(models.Model):
     """An article's public page as every anonymous reader of one level gets it, kept in the
     database behind the configured cache (articles.public.page_cache): a cold cache (restarted,
     flushed, expired) serves it with one query instead of building the page again. Served only
-    while `version` is the article's page_version, `build` the running code's and the review is
-    not due (`stale_from`)."""
+    while `version` is the article's page_version, `generation` the PageGeneration's, `build`
+    the running code's and the review is not due (`stale_from`)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     origin = models.CharField(max_length=255, help_text="Scheme and host the page was built for.")
@@ -46,6 +58,7 @@ class StoredPage(models.Model):
         max_length=50, blank=True, help_text="The level's slug; empty for the canonical level."
     )
     version = models.PositiveBigIntegerField()
+    generation = models.PositiveBigIntegerField(default=0)
     build = models.CharField(max_length=64)
     html = models.TextField()
     etag = models.CharField(max_length=64)

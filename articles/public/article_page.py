@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -62,6 +63,16 @@ class ArticleRequest:
     review_dates: ReviewDates
 
 
+def public_origin(request: HttpRequest) -> str:
+    """The scheme and host the public pages name themselves under, with a final "/": the
+    IMPRIMATUR_PUBLIC_ORIGIN setting when set (one copy of each page for every host name the
+    site answers under), else the request's own (as build_absolute_uri("/") has it)."""
+    configured: str = settings.IMPRIMATUR_PUBLIC_ORIGIN
+    if configured:
+        return configured.rstrip("/") + "/"
+    return f"{request.scheme}://{request.get_host()}/"
+
+
 def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[str, Any]:
     """The page's context from the bodies' stored HTML (a draft's, or a body stored before
     this existed, is rendered here): one query for the bodies, two more for the reviewers of
@@ -79,7 +90,7 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
     is_approved = reviewed is not None
     approvers = public_facts().revision_approvers(revision=reviewed) if reviewed else []
     # The canonical address has no ?audience: every level's page is the same article.
-    canonical_url = request.build_absolute_uri(article.get_absolute_url())
+    canonical_url = public_origin(request) + article.get_absolute_url().lstrip("/")
     # Stored by articles.services from sanitised Markdown and the reference list template.
     body_html = mark_safe(body.rendered_html if body else "")  # noqa: S308
     structured = medical_web_page(

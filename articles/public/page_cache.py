@@ -23,8 +23,9 @@ IMPRIMATUR_PAGE_LOCAL_SECONDS, so that a busy page costs no round trip at all.
 Behind the cache, each page is also kept in the database (StoredPage) once built: when the
 cache has lost it (expired, evicted, flushed, restarted), one query serves it again. A stored
 page is served while the article's page_version is the one it was built under (raised by
-article_page_invalidate, in the database, before the cache's token goes), while the running
-code is the one that built it (code_build) and before the review is due.
+article_page_invalidate, in the database, before the cache's token goes), while the
+PageGeneration is the one it was built in (raised by article_pages_invalidate_all), while the
+running code is the one that built it (code_build) and before the review is due.
 """
 
 import functools
@@ -44,7 +45,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 
-from articles.models import Article, AudienceLevel, StoredPage, text_hash
+from articles.models import Article, AudienceLevel, PageGeneration, StoredPage, text_hash
 from articles.page_versions import (
     LEVELS_KEY,
     LOCAL_PAGES_MAX,
@@ -269,17 +270,30 @@ def code_build() -> str:
     return digest.hexdigest()
 
 
-# The stored page, checked against its article, in one statement: written as SQL because
-# building and compiling the equivalent queryset costs several times the query itself, on the
-# path that serves a page the cache lost.
+# The stored page, checked against its article and the generation, in one statement: written as
+# SQL because building and compiling the equivalent queryset costs several times the query
+# itself, on the path that serves a page the cache lost. It answers the current generation even
+# when no page is stored (the page then built is stored under it: read before the article).
 _PAGES, _ARTICLES = StoredPage._meta.db_table, Article._meta.db_table
+_GENERATION = PageGeneration._meta.db_table
 STORED_PAGE_SQL = f"""
-SELECT page.html, page.etag, page.last_modified, page.stale_from
-FROM {_PAGES} page JOIN {_ARTICLES} article ON article.id = page.article_id
-WHERE article.slug = %s AND article.published_revision_id IS NOT NULL
-  AND article.page_version = page.version
-  AND page.origin = %s AND page.audience = %s AND page.build = %s
+SELECT generation.value, page.html, page.etag, page.last_modified, page.stale_from
+FROM (SELECT COALESCE((SELECT value FROM {_GENERATION} WHERE id = 1), 0) AS value) generation
+LEFT JOIN ({_PAGES} page JOIN {_ARTICLES} article
+    ON article.id = page.article_id
+    AND article.slug = %s AND article.published_revision_id IS NOT NULL
+    AND article.page_version = page.version
+    AND page.origin = %s AND page.audience = %s AND page.build = %s)
+  ON page.generation = generation.value
 """  # noqa: S608 (table names from our models; every value a parameter)
+
+
+@dataclass(frozen=True)
+class StoredPageLookup:
+    """The stored page if still valid, and the generation to store a page built now under."""
+
+    page: CachedPage | None
+    generation: int
 
 
 def stored_page_get(
@@ -289,15 +303,15 @@ def stored_page_get(
     wanted: tuple[str | None, ...],
     levels: CachedLevels,
     now: float,
-) -> CachedPage | None:
+) -> StoredPageLookup:
     """The stored page of the published article `slug` for `origin` and the first known level
-    in `wanted`, if still valid. One query."""
+    in `wanted`, if still valid; with the current generation. One query."""
     with connection.cursor() as cursor:
         cursor.execute(STORED_PAGE_SQL, [slug, origin, levels.page_slug(*wanted), code_build()])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    html, etag, last_modified, stale_from = row
+    generation, html, etag, last_modified, stale_from = row
+    if html is None:
+        return StoredPageLookup(page=None, generation=generation)
     page = CachedPage(
         html=html,
         etag=etag,
@@ -311,16 +325,31 @@ def stored_page_get(
         levels_token="",
         pointer_token="",
     )
-    return page if page.is_fresh(now) else None
+    return StoredPageLookup(page=page if page.is_fresh(now) else None, generation=generation)
 
 
-STORED_PAGE_FIELDS = ["version", "build", "html", "etag", "last_modified", "stale_from"]
+STORED_PAGE_FIELDS = [
+    "version",
+    "generation",
+    "build",
+    "html",
+    "etag",
+    "last_modified",
+    "stale_from",
+]
 
 
 def stored_page_save(
-    *, article: Article, origin: str, audience: str, version: int, page: CachedPage
+    *,
+    article: Article,
+    origin: str,
+    audience: str,
+    version: int,
+    generation: int,
+    page: CachedPage,
 ) -> None:
-    """Keep `page`, built from the article at `version`, replacing the one stored before."""
+    """Keep `page`, built from the article at `version` in `generation`, replacing the one
+    stored before."""
     StoredPage.objects.bulk_create(
         [
             StoredPage(
@@ -328,6 +357,7 @@ def stored_page_save(
                 origin=origin,
                 audience=audience,
                 version=version,
+                generation=generation,
                 build=code_build(),
                 html=page.html,
                 etag=page.etag,

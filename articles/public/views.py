@@ -26,7 +26,7 @@ from articles.models import (
     text_hash,
 )
 from articles.page_versions import article_page_pointer_forget
-from articles.public.article_page import ArticleRequest, article_page_html
+from articles.public.article_page import ArticleRequest, article_page_html, public_origin
 from articles.public.page_cache import (
     CachedPage,
     PageLookup,
@@ -154,10 +154,10 @@ def article_response(
 
 
 def anonymous_page_key(request: HttpRequest) -> tuple[str, str | None, tuple[str | None, ...]]:
-    """What an anonymous reader's page is kept under: the site's address (as
-    build_absolute_uri("/") has it), the level asked for in `?audience=` and the levels wanted
-    (that one, then the cookie's)."""
-    origin = f"{request.scheme}://{request.get_host()}/"
+    """What an anonymous reader's page is kept under: the address the page names itself under
+    (public_origin: one for every host name when configured), the level asked for in
+    `?audience=` and the levels wanted (that one, then the cookie's)."""
+    origin = public_origin(request)
     # Most requests have no query string: no QueryDict to build for them.
     asked = request.GET.get("audience") if request.META.get("QUERY_STRING") else None
     return origin, asked, (asked, request.COOKIES.get(AUDIENCE_COOKIE))
@@ -240,9 +240,9 @@ def _article_page_build(
         level_rows = audience_levels()
         levels = cached_levels(levels=level_rows)
     stored = stored_page_get(slug=slug, origin=origin, wanted=wanted, levels=levels, now=now)
-    if stored is not None:
-        article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored)
-        return stored
+    if stored.page is not None:
+        article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored.page)
+        return stored.page
     # The article's token before reading the database (see articles.public.page_cache).
     pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
     found = article_request_get(request, slug, levels=level_rows)
@@ -271,6 +271,8 @@ def _article_page_build(
             audience=levels.page_slug(*wanted),
             # Read with the article, before the rest of the page: never newer than the page.
             version=found.article.page_version,
+            # Read before the article: a generation raised meanwhile retires this page.
+            generation=stored.generation,
             page=page,
         )
     return page

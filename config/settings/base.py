@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.prune_request_keys",
         "schedule": timedelta(days=1),
     },
+    "prune-expired-tokens": {
+        "task": "editorial.tasks.prune_expired_tokens",
+        "schedule": timedelta(days=1),
+    },
 }
 # Outbox messages done or given up, failed tasks run again and used request keys are deleted
 # once this many days old.
@@ -331,10 +335,11 @@ FRAME_DOCUMENT_CSP: dict[str, list[str]] = SECURE_CSP | {"frame-ancestors": [CSP
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "knox.auth.TokenAuthentication",
+        # knox's, at a cost that does not grow with the user's tokens (editorial.tokens).
+        "editorial.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "editorial.api.pagination.KeysetPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -398,6 +403,11 @@ IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 IMPRIMATUR_SITEMAP_PAGE_SIZE = 10_000  # articles per sitemap page (articles.public.sitemaps)
 IMPRIMATUR_SEARCH = env.str("IMPRIMATUR_SEARCH", default="auto")
 IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
+# The address the public article pages name themselves under (canonical link, structured
+# data), e.g. https://www.example.org. Set, a site answering under several names keeps one
+# copy of each page for them all; empty (here), each name has its own copy naming itself.
+# Production defaults it to SITE_URL.
+IMPRIMATUR_PUBLIC_ORIGIN = env.str("PUBLIC_ORIGIN", default="")
 
 LOGGING = {
     "version": 1,

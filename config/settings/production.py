@@ -18,3 +18,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# One copy of each public page whatever host name a reader used (config.settings.base).
+IMPRIMATUR_PUBLIC_ORIGIN = env.str("PUBLIC_ORIGIN", default=SITE_URL)

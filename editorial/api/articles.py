@@ -1,6 +1,7 @@
 """Articles over HTTP: list, read, create and edit, and the workflow transitions."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 
 from articles import services
 from articles.models import READER_SUMMARY_MAX_LENGTH, Article, ChangeKind, Revision
-from articles.selectors import revision_newest
+from articles.selectors import articles_newest_revision_annotate, revision_newest
 from editorial import workflow
 from editorial.api import filters
 from editorial.api.common import (
@@ -43,6 +44,7 @@ from editorial.selectors import (
 UNKNOWN_TRANSITION = "Unknown transition {name!r}; known: {known}."
 
 NO_REVISION = "This article has no revision yet."
+Row = TypeVar("Row")
 
 
 class ArticleSerializer(serializers.ModelSerializer[Article]):
@@ -217,7 +219,16 @@ class ArticleViewSet(
     def get_queryset(self) -> QuerySet[Article]:
         if getattr(self, "swagger_fake_view", False):
             return Article.objects.none()
-        return articles_for_user(user=acting_user(self.request))
+        # The list reads its page's statuses in one query (no subqueries per row).
+        return articles_for_user(user=acting_user(self.request), annotated=self.action != "list")
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Article, Row] | Sequence[Row]
+    ) -> list[Row] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            articles_newest_revision_annotate(cast(list[Article], page))
+        return page
 
     @extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer, **ERRORS})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import authenticate
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
@@ -14,8 +15,15 @@ from rest_framework.response import Response
 
 from articles.public.throttles import LOGIN, attempt_refused
 from editorial.api.common import ErrorSerializer
+from editorial.tokens import TokenAuthentication
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Our knox authentication (editorial.tokens) documented as knox's own."""
+
+    target_class = "editorial.tokens.TokenAuthentication"
 
 
 class LoginSerializer(serializers.Serializer[Any]):
@@ -71,6 +79,8 @@ class LoginView(knox_views.LoginView):
 @extend_schema(tags=["auth"])
 class LogoutView(knox_views.LogoutView):
     """Revoke the token the request was made with (token authentication only)."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(
         request=None,

@@ -30,6 +30,7 @@ from articles.references.services import reference_version_create
 from articles.selectors import months_later
 from articles.services import audience_body_render, revision_create_draft, revision_edit
 from editorial import workflow
+from editorial.models import InterestDeclaration, InterestEntry
 from tests.factories import BoardMemberFactory, ReferenceFactory, RevisionFactory
 
 PRO_TEXT = "Offer graded tendon loading; consider ESWT after six months."
@@ -240,19 +241,30 @@ def test_cold_and_warm_page_queries_do_not_grow_with_references(
         assert Client().get(url).text.count('<li id="ref-') == size
 
 
+@pytest.mark.parametrize("declared", [False, True], ids=["no interests", "interests"])
 @pytest.mark.parametrize("size", [1, 5])
 def test_cold_and_warm_page_queries_do_not_grow_with_reviewers(
-    size, client, editor, settings, reach, django_assert_num_queries
+    size, declared, client, editor, settings, reach, django_assert_num_queries
 ):
     settings.IMPRIMATUR_MIN_APPROVALS = size
     revision = RevisionFactory(author=editor, canonical_body=PRO_TEXT)
     reviewers = [BoardMemberFactory() for _ in range(size)]
     reach(revision, ReviewStatus.APPROVED, editor=editor, reviewers=reviewers)
+    if declared:  # every approver declared an interest
+        for declaration in InterestDeclaration.objects.filter(assignment__revision=revision):
+            InterestEntry.objects.create(
+                declaration=declaration, kind="financial", details="Consults for Acme"
+            )
+            declaration.has_interests = True
+            declaration.save(update_fields=["has_interests"])
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
-    # no stored page, article, levels, bodies, approvals, their interests, the page stored
-    with django_assert_num_queries(8):
-        assert client.get(url).text.count('class="approver"') == size
+    # no stored page, article, the revisions (review dates, update history), levels, bodies,
+    # approvals, (their declared interests, only if any,) the page stored
+    with django_assert_num_queries(8 if declared else 7):
+        page = client.get(url).text
+    assert page.count('class="approver"') == size
+    assert page.count("Consults for Acme") == (size if declared else 0)
     with django_assert_num_queries(0):
         assert Client().get(url).text.count('class="approver"') == size
 

@@ -5,12 +5,16 @@ the trusted proxies; what a signed-in person sees is never stored by a cache."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from knox import crypto as knox_crypto
 from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework.test import APIClient
 
+from editorial.tasks import prune_expired_tokens
 from tests.factories import PASSWORD, EditorFactory, RevisionFactory
 
 ARTICLES = "/api/v1/articles/"
@@ -87,6 +91,65 @@ def test_a_password_change_or_a_deactivation_revokes_every_token(editor):
     other.is_active = False
     other.save()
     assert not AuthToken.objects.filter(user=other).exists()
+
+
+@pytest.mark.parametrize("others", [0, 200])
+def test_authentication_costs_the_same_whatever_the_number_of_tokens(
+    others, editor, monkeypatch, django_assert_num_queries
+):
+    RevisionFactory(author=editor)
+    token = _token(editor)
+    # The user's other tokens, all under the same 8-character prefix (the column knox looks up
+    # by), half of them expired: knox's own authentication hashed the token again for each
+    # and read every token of the user for each.
+    now, prefix = timezone.now(), token[: CONSTANTS.TOKEN_KEY_LENGTH]
+    AuthToken.objects.bulk_create(
+        AuthToken(
+            digest=f"{n:0128x}",
+            token_key=prefix,
+            user=editor,
+            expiry=now + timedelta(days=1 if n % 2 else -1),
+        )
+        for n in range(others)
+    )
+    hashed: list[str] = []
+
+    def hash_counted(value: str) -> str:
+        hashed.append(value)
+        return knox_crypto.hash_token(value)
+
+    for where in ("knox.auth.hash_token", "editorial.tokens.hash_token"):
+        monkeypatch.setattr(where, hash_counted)
+    client = _with(token)
+
+    # the token with its user, the user's groups, the page, its rows' newest revisions
+    with django_assert_num_queries(4):
+        assert client.get(ARTICLES).status_code == 200
+
+    assert len(hashed) == 1
+    assert AuthToken.objects.filter(user=editor).count() == others + 1  # none deleted on the way
+
+
+def test_expired_tokens_are_deleted_by_the_daily_task(editor):
+    kept, lapsed = _token(editor), _token(editor)
+    AuthToken.objects.filter(token_key=lapsed[: CONSTANTS.TOKEN_KEY_LENGTH]).update(
+        expiry=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert prune_expired_tokens.delay().get() == 1
+    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [
+        kept[: CONSTANTS.TOKEN_KEY_LENGTH]
+    ]
+    assert prune_expired_tokens.name in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+
+@pytest.mark.parametrize("header", ["Token caf\xe9", "Token 0000", "Token " + "a" * 200])
+def test_a_malformed_or_unknown_token_is_refused_as_anonymous(header, editor):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    assert client.get(ARTICLES).status_code == 403
 
 
 # Logins and password resets, per account and per client -------------------------------------

@@ -257,11 +257,11 @@ def test_comments_list_filters_by_revision_and_is_scoped(editor, reviewer):
     as_editor = client_for(editor).get(f"{API}/comments/", {"revision": other.pk}).json()
     outsider = client_for(BoardMemberFactory()).get(f"{API}/comments/").json()
 
-    assert as_reviewer["count"] == 2
+    assert len(as_reviewer["results"]) == 2
     assert {c["revision"] for c in as_reviewer["results"]} == {mine.pk}
     assert [c["parent"] for c in as_reviewer["results"]] == [None, thread.pk]
-    assert as_editor["count"] == 1
-    assert outsider["count"] == 0
+    assert len(as_editor["results"]) == 1
+    assert len(outsider["results"]) == 0
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -405,15 +405,15 @@ def test_new_lists_query_count_does_not_grow(
     assert Notification.objects.filter(recipient=reviewer).count() >= size
     client = client_for(reviewer)
 
-    # session, user, (the user's groups, for the comments' scope), count, page
-    for path, queries in (("comments/", 5), ("notifications/", 4)):
+    # session, user, (the user's groups, for the comments' scope), the page: no count
+    for path, queries in (("comments/", 4), ("notifications/", 3)):
         with django_assert_num_queries(queries):
             response = client.get(f"{API}/{path}")
-        assert response.json()["count"] >= size, path
+        assert len(response.json()["results"]) >= size, path
     # with a revision filter: the same
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(f"{API}/comments/", {"revision": revision.pk})
-    assert response.json()["count"] == 2
+    assert len(response.json()["results"]) == 2
 
 
 def test_schema_lists_the_review_actions(db):
