@@ -107,7 +107,7 @@ def test_eight_readers_of_an_expired_result_get_the_stale_copy_while_one_rebuild
     assert search_cached("results\x00popular", lambda: "newer") in ("new", "newer")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_readers_of_a_new_search_run_its_statements_once(editor):
     """The whole path (results_page and the database): the statements each reader's own
     connection ran, summed over the eight threads, are one build's three."""

@@ -46,7 +46,7 @@ def test_reminder_three_days_before_is_sent_once(
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reminder_runs_at_once_share_the_work_without_waiting(editor, reviewer):
     """Two beats (or a worker running the task at once beside the schedule): the second skips
     the assignments the first has locked (SKIP LOCKED) instead of waiting for them, and nothing
