@@ -17,6 +17,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     they are deselected, not skipped; .ci/run runs the suite on PostgreSQL, where they run."""
     from django.conf import settings
 
+    # A transactional test flushes the database after it; without serialized_rollback the flush
+    # also empties what the migrations wrote (content types, groups, audience levels) and the
+    # next transactional test in the same process fails to load them: refused here, by name.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+            "serialized_rollback"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
+
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     postgres_only = [item for item in items if item.get_closest_marker("postgresql")]
