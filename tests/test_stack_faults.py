@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
 
-from articles.models import OutboxMessage, ReviewStatus
+from articles.models import OutboxMessage, ReviewStatus, Revision
 from editorial import workflow
 from editorial.models import Notification, User
 from tests.conftest import reach_status
@@ -78,6 +78,16 @@ def assert_each_e_mailed_once(stack: Stack, since: object) -> int:
     return sum(expected.values())
 
 
+def approved_by_two(editor: User) -> Revision:
+    """A new article's revision approved by two board members, through the actions."""
+    return reach_status(
+        RevisionFactory(author=editor),
+        ReviewStatus.APPROVED,
+        editor=editor,
+        reviewers=[BoardMemberFactory(), BoardMemberFactory()],
+    )
+
+
 @pytest.fixture
 def people() -> dict[str, object]:
     editor, colleague = EditorFactory(), EditorFactory()
@@ -90,18 +100,8 @@ def test_redis_away_writes_answer_2xx_pages_are_served_and_each_notice_arrives_o
     editor, colleague, token = people["editor"], people["colleague"], people["token"]
     a, b = stack.web_ports
     drafts = [RevisionFactory(author=editor) for _ in range(4)]
-    approved = reach_status(
-        RevisionFactory(author=editor),
-        ReviewStatus.APPROVED,
-        editor=editor,
-        reviewers=[BoardMemberFactory(), BoardMemberFactory()],
-    )
-    published = reach_status(
-        RevisionFactory(author=editor),
-        ReviewStatus.APPROVED,
-        editor=editor,
-        reviewers=[BoardMemberFactory(), BoardMemberFactory()],
-    )
+    approved = approved_by_two(editor)
+    published = approved_by_two(editor)
     workflow.article_publish(revision=published, actor=editor)
     new_page = f"/articles/{approved.article.slug}/"
     assert stack.get(b, new_page).status == 404  # not public yet, as web B has it
@@ -215,12 +215,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_sends_nothing_twice(sta
 def test_a_change_through_one_instance_is_served_by_the_other_within_a_second(stack, people):
     editor, token = people["editor"], people["token"]
     a, b = stack.web_ports
-    approved = reach_status(
-        RevisionFactory(author=editor),
-        ReviewStatus.APPROVED,
-        editor=editor,
-        reviewers=[BoardMemberFactory(), BoardMemberFactory()],
-    )
+    approved = approved_by_two(editor)
     workflow.article_publish(revision=approved, actor=editor)
     page = f"/articles/{approved.article.slug}/"
     assert stack.get(b, page).status == 200  # cached by web B

@@ -7,12 +7,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from articles.models import Article, AudienceLevel, ReviewStatus
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow
-from tests.browser.tools import login_form_submit
+from tests.browser.tools import workspace_page
 from tests.conftest import reach_status
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
 
@@ -22,15 +22,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _log_in(browser: Browser, live_server, username: str) -> Page:  # type: ignore[no-untyped-def]
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server.url + reverse("login"))
-    login_form_submit(page, username)
-    expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
-    return page
 
 
 def test_replacing_the_approved_revision_asks_for_a_reason_and_the_audit_trail_keeps_it(
@@ -55,7 +46,7 @@ def test_replacing_the_approved_revision_asks_for_a_reason_and_the_audit_trail_k
     )
     workflow.revision_submit(revision=draft, actor=editor)
 
-    page = _log_in(browser, live_server, editor.username)
+    page = workspace_page(browser, live_server, editor.username)
     page.goto(live_server.url + reverse("editorial:article", args=[article.pk]))
     page.get_by_role("button", name="Publish…").click()
 
@@ -116,7 +107,7 @@ def test_the_inbox_count_goes_down_as_items_are_opened_and_mark_all_read_clears_
         workflow.revision_submit(revision=revision, actor=editor)
         workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=member)
 
-    page = _log_in(browser, live_server, member.username)
+    page = workspace_page(browser, live_server, member.username)
     badge = page.get_by_role("navigation").get_by_role("link", name=re.compile("^Inbox"))
     expect(badge.locator(".badge")).to_have_text("3 unread")
 

@@ -11,7 +11,7 @@ from articles.models import Article, AudienceLevel, ChangeKind, ReviewStatus, Re
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow
 from editorial.models import ApprovalPolicy
-from tests.browser.tools import login_form_submit, overflowing
+from tests.browser.tools import overflowing, workspace_page
 from tests.conftest import reach_status
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
 
@@ -21,15 +21,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _log_in(browser: Browser, live_server, username: str) -> Page:  # type: ignore[no-untyped-def]
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server.url + reverse("login"))
-    login_form_submit(page, username)
-    expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
-    return page
 
 
 def test_an_editor_classifies_a_change_and_a_reader_on_a_phone_sees_the_history(
@@ -56,7 +47,7 @@ def test_an_editor_classifies_a_change_and_a_reader_on_a_phone_sees_the_history(
     )
 
     # The writer submits, saying what changed; without a summary the server refuses an update.
-    editor_page = _log_in(browser, live_server, writer.username)
+    editor_page = workspace_page(browser, live_server, writer.username)
     editor_page.goto(live_server.url + reverse("editorial:article", args=[article.pk]))
     submit_form = editor_page.locator('form[data-transition="submit"]')
     submit_form.get_by_label("Kind of change").select_option(label="Editorial change")
@@ -75,7 +66,7 @@ def test_an_editor_classifies_a_change_and_a_reader_on_a_phone_sees_the_history(
     expect(editor_page.get_by_role("button", name="Publish…")).to_have_count(0)
 
     # Another editor publishes it: the confirmation says what the history will say.
-    other = _log_in(browser, live_server, publisher.username)
+    other = workspace_page(browser, live_server, publisher.username)
     other.goto(live_server.url + reverse("editorial:article", args=[article.pk]))
     other.get_by_role("button", name="Publish…").click()
     expect(other.locator("dl.facts")).to_contain_text(f"Editorial change: {SUMMARY}")

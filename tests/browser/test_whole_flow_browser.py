@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from articles.models import Article, ReviewStatus, Topic
 from tests.browser.conftest import NARROW_PHONE
-from tests.browser.tools import login_form_submit
+from tests.browser.tools import workspace_page
 from tests.factories import BoardMemberFactory, EditorFactory
 
 TITLE = "How long does a sprained ankle take to heal?"
@@ -22,16 +22,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _log_in(browser: Browser, live_server, username: str, viewport=None) -> Page:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server.url + reverse("login"))
-    login_form_submit(page, username)
-    expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
-    return page
 
 
 def _review(page: Page, *, confirms: str) -> None:
@@ -53,7 +43,7 @@ def test_an_article_from_first_draft_to_a_reader_on_a_phone(live_server, browser
     Topic.objects.create(name="Sports medicine")
 
     # The editor writes it: the address comes from the title, the topic from the list.
-    page = _log_in(browser, live_server, editor.username)
+    page = workspace_page(browser, live_server, editor.username)
     page.get_by_role("link", name="New article").click()
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Topic").select_option("Sports medicine")
@@ -72,9 +62,9 @@ def test_an_article_from_first_draft_to_a_reader_on_a_phone(live_server, browser
     assert article.slug == "how-long-does-a-sprained-ankle-take-to-heal"
 
     # Two board members review it; the second is told the approval approves it.
-    _review(_log_in(browser, live_server, first.username), confirms="the 1st of 2 approvals")
+    _review(workspace_page(browser, live_server, first.username), confirms="the 1st of 2 approvals")
     _review(
-        _log_in(browser, live_server, second.username),
+        workspace_page(browser, live_server, second.username),
         confirms="the 2nd of 2 approvals needed: revision 1 becomes Approved",
     )
     article.refresh_from_db()

@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Frame, Page
+from django.urls import reverse
+from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.factories import PASSWORD
 
@@ -75,3 +76,17 @@ def login_form_submit(page: Page, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+
+
+def workspace_page(
+    browser: Browser, live_server: Any, username: str, viewport: dict[str, int] | None = None
+) -> Page:
+    """A new browser context signed in as `username`, on the workspace (each person their own
+    context: their own cookies)."""
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + reverse("login"))
+    login_form_submit(page, username)
+    expect(page.get_by_role("heading", name="Workspace")).to_be_visible()
+    return page
