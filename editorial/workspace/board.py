@@ -21,6 +21,7 @@ from editorial.workspace.dashboard import ArticleRow, _rows
 
 BOARD_COLUMN = 20  # articles shown per state on the board
 BOARD_PAGE = 50  # articles per page of one state
+HISTORY_PAGE = 50  # audit events per page of an article's history
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,14 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's audit events, newest first, in pages."""
     user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    events = audit_events_visible(user=user, article=article)
+    events = audit_events_visible(user=user, article=article).order_by("-created_at", "-pk")
+    page = Paginator(events, HISTORY_PAGE).get_page(request.GET.get("page"))
     context = {
         "article": article,
-        "events": events,
+        "page": page,
         "can_compare": permissions.can_compare_revisions.test(user),
     }
     return render(request, "editorial/history.html", context)
