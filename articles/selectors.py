@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import (
@@ -50,12 +50,16 @@ def revisions_newest_first(article: OuterRef) -> QuerySet[Revision]:
 
 
 def articles_with_status() -> QuerySet[Article]:
-    """Articles annotated with `status`, `latest_number`, `latest_pk` of the newest revision."""
+    """Articles annotated with `status`, `latest_number`, `latest_pk` of the newest revision.
+
+    The status and the revision are the columns the database keeps (Article.newest_status,
+    newest_revision): filtering, counting and ordering by them use an index; the number is
+    read only for the rows returned."""
     newest = revisions_newest_first(OuterRef("pk"))
     return Article.objects.annotate(
-        status=Subquery(newest.values("status")[:1]),
+        status=F("newest_status"),
         latest_number=Subquery(newest.values("number")[:1]),
-        latest_pk=Subquery(newest.values("pk")[:1]),
+        latest_pk=F("newest_revision_id"),
     )
 
 

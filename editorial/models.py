@@ -71,6 +71,22 @@ class ReviewAssignment(models.Model):
     editors_told_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # A reviewer's queue, soonest due first (editorial.selectors.review_queue).
+            models.Index(
+                fields=["reviewer", "due_date", "id"],
+                condition=models.Q(state__in=["invited", "accepted"]),
+                name="assignment_queue",
+            ),
+            # The late reviews on the board, most overdue first.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(state__in=["invited", "accepted"]),
+                name="assignment_due",
+            ),
+            # Their assignments on the dashboard, newest first.
+            models.Index(fields=["reviewer", "-assigned_at"], name="assignment_newest"),
+        ]
         ordering = ["-assigned_at"]
         constraints = [
             models.UniqueConstraint(fields=["revision", "reviewer"], name="one_assignment_each"),

@@ -121,7 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if is_board_member
             else Shown([], False)
         ),
-        "articles": _first(articles_for_user(user=user).order_by("-updated_at", "pk"), rows=True),
+        "articles": _first(articles_for_user(user=user).order_by("-updated_at", "-pk"), rows=True),
         "flagged": flagged_by_article(citations_flagged_for_user(user=user)) if is_editor else [],
         "new_questions": (
             follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
