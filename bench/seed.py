@@ -115,7 +115,7 @@ def seed(*, articles: int, report: Callable[[str], object] = lambda _: None) -> 
                 last_name="Board",
                 password=unusable,
             )
-            for n in range(max(0, articles // ARTICLES_PER_REVIEWER - len(reviewers)))
+            for n in range(max(2, articles // ARTICLES_PER_REVIEWER - len(reviewers)))
         ),
         batch_size=BATCH,
     )
@@ -300,7 +300,7 @@ def _in_review(
     _copy(AudienceBody, templates, [revision.pk for revision in revisions])
     _copy(RevisionCitation, templates, [revision.pk for revision in revisions])
     # Two reviewers each, taken in turn from the board past the two who approved everything.
-    pool = board[2:] or board
+    pool = board[2:]
     pairs = [
         (revision, pool[(2 * n + k) % len(pool)])
         for n, revision in enumerate(revisions)

@@ -328,6 +328,15 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "event"], name="one_notification_each")
         ]
+        indexes = [
+            # The inbox, newest first, and the unread count every workspace page shows.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"To {self.recipient}: {self.event}"
