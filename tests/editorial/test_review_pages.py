@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import AudienceLevel, ReviewStatus
+from articles.models import AudienceLevel, ReviewStatus, Revision
 from articles.references.services import reference_version_create
 from articles.services import revision_create_draft, revision_edit
 from editorial import comments, workflow
@@ -402,3 +402,27 @@ def test_the_history_comes_in_pages_newest_first_and_the_article_page_shows_the_
     detail = client.get(reverse("editorial:article", kwargs={"pk": article.pk})).text
     assert re.findall(notes, detail) == newest_first[:TRAIL_SHOWN]
     assert f"(the {TRAIL_SHOWN} latest events are shown here)" in detail
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_board_reads_the_same_whatever_the_number_of_articles_in_each_state(
+    size, client, editor, django_assert_num_queries
+):
+    """Articles in every state: the board's queries are one per state shown, not per article;
+    each column is bounded and counted in the database."""
+    for status in ReviewStatus.values:
+        for _ in range(size):
+            revision = RevisionFactory(author=editor, canonical_body="")
+            Revision.objects.filter(pk=revision.pk).update(status=status)
+    client.force_login(editor)
+    # session, user, groups, the unread count, counts per state, each state's latest (5),
+    # the late reviews.
+    with django_assert_num_queries(11):
+        board = client.get(reverse("editorial:board")).text
+    shown = re.findall(r'<a href="/editorial/articles/(\d+)/">', board)
+    assert len(shown) == len(ReviewStatus.values) * min(size, 20)
+    for status in ReviewStatus.values:
+        assert f'<h2 id="col-{status}">' in board
+        assert f'<span class="count">({size})</span>' in board
+        # A link to the whole state when more are in it than are shown.
+        assert (f'<a href="?status={status}">All {size} ' in board) == (size > 20)
