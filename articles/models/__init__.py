@@ -2,6 +2,7 @@
 derives, and the reference library (articles/references/models.py)."""
 
 from articles.models.content import (
+    NEEDS_AN_EDITOR,
     REVISION_LOCKED,
     Article,
     ArticleOldSlug,
@@ -26,6 +27,7 @@ from articles.references.models import (
 )
 
 __all__ = [
+    "NEEDS_AN_EDITOR",
     "QUESTION_MAX_LENGTH",
     "REVISION_LOCKED",
     "Article",

@@ -75,6 +75,20 @@ class Topic(models.Model):
         return self.name
 
 
+# An article whose newest revision needs an editor: to assign reviewers, to revise, or to
+# publish (approved, and not the published one). The dashboard's filter and the condition of
+# its index, the same expression in both so that PostgreSQL uses the index.
+NEEDS_AN_EDITOR = models.Q(
+    newest_status__in=[ReviewStatus.SUBMITTED, ReviewStatus.CHANGES_REQUESTED]
+) | (
+    models.Q(newest_status=ReviewStatus.APPROVED)
+    & (
+        models.Q(published_revision__isnull=True)
+        | ~models.Q(published_revision=models.F("newest_revision"))
+    )
+)
+
+
 class Article(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=255, help_text="Usually the reader's question.")
@@ -117,6 +131,10 @@ class Article(models.Model):
             models.Index(fields=["newest_status", "-updated_at", "-id"], name="article_board"),
             # The dashboard: the articles changed last.
             models.Index(fields=["-updated_at", "-id"], name="article_changed_last"),
+            # The dashboard: articles waiting for an editor, longest waiting first.
+            models.Index(
+                fields=["updated_at"], condition=NEEDS_AN_EDITOR, name="article_needs_editor"
+            ),
         ]
 
     def __str__(self) -> str:
