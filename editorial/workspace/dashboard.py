@@ -30,6 +30,7 @@ from editorial.selectors import (
     my_drafts,
     my_pending_reviews,
 )
+from editorial.models import User
 from editorial.workspace.common import workspace_user
 
 
@@ -71,8 +72,10 @@ def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
     ]
 
 
-# Each list of the dashboard shows this many at most; the board and the queue show them all.
+# Each list of the dashboard shows this many at most; the board, the queue and the article
+# pages show the rest.
 DASHBOARD_LIST = 20
+FLAGGED_SHOWN = 50  # citations to update shown on the dashboard
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,17 @@ def _rows(articles: Iterable[Article]) -> list[ArticleRow]:
         label = ReviewStatus(status).label if status else "No revision"
         rows.append(ArticleRow(article=article, status=status, status_label=label))
     return rows
+
+
+def _flagged(user: User) -> Shown:
+    """The first articles with citations to update (FLAGGED_SHOWN citations at most), and
+    whether there are more: an article cut short is left for its own page."""
+    flags = citations_flagged_for_user(user=user, limit=FLAGGED_SHOWN + 1)
+    groups = flagged_by_article(flags[:FLAGGED_SHOWN])
+    more = len(flags) > FLAGGED_SHOWN
+    if more and len(groups) > 1 and flags[FLAGGED_SHOWN].article.pk == groups[-1].article.pk:
+        groups = groups[:-1]
+    return Shown(groups, more)
 
 
 @login_required
@@ -122,7 +136,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             else Shown([], False)
         ),
         "articles": _first(articles_for_user(user=user).order_by("-updated_at", "-pk"), rows=True),
-        "flagged": flagged_by_article(citations_flagged_for_user(user=user)) if is_editor else [],
+        "flagged": _flagged(user) if is_editor else Shown([], False),
         "new_questions": (
             follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
             if is_editor
