@@ -21,6 +21,7 @@ from articles.models import (
 )
 from articles.references.flags import FlaggedCitation
 from editorial import permissions
+from editorial.models import User
 from editorial.selectors import (
     articles_for_user,
     articles_waiting_for_editors,
@@ -30,7 +31,6 @@ from editorial.selectors import (
     my_drafts,
     my_pending_reviews,
 )
-from editorial.models import User
 from editorial.workspace.common import workspace_user
 
 
