@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,7 +45,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 # process that accepted it: wrk's few connections then land on the workers by chance, and the
 # same /healthz run measured anything from 1,000 to 3,600 req/s here (see BENCHMARKS.md).
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-SEARCH_WORD = "tendon"
+SEARCH_WORD = "tendon"  # in one article in six
 WRK = shutil.which("wrk") or "/usr/bin/wrk"  # `make bench` installs Debian's wrk
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -56,6 +57,10 @@ SERVER_ENV = {
     "SECURE_HSTS_SECONDS": "0",
     "EMAIL_URL": "consolemail://",
     "LOG_LEVEL": "WARNING",
+    # Connections kept through the run: the CPU of a PostgreSQL backend is counted while it
+    # lives (server_cpu_seconds), and one that closed during a run took its CPU with it (a
+    # negative CPU per request was seen at CONN_MAX_AGE 60).
+    "CONN_MAX_AGE": "3600",
 }
 os.environ.update(SERVER_ENV)
 
@@ -72,6 +77,21 @@ request = function()
   local level = levels[math.floor(n / articles) %% #levels + 1]
   n = n + 1
   return wrk.format("GET", "/articles/bench-" .. slug .. "/?audience=" .. level)
+end
+"""
+
+
+# wrk: a search no reader asked before (so never in the cache): the word OR a word found
+# nowhere, numbered from the first argument on; websearch ranks the same matches as the word.
+SEARCH_LUA = """
+local word = "%(word)s"
+local n = 0
+init = function(args)
+  n = tonumber(args[1]) or 0
+end
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/?q=" .. word .. "+or+zq" .. n .. "x")
 end
 """
 
@@ -132,6 +152,27 @@ def server_cpu_seconds() -> float:
         if pid in SERVER_PIDS or ppid in SERVER_PIDS or backend:
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / CLOCK_TICKS
+
+
+def workers_rss_mb() -> dict[int, float]:
+    """Resident memory (VmRSS) of each gunicorn worker, in MB, by pid."""
+    sizes = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid not in SERVER_PIDS:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, ValueError):
+            continue
+        kb = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if kb:
+            sizes[int(stat.parent.name)] = int(kb.group(1)) / 1024
+    return dict(sorted(sizes.items()))
+
+
+def rss_text(sizes: dict[int, float]) -> str:
+    return ", ".join(f"{size:.0f}" for size in sizes.values()) + " MB"
 
 
 def _ms(value: str) -> float:
@@ -215,6 +256,9 @@ def machine() -> dict[str, str]:
     import django
     from django.db import connection
 
+    from bench.seed import IN_REVIEW_EVERY, QUESTION_EVERY
+    from editorial.models import BOARD_GROUP, User
+
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -246,7 +290,12 @@ def machine() -> dict[str, str]:
             f"wrk -t1 -c{CONNECTIONS} -d{DURATION}s --latency on the same machine, {ROUNDS} "
             "rounds per page, each between two /healthz runs; medians"
         ),
-        "data": f"{ARTICLES} published articles, 3 audience bodies, 6 references, 2 approvals each",
+        "data": (
+            f"{ARTICLES} published articles, 3 audience bodies, 6 references, 2 approvals "
+            f"each; {ARTICLES // IN_REVIEW_EVERY} of them with a revision under review by 2 of "
+            f"{User.objects.filter(groups__name=BOARD_GROUP).count()} board members; "
+            f"{ARTICLES // QUESTION_EVERY} readers' questions"
+        ),
     }
 
 
@@ -269,7 +318,9 @@ def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
     """ROUNDS runs of the page, each between two runs of /healthz (the run after one round is
     the run before the next); a round's ratio divides the page by the mean of the two around
     it, so the machine speeding up or slowing down during the round weighs on both sides.
-    Medians of the page's figures and of the ratios."""
+    Medians of the page's figures and of the ratios. A first run of the page, not counted,
+    warms every worker (imports, templates, prepared statements, connections)."""
+    run()
     bases = [wrk("/healthz", healthz)]
     pages = []
     for _ in range(ROUNDS):
@@ -334,6 +385,101 @@ def benchmarks_md_update(text: str) -> None:
     path.write_text(f"{before}{start}\n{text}\n{end}{after}")
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page measured as it is: `who` is the session it is read with ("" anonymous)."""
+
+    name: str
+    path: str
+    who: str = ""
+
+
+def public_pages() -> list[Page]:
+    return [
+        Page("sitemap index", "/sitemap.xml"),
+        Page("sitemap, first page", "/sitemap-articles.xml"),
+        Page("feed of updates", "/feeds/updates/"),
+    ]
+
+
+def workspace_pages() -> list[Page]:
+    """The workspace lists, each read by who uses it: the editor, bench-reviewer-0 (who
+    approved every published article: ARTICLES assignments) and the first board member (a few
+    reviews under way, their notifications)."""
+    from articles.models import Article
+
+    in_review = Article.objects.get(slug="bench-0").pk
+    return [
+        Page("board", "/editorial/board/", "editor"),
+        Page("board, one state", "/editorial/board/?status=under_review&page=2", "editor"),
+        Page("dashboard, editor", "/editorial/", "editor"),
+        Page("dashboard, board member", "/editorial/", "member"),
+        Page("review queue", "/editorial/reviews/?page=2", "reviewer"),
+        Page("inbox", "/editorial/inbox/", "member"),
+        Page("article history", f"/editorial/articles/{in_review}/history/", "editor"),
+        Page("readers' questions", "/editorial/questions/", "editor"),
+        Page("reference library", "/editorial/references/", "editor"),
+        Page("reference library search", "/editorial/references/?q=cohort", "editor"),
+    ]
+
+
+def session_cookie(username: str) -> str:
+    """A Cookie header with a session of `username` (as after a login)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from editorial.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    name = settings.SESSION_COOKIE_NAME
+    return f"Cookie: {name}={client.cookies[name].value}"
+
+
+USERS = {"editor": "bench-editor", "reviewer": "bench-reviewer-0", "member": "bench-member-0"}
+
+
+def simple_pages(base: str, healthz: str, pages: list[Page]) -> list[Row]:
+    """Each page as its reader reads it; a page this build does not have (404) is skipped."""
+    cookies = {who: session_cookie(username) for who, username in USERS.items()}
+    rows = []
+    for page in pages:
+        headers = [cookies[page.who]] if page.who else []
+        status, _ = get(f"{base}{page.path}", dict(h.split(": ", 1) for h in headers))
+        if status == 404:
+            print(f"skipped {page.name}: {page.path} answers 404 in this build")
+            continue
+        assert status == 200, (page.path, status)
+        rows.append(
+            measure(page.name, healthz, partial(wrk, "page", f"{base}{page.path}", headers=headers))
+        )
+    return rows
+
+
+def searches(base: str, healthz: str) -> list[Row]:
+    """A common and a rare word, each cached (the same query again and again) and not (each
+    request a query asked by nobody before: see SEARCH_LUA)."""
+    from bench.seed import RARE_WORD
+
+    rows = []
+    for kind, word in (("common", SEARCH_WORD), ("rare", RARE_WORD)):
+        url = f"{base}/?q={word}"
+        rows.append(measure(f"search, {kind} word, cached", healthz, partial(wrk, "search", url)))
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(SEARCH_LUA % {"word": word})
+        asked = 0
+
+        def uncached(script: str = lua.name, path: str = f"{base}/?q={word}+or+zqNx") -> Result:
+            nonlocal asked
+            result = wrk("search", path, script=script, script_args=[str(asked)])
+            asked += result.requests  # the next run goes on from there: no query twice
+            return result
+
+        rows.append(measure(f"search, {kind} word, not cached", healthz, uncached))
+        os.unlink(lua.name)
+    return rows
+
+
 def main() -> None:
     started = time.perf_counter()
     reuse = os.environ.get("BENCH_REUSE_DATABASE") == "1"  # to try server settings quickly
@@ -390,6 +536,10 @@ def main() -> None:
     rows: list[Row] = []
     try:
         wait_for(f"{base}/healthz")
+        # Every worker answers a few requests before anything is measured.
+        wrk("warm-up", f"{base}/healthz", seconds=1)
+        rss_before = workers_rss_mb()
+        print(f"gunicorn workers' RSS: {rss_text(rss_before)}")
         article = f"{base}/articles/bench-7/"
         healthz = f"{base}/healthz"
 
@@ -456,16 +606,22 @@ def main() -> None:
         etag = f"If-None-Match: {headers['ETag']}"
         rows.append(measure("article, 304", healthz, lambda: wrk("304", article, headers=[etag])))
         rows.append(measure("home", healthz, lambda: wrk("home", f"{base}/")))
-        search = f"{base}/?q={SEARCH_WORD}"
-        rows.append(measure("search", healthz, lambda: wrk("search", search)))
+        rows += searches(base, healthz)
         api = f"{base}/api/v1/articles/"
         auth = f"Authorization: Token {token}"
         rows.append(measure("API article list", healthz, lambda: wrk("api", api, headers=[auth])))
+        rows += simple_pages(base, healthz, public_pages())
+        rows += simple_pages(base, healthz, workspace_pages())
+        rss_after = workers_rss_mb()
         facts = machine()
+        facts["worker RSS before the first round"] = rss_text(rss_before)
+        facts["worker RSS after the last round"] = rss_text(rss_after)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    for name, size in rss_after.items():
+        print(f"worker {name}: RSS {rss_before.get(name, 0):.0f} MB before, {size:.0f} MB after")
     report = table(rows)
     print()
     print(report)

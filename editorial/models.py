@@ -71,6 +71,22 @@ class ReviewAssignment(models.Model):
     editors_told_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            # A reviewer's queue, soonest due first (editorial.selectors.review_queue).
+            models.Index(
+                fields=["reviewer", "due_date", "id"],
+                condition=models.Q(state__in=["invited", "accepted"]),
+                name="assignment_queue",
+            ),
+            # The late reviews on the board, most overdue first.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(state__in=["invited", "accepted"]),
+                name="assignment_due",
+            ),
+            # Their assignments on the dashboard, newest first.
+            models.Index(fields=["reviewer", "-assigned_at"], name="assignment_newest"),
+        ]
         ordering = ["-assigned_at"]
         constraints = [
             models.UniqueConstraint(fields=["revision", "reviewer"], name="one_assignment_each"),
@@ -318,6 +334,15 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "event"], name="one_notification_each")
+        ]
+        indexes = [
+            # The inbox, newest first, and the unread count every workspace page shows.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from articles.models import (
+    NEEDS_AN_EDITOR,
     Article,
     FollowUpQuestion,
     ReviewStatus,
@@ -188,23 +189,10 @@ def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
 
 
 def articles_waiting_for_editors() -> QuerySet[Article]:
-    """Articles whose newest revision needs an editor: to assign, to revise or to publish."""
-    return (
-        articles_with_status()
-        # An approved revision that is already the public one needs nothing more.
-        .exclude(Q(status=ReviewStatus.APPROVED) & Q(published_revision_id=F("latest_pk")))
-        # Q(): `status` is an annotation, which django-stubs cannot see through the selector.
-        .filter(
-            Q(
-                status__in=[
-                    ReviewStatus.SUBMITTED,
-                    ReviewStatus.CHANGES_REQUESTED,
-                    ReviewStatus.APPROVED,
-                ]
-            )
-        )
-        .order_by("updated_at")
-    )
+    """Articles whose newest revision needs an editor: to assign, to revise or to publish (an
+    approved revision that is already the public one needs nothing more). Read from the
+    partial index on that condition (articles.models.NEEDS_AN_EDITOR)."""
+    return articles_with_status().filter(NEEDS_AN_EDITOR).order_by("updated_at")
 
 
 def board_members_assignable(*, revision: Revision) -> QuerySet[User]:

@@ -2,6 +2,7 @@
 derives, and the reference library (articles/references/models.py)."""
 
 from articles.models.content import (
+    NEEDS_AN_EDITOR,
     READER_SUMMARY_MAX_LENGTH,
     REVISION_LOCKED,
     Article,
@@ -36,6 +37,7 @@ from articles.references.models import (
 )
 
 __all__ = [
+    "NEEDS_AN_EDITOR",
     "QUESTION_MAX_LENGTH",
     "READER_SUMMARY_MAX_LENGTH",
     "REVISION_LOCKED",

@@ -100,6 +100,20 @@ class Topic(models.Model):
         return self.name
 
 
+# An article whose newest revision needs an editor: to assign reviewers, to revise, or to
+# publish (approved, and not the published one). The dashboard's filter and the condition of
+# its index, the same expression in both so that PostgreSQL uses the index.
+NEEDS_AN_EDITOR = models.Q(
+    newest_status__in=[ReviewStatus.SUBMITTED, ReviewStatus.CHANGES_REQUESTED]
+) | (
+    models.Q(newest_status=ReviewStatus.APPROVED)
+    & (
+        models.Q(published_revision__isnull=True)
+        | ~models.Q(published_revision=models.F("newest_revision"))
+    )
+)
+
+
 class Article(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=255, help_text="Usually the reader's question.")
@@ -118,9 +132,35 @@ class Article(models.Model):
     # Raised by articles.page_versions.article_page_invalidate after every change its public
     # page shows: a StoredPage of an earlier version is not served.
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # The newest revision and its status, kept by the database itself (triggers on the
+    # revisions, and on the article against a stale save: migration 0021_article_newest): so
+    # the workspace filters, counts and orders articles by status with an index.
+    newest_revision = models.ForeignKey(
+        "articles.Revision",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # None before the first revision, as the revision is.
+    newest_status = models.CharField(  # noqa: DJ001
+        max_length=20, choices=ReviewStatus.choices, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["title"]
+        indexes = [
+            # The board: each state's articles changed last first.
+            models.Index(fields=["newest_status", "-updated_at", "-id"], name="article_board"),
+            # The dashboard: the articles changed last.
+            models.Index(fields=["-updated_at", "-id"], name="article_changed_last"),
+            # The dashboard: articles waiting for an editor, longest waiting first.
+            models.Index(
+                fields=["updated_at"], condition=NEEDS_AN_EDITOR, name="article_needs_editor"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

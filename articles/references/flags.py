@@ -76,13 +76,15 @@ def citations_flagged(
     articles: QuerySet[Article] | None = None,
     article_id: int | None = None,
     version: ReferenceVersion | None = None,
+    limit: int | None = None,
 ) -> list[FlaggedCitation]:
     """Citations to update: in each article's newest revision that is in review, approved or
     published, those pinned to a version older than a corrected, retracted or superseded one.
 
     A newer submitted revision thus clears the flags of the published one. Scoped to what
     `articles` (everything when None); `version`: only citations older than it, of its
-    reference. Two queries (one when nothing is flagged), whatever the number of articles.
+    reference; `limit`: the first so many citations only. Two queries (one when nothing is
+    flagged), whatever the number of articles.
     """
     newer = (
         ReferenceVersion.objects.filter(
@@ -123,12 +125,13 @@ def citations_flagged(
         citations = citations.filter(revision__article_id=article_id)
     if articles is not None:
         citations = citations.filter(revision__article__in=articles.values("pk"))
-    rows = list(
+    flagged = (
         citations.annotate(newer_pk=Subquery(newer), draft_number=Subquery(draft))
         .filter(newer_pk__isnull=False)
         .select_related("revision__article", "reference__current_version", "version")
         .order_by("revision__article__title", "revision__article_id", "order")
     )
+    rows = list(flagged if limit is None else flagged[:limit])
     if not rows:
         return []
     newer_versions = ReferenceVersion.objects.in_bulk([row.newer_pk for row in rows])  # type: ignore[attr-defined]

@@ -49,6 +49,7 @@ DRAFT_STARTED = "Revision {number} started as a new draft."
 ARTICLE_CREATED = "Article created with an empty first draft: write it below."
 DETAILS_SAVED = "The article's details are saved."
 DETAILS_UNCHANGED = "Nothing changed."
+TRAIL_SHOWN = 10  # the article page's latest audit events; the history page has them all
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": revisions,
         "newest": newest,
         "can_edit": permissions.can_edit.test(user),
-        "audit_events": audit_events_visible(user=user, article=article),
+        "audit_events": audit_events_visible(user=user, article=article).order_by(
+            "-created_at", "-pk"
+        )[:TRAIL_SHOWN],
         "flagged": flagged_by_article(citations_flagged_for_user(user=user, article_id=article.pk)),
+        "trail_shown": TRAIL_SHOWN,
     }
     if newest is not None:
         states = workflow.transitions_state(revision=newest, actor=user)

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from editorial.workspace.dashboard import ArticleRow, _rows
 
 BOARD_COLUMN = 20  # articles shown per state on the board
 BOARD_PAGE = 50  # articles per page of one state
+HISTORY_PAGE = 50  # audit events per page of an article's history
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,15 @@ def board(request: HttpRequest) -> HttpResponse:
         )
         column = Column(wanted, labels[wanted], _rows(page), counts.get(wanted, 0))
         return render(request, "editorial/board_state.html", {"column": column, "page": page})
-    # Each state's BOARD_COLUMN latest in one query: numbered within their state, then cut.
-    latest = articles.annotate(
-        place=Window(
-            RowNumber(),
-            partition_by=[F("status")],
-            order_by=[F("updated_at").desc(), F("pk").desc()],
-        )
-    ).filter(place__lte=BOARD_COLUMN)
-    rows = _rows(latest.order_by("-updated_at", "-pk"))
+    # Each state's BOARD_COLUMN latest: one query per state that has any, each reading
+    # BOARD_COLUMN rows of the index on (newest status, last change).
+    shown = {
+        status: _rows(articles.filter(Q(status=status))[:BOARD_COLUMN])
+        for status in labels
+        if counts.get(status)
+    }
     columns = [
-        Column(status, label, [r for r in rows if r.status == status], counts.get(status, 0))
+        Column(status, label, shown.get(status, []), counts.get(status, 0))
         for status, label in ReviewStatus.choices
     ]
     today = timezone.localdate()
@@ -81,12 +79,14 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's audit events, newest first, in pages."""
     user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    events = audit_events_visible(user=user, article=article)
+    events = audit_events_visible(user=user, article=article).order_by("-created_at", "-pk")
+    page = Paginator(events, HISTORY_PAGE).get_page(request.GET.get("page"))
     context = {
         "article": article,
-        "events": events,
+        "page": page,
         "can_compare": permissions.can_compare_revisions.test(user),
     }
     return render(request, "editorial/history.html", context)

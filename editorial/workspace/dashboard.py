@@ -21,6 +21,7 @@ from articles.models import (
 )
 from articles.references.flags import FlaggedCitation
 from editorial import permissions
+from editorial.models import User
 from editorial.selectors import (
     articles_for_user,
     articles_waiting_for_editors,
@@ -71,8 +72,10 @@ def flagged_by_article(flags: list[FlaggedCitation]) -> list[FlaggedArticle]:
     ]
 
 
-# Each list of the dashboard shows this many at most; the board and the queue show them all.
+# Each list of the dashboard shows this many at most; the board, the queue and the article
+# pages show the rest.
 DASHBOARD_LIST = 20
+FLAGGED_SHOWN = 50  # citations to update shown on the dashboard
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,17 @@ def _rows(articles: Iterable[Article]) -> list[ArticleRow]:
     return rows
 
 
+def _flagged(user: User) -> Shown:
+    """The first articles with citations to update (FLAGGED_SHOWN citations at most), and
+    whether there are more: an article cut short is left for its own page."""
+    flags = citations_flagged_for_user(user=user, limit=FLAGGED_SHOWN + 1)
+    groups = flagged_by_article(flags[:FLAGGED_SHOWN])
+    more = len(flags) > FLAGGED_SHOWN
+    if more and len(groups) > 1 and flags[FLAGGED_SHOWN].article.pk == groups[-1].article.pk:
+        groups = groups[:-1]
+    return Shown(groups, more)
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -121,8 +135,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if is_board_member
             else Shown([], False)
         ),
-        "articles": _first(articles_for_user(user=user).order_by("-updated_at", "pk"), rows=True),
-        "flagged": flagged_by_article(citations_flagged_for_user(user=user)) if is_editor else [],
+        "articles": _first(articles_for_user(user=user).order_by("-updated_at", "-pk"), rows=True),
+        "flagged": _flagged(user) if is_editor else Shown([], False),
         "new_questions": (
             follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
             if is_editor

@@ -4,6 +4,7 @@ acts, refusals become messages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from editorial.workspace.common import workspace_user
 from editorial.workspace.forms import DeclarationForm, DeclineForm, ReplyForm
 from editorial.workspace.transitions import offered
 
+QUEUE_PAGE_SIZE = 25
 DECLARATION_REFUSED = "Your declaration was not saved: see below."
 DONE = {
     "accept": "You accepted to review revision {number}.",
@@ -51,13 +53,12 @@ def _refused(request: HttpRequest, exc: workflow.WorkflowError) -> None:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """The board member's assignments, soonest due first; overdue ones say so in words."""
+    """The board member's assignments, soonest due first, in pages; overdue ones say so in
+    words."""
     user = workspace_user(request)
     today = timezone.localdate()
-    assignments = list(review_queue(user=user))
-    return render(
-        request, "editorial/review_queue.html", {"assignments": assignments, "today": today}
-    )
+    page = Paginator(review_queue(user=user), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "editorial/review_queue.html", {"page": page, "today": today})
 
 
 @login_required

@@ -293,3 +293,20 @@ def test_a_new_draft_citing_a_retracted_reference_is_warned(client, editor, libr
     assert f"<code>{KEY}</code> ({TITLE}) was retracted in version 2" in section(
         page, "retracted-heading"
     )
+
+
+def test_dashboard_shows_the_first_flagged_articles_and_says_there_are_more(
+    client, editor, librarian, reference, monkeypatch
+):
+    from editorial.workspace import dashboard
+
+    monkeypatch.setattr(dashboard, "FLAGGED_SHOWN", 2)  # three flagged articles, two shown
+    articles = [published(citing(editor, KEY), editor).article for _ in range(3)]
+    revise(reference, librarian, ReferenceStatus.RETRACTED, "Retracted for fabricated data")
+    client.force_login(editor)
+    flagged = section(client.get(reverse("editorial:dashboard")).text, "flagged-heading")
+    shown = [a for a in articles if f'data-flagged-article="{a.pk}"' in flagged]
+    assert len(shown) == 2
+    assert "More articles cite out-of-date versions" in flagged
+    assert len(citations_flagged(limit=2)) == 2
+    assert len(citations_flagged()) == 3

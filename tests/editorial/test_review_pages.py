@@ -8,13 +8,22 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import AudienceLevel, ReviewStatus
+from articles.models import AudienceLevel, ReviewStatus, Revision
 from articles.references.services import reference_version_create
 from articles.services import revision_create_draft, revision_edit
 from editorial import comments, workflow
 from editorial.changes import reference_changes
-from editorial.models import InterestDeclaration, ReviewAssignment, ReviewComment
+from editorial.events import AuditAction
+from editorial.models import (
+    AuditEvent,
+    InterestDeclaration,
+    ReviewAssignment,
+    ReviewComment,
+)
 from editorial.schedule import review_reminders_send
+from editorial.workspace.articles import TRAIL_SHOWN
+from editorial.workspace.board import HISTORY_PAGE
+from editorial.workspace.reviews import QUEUE_PAGE_SIZE
 from tests.factories import ReferenceFactory, RevisionFactory, assign_ready
 
 
@@ -151,7 +160,8 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         # once (prefetched) and its permission predicates use them. Each page also counts the
         # unread notifications for the navigation (and the queue and inbox read the user's
         # groups for it).
-        "queue": (reviewer, reverse("editorial:queue"), 5),
+        # The queue counts the assignments for its pages.
+        "queue": (reviewer, reverse("editorial:queue"), 6),
         "inbox": (reviewer, reverse("editorial:inbox"), 5),
         # The review page includes one query for the cited reference versions (what changed),
         # one for the versions the bodies cite (rendered as readers will read them),
@@ -164,15 +174,16 @@ def test_page_query_counts_do_not_grow(size, client, editor, reviewer, django_as
         "review (editor)": (editor, reverse("editorial:review", kwargs={"pk": revision.pk}), 18),
         # The board: counts per state, each state's latest (one query), the late reviews.
         "board": (editor, reverse("editorial:board"), 7),
-        "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 6),
+        # The history counts the article's events for its pages.
+        "history": (editor, reverse("editorial:history", kwargs={"pk": revision.article_id}), 7),
     }
     for name, (user, url, queries) in pages.items():
         client.force_login(user)
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200, name
-        if name == "queue":
-            assert response.text.count("<tr") >= size, name
+        if name == "queue":  # a page of them, at most
+            assert response.text.count("<tr") == 1 + min(size, QUEUE_PAGE_SIZE), name
         if name.startswith("review"):
             assert response.text.count('<article class="thread') == size, name
             assert response.text.count('class="passage-link"') == size, name
@@ -328,3 +339,90 @@ def test_the_board_shows_each_states_latest_and_pages_through_one_state(
     # A page that is not a number is the first page.
     not_a_number = client.get(reverse("editorial:board"), {"status": "draft", "page": "x"}).text
     assert re.findall(r'<a href="/editorial/articles/(\d+)/">', not_a_number) == on_first
+
+
+def test_the_queue_comes_in_pages_soonest_due_first(client, editor, reviewer):
+    assignments = _invited(editor, reviewer, QUEUE_PAGE_SIZE + 2)
+    today = timezone.localdate()
+    for days, assignment in enumerate(assignments):
+        ReviewAssignment.objects.filter(pk=assignment.pk).update(
+            due_date=today + timedelta(days=days)
+        )
+    client.force_login(reviewer)
+    first = client.get(reverse("editorial:queue")).text
+    second = client.get(reverse("editorial:queue"), {"page": "2"}).text
+    linked = r'href="/editorial/revisions/(\d+)/review/"'
+    assert re.findall(linked, first) == [str(a.revision_id) for a in assignments][:QUEUE_PAGE_SIZE]
+    assert re.findall(linked, second) == [str(a.revision_id) for a in assignments][QUEUE_PAGE_SIZE:]
+    assert f'<span class="count">({QUEUE_PAGE_SIZE + 2})</span>' in first
+    assert "Page 1 of 2" in first
+    assert '<a href="?page=2">Due later</a>' in first
+    assert '<a href="?page=1">Due sooner</a>' in second
+    # A page past the end is the last page; a page that is not a number is the first.
+    assert re.findall(linked, client.get(reverse("editorial:queue"), {"page": "9"}).text) == (
+        re.findall(linked, second)
+    )
+    assert re.findall(linked, client.get(reverse("editorial:queue"), {"page": "x"}).text) == (
+        re.findall(linked, first)
+    )
+
+
+def test_the_queue_says_when_it_is_empty(client, reviewer):
+    client.force_login(reviewer)
+    assert "No review is assigned to you." in client.get(reverse("editorial:queue")).text
+
+
+def test_the_history_comes_in_pages_newest_first_and_the_article_page_shows_the_latest(
+    client, editor
+):
+    revision = RevisionFactory(author=editor)
+    article = revision.article
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            article=article,
+            revision=revision,
+            actor=editor,
+            action=AuditAction.SUBMIT,
+            note=f"event {number}",
+        )
+        for number in range(HISTORY_PAGE + 3)
+    )
+    client.force_login(editor)
+    url = reverse("editorial:history", kwargs={"pk": article.pk})
+    first = client.get(url).text
+    second = client.get(url, {"page": "2"}).text
+    notes = r'<p class="note">event (\d+)</p>'
+    # Same moment for all: newest first is the highest key first.
+    newest_first = [str(n) for n in reversed(range(HISTORY_PAGE + 3))]
+    assert re.findall(notes, first) == newest_first[:HISTORY_PAGE]
+    assert re.findall(notes, second) == newest_first[HISTORY_PAGE:]
+    assert f"Page 1 of 2 ({HISTORY_PAGE + 3} events)" in first
+    assert '<a href="?page=2">Older</a>' in first
+    assert '<a href="?page=1">Newer</a>' in second
+    detail = client.get(reverse("editorial:article", kwargs={"pk": article.pk})).text
+    assert re.findall(notes, detail) == newest_first[:TRAIL_SHOWN]
+    assert f"(the {TRAIL_SHOWN} latest events are shown here)" in detail
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_board_reads_the_same_whatever_the_number_of_articles_in_each_state(
+    size, client, editor, django_assert_num_queries
+):
+    """Articles in every state: the board's queries are one per state shown, not per article;
+    each column is bounded and counted in the database."""
+    for status in ReviewStatus.values:
+        for _ in range(size):
+            revision = RevisionFactory(author=editor, canonical_body="")
+            Revision.objects.filter(pk=revision.pk).update(status=status)
+    client.force_login(editor)
+    # session, user, groups, the unread count, counts per state, each state's latest (5),
+    # the late reviews.
+    with django_assert_num_queries(11):
+        board = client.get(reverse("editorial:board")).text
+    shown = re.findall(r'<a href="/editorial/articles/(\d+)/">', board)
+    assert len(shown) == len(ReviewStatus.values) * min(size, 20)
+    for status in ReviewStatus.values:
+        assert f'<h2 id="col-{status}">' in board
+        assert f'<span class="count">({size})</span>' in board
+        # A link to the whole state when more are in it than are shown.
+        assert (f'<a href="?status={status}">All {size} ' in board) == (size > 20)
