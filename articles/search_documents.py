@@ -9,7 +9,6 @@ articles.public.search.
 """
 
 import time
-from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.core.cache import cache
@@ -17,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from articles.batching import batches
 from articles.models import Article, ArticleSearchDocument, AudienceBody, text_hash
 from articles.readability import strip_for_scoring
 
@@ -158,11 +158,6 @@ def article_search_document_refresh(*, article_id: int) -> ArticleSearchDocument
     return ArticleSearchDocument.objects.get(pk=article_id)
 
 
-def _batches(ids: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def search_documents_rebuild(*, batch_size: int = REBUILD_BATCH_SIZE) -> tuple[int, int]:
     """Bring every published article's document up to date and remove the others, in batches
     (one transaction and a constant number of queries each). Returns (written, removed)."""
@@ -175,7 +170,7 @@ def search_documents_rebuild(*, batch_size: int = REBUILD_BATCH_SIZE) -> tuple[i
         .values_list("pk", flat=True)
     )
     written = 0
-    for batch in _batches(ids, batch_size):
+    for batch in batches(ids, batch_size):
         with transaction.atomic():
             written += _documents_write(list(Article.objects.filter(pk__in=batch)))
     if removed:

@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import Any
 
 from articles.references.formatting import version_csl_item
-from articles.references.importing import bibtex, csljson, ris
+from articles.references.importing import bibtex_writer, csljson, ris
 from articles.references.models import Reference, ReferenceVersion
 
 
@@ -45,4 +45,4 @@ def references_export(*, references: list[Reference], format: ExportFormat | str
     types = [v.type for v in versions]
     if format == ExportFormat.RIS:
         return ris.dump(items, types)
-    return bibtex.dump(items, types)
+    return bibtex_writer.dump(items, types)

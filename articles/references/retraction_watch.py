@@ -14,13 +14,14 @@ applied.
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
 from django.db.models import Q
 
+from articles.batching import batches
 from articles.references.identifiers import (
     IdentifierInvalid,
     doi_normalise,
@@ -122,17 +123,6 @@ def notices_read(stream: IO[str]) -> Iterator[Notice]:
         )
 
 
-def _batches(notices: Iterable[Notice]) -> Iterator[list[Notice]]:
-    batch: list[Notice] = []
-    for notice in notices:
-        batch.append(notice)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _matches(batch: list[Notice]) -> dict[str, list[Reference]]:
     """The references holding a DOI or PMID of the batch (ReferenceIdentifier: the comparison
     keys of each reference's current identifiers), by "doi:..." and "pmid:..." keys (one
@@ -161,7 +151,7 @@ def _note(notice: Notice) -> str:
 def retraction_watch_apply(*, stream: IO[str], actor: Any) -> Report:
     """Apply a Retraction Watch snapshot to the library (see the module's text)."""
     report = Report()
-    for batch in _batches(notices_read(stream)):
+    for batch in batches(notices_read(stream), BATCH):
         report.read += len(batch)
         found = _matches(batch)
         for notice in batch:

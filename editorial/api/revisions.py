@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles import services
-from articles.models import Article, AudienceBody, AudienceLevel, Revision
+from articles.models import Article, AudienceBody, AudienceLevel, ChangeKind, Revision
 from articles.readability import is_above_target, stored_scores
 from editorial import drafts
 from editorial.api import filters
@@ -75,6 +75,10 @@ class RevisionSerializer(serializers.ModelSerializer[Revision]):
     status = ReviewStatusField(read_only=True)
     author = UserSummarySerializer(read_only=True)
     last_edited_by = UserSummarySerializer(read_only=True, allow_null=True)
+    # Declared: a read-only model field loses allow_blank, and "" (not submitted yet) is a value.
+    change_kind = serializers.ChoiceField(
+        choices=ChangeKind.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Revision

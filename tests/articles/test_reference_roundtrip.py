@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.references.exporting import ExportFormat
-from articles.references.importing import ImportRecord, bibtex, csljson, file_parse, ris
+from articles.references.importing import ImportRecord, bibtex_writer, csljson, file_parse, ris
 from articles.references.models import ReferenceType
 
 CORPUS = Path(__file__).parent / "reference_corpus"
@@ -26,7 +26,9 @@ def _item(record: ImportRecord, number: int) -> dict[str, Any]:
 def _dump(format: ExportFormat, items: list[dict[str, Any]], types: list[str]) -> str:
     if format == ExportFormat.CSL_JSON:
         return csljson.dump(items)
-    return ris.dump(items, types) if format == ExportFormat.RIS else bibtex.dump(items, types)
+    if format == ExportFormat.RIS:
+        return ris.dump(items, types)
+    return bibtex_writer.dump(items, types)
 
 
 def _fields(item: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Each format parses into ``ImportRecord`` (a CSL-JSON item, a reference type and 
 writes the confirmed new ones in one transaction, with a constant number of queries per batch.
 """
 
+from articles.references.importing.keys import import_keys
 from articles.references.importing.parsing import (
     IMPORT_MAX_BYTES,
     IMPORT_TOO_LARGE,
@@ -28,7 +29,6 @@ from articles.references.importing.service import (
     ImportPreview,
     PreviewRow,
     RowStatus,
-    import_keys,
     import_preview,
     import_version_targets,
     references_import,

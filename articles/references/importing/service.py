@@ -4,22 +4,21 @@ Queries are made per batch of records, never per record: one for identifiers, on
 and years, one or two for free keys; the import adds one bulk insert per table.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from articles.batching import batches
 from articles.errors import Conflict
+from articles.references.importing.keys import BATCH_SIZE, keys_assign
 from articles.references.importing.records import (
     RECORD_INVALID,
     ImportInvalid,
     ImportRecord,
     RecordFailure,
-    key_base,
 )
 from articles.references.models import (
     Reference,
@@ -33,7 +32,6 @@ from articles.references.services import (
     version_columns,
 )
 
-BATCH_SIZE = 500
 IMPORT_RACED = (
     "Another import added some of these references at the same moment, so nothing was "
     "imported: preview the file again to see what is new now."
@@ -93,12 +91,6 @@ class ImportPreview:
         return sum(1 for row in self.rows if row.status == status)
 
 
-def _batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _same_data(record: ImportRecord, version: ReferenceVersion) -> bool:
     """The bibliographic data agrees: CSL fields and identifiers (not our type or judgement),
     and a retraction in the file is one already recorded."""
@@ -154,7 +146,7 @@ def import_preview(
     rows: list[PreviewRow] = []
     seen: dict[Any, int] = {}
     seen_titles: dict[Any, ImportRecord] = {}
-    for batch in _batches(records):
+    for batch in batches(records, BATCH_SIZE):
         by_identifier, by_title = _lookup(batch)
         for record in batch:
             columns = version_columns(record.csl)
@@ -252,51 +244,6 @@ def import_version_targets(
     return [(rows[index].record, by_key[key]) for key, index in chosen.items()]
 
 
-def _keys_assign(records: list[ImportRecord]) -> list[str]:
-    """A free key for each record: its base, else the base with b, c, ... after the year."""
-    bases = [key_base(r) for r in records]
-    keys: list[str | None] = [None] * len(records)
-    taken: set[str] = set()
-    pending = list(range(len(records)))
-    round_ = 0
-    while pending:
-        candidates = {i: _key_candidates(bases[i], round_) for i in pending}
-        wanted = {k for cs in candidates.values() for k in cs}
-        taken |= set(Reference.objects.filter(key__in=wanted).values_list("key", flat=True))
-        still = []
-        for i in pending:
-            free = next((k for k in candidates[i] if k not in taken), None)
-            if free is None:
-                still.append(i)
-            else:
-                keys[i] = free
-                taken.add(free)
-        pending = still
-        round_ += 1
-    return [k for k in keys if k is not None]
-
-
-def import_keys(*, records: list[ImportRecord]) -> dict[int, str]:
-    """The key each record would get if all of them were imported now (record index -> key),
-    as references_import assigns them: its base key, or the next free one."""
-    keys: dict[int, str] = {}
-    for batch in _batches(records):
-        keys |= {r.index: key for r, key in zip(batch, _keys_assign(batch), strict=True)}
-    return keys
-
-
-def _key_candidates(base: str, round_: int) -> list[str]:
-    if round_ == 0:
-        return [base]
-    if round_ == 1:
-        author, _, rest = base.partition("-")
-        return [
-            f"{author}{letter}-{rest}" if rest else f"{base}{letter}"
-            for letter in "bcdefghijklmnopqrstuvwxyz"
-        ]
-    return [f"{base}-{n}" for n in range(round_ * 100, round_ * 100 + 100)]
-
-
 def references_import(
     *,
     records: list[ImportRecord],
@@ -351,13 +298,13 @@ def _references_import(
                     )
                 chosen.append(record)
         created: list[Reference] = []
-        for batch in _batches(chosen):
+        for batch in batches(chosen, BATCH_SIZE):
             created += _batch_write(batch, actor=actor, change_note=change_note)
     return created
 
 
 def _batch_write(batch: list[ImportRecord], *, actor, change_note: str) -> list[Reference]:  # type: ignore[no-untyped-def]
-    keys = _keys_assign(batch)
+    keys = keys_assign(batch)
     references = Reference.objects.bulk_create(
         [Reference(key=key, created_by=actor) for key in keys]
     )
