@@ -232,6 +232,10 @@ def _record(identifier: Identifier, item: dict[str, Any]) -> ImportRecord:
     # `accessed` is the day of the lookup (PubMed's exporter), not when an editor read a page;
     # `id` is the service's ("pmid:123"), not a key of ours.
     item = {k: v for k, v in item.items() if k not in ("accessed", "id", "citation-key")}
+    # The identifier asked for is the work's, even when the answer leaves it out.
+    csl_key = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID"}[identifier.scheme.value]
+    if not item.get(csl_key):
+        item[csl_key] = identifier.value
     try:
         parsed = csljson.parse(json.dumps([item]))
     except ImportInvalid as exc:

@@ -23,6 +23,7 @@ from articles.references.importing import import_keys
 from articles.references.lookup import (
     LookupFailed,
     LookupResult,
+    identifier_holder,
     identifier_lookup,
     lookup_enabled,
 )
@@ -85,6 +86,7 @@ def reference_lookup(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         form = ReferenceLookupForm(request.POST)
+        existing = None
         if form.is_valid():
             fields = form.service_fields(form.cleaned_data["found"])
             fields["change_note"] = fields["change_note"] or "Created from its identifier"
@@ -94,12 +96,19 @@ def reference_lookup(request: HttpRequest) -> HttpResponse:
                 )
             except services.ReferenceInvalid as exc:
                 form.add_error(None, str(exc))
+                # Added meanwhile by someone else: shown as the library's, with its link.
+                existing = identifier_holder(
+                    identifiers=[
+                        (name, form.cleaned_data[name]) for name in ("doi", "pmid", "pmcid")
+                    ]
+                )
             else:
                 reference = written.version.reference
                 messages.success(request, REFERENCE_CREATED.format(key=reference.key))
                 _warn(request, written)
                 return redirect("editorial:reference", pk=reference.pk)
-        return _page(request, {"form": form, "identifier": request.POST.get("identifier", "")}, 400)
+        refused = {"form": form, "identifier": request.POST.get("identifier", "")}
+        return _page(request, refused | {"existing": existing}, 400)
 
     identifier = request.GET.get("identifier", "")
     context: dict[str, Any] = {"identifier": identifier}
@@ -110,7 +119,7 @@ def reference_lookup(request: HttpRequest) -> HttpResponse:
     except LookupFailed as exc:
         context["error"] = str(exc)
         return _page(request, context, status=exc.http_status)
-    context["result"] = result
+    context |= {"result": result, "existing": result.existing}
     if result.existing is not None or result.record is None:
         return _page(request, context)
     key = import_keys(records=[result.record])[result.record.index]

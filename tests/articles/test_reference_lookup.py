@@ -178,6 +178,13 @@ def test_an_answer_that_cannot_be_read_is_refused_naming_why(lookup_replay, body
     )
 
 
+def test_the_identifier_asked_for_is_kept_when_the_answer_leaves_it_out(lookup_replay):
+    lookup_replay.body = b'{"title": "A dataset", "type": "dataset", "publisher": "Zenodo"}'
+    record = identifier_lookup(text="10.5281/zenodo.123").record
+    assert record is not None
+    assert record.doi == "10.5281/zenodo.123"
+
+
 def test_a_slow_service_never_holds_the_page_past_the_timeout(lookup_replay, settings):
     settings.IMPRIMATUR_IDENTIFIER_LOOKUP_TIMEOUT = 0.5
     lookup_replay.delay = 3

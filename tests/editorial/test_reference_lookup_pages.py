@@ -148,7 +148,7 @@ def test_a_save_the_library_refuses_shows_the_form_again_with_everything_typed(
     data = shown_form(client.get(LOOKUP, {"identifier": "10.1136/bmj.a1302"}))
     data["title"] = "My own wording"
     # Meanwhile, someone else added the work.
-    ReferenceFactory(key="pitch", doi="10.1136/BMJ.A1302")
+    pitch = ReferenceFactory(key="pitch", doi="10.1136/BMJ.A1302")
 
     response = client.post(LOOKUP, data)
 
@@ -159,6 +159,8 @@ def test_a_save_the_library_refuses_shows_the_form_again_with_everything_typed(
     ]
     assert form["title"].value() == "My own wording"
     assert form["found"].value() == data["found"]
+    assert "Already in the library" in response.text
+    assert f'href="{reverse("editorial:reference", kwargs={"pk": pitch.pk})}"' in response.text
     assert Reference.objects.count() == 1
 
 
