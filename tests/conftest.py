@@ -110,3 +110,16 @@ def reach_status(
 @pytest.fixture
 def reach():
     return reach_status
+
+
+@pytest.fixture
+def lookup_replay(settings):  # type: ignore[no-untyped-def]
+    """doi.org and PubMed's citation exporter replayed from tests/articles/lookup_responses/,
+    with the lookup settings pointed at it."""
+    from tests.lookup_replay import LookupReplay
+
+    replay = LookupReplay().start()
+    settings.IMPRIMATUR_DOI_LOOKUP_URL = replay.doi_url
+    settings.IMPRIMATUR_PUBMED_LOOKUP_URL = replay.pubmed_url
+    yield replay
+    replay.stop()

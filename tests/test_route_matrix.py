@@ -330,6 +330,14 @@ PAYLOAD: dict[str, Callable[[World, str], dict[str, object]]] = {
     },
     "editorial:comment_reply": lambda world, state: {"body": "Two days."},
     "editorial:decline": lambda world, state: {"reason": "Away"},
+    "editorial:reference_lookup": lambda world, state: {
+        "key": "matrix-lookup",
+        "type": "research",
+        "csl_type": "article-journal",
+        "title": "Looked up",
+        "status": "active",
+        "found": '{"ISSN": "1234-5678"}',
+    },
 }
 
 
@@ -746,6 +754,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "editorial:reference_import_confirm": {
         "GET": "L 405 405 405 405 405 405 405",
+        "POST": "L 403 403 403 403 403 R 403",
+    },
+    "editorial:reference_lookup": {
+        "GET": "L 403 403 403 403 403 200 403",
         "POST": "L 403 403 403 403 403 R 403",
     },
     "editorial:reference_picker": {

@@ -335,6 +335,12 @@ IMPRIMATUR_REPLACE_APPROVED_GROUPS = env.list(
     "IMPRIMATUR_REPLACE_APPROVED_GROUPS", default=["Editors"]
 )
 IMPRIMATUR_MIN_APPROVALS = env.int("IMPRIMATUR_MIN_APPROVALS", default=2)
+# Add a reference by DOI/PMID/PMCID (articles/references/lookup.py); timeout in seconds.
+IMPRIMATUR_IDENTIFIER_LOOKUP = env.bool("IMPRIMATUR_IDENTIFIER_LOOKUP", default=True)
+IMPRIMATUR_DOI_LOOKUP_URL = env.str("IMPRIMATUR_DOI_LOOKUP_URL", default="https://doi.org/")
+_CTXP = "https://api.ncbi.nlm.nih.gov/lit/ctxp/v1/"  # NCBI's Literature Citation Exporter
+IMPRIMATUR_PUBMED_LOOKUP_URL = env.str("IMPRIMATUR_PUBMED_LOOKUP_URL", default=_CTXP)
+IMPRIMATUR_IDENTIFIER_LOOKUP_TIMEOUT = env.float("IMPRIMATUR_IDENTIFIER_LOOKUP_TIMEOUT", default=4)
 # Whether an editorial change (wording, links, typos) to a reviewed article may be published
 # by one editor who did not write it, without the board; an approval policy row overrides it.
 IMPRIMATUR_EDITORIAL_BY_ONE_EDITOR = env.bool("IMPRIMATUR_EDITORIAL_BY_ONE_EDITOR", default=False)

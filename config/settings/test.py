@@ -24,3 +24,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests never run collectstatic: serve static files from the apps and static/ directly.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# No test reaches the internet: identifier lookups go to a closed port unless a test points
+# them at its replay server (tests/articles/lookup_responses/).
+IMPRIMATUR_DOI_LOOKUP_URL = "http://127.0.0.1:9/doi/"
+IMPRIMATUR_PUBMED_LOOKUP_URL = "http://127.0.0.1:9/ctxp/"

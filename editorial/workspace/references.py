@@ -5,6 +5,7 @@ Board members read; editors write (editorial.permissions). Writes go through
 articles.references (services: a reference and its versions; importing: the import).
 """
 
+import contextlib
 import re
 from typing import Any
 
@@ -23,6 +24,7 @@ from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
 from articles.references.filters import ReferenceFilter
 from articles.references.formatting import identifier_links, reference_format
+from articles.references.lookup import LookupFailed, identifier_parse, lookup_enabled
 from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
 from editorial.workspace.common import require
@@ -124,6 +126,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "page": page,
         "searching": any(request.GET.get(name) for name in filterset.form.fields),
         "can_edit": permissions.can_edit_references.test(user),
+        "lookup_enabled": lookup_enabled(),
         "export_formats": [(f.value, _export_label(f)) for f in ExportFormat],
     }
     return render(request, "editorial/references/list.html", context)
@@ -272,14 +275,19 @@ def reference_export(request: HttpRequest) -> HttpResponse:
 def reference_picker(request: HttpRequest) -> HttpResponse:
     """References matching `q` with their citation markers: a partial for htmx in the article
     editor, a page of markers to copy without JavaScript."""
-    require(request, permissions.can_read_references)
+    user = require(request, permissions.can_read_references)
     query = request.GET.get("q", "").strip()
     found: list[Reference] = []
     if query:
         found = list(ReferenceFilter({"q": query}, queryset=_library()).qs[:PICKER_SIZE])
         for reference in found:
             reference.short = citation_short(reference.current_version)  # type: ignore[attr-defined]
-    context = {"query": query, "found": found}
+    context: dict[str, Any] = {"query": query, "found": found, "lookup": None}
+    if query and not found and lookup_enabled() and permissions.can_edit_references.test(user):
+        # A DOI, PMID or PMCID the library lacks: offer to look it up (in a new tab, so the
+        # text being edited stays as it is).
+        with contextlib.suppress(LookupFailed):
+            context["lookup"] = identifier_parse(query)
     partial = request.headers.get("HX-Request") == "true"
     template = "picker_results.html" if partial else "picker.html"
     response = render(request, f"editorial/references/{template}", context)

@@ -13,6 +13,7 @@ from editorial.workspace import (
     preview,
     questions,
     reference_import,
+    reference_lookup,
     references,
     reviews,
     transitions,
@@ -61,6 +62,7 @@ urlpatterns = [
         reference_import.reference_import_confirm,
         name="reference_import_confirm",
     ),
+    path("references/lookup/", reference_lookup.reference_lookup, name="reference_lookup"),
     path("references/export/", references.reference_export, name="reference_export"),
     path("references/picker/", references.reference_picker, name="reference_picker"),
 ]

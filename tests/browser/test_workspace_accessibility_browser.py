@@ -166,13 +166,19 @@ def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
         "reference": (desk.editor, reverse("editorial:reference", args=[reference])),
         "reference form": (desk.editor, reverse("editorial:reference_create")),
         "import": (desk.editor, reverse("editorial:reference_import")),
+        "lookup (found)": (
+            desk.editor,
+            reverse("editorial:reference_lookup") + "?identifier=18812414",
+        ),
     }
 
 
 @pytest.mark.parametrize(
     ("width", "viewport"), [("1280", DESKTOP), ("375", NARROW_PHONE)], ids=["1280", "375"]
 )
-def test_every_workspace_page_passes_axe_and_fits(live_server, open_as, desk, width, viewport):
+def test_every_workspace_page_passes_axe_and_fits(
+    live_server, open_as, desk, width, viewport, lookup_replay
+):
     failures = []
     for name, (user, path) in _pages(desk).items():
         page = open_as(user, viewport)
