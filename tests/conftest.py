@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from articles.models import ReviewStatus, Revision
 from articles.page_versions import local_pages_clear
@@ -96,3 +97,18 @@ def reach_status(
 @pytest.fixture
 def reach():
     return reach_status
+
+
+@pytest.fixture
+def import_confirm(client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Post a reference import's confirm: its task runs after the commit (Celery is eager in
+    tests), then the import's page is fetched. Returns that page, or the refused confirm."""
+
+    def post(data: dict[str, object], *, follow: bool = True):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("editorial:reference_import_confirm"), data)
+        if follow and response.status_code == 302:
+            return client.get(response["Location"])
+        return response
+
+    return post

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.references.importing.records import ImportInvalid
-from articles.references.models import ImportUpload
+from articles.references.models import ImportState, ImportUpload
 
 # How long a preview can be confirmed.
 IMPORT_MAX_AGE = timedelta(hours=6)
@@ -34,6 +34,7 @@ def import_upload_get(*, token: str, actor) -> ImportUpload:  # type: ignore[no-
     upload = ImportUpload.objects.filter(
         token=value,
         created_by=actor,
+        state=ImportState.PREVIEWED,
         created_at__gte=timezone.now() - IMPORT_MAX_AGE,
     ).first()
     if upload is None:
