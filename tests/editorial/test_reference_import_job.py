@@ -157,3 +157,19 @@ def test_the_workspace_confirm_runs_the_import_and_shows_its_page(client, editor
     again = client.post(reverse("editorial:reference_import_confirm"), {"upload": token})
     assert again.status_code == 302
     assert again["Location"] == reverse("editorial:reference_import")
+
+
+def test_an_import_that_cannot_go_on_is_failed_and_the_page_stops_waiting(client, editor):
+    upload = _queued(editor, _ris(4))
+    # A kept file the task cannot read (here a format no parser knows): not a transient
+    # error, so running it again would fail again.
+    ImportUpload.objects.filter(pk=upload.pk).update(format="unknown")
+    with pytest.raises(ValueError, match="unknown"):
+        import_job_run(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert upload.state == ImportState.FAILED
+    assert upload.error.startswith("The import stopped: 'unknown' is not a valid ImportFormat")
+    client.force_login(editor)
+    page = client.get(reverse("editorial:reference_import_job", args=[upload.token]))
+    assert "hx-trigger" not in page.content.decode()
+    assert "The import stopped" in page.content.decode()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.errors import Conflict
-from articles.outbox import outbox_put
+from articles.outbox import TRANSIENT_ERRORS, outbox_put
 from articles.references.importing.parsing import file_parse
 from articles.references.importing.records import ImportInvalid, ImportRecord
 from articles.references.importing.service import (
@@ -31,6 +31,7 @@ from articles.references.importing.service import (
 from articles.references.models import ImportState, ImportUpload
 
 IMPORT_TOPIC = "reference-import.confirmed"
+IMPORT_FAILED = "The import stopped: {problem}. What it imported before is kept."
 MAX_PROBLEMS = 20  # the reasons kept on the upload for the editor
 ALREADY_CONFIRMED = "This import was already confirmed."
 NOT_IMPORTABLE = (
@@ -151,6 +152,21 @@ def import_job_run(*, upload_id: int, batch_size: int = BATCH_SIZE) -> ImportUpl
     ).first()
     if upload is None:
         return None
+    try:
+        return _job_run(upload, batch_size)
+    except TRANSIENT_ERRORS:
+        raise  # the outbox sends it again: it resumes after the last finished batch
+    except Exception as exc:
+        # Anything else will fail again: the page stops waiting and says so.
+        ImportUpload.objects.filter(pk=upload.pk).update(
+            state=ImportState.FAILED,
+            finished_at=timezone.now(),
+            error=IMPORT_FAILED.format(problem=exc)[:2000],
+        )
+        raise
+
+
+def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
     parsed = file_parse(data=upload.text, format=upload.format)
     choices: dict[str, Any] = upload.choices
     confirmed = set(choices.get("confirmed", []))
