@@ -3,10 +3,12 @@ transaction with the counters, resumed after the last finished batch, its progre
 (htmx polling) and in the API, only for its uploader."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import OutboxMessage, Reference
 from articles.references.importing import (
@@ -173,3 +175,15 @@ def test_an_import_that_cannot_go_on_is_failed_and_the_page_stops_waiting(client
     page = client.get(reverse("editorial:reference_import_job", args=[upload.token]))
     assert "hx-trigger" not in page.content.decode()
     assert "The import stopped" in page.content.decode()
+
+
+def test_old_previews_go_but_an_import_under_way_stays(editor):
+    running = _queued(editor, _ris(2))
+    old_preview = import_upload_store(actor=editor, text=_ris(1), format="ris")
+    long_ago = timezone.now() - timedelta(hours=7)
+    ImportUpload.objects.filter(pk__in=[running.pk, old_preview.pk]).update(created_at=long_ago)
+    import_upload_store(actor=editor, text=_ris(1), format="ris")  # drops what expired
+    assert ImportUpload.objects.filter(pk=running.pk).exists()
+    assert not ImportUpload.objects.filter(pk=old_preview.pk).exists()
+    import_job_run(upload_id=running.pk)
+    assert Reference.objects.count() == 2

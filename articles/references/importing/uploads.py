@@ -18,8 +18,11 @@ PREVIEW_EXPIRED = "This preview has expired or is not yours: upload the file aga
 
 
 def import_upload_store(*, actor, text: str, format: str, filename: str = "") -> ImportUpload:  # type: ignore[no-untyped-def]
-    """Keep the file for its confirm; previews older than IMPORT_MAX_AGE are dropped."""
-    ImportUpload.objects.filter(created_at__lt=timezone.now() - IMPORT_MAX_AGE).delete()
+    """Keep the file for its confirm; previews and finished imports older than IMPORT_MAX_AGE
+    are dropped, never an import still queued or running."""
+    ImportUpload.objects.filter(created_at__lt=timezone.now() - IMPORT_MAX_AGE).exclude(
+        state__in=[ImportState.QUEUED, ImportState.RUNNING]  # an import under way stays
+    ).delete()
     return ImportUpload.objects.create(
         created_by=actor, text=text, format=str(format), filename=filename[:255]
     )
