@@ -42,7 +42,6 @@ from articles.references.importing.service import (
 )
 from articles.references.importing.uploads import (
     PREVIEW_EXPIRED,
-    import_upload_done,
     import_upload_get,
     import_upload_store,
 )
@@ -71,7 +70,6 @@ __all__ = [
     "import_job_start",
     "import_keys",
     "import_preview",
-    "import_upload_done",
     "import_upload_get",
     "import_upload_store",
     "import_version_targets",

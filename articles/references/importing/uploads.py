@@ -43,8 +43,3 @@ def import_upload_get(*, token: str, actor) -> ImportUpload:  # type: ignore[no-
     if upload is None:
         raise ImportInvalid(PREVIEW_EXPIRED)
     return upload
-
-
-def import_upload_done(upload: ImportUpload) -> None:
-    """The import was confirmed: the file is not kept."""
-    upload.delete()
