@@ -17,7 +17,7 @@ help:
 	@echo "make run    set up (Python 3.13 env, database, demo content) and serve http://127.0.0.1:8000 (PORT=...)"
 	@echo "make test   set up and run ruff, mypy and the whole test suite"
 	@echo "make chaos  the whole stack (2 web, 2 workers, beat) with Redis, PostgreSQL, SMTP and a worker failing"
-	@echo "make bench  load the site under gunicorn (PostgreSQL, Redis) with wrk; a 5,000-record RIS import (bench/)"
+	@echo "make bench  load the site under gunicorn (PostgreSQL, Redis) with wrk; a 50,000-record RIS import through the import task (bench/)"
 
 # uv itself comes from PyPI into .tools/, with the Python that .python-version selects.
 $(UV):

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from articles.outbox import OutboxTask, outbox_prune, outbox_relay
 from articles.page_versions import cached_pages_retire
+from articles.references.importing.jobs import import_job_run
 from articles.services import audience_body_score, reference_pages_refresh
 from articles.task_failures import failed_tasks_prune
 
@@ -36,3 +37,11 @@ def prune_outbox() -> int:
 def retire_cached_article_pages(slug: str) -> None:
     """Retire the cached pages of the article `slug` ("" for every article); idempotent."""
     cached_pages_retire(slug=slug)
+
+
+@shared_task(base=OutboxTask)
+def import_references(upload_id: int) -> int:
+    """Run a confirmed reference import in batches, resuming after the last finished batch;
+    returns how many records it has imported."""
+    job = import_job_run(upload_id=upload_id)
+    return job.records_imported if job is not None else 0

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from articles.models import ReviewStatus, Revision
 from articles.page_versions import local_pages_clear
@@ -123,3 +124,18 @@ def lookup_replay(settings):  # type: ignore[no-untyped-def]
     settings.IMPRIMATUR_PUBMED_LOOKUP_URL = replay.pubmed_url
     yield replay
     replay.stop()
+
+
+@pytest.fixture
+def import_confirm(client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Post a reference import's confirm: its task runs after the commit (Celery is eager in
+    tests), then the import's page is fetched. Returns that page, or the refused confirm."""
+
+    def post(data: dict[str, object], *, follow: bool = True):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("editorial:reference_import_confirm"), data)
+        if follow and response.status_code == 302:
+            return client.get(response["Location"])
+        return response
+
+    return post

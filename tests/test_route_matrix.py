@@ -38,6 +38,7 @@ from articles.models import (
     StoredPage,
 )
 from articles.questions import follow_up_question_create
+from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_version_create
 from editorial import comments, review, workflow
 from editorial.models import (
@@ -87,6 +88,7 @@ class World:
     users: dict[str, User]
     ids: dict[str, int]
     slugs: dict[str, str]
+    tokens: dict[str, str] = field(default_factory=dict)  # uuids of uploads
     sessions: dict[str, str] = field(default_factory=dict)  # role -> its session cookie
 
 
@@ -127,6 +129,7 @@ def _world_build() -> World:
     canonical = AudienceLevel.objects.get(is_canonical=True)
     ids: dict[str, int] = {}
     slugs: dict[str, str] = {}
+    tokens: dict[str, str] = {}
     for state in STATES:
         revision: Revision = RevisionFactory(author=editor)
         workflow.revision_submit(revision=revision, actor=editor)
@@ -188,7 +191,12 @@ def _world_build() -> World:
         change_note="Pages corrected",
     )
     ids["reference"] = reference.pk
-    return World(users=users, ids=ids, slugs=slugs)
+    # A confirmed import, the editor's: only its uploader sees its progress.
+    job = ImportUpload.objects.create(
+        created_by=editor, format="ris", text="", state=ImportState.DONE, records_total=1
+    )
+    tokens["import"] = str(job.token)
+    return World(users=users, ids=ids, slugs=slugs, tokens=tokens)
 
 
 # How to fill a route's parameters: (state label, kwargs, query string) for each case.
@@ -213,6 +221,10 @@ def _once(**kwargs: object) -> Callable[[World], list[Case]]:
 
 def _ids(**params: str) -> Callable[[World], list[Case]]:
     return lambda world: [("", {name: world.ids[what] for name, what in params.items()}, {})]
+
+
+def _import_token(world: World) -> list[Case]:
+    return [("", {"token": world.tokens["import"]}, {})]
 
 
 def _slugs(world: World) -> list[Case]:
@@ -297,6 +309,9 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "api:notification-detail": _ids(pk="notification"),
     "api:notification-read": _ids(pk="notification"),
     "api:reference-detail": _ids(pk="reference"),
+    "api:reference-import-job": _import_token,
+    "editorial:reference_import_job": _import_token,
+    "editorial:reference_import_progress": _import_token,
     "api:reference-diff": _ids(pk="reference"),
     "api:reference-versions": _ids(pk="reference"),
     "api:audit-event-list": _by_article_query,
@@ -499,6 +514,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "api:reference-import-confirm": {
         "POST": "403 403 403 403 403 403 415 403",
+    },
+    "api:reference-import-job": {
+        "GET": "403 403 404 404 404 404 200 403",
     },
     "api:reference-import-preview": {
         "POST": "403 403 403 403 403 403 415 403",
@@ -759,6 +777,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "editorial:reference_lookup": {
         "GET": "L 403 403 403 403 403 200 403",
         "POST": "L 403 403 403 403 403 R 403",
+    },
+    "editorial:reference_import_job": {
+        "GET": "L 403 403 403 403 403 200 403",
+        "POST": "L 405 405 405 405 405 405 405",
+    },
+    "editorial:reference_import_progress": {
+        "GET": "L 403 403 403 403 403 200 403",
+        "POST": "L 405 405 405 405 405 405 405",
     },
     "editorial:reference_picker": {
         "GET": "L 403 200 200 200 200 200 403",

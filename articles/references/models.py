@@ -209,6 +209,14 @@ class RevisionCitation(models.Model):
         return f"{self.revision} cites {self.reference} v{self.version.number}"
 
 
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed"
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class ImportUpload(models.Model):
     """A reference file an editor previewed, kept on the server until the import is confirmed
     (or the preview expires): the confirm sends back its token and the choices, not the file."""
@@ -221,9 +229,27 @@ class ImportUpload(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Once confirmed, the import runs as a task (articles.tasks.import_references), in batches:
+    # the editor's choices, where it stands, and what it did so far.
+    state = models.CharField(
+        max_length=16, choices=ImportState.choices, default=ImportState.PREVIEWED
+    )
+    choices = models.JSONField(default=dict, blank=True)
+    records_read = models.PositiveIntegerField(default=0)
+    records_imported = models.PositiveIntegerField(default=0)
+    records_refused = models.PositiveIntegerField(default=0)
+    records_total = models.PositiveIntegerField(default=0)
+    batches_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.filename or 'pasted text'} ({self.format})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)

@@ -72,4 +72,6 @@ IMPRIMATUR_OUTBOX_SUBSCRIBERS: dict[str, list[str]] = {
     "article-page.changed": ["articles.tasks.retire_cached_article_pages"],
     # An audience body's text changed: its readability is scored again.
     "audience-body.changed": ["articles.tasks.score_audience_body"],
+    # An editor confirmed a reference import: it runs in batches, with its progress shown.
+    "reference-import.confirmed": ["articles.tasks.import_references"],
 }

@@ -220,3 +220,21 @@ class ImportResultSerializer(serializers.Serializer[Any]):
     revised = ReferenceSerializer(
         many=True, help_text="References that got a new version from a conflicting record."
     )
+
+
+class ImportJobSerializer(serializers.Serializer[Any]):
+    """A confirmed import (ImportUpload) and how far its task is."""
+
+    token = serializers.UUIDField()
+    state = serializers.CharField(help_text="queued, running, done or failed.")
+    records_total = serializers.IntegerField(help_text="Records in the file, readable or not.")
+    records_read = serializers.IntegerField()
+    records_imported = serializers.IntegerField(
+        help_text="References created and new versions taken."
+    )
+    records_refused = serializers.IntegerField(
+        help_text="Records that could not be read, or were no longer importable."
+    )
+    error = serializers.CharField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)

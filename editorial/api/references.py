@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -25,6 +25,7 @@ from articles.references.importing import (
     ParsedFile,
     RowStatus,
     file_parse,
+    import_job_get,
     import_preview,
     references_import_confirm,
 )
@@ -35,6 +36,7 @@ from editorial.api.common import EDITORS_ONLY, ERRORS, acting_user
 from editorial.api.reference_serializers import (
     FieldChangeSerializer,
     ImportConfirmSerializer,
+    ImportJobSerializer,
     ImportPreviewSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
@@ -214,6 +216,29 @@ class ReferenceViewSet(
             ImportResultSerializer({"imported": imported, "revised": revised}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        responses={200: ImportJobSerializer, **ERRORS},
+        description=(
+            "A confirmed import's progress (records read, imported, refused); only for the "
+            "editor who uploaded the file."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"import/(?P<token>[0-9a-fA-F-]{36})",
+        url_name="import-job",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def import_job(self, request: Request, token: str) -> Response:
+        if not permissions.can_edit_references.test(request.user):
+            raise NotFound
+        job = import_job_get(token=token, actor=acting_user(request))
+        if job is None:
+            raise NotFound
+        return Response(ImportJobSerializer(job).data)
 
     def handle_exception(self, exc: Exception) -> Response:
         # A refused export answers in JSON, not in the file format it asked for.

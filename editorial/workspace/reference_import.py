@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.errors import Conflict
 from articles.plain_input import ascii_int
 from articles.references.importing import (
     IMPORTABLE_AS_NEW,
@@ -25,12 +24,12 @@ from articles.references.importing import (
     RowStatus,
     file_parse,
     format_detect,
+    import_job_get,
+    import_job_start,
     import_keys,
     import_preview,
-    import_upload_done,
     import_upload_get,
     import_upload_store,
-    references_import_confirm,
     text_decode,
 )
 from articles.references.models import Reference, ReferenceStatus, ReferenceType
@@ -43,9 +42,6 @@ from editorial.workspace.reference_forms import (
 from editorial.workspace.references import first_author
 
 FORMAT_UNKNOWN = "Could not tell the format of this file: choose it in the list."
-
-
-IMPORT_DONE = "Imported {created} new reference{created_s}; {revised} new version{revised_s}."
 
 
 NOTHING_CHOSEN = "Choose at least one record to import, or a new version to take."
@@ -225,28 +221,18 @@ def reference_import_confirm(request: HttpRequest) -> HttpResponse:
     error = NOTHING_CHOSEN if not confirmed and not versions else ""
     if not error:
         try:
-            done = references_import_confirm(
+            import_job_start(
+                upload=upload,
                 records=parsed.records,
-                actor=user,
+                preview=preview,
                 confirmed=confirmed,
                 new_versions=versions,
                 change_note=change_note,
             )
-        except (ImportInvalid, Conflict) as exc:
+        except ImportInvalid as exc:
             error = str(exc)
         else:
-            import_upload_done(upload)
-            created, revised = len(done.created), len(done.revised)
-            messages.success(
-                request,
-                IMPORT_DONE.format(
-                    created=created,
-                    created_s="" if created == 1 else "s",
-                    revised=revised,
-                    revised_s="" if revised == 1 else "s",
-                ),
-            )
-            return redirect("editorial:references")
+            return redirect("editorial:reference_import_job", token=upload.token)
     return _preview_render(
         request,
         preview=import_preview(records=parsed.records, failures=parsed.failures),
@@ -257,3 +243,27 @@ def reference_import_confirm(request: HttpRequest) -> HttpResponse:
         error=error,
         status=400,
     )
+
+
+def _job(request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    user = require(request, permissions.can_edit_references)
+    job = import_job_get(token=token, actor=user)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def reference_import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmed import: its progress, refreshed while it runs (only for its uploader)."""
+    job = _job(request, token)
+    return render(request, "editorial/references/import_job.html", {"job": job})
+
+
+@login_required
+@require_GET
+def reference_import_progress(request: HttpRequest, token: str) -> HttpResponse:
+    """The progress bar and counts alone, which the job page polls (htmx) until it is done."""
+    job = _job(request, token)
+    return render(request, "editorial/references/import_progress.html", {"job": job})

@@ -63,6 +63,16 @@ urlpatterns = [
         name="reference_import_confirm",
     ),
     path("references/lookup/", reference_lookup.reference_lookup, name="reference_lookup"),
+    path(
+        "references/import/<uuid:token>/",
+        reference_import.reference_import_job,
+        name="reference_import_job",
+    ),
+    path(
+        "references/import/<uuid:token>/progress/",
+        reference_import.reference_import_progress,
+        name="reference_import_progress",
+    ),
     path("references/export/", references.reference_export, name="reference_export"),
     path("references/picker/", references.reference_picker, name="reference_picker"),
 ]

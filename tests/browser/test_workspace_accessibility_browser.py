@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
 from articles.models import AudienceLevel, Revision
+from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_create
 from articles.services import revision_create_draft, revision_edit
 from editorial import comments, workflow
@@ -170,7 +171,27 @@ def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
             desk.editor,
             reverse("editorial:reference_lookup") + "?identifier=18812414",
         ),
+        "import under way": (
+            desk.editor,
+            reverse("editorial:reference_import_job", args=[_import_running(desk.editor)]),
+        ),
     }
+
+
+def _import_running(editor) -> str:  # type: ignore[no-untyped-def]
+    """A confirmed import halfway through (its page polls its progress)."""
+    job = ImportUpload.objects.create(
+        created_by=editor,
+        format="ris",
+        text="",
+        filename="scopus.ris",
+        state=ImportState.RUNNING,
+        records_total=1000,
+        records_read=500,
+        records_imported=480,
+        records_refused=3,
+    )
+    return str(job.token)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import ImportUpload, Reference, ReferenceStatus, ReviewStatus
+from articles.references.importing import import_job_run
 from articles.references.services import reference_create, reference_version_create
 from editorial import workflow
 from tests.editorial.test_reference_propagation import (  # noqa: F401 (fixtures)
@@ -40,7 +41,9 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", html.replace("&#x27;", "'").replace("&quot;", '"'))
 
 
-def test_a_file_mixing_good_and_broken_records_imports_the_good_ones(client, editor):
+def test_a_file_mixing_good_and_broken_records_imports_the_good_ones(
+    client, editor, import_confirm
+):
     scopus = (CORPUS / "ris/asreview/scopus.ris").read_text()
     records = scopus.split("ER  -")
     # Record 3 gets a DOI that is none, record 5 loses its title: both are listed, not imported.
@@ -54,10 +57,11 @@ def test_a_file_mixing_good_and_broken_records_imports_the_good_ones(client, edi
     assert "2 records cannot be read (listed below)" in html
     assert re.search(r"Record 3 — <code>line \d+: TY - JOUR</code>: 'not-a-doi' is not a DOI", html)
     assert re.search(r"Record 5 — <code>line \d+: TY - JOUR</code>: The CSL-JSON item needs", html)
-    done = client.post(CONFIRM, {"upload": _token(preview)}, follow=True)
-    assert "Imported 4 new references; 0 new versions." in done.content.decode()
+    done = import_confirm({"upload": _token(preview)})
+    assert 'data-count="imported">4</dd>' in done.content.decode()
+    assert 'data-count="refused">2</dd>' in done.content.decode()
     assert Reference.objects.count() == 4
-    assert not ImportUpload.objects.exists()  # the kept file goes once imported
+    assert ImportUpload.objects.get().text == ""  # the kept file goes once imported
 
 
 def test_a_medline_file_with_a_stray_line_spoils_only_its_record(client, editor):
@@ -68,7 +72,7 @@ def test_a_medline_file_with_a_stray_line_spoils_only_its_record(client, editor)
     assert "This is also a test title" in html  # record 2 is read
 
 
-def test_more_than_a_thousand_records_confirm_with_the_token_alone(client, editor):
+def test_more_than_a_thousand_records_confirm_with_the_token_alone(client, editor, import_confirm):
     text = "".join(
         f"TY  - JOUR\nTI  - Outcome {n} of graded loading\nPY  - 2020\nAB  - {'word ' * 60}\n"
         f"ER  - \n\n"
@@ -78,12 +82,12 @@ def test_more_than_a_thousand_records_confirm_with_the_token_alone(client, edito
     preview = _preview(client, text, "big.ris")
     assert "1300 records read — 1300 new" in _text(preview.content.decode())
     # One skipped record: the form sends the token, that box, and nothing per record else.
-    done = client.post(CONFIRM, {"upload": _token(preview), "skip": ["7"]}, follow=True)
-    assert "Imported 1299 new references; 0 new versions." in done.content.decode()
+    done = import_confirm({"upload": _token(preview), "skip": ["7"]})
+    assert 'data-count="imported">1299</dd>' in done.content.decode()
     assert not Reference.objects.filter(current_version__title="Outcome 7 of graded loading")
 
 
-def test_a_13_digit_accession_number_is_kept_never_a_pmid(client, editor):
+def test_a_13_digit_accession_number_is_kept_never_a_pmid(client, editor, import_confirm):
     text = (
         "TY  - JOUR\nTI  - Kept as it is\nAN  - 1234567890123\nPY  - 2021\nER  - \n\n"
         "TY  - JOUR\nTI  - From PubMed\nDB  - PubMed\nAN  - 1234567890123\nER  - \n"
@@ -93,7 +97,7 @@ def test_a_13_digit_accession_number_is_kept_never_a_pmid(client, editor):
     html = _text(preview.content.decode())
     # From PubMed the accession number is a PMID, and this one is too long for one.
     assert "Record 2 — <code>line 7: TY - JOUR</code>: '1234567890123' is not a PMID" in html
-    done = client.post(CONFIRM, {"upload": _token(preview)})
+    done = import_confirm({"upload": _token(preview)}, follow=False)
     assert done.status_code == 302
     version = Reference.objects.get().current_version
     assert (version.pmid, version.csl["archive_location"]) == ("", "1234567890123")
@@ -128,7 +132,9 @@ def test_same_identifier_in_any_spelling_is_a_duplicate(client, editor):
     assert html.count("Same identifier, but different data.") == 2
 
 
-def test_same_title_and_year_with_other_identifiers_is_a_possible_duplicate(client, editor):
+def test_same_title_and_year_with_other_identifiers_is_a_possible_duplicate(
+    client, editor, import_confirm
+):
     letter = reference_create(
         key="bmj-letter",
         actor=editor,
@@ -160,25 +166,23 @@ def test_same_title_and_year_with_other_identifiers_is_a_possible_duplicate(clie
         assert f'name="choice_{index}" value="skip" checked' in html
         assert f'name="choice_{index}" value="new"' in html
         assert f'name="choice_{index}" value="version:bmj-letter"' in html
-    done = client.post(
-        CONFIRM,
+    done = import_confirm(
         {
             "upload": _token(preview),
             "choice_1": "new",
             "choice_2": "skip",
             "choice_3": "version:bmj-letter",
             "change_note": "Corrected",
-        },
-        follow=True,
+        }
     )
-    assert "Imported 1 new reference; 1 new version." in done.content.decode()
+    assert 'data-count="imported">2</dd>' in done.content.decode()
     letter.refresh_from_db()
     assert (letter.current_version.number, letter.current_version.doi) == (2, "10.1136/bmj.n300")
     assert Reference.objects.get(current_version__doi="10.1136/bmj.n200")
 
 
 def test_a_retraction_in_a_medline_file_flags_the_citing_articles(
-    client, editor, librarian, reference
+    client, editor, librarian, reference, import_confirm
 ):
     revision = citing(editor, KEY)
     workflow.revision_submit(revision=revision, actor=editor)
@@ -202,18 +206,18 @@ def test_a_retraction_in_a_medline_file_flags_the_citing_articles(
     html = _text(preview.content.decode())
     assert "Same identifier: the file marks it retracted." in html
     assert f'name="choice_1" value="version:{KEY}" checked' in html  # taken unless skipped
-    client.post(CONFIRM, {"upload": _token(preview), "choice_1": f"version:{KEY}"})
+    import_confirm({"upload": _token(preview), "choice_1": f"version:{KEY}"})
     reference.refresh_from_db()
     assert reference.current_version.status == ReferenceStatus.RETRACTED
     assert flagged_articles() == {revision.article_id}
 
 
-def test_a_new_medline_record_marked_retracted_imports_retracted(client, editor):
+def test_a_new_medline_record_marked_retracted_imports_retracted(client, editor, import_confirm):
     text = "PMID- 31000008\nTI  - Withdrawn trial\nDP  - 2019\nPT  - Retracted Publication\n"
     client.force_login(editor)
     preview = _preview(client, text, "pubmed.nbib")
     assert "Retracted" in preview.content.decode()
-    client.post(CONFIRM, {"upload": _token(preview)})
+    import_confirm({"upload": _token(preview)})
     assert Reference.objects.get().current_version.status == ReferenceStatus.RETRACTED
 
 
@@ -259,9 +263,14 @@ def test_the_preview_and_its_confirm_query_count_does_not_grow(
         preview = _preview(client, text, "library.ris")
     assert f"{size} new" in _text(preview.content.decode())
     token = _token(preview)
-    # session, user, roles, the upload; identifiers and titles for the view's preview, the
-    # confirm's and the import's; free keys, the bulk writes, savepoints; the upload deleted
-    with django_assert_num_queries(19):
+    # session, user, roles, the upload; identifiers and titles for the preview and for the
+    # choices of new versions; savepoint, the upload queued, the outbox message, savepoint
+    with django_assert_num_queries(11):
         done = client.post(CONFIRM, {"upload": token})
     assert done.status_code == 302
+    # Then the task (one batch here): the upload, its editor, started; the batch locked,
+    # identifiers and titles for its choices, the confirm's and the import's; free keys, the
+    # bulk writes, savepoints; counters; done
+    with django_assert_num_queries(26):
+        import_job_run(upload_id=ImportUpload.objects.get().pk)
     assert Reference.objects.count() == 2 * size

@@ -408,7 +408,7 @@ def _token(response) -> str:
     return re.search(r'name="upload" value="([^"]+)"', response.content.decode()).group(1)
 
 
-def test_import_preview_classifies_then_imports_what_is_chosen(client, editor):
+def test_import_preview_classifies_then_imports_what_is_chosen(client, editor, import_confirm):
     reference_create(
         key="kim2013",
         actor=editor,
@@ -426,23 +426,23 @@ def test_import_preview_classifies_then_imports_what_is_chosen(client, editor):
     assert f'href="{detail_url(Reference.objects.get(key="kim2013"))}"' in html
     assert "Import as a new version of <code>kim2013</code>" in html
     assert Reference.objects.count() == 1  # a preview writes nothing
-    done = client.post(
-        CONFIRM,
+    done = import_confirm(
         {
             "upload": _token(preview),
             "choice_1": "version:kim2013",
             "change_note": "From the journal",
-        },
-        follow=True,
+        }
     )
-    assert "Imported 1 new reference; 1 new version." in done.content.decode()
+    assert 'data-count="imported">2</dd>' in done.content.decode()
     kim = Reference.objects.get(key="kim2013")
     assert (kim.current_version.number, kim.current_version.type) == (2, "guideline")
     assert kim.current_version.change_note == "From the journal"
     assert Reference.objects.filter(key="doe2018-running").exists()
 
 
-def test_a_refused_confirm_imports_nothing_and_keeps_the_choices(client, editor):
+def test_a_record_the_library_refuses_is_listed_on_the_import_and_the_others_import(
+    client, editor, import_confirm
+):
     ReferenceFactory(key="taken", actor=editor, pmid="555")
     reference_create(
         key="kim2013",
@@ -454,18 +454,16 @@ def test_a_refused_confirm_imports_nothing_and_keeps_the_choices(client, editor)
     client.force_login(editor)
     # Record 1 carries a PMID that another reference holds: its new version is refused.
     preview = _preview(client, RIS.replace("VL  - 41\n", "VL  - 41\nDP  - NLM\nAN  - 555\n"))
-    response = client.post(
-        CONFIRM,
-        {"upload": _token(preview), "choice_1": "version:kim2013"},
-    )
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "Record 1 (kim2013): PMID 555 already belongs to the reference &#x27;taken&#x27;" in html
-    assert 'value="version:kim2013" checked' in html
-    assert 'name="skip" value="2">' in html  # still to be imported
-    assert Reference.objects.count() == 2
     nothing = client.post(CONFIRM, {"upload": _token(preview), "skip": ["2"]})
+    assert nothing.status_code == 400
     assert reference_import.NOTHING_CHOSEN in nothing.content.decode()
+    done = import_confirm({"upload": _token(preview), "choice_1": "version:kim2013"})
+    html = done.content.decode()
+    assert "Record 1 (kim2013): PMID 555 already belongs to the reference &#x27;taken&#x27;" in html
+    assert 'data-count="imported">1</dd>' in html
+    assert 'data-count="refused">1</dd>' in html
+    assert Reference.objects.get(key="kim2013").current_version.number == 1
+    assert Reference.objects.filter(key="doe2018-running").exists()
 
 
 def test_a_tampered_or_missing_preview_is_refused(client, editor):
@@ -476,7 +474,9 @@ def test_a_tampered_or_missing_preview_is_refused(client, editor):
     assert Reference.objects.count() == 0
 
 
-def test_a_record_that_cannot_be_read_is_listed_and_the_others_import(client, editor):
+def test_a_record_that_cannot_be_read_is_listed_and_the_others_import(
+    client, editor, import_confirm
+):
     bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nDO  - 12a\nER  -\n"
     client.force_login(editor)
     response = _preview(client, bad)
@@ -484,8 +484,9 @@ def test_a_record_that_cannot_be_read_is_listed_and_the_others_import(client, ed
     html = response.content.decode()
     assert "1 record cannot be read" in html
     assert "Record 2 — <code>line 5: TY  - JOUR</code>: &#x27;12a&#x27; is not a DOI" in html
-    done = client.post(CONFIRM, {"upload": _token(response)}, follow=True)
-    assert "Imported 1 new reference; 0 new versions." in done.content.decode()
+    done = import_confirm({"upload": _token(response)})
+    assert 'data-count="imported">1</dd>' in done.content.decode()
+    assert 'data-count="refused">1</dd>' in done.content.decode()
     assert list(Reference.objects.values_list("current_version__title", flat=True)) == ["Fine"]
 
 

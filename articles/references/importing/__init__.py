@@ -5,6 +5,12 @@ Each format parses into ``ImportRecord`` (a CSL-JSON item, a reference type and 
 writes the confirmed new ones in one transaction, with a constant number of queries per batch.
 """
 
+from articles.references.importing.jobs import (
+    IMPORT_TOPIC,
+    import_job_get,
+    import_job_run,
+    import_job_start,
+)
 from articles.references.importing.keys import import_keys
 from articles.references.importing.parsing import (
     IMPORT_MAX_BYTES,
@@ -36,7 +42,6 @@ from articles.references.importing.service import (
 )
 from articles.references.importing.uploads import (
     PREVIEW_EXPIRED,
-    import_upload_done,
     import_upload_get,
     import_upload_store,
 )
@@ -46,6 +51,7 @@ __all__ = [
     "IMPORTED_VERSION_NOTE",
     "IMPORT_MAX_BYTES",
     "IMPORT_TOO_LARGE",
+    "IMPORT_TOPIC",
     "PREVIEW_EXPIRED",
     "TAKEABLE_AS_VERSION",
     "ImportDone",
@@ -59,9 +65,11 @@ __all__ = [
     "RowStatus",
     "file_parse",
     "format_detect",
+    "import_job_get",
+    "import_job_run",
+    "import_job_start",
     "import_keys",
     "import_preview",
-    "import_upload_done",
     "import_upload_get",
     "import_upload_store",
     "import_version_targets",

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.references.importing.records import ImportInvalid
-from articles.references.models import ImportUpload
+from articles.references.models import ImportState, ImportUpload
 
 # How long a preview can be confirmed.
 IMPORT_MAX_AGE = timedelta(hours=6)
@@ -18,8 +18,11 @@ PREVIEW_EXPIRED = "This preview has expired or is not yours: upload the file aga
 
 
 def import_upload_store(*, actor, text: str, format: str, filename: str = "") -> ImportUpload:  # type: ignore[no-untyped-def]
-    """Keep the file for its confirm; previews older than IMPORT_MAX_AGE are dropped."""
-    ImportUpload.objects.filter(created_at__lt=timezone.now() - IMPORT_MAX_AGE).delete()
+    """Keep the file for its confirm; previews and finished imports older than IMPORT_MAX_AGE
+    are dropped, never an import still queued or running."""
+    ImportUpload.objects.filter(created_at__lt=timezone.now() - IMPORT_MAX_AGE).exclude(
+        state__in=[ImportState.QUEUED, ImportState.RUNNING]  # an import under way stays
+    ).delete()
     return ImportUpload.objects.create(
         created_by=actor, text=text, format=str(format), filename=filename[:255]
     )
@@ -34,13 +37,9 @@ def import_upload_get(*, token: str, actor) -> ImportUpload:  # type: ignore[no-
     upload = ImportUpload.objects.filter(
         token=value,
         created_by=actor,
+        state=ImportState.PREVIEWED,
         created_at__gte=timezone.now() - IMPORT_MAX_AGE,
     ).first()
     if upload is None:
         raise ImportInvalid(PREVIEW_EXPIRED)
     return upload
-
-
-def import_upload_done(upload: ImportUpload) -> None:
-    """The import was confirmed: the file is not kept."""
-    upload.delete()
