@@ -321,13 +321,16 @@ def late_assignments() -> QuerySet[ReviewAssignment]:
 def follow_up_questions_for_user(
     *, user: User, state: str | None = None
 ) -> QuerySet[FollowUpQuestion]:
-    """Readers' questions, newest first, with article, revision and audience: editors only
-    (nobody else gets any); `state` narrows them to one state."""
+    """Readers' questions sent to the editors (the reader said the passages offered did not
+    answer, or none was found: articles.answers), newest first, with article, revision and
+    audience: editors only (nobody else gets any); `state` narrows them to one state."""
     if not is_editor.test(user):
         return FollowUpQuestion.objects.none()
-    questions = FollowUpQuestion.objects.select_related(
-        "article", "revision", "audience", "state_changed_by"
-    ).order_by("-created_at", "-pk")
+    questions = (
+        FollowUpQuestion.objects.filter(outcome=FollowUpQuestion.Outcome.QUEUED)
+        .select_related("article", "revision", "audience", "state_changed_by")
+        .order_by("-created_at", "-pk")
+    )
     return questions if state is None else questions.filter(state=state)
 
 

@@ -15,6 +15,7 @@ from articles.models.content import (
     text_hash,
 )
 from articles.models.derived import (
+    ArticlePassage,
     ArticleSearchDocument,
     FailedTask,
     OutboxMessage,
@@ -41,6 +42,7 @@ __all__ = [
     "REVISION_LOCKED",
     "Article",
     "ArticleOldSlug",
+    "ArticlePassage",
     "ArticleSearchDocument",
     "AudienceBody",
     "AudienceLevel",
