@@ -280,6 +280,7 @@ def follow_up_question_ask(
         question=question,
         email=email,
         offered=found.passages,
+        offered_count=len(found.passages),
         offered_fallback=found.fallback,
         outcome=Outcome.OFFERED if found.passages else Outcome.QUEUED,
         outcome_at=None if found.passages else timezone.now(),

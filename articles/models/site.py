@@ -84,6 +84,8 @@ class FollowUpQuestion(models.Model):
     outcome_at = models.DateTimeField(null=True, blank=True)
     # The passages the reader was offered, as shown (a snapshot: the page may change later).
     offered = models.JSONField(default=list, blank=True)
+    # How many: 0 is a search that found nothing (the editors' dashboard lists them).
+    offered_count = models.PositiveSmallIntegerField(default=0)
     offered_fallback = models.BooleanField(
         default=False, help_text="The passages offered are of the canonical text."
     )

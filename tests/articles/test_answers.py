@@ -6,10 +6,12 @@ forced (`simple_search`), so they run on every database.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.answers import (
     ANSWER_LIMIT,
@@ -24,6 +26,11 @@ from articles.public.question_views import answer_token
 from articles.search_documents import search_documents_rebuild
 from articles.services import revision_create_draft, revision_edit
 from editorial import workflow
+from editorial.selectors import (
+    QUESTION_WEEKS,
+    follow_up_question_weeks,
+    follow_up_questions_missed,
+)
 from tests.factories import ArticleFactory, ReferenceFactory, RevisionFactory
 
 Outcome = FollowUpQuestion.Outcome
@@ -330,3 +337,51 @@ def test_the_answer_page_costs_the_same_queries_at_any_size(
     )
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
+
+
+# --- the editors' dashboard -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("per_week", [1, 6])
+def test_the_dashboard_counts_questions_per_week_in_one_query(
+    simple_search, client, editor, pregnancy, per_week, django_assert_num_queries
+):
+    now = timezone.now()
+    last_week = now - timedelta(weeks=1)
+    for _ in range(per_week):
+        yes = follow_up_question_ask(article=pregnancy, audience=canonical(), question="exercise?")
+        follow_up_question_settle(question=yes, answered=True)
+        no = follow_up_question_ask(article=pregnancy, audience=canonical(), question="midwife?")
+        follow_up_question_settle(question=no, answered=False)
+        follow_up_question_ask(article=pregnancy, audience=canonical(), question="A bunion?")
+        old = follow_up_question_ask(article=pregnancy, audience=canonical(), question="Gout?")
+        FollowUpQuestion.objects.filter(pk=old.pk).update(created_at=last_week)
+
+    with django_assert_num_queries(1):
+        weeks = follow_up_question_weeks(user=editor)
+
+    this, previous = weeks[0], weeks[1]
+    assert this.week == timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    assert (
+        this.asked,
+        this.answered_at_once,
+        this.sent_to_editors,
+        this.found_nothing,
+    ) == (3 * per_week, per_week, 2 * per_week, per_week)
+    assert (previous.asked, previous.found_nothing) == (per_week, per_week)
+    assert len(weeks) == QUESTION_WEEKS
+    assert all(week.asked == 0 for week in weeks[2:])
+
+    client.force_login(editor)
+    html = client.get(reverse("editorial:dashboard")).text
+    assert f"<td>{3 * per_week}</td><td>{per_week}</td><td>{2 * per_week}</td>" in html
+    assert "What readers asked that nothing answered" in html
+    assert "A bunion?" in html
+    assert "exercise?" not in html.split("nothing answered")[1]
+
+
+def test_only_editors_get_the_weekly_counts(simple_search, reviewer, pregnancy):
+    follow_up_question_ask(article=pregnancy, audience=canonical(), question="A bunion?")
+
+    assert follow_up_question_weeks(user=reviewer) == []
+    assert follow_up_questions_missed(user=reviewer) == []
