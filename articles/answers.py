@@ -29,9 +29,12 @@ from articles.models import (
     AudienceLevel,
     FollowUpQuestion,
     ReviewStatus,
+    Revision,
 )
+from articles.questions import follow_up_question_mark
 from articles.search_documents import SEARCH_CONFIG
-from articles.selectors import article_review_dates
+from articles.selectors import article_review_dates, revision_newest
+from articles.services import revision_create_draft, revision_edit
 
 ANSWER_LIMIT = 3  # passages shown
 ANSWER_CANDIDATES = 200  # passages ranked at most, whatever the number of matches
@@ -312,3 +315,52 @@ def follow_up_question_settle(*, question: FollowUpQuestion, answered: bool) -> 
             fields += ["state", "state_changed_at"]
         question.save(update_fields=fields)
     return question
+
+
+# An editor's answer into the article ----------------------------------------------------------
+
+QUESTIONS_HEADING = "## Questions readers asked"
+
+
+def questions_section_add(text: str, *, question: str, answer: str) -> str:
+    """`text` with the question (a heading) and its answer at the end of its "Questions readers
+    asked" section, which is added at the end when there is none."""
+    entry = f"### {' '.join(question.split())}\n\n{answer.strip()}"
+    lines = text.rstrip().split("\n") if text.strip() else []
+    if QUESTIONS_HEADING not in lines:
+        return "\n\n".join(part for part in (text.rstrip(), QUESTIONS_HEADING, entry) if part)
+    start = lines.index(QUESTIONS_HEADING)
+    end = next(
+        (i for i in range(start + 1, len(lines)) if re.match(r"#{1,2} ", lines[i])), len(lines)
+    )
+    before = "\n".join(lines[:end]).rstrip()
+    after = "\n".join(lines[end:]).strip()
+    return "\n\n".join(part for part in (before, entry, after) if part)
+
+
+def follow_up_question_to_article(
+    *, question: FollowUpQuestion, answer: str, actor: Any
+) -> Revision:
+    """Add the question and `answer` to the "Questions readers asked" section of the
+    article's canonical text in its next revision (its open draft, else a new one): the entry
+    is reviewed like any other text. Marks the question answered. Callers check that `actor`
+    is an editor (editorial.permissions.can_handle_questions)."""
+    with transaction.atomic():
+        article = question.article
+        draft = revision_newest(article=article)
+        if draft is None or not draft.is_editable:
+            draft = revision_create_draft(article=article, author=actor)
+        canonical = AudienceLevel.objects.get(is_canonical=True)
+        body = draft.bodies.filter(audience=canonical).first()
+        text = questions_section_add(
+            body.body if body else "", question=question.question, answer=answer
+        )
+        revision_edit(revision=draft, editor=actor, bodies={canonical: text})
+        if question.state == FollowUpQuestion.State.NEW:
+            question = follow_up_question_mark(
+                question=question, state=FollowUpQuestion.State.ANSWERED, actor=actor
+            )
+        question.answer = answer.strip()
+        question.answer_revision = draft
+        question.save(update_fields=["answer", "answer_revision"])
+    return draft

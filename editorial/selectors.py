@@ -331,7 +331,7 @@ def follow_up_questions_for_user(
         return FollowUpQuestion.objects.none()
     questions = (
         FollowUpQuestion.objects.filter(outcome=FollowUpQuestion.Outcome.QUEUED)
-        .select_related("article", "revision", "audience", "state_changed_by")
+        .select_related("article", "revision", "audience", "state_changed_by", "answer_revision")
         .order_by("-created_at", "-pk")
     )
     return questions if state is None else questions.filter(state=state)

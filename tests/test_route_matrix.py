@@ -288,6 +288,7 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "editorial:inbox_read": _ids(pk="notification"),
     "editorial:inbox_open": _ids(pk="notification"),
     "editorial:question_mark": _ids(pk="published.question"),
+    "editorial:question_answer": _ids(pk="published.question"),
     "editorial:reference": _ids(pk="reference"),
     "editorial:reference_edit": _ids(pk="reference"),
     "api:public-article-detail": _slugs,
@@ -733,6 +734,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST review": "L 403 403 403 403 403 R 403",
         "GET published": "L 403 403 403 403 403 200 403",
         "POST published": "L 403 403 403 403 403 400 403",
+    },
+    "editorial:question_answer": {
+        "GET": "L 403 403 403 403 403 200 403",
+        "POST": "L 403 403 403 403 403 400 403",
     },
     "editorial:question_mark": {
         "GET": "L 405 405 405 405 405 405 405",

@@ -89,6 +89,12 @@ class FollowUpQuestion(models.Model):
     offered_fallback = models.BooleanField(
         default=False, help_text="The passages offered are of the canonical text."
     )
+    # An editor's answer, added to the "Questions readers asked" section of the article's
+    # next revision (articles.answers.follow_up_question_to_article), reviewed with it.
+    answer = models.TextField(blank=True)
+    answer_revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

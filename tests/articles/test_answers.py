@@ -19,6 +19,7 @@ from articles.answers import (
     answers_find,
     follow_up_question_ask,
     follow_up_question_settle,
+    questions_section_add,
 )
 from articles.errors import ActionRefused
 from articles.models import ArticlePassage, AudienceBody, AudienceLevel, FollowUpQuestion
@@ -385,3 +386,75 @@ def test_only_editors_get_the_weekly_counts(simple_search, reviewer, pregnancy):
 
     assert follow_up_question_weeks(user=reviewer) == []
     assert follow_up_questions_missed(user=reviewer) == []
+
+
+# --- an editor's answer into the article ----------------------------------------------------
+
+
+def test_questions_section_is_added_once_and_entries_go_at_its_end():
+    once = questions_section_add("Intro.", question="Can I\nrun?", answer=" Yes, gently. ")
+    assert once == "Intro.\n\n## Questions readers asked\n\n### Can I run?\n\nYes, gently."
+    twice = questions_section_add(
+        once + "\n\n## More\n\nText.", question="And swim?", answer="Yes."
+    )
+    assert twice == (
+        "Intro.\n\n## Questions readers asked\n\n### Can I run?\n\nYes, gently.\n\n"
+        "### And swim?\n\nYes.\n\n## More\n\nText."
+    )
+
+
+def test_an_editor_answer_enters_the_next_revision_for_review(
+    simple_search, client, editor, pregnancy
+):
+    question = follow_up_question_ask(
+        article=pregnancy, audience=canonical(), question="Can I do yoga when pregnant?"
+    )
+    follow_up_question_settle(question=question, answered=False)
+    url = reverse("editorial:question_answer", kwargs={"pk": question.pk})
+    client.force_login(editor)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Gentle exercise during pregnancy is safe for most women." in page.text
+
+    short = client.post(url, {"answer": "Yes."})
+    assert short.status_code == 400
+    assert ">\nYes.</textarea>" in short.text  # the editor's text is kept
+
+    response = client.post(url, {"answer": "Yes: prenatal yoga is safe for most women."})
+    assert response.status_code == 302
+    draft = pregnancy.revisions.order_by("-number").first()
+    assert draft.pk != pregnancy.published_revision_id
+    assert draft.is_editable
+    body = draft.bodies.get(audience=canonical()).body
+    assert body.startswith(PREGNANCY)
+    assert body.endswith(
+        "## Questions readers asked\n\n### Can I do yoga when pregnant?\n\n"
+        "Yes: prenatal yoga is safe for most women."
+    )
+    question.refresh_from_db()
+    assert (question.state, question.answer_revision_id) == (
+        FollowUpQuestion.State.ANSWERED,
+        draft.pk,
+    )
+    # Not on the public page before that revision is published.
+    assert "prenatal yoga" not in client.get(pregnancy.get_absolute_url()).text
+
+    # A second answer goes into the same draft.
+    other = follow_up_question_ask(article=pregnancy, audience=canonical(), question="A bunion?")
+    client.post(
+        reverse("editorial:question_answer", kwargs={"pk": other.pk}),
+        {"answer": "See the article on feet for bunions."},
+    )
+    assert pregnancy.revisions.count() == 2
+    assert draft.bodies.get(audience=canonical()).body.endswith(
+        "### A bunion?\n\nSee the article on feet for bunions."
+    )
+
+
+def test_only_editors_answer_questions(simple_search, client, reviewer, pregnancy):
+    question = follow_up_question_ask(article=pregnancy, audience=canonical(), question="A bunion?")
+    client.force_login(reviewer)
+    url = reverse("editorial:question_answer", kwargs={"pk": question.pk})
+
+    assert client.post(url, {"answer": "Something long enough."}).status_code == 403
+    assert pregnancy.revisions.count() == 1
