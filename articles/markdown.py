@@ -115,7 +115,7 @@ def markdown_to_html(text: str) -> SafeString:
     drops unsafe URL schemes (javascript:, data:) and adds rel="noopener noreferrer" to links.
     Citation markers stay as text; see markdown_with_citations.
     """
-    return markdown_with_citations(text, citable=())[0]
+    return markdown_with_citations(text, citable=(), passage_ids=False)[0]
 
 
 def markdown_tokens(text: str, *, env: dict[str, Any] | None = None) -> list[Token]:
@@ -130,11 +130,14 @@ def markdown_tokens(text: str, *, env: dict[str, Any] | None = None) -> list[Tok
 
 
 def markdown_with_citations(
-    text: str, *, citable: Collection[str], anchor_prefix: str = "ref-"
+    text: str, *, citable: Collection[str], anchor_prefix: str = "ref-", passage_ids: bool = True
 ) -> tuple[SafeString, list[str]]:
     """Render like markdown_to_html, with each marker whose keys are all in `citable` as
     superscript numbers linking to `#<anchor_prefix>N`; also return the cited keys in number
-    order. (A page showing several bodies gives each its own prefix.)
+    order. (A page showing several bodies gives each its own prefix.) With `passage_ids`, each
+    passage (passage_ranges) gets its id, `passage-N` beside `ref-N`, which the answers to
+    readers' questions link to; other Markdown (comments, bios, site pages) gets none, so that
+    a page showing several has no duplicate ids.
     """
     env: dict[str, Any] = {
         "citable": citable,
@@ -143,7 +146,7 @@ def markdown_with_citations(
     }
     tokens = markdown_tokens(text, env=env)
     prefix = passage_anchor_prefix(anchor_prefix)
-    for number, (start, _end) in enumerate(passage_ranges(tokens), start=1):
+    for number, (start, _end) in enumerate(passage_ranges(tokens) if passage_ids else (), 1):
         tokens[start].attrSet("id", f"{prefix}{number}")
     html = _renderer.renderer.render(tokens, _renderer.options, env)
     cleaned = nh3.clean(
