@@ -5,7 +5,8 @@ URLs and the reference list stripped) and, on PostgreSQL, a weighted tsvector of
 topic (B) and that text (C), computed here once so that no request computes one. Publication
 calls `article_search_document_refresh` in its transaction; `manage.py rebuild_search_documents`
 uses `search_documents_rebuild` for existing or bulk-loaded data. Reads are in
-articles.public.search.
+articles.public.search. The passages the answers to readers' questions offer
+(articles.answers) are kept here too, by the same calls.
 """
 
 import time
@@ -17,8 +18,16 @@ from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Su
 from django.utils import timezone
 
 from articles.batching import batches
-from articles.models import Article, ArticleSearchDocument, AudienceBody, text_hash
+from articles.markdown import markdown_passages
+from articles.models import (
+    Article,
+    ArticlePassage,
+    ArticleSearchDocument,
+    AudienceBody,
+    text_hash,
+)
 from articles.readability import strip_for_scoring
+from articles.references.models import RevisionCitation
 
 # The search config of the stored tsvector and of every query against it (articles.public.search).
 SEARCH_CONFIG = "english"
@@ -144,17 +153,73 @@ def _documents_write(articles: list[Article]) -> int:
     return len(written)
 
 
+def passages_write(articles: list[Article]) -> int:
+    """Make the passages of these articles match their published revisions (none for an
+    unpublished one); an article whose passages are of its published revision already is
+    left alone. A constant number of queries for any batch; returns how many were written."""
+    ids = [article.pk for article in articles]
+    published = {a.pk: a.published_revision_id for a in articles if a.published_revision_id}
+    current = set(
+        ArticlePassage.objects.filter(article_id__in=ids)
+        .values_list("article_id", "revision_id")
+        .distinct()
+    )
+    stale = [pk for pk in ids if {(pk, published.get(pk))} != {p for p in current if p[0] == pk}]
+    if not stale:
+        return 0
+    ArticlePassage.objects.filter(article_id__in=stale).delete()
+    revisions = {published[pk]: pk for pk in stale if pk in published}
+    if not revisions:
+        return 0
+    titles: dict[int, dict[str, str]] = {}
+    for pin in RevisionCitation.objects.filter(revision_id__in=revisions).select_related(
+        "version", "reference"
+    ):
+        titles.setdefault(pin.revision_id, {})[pin.reference.key] = pin.version.title
+    created = []
+    for body in AudienceBody.objects.filter(revision_id__in=revisions).only(
+        "revision_id", "audience_id", "body"
+    ):
+        cited = titles.get(body.revision_id, {})
+        for position, passage in enumerate(markdown_passages(body.body, citable=cited), 1):
+            if not passage.text:
+                continue
+            created.append(
+                ArticlePassage(
+                    article_id=revisions[body.revision_id],
+                    revision_id=body.revision_id,
+                    audience_id=body.audience_id,
+                    position=position,
+                    anchor=passage.anchor,
+                    text=passage.text,
+                    references=[
+                        {"number": number, "title": cited.get(key, "")}
+                        for number, key in passage.cited
+                    ],
+                )
+            )
+    ArticlePassage.objects.bulk_create(created)
+    if created and connection.vendor == "postgresql":
+        # Computed once here, never per request: the answers read the stored vector.
+        ArticlePassage.objects.filter(article_id__in=list(revisions.values())).update(
+            search_vector=SearchVector(F("text"), config=SEARCH_CONFIG)
+        )
+    return len(created)
+
+
 def article_search_document_refresh(*, article_id: int) -> ArticleSearchDocument | None:
     """Make the article's search document match its published revision; remove it when the
     article is not published. Idempotent: an unchanged text is not written again, and keeps
     its `text_changed_at`. Publication calls it in its transaction; returns the document."""
     article = Article.objects.filter(pk=article_id).first()
     if article is None or article.published_revision_id is None:
+        ArticlePassage.objects.filter(article_id=article_id).delete()
         deleted, _ = ArticleSearchDocument.objects.filter(article_id=article_id).delete()
         if deleted:
             search_cache_invalidate()
         return None
     _documents_write([article])
+    passages_write([article])
     return ArticleSearchDocument.objects.get(pk=article_id)
 
 
@@ -164,6 +229,7 @@ def search_documents_rebuild(*, batch_size: int = REBUILD_BATCH_SIZE) -> tuple[i
     removed, _ = ArticleSearchDocument.objects.filter(
         article__published_revision__isnull=True
     ).delete()
+    ArticlePassage.objects.filter(article__published_revision__isnull=True).delete()
     ids = list(
         Article.objects.filter(published_revision__isnull=False)
         .order_by("pk")
@@ -172,7 +238,9 @@ def search_documents_rebuild(*, batch_size: int = REBUILD_BATCH_SIZE) -> tuple[i
     written = 0
     for batch in batches(ids, batch_size):
         with transaction.atomic():
-            written += _documents_write(list(Article.objects.filter(pk__in=batch)))
+            batch_articles = list(Article.objects.filter(pk__in=batch))
+            written += _documents_write(batch_articles)
+            passages_write(batch_articles)
     if removed:
         search_cache_invalidate()
     return written, removed

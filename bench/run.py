@@ -607,6 +607,23 @@ def main() -> None:
         rows.append(measure("article, 304", healthz, lambda: wrk("304", article, headers=[etag])))
         rows.append(measure("home", healthz, lambda: wrk("home", f"{base}/")))
         rows += searches(base, healthz)
+        # A reader's question answered from the passages of the published articles
+        # (articles.answers): found once when asked (timed here), then the answer page, which
+        # reads what was offered.
+        from articles.answers import follow_up_question_ask
+        from articles.models import Article
+        from articles.public.question_views import answer_token
+
+        asked = time.perf_counter()
+        question = follow_up_question_ask(
+            article=Article.objects.get(slug="bench-7"),
+            audience=AudienceLevel.objects.get(is_canonical=True),
+            question=f"What should I know about {SEARCH_WORD}?",
+        )
+        found_ms = (time.perf_counter() - asked) * 1000
+        print(f"Passages found for a question in {found_ms:.0f} ms ({question.offered_count})")
+        answer = f"{article}questions/answer/{answer_token(question)}/"
+        rows.append(measure("answer page", healthz, lambda: wrk("answer", answer)))
         api = f"{base}/api/v1/articles/"
         auth = f"Authorization: Token {token}"
         rows.append(measure("API article list", healthz, lambda: wrk("api", api, headers=[auth])))

@@ -1,5 +1,7 @@
 """Reads scoped to the person asking: editors see everything, board members what they review."""
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -17,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.models import (
@@ -309,13 +312,16 @@ def late_assignments() -> QuerySet[ReviewAssignment]:
 def follow_up_questions_for_user(
     *, user: User, state: str | None = None
 ) -> QuerySet[FollowUpQuestion]:
-    """Readers' questions, newest first, with article, revision and audience: editors only
-    (nobody else gets any); `state` narrows them to one state."""
+    """Readers' questions sent to the editors (the reader said the passages offered did not
+    answer, or none was found: articles.answers), newest first, with article, revision and
+    audience: editors only (nobody else gets any); `state` narrows them to one state."""
     if not is_editor.test(user):
         return FollowUpQuestion.objects.none()
-    questions = FollowUpQuestion.objects.select_related(
-        "article", "revision", "audience", "state_changed_by"
-    ).order_by("-created_at", "-pk")
+    questions = (
+        FollowUpQuestion.objects.filter(outcome=FollowUpQuestion.Outcome.QUEUED)
+        .select_related("article", "revision", "audience", "state_changed_by", "answer_revision")
+        .order_by("-created_at", "-pk")
+    )
     return questions if state is None else questions.filter(state=state)
 
 
@@ -330,6 +336,76 @@ def follow_up_question_counts(*, user: User) -> dict[str, int]:
     )
     counts.update({state: count for state, count in rows})
     return counts
+
+
+QUESTION_WEEKS = 8  # weeks the dashboard counts readers' questions over
+QUESTIONS_MISSED = 10  # questions nothing answered, listed on the dashboard
+
+
+@dataclass(frozen=True)
+class QuestionWeek:
+    """Readers' questions of one week (from its Monday): asked, answered at once by the
+    passages offered (articles.answers), sent to editors (the reader said no, or nothing was
+    found), and for how many nothing was found."""
+
+    week: date
+    asked: int = 0
+    answered_at_once: int = 0
+    sent_to_editors: int = 0
+    found_nothing: int = 0
+
+
+def follow_up_question_weeks(
+    *, user: User, weeks: int = QUESTION_WEEKS, today: date | None = None
+) -> list[QuestionWeek]:
+    """The last `weeks` weeks of readers' questions, newest first, every week present (zeros
+    when none): editors only (nobody else gets any). One query."""
+    if not is_editor.test(user):
+        return []
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    Outcome = FollowUpQuestion.Outcome
+    rows = (
+        FollowUpQuestion.objects.filter(
+            created_at__gte=timezone.make_aware(datetime.combine(first, time.min))
+        )
+        .annotate(week=TruncWeek("created_at"))
+        .order_by()
+        .values("week")
+        .annotate(
+            asked=Count("pk"),
+            answered_at_once=Count("pk", filter=Q(outcome=Outcome.ANSWERED)),
+            sent_to_editors=Count("pk", filter=Q(outcome=Outcome.QUEUED)),
+            found_nothing=Count("pk", filter=Q(offered_count=0)),
+        )
+    )
+    counted = {}
+    for row in rows:
+        started = row["week"]
+        week = started.date() if isinstance(started, datetime) else started
+        counted[week] = QuestionWeek(
+            week=week,
+            asked=row["asked"],
+            answered_at_once=row["answered_at_once"],
+            sent_to_editors=row["sent_to_editors"],
+            found_nothing=row["found_nothing"],
+        )
+    shown = [monday - timedelta(weeks=n) for n in range(weeks)]
+    return [counted.get(week, QuestionWeek(week=week)) for week in shown]
+
+
+def follow_up_questions_missed(*, user: User, limit: int = QUESTIONS_MISSED) -> list[Any]:
+    """The newest questions no passage of a published article matched: the topics readers
+    are missing. Editors only. One query."""
+    if not is_editor.test(user):
+        return []
+    return list(
+        FollowUpQuestion.objects.filter(offered_count=0)
+        .exclude(state=FollowUpQuestion.State.SPAM)
+        .select_related("article")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def citations_flagged_for_user(*, user: User, **filters: Any) -> list[FlaggedCitation]:

@@ -27,6 +27,7 @@ from django.test import Client, RequestFactory, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
+from articles.answers import follow_up_question_ask
 from articles.models import (
     Article,
     AudienceBody,
@@ -37,6 +38,7 @@ from articles.models import (
     Revision,
     StoredPage,
 )
+from articles.public.question_views import answer_token
 from articles.questions import follow_up_question_create
 from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_version_create
@@ -158,6 +160,11 @@ def _world_build() -> World:
             question = follow_up_question_create(
                 article=revision.article, audience=canonical, question="How long?"
             )
+            # Passages of the article's text offered (articles.answers): the reader may answer.
+            offered = follow_up_question_ask(
+                article=revision.article, audience=canonical, question="Rest and graded loading?"
+            )
+            assert offered.outcome == FollowUpQuestion.Outcome.OFFERED
         revision.refresh_from_db()
         assert (
             revision.status
@@ -183,6 +190,7 @@ def _world_build() -> World:
         .pk
     )
     ids["published.question"] = question.pk
+    ids["published.offered_question"] = offered.pk
     reference: Reference = ReferenceFactory(key="kim2013", actor=editor)
     reference_version_create(
         reference=reference,
@@ -225,6 +233,12 @@ def _ids(**params: str) -> Callable[[World], list[Case]]:
 
 def _import_token(world: World) -> list[Case]:
     return [("", {"token": world.tokens["import"]}, {})]
+
+
+def _answer(world: World) -> list[Case]:
+    """The answer page of the question offered passages, at the address its reader got."""
+    question = FollowUpQuestion(pk=world.ids["published.offered_question"])
+    return [("", {"slug": world.slugs["published"], "token": answer_token(question)}, {})]
 
 
 def _slugs(world: World) -> list[Case]:
@@ -286,6 +300,7 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "editorial:inbox_read": _ids(pk="notification"),
     "editorial:inbox_open": _ids(pk="notification"),
     "editorial:question_mark": _ids(pk="published.question"),
+    "editorial:question_answer": _ids(pk="published.question"),
     "editorial:reference": _ids(pk="reference"),
     "editorial:reference_edit": _ids(pk="reference"),
     "api:public-article-detail": _slugs,
@@ -320,6 +335,8 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "articles:audience_choose": _slugs,
     "articles:question_ask": _slugs,
     "articles:question_thanks": _slugs,
+    "articles:question_answer": _answer,
+    "articles:question_answered": _slugs,
     "articles:sitemap_section": _once(section="articles"),
     "articles:updates_feed_topic": _once(topic="Sports medicine"),
     "password_reset_confirm": _once(uidb64="MQ", token="set-password"),
@@ -582,6 +599,16 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET published": "200 200 200 200 200 200 200 200",
         "POST published": "400 400 400 400 400 400 400 400",
     },
+    "articles:question_answer": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "400 400 400 400 400 400 400 400",
+    },
+    "articles:question_answered": {
+        "GET draft": "404 404 404 404 404 404 404 404",
+        "POST draft": "405 405 405 405 405 405 405 405",
+        "GET review": "404 404 404 404 404 404 404 404",
+        "GET published": "200 200 200 200 200 200 200 200",
+    },
     "articles:question_thanks": {
         "GET draft": "404 404 404 404 404 404 404 404",
         "POST draft": "405 405 405 405 405 405 405 405",
@@ -733,6 +760,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST review": "L 403 403 403 403 403 R 403",
         "GET published": "L 403 403 403 403 403 200 403",
         "POST published": "L 403 403 403 403 403 400 403",
+    },
+    "editorial:question_answer": {
+        "GET": "L 403 403 403 403 403 200 403",
+        "POST": "L 403 403 403 403 403 400 403",
     },
     "editorial:question_mark": {
         "GET": "L 405 405 405 405 405 405 405",

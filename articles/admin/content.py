@@ -304,8 +304,8 @@ class FollowUpQuestionAdmin(ServiceAdmin):
     editors' page does, or deletes it (spam, a reader's request)."""
 
     form = FollowUpQuestionForm
-    list_display = ["article", "audience", "state", "created_at"]
-    list_filter = ["state", "audience"]
+    list_display = ["article", "audience", "state", "outcome", "created_at"]
+    list_filter = ["state", "outcome", "audience"]
     search_fields = ["question", "article__title"]
     readonly_fields = [
         "article",
@@ -316,6 +316,10 @@ class FollowUpQuestionAdmin(ServiceAdmin):
         "created_at",
         "state_changed_at",
         "state_changed_by",
+        # What the answers offered and what came of it (articles.answers), and an editor's
+        # answer into the article's next revision.
+        *("outcome", "outcome_at", "offered_count", "offered_fallback", "offered"),
+        *("answer", "answer_revision"),
     ]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

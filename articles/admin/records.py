@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
 from articles.models import (
+    ArticlePassage,
     ArticleSearchDocument,
     FailedTask,
     OutboxMessage,
@@ -25,6 +26,22 @@ class ArticleSearchDocumentAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     search_fields = ["article__title", "body_text"]
     list_select_related = ["article", "revision__article"]
     readonly_fields = ["article", "revision", "body_text", "text_hash", "text_changed_at"]
+    exclude = ["search_vector"]
+
+
+@admin.register(ArticlePassage)
+class ArticlePassageAdmin(UndeletableAdminMixin, admin.ModelAdmin):
+    """Read-only: the passages the answers to readers' questions offer (articles.answers), kept
+    with the search documents; `manage.py rebuild_search_documents` rebuilds them. Not deleted
+    here: that would hide published text from the answers."""
+
+    list_display = ["article", "audience", "position", "anchor"]
+    list_filter = ["audience"]
+    search_fields = ["article__title", "text"]
+    list_select_related = ["article", "audience"]
+    readonly_fields = [
+        *("article", "revision", "audience", "position", "anchor", "text", "references"),
+    ]
     exclude = ["search_vector"]
 
 

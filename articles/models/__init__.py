@@ -16,6 +16,7 @@ from articles.models.content import (
     text_hash,
 )
 from articles.models.derived import (
+    ArticlePassage,
     ArticleSearchDocument,
     FailedTask,
     OutboxMessage,
@@ -43,6 +44,7 @@ __all__ = [
     "REVISION_LOCKED",
     "Article",
     "ArticleOldSlug",
+    "ArticlePassage",
     "ArticleSearchDocument",
     "AudienceBody",
     "AudienceLevel",

@@ -4,7 +4,7 @@ of work that follows a committed action."""
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from articles.models.content import Article, Revision
+from articles.models.content import Article, AudienceLevel, Revision
 
 
 class ArticleSearchDocument(models.Model):
@@ -31,6 +31,38 @@ class ArticleSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search document of {self.article}"
+
+
+class ArticlePassage(models.Model):
+    """One passage (a top-level paragraph or list item) of a published article's body at one
+    audience level: what the answers to readers' questions offer (articles.answers). Its
+    `anchor` is the id the page's renderer gives it (articles.markdown.passage_ranges);
+    `references` the numbers it cites with their works' titles. On PostgreSQL a tsvector of
+    its text with a GIN index. Kept with the search documents
+    (articles.search_documents.article_search_document_refresh): only published text.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="passages")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    audience = models.ForeignKey(AudienceLevel, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    anchor = models.CharField(max_length=40)
+    text = models.TextField()
+    references = models.JSONField(default=list, blank=True)
+    # The column type is `tsvector`; SQLite accepts any type name and leaves it empty there.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["article", "audience", "position"]
+        indexes = [models.Index(fields=["audience", "article"], name="passage_audience_article")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "audience", "position"], name="one_passage_per_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Passage {self.position} of {self.article}"
 
 
 class PageGeneration(models.Model):

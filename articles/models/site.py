@@ -55,6 +55,13 @@ class FollowUpQuestion(models.Model):
         ANSWERED = "answered", "Answered"
         SPAM = "spam", "Spam"
 
+    class Outcome(models.TextChoices):
+        """What came of the passages offered at once (articles.answers)."""
+
+        OFFERED = "offered", "Passages offered, awaiting the reader"
+        ANSWERED = "answered", "Answered at once"
+        QUEUED = "queued", "Sent to editors"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="questions")
     revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, related_name="+")
     audience = models.ForeignKey(AudienceLevel, on_delete=models.PROTECT, related_name="+")
@@ -71,10 +78,30 @@ class FollowUpQuestion(models.Model):
         related_name="+",
         help_text="The editor who last marked it answered, spam or new.",
     )
+    # Only QUEUED questions are in the editors' queue; those from before answers were offered
+    # were all sent there.
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.QUEUED)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    # The passages the reader was offered, as shown (a snapshot: the page may change later).
+    offered = models.JSONField(default=list, blank=True)
+    # How many: 0 is a search that found nothing (the editors' dashboard lists them).
+    offered_count = models.PositiveSmallIntegerField(default=0)
+    offered_fallback = models.BooleanField(
+        default=False, help_text="The passages offered are of the canonical text."
+    )
+    # An editor's answer, added to the "Questions readers asked" section of the article's
+    # next revision (articles.answers.follow_up_question_to_article), reviewed with it.
+    answer = models.TextField(blank=True)
+    answer_revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["state", "-created_at"], name="question_state_newest")]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="question_state_newest"),
+            models.Index(fields=["created_at"], name="question_created"),
+        ]
 
     def __str__(self) -> str:
         return f"Question on {self.article}"

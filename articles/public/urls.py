@@ -17,6 +17,16 @@ urlpatterns = [
         name="question_ask",
     ),
     path(
+        "articles/<slug:slug>/questions/answer/<str:token>/",
+        question_views.article_question_answer,
+        name="question_answer",
+    ),
+    path(
+        "articles/<slug:slug>/questions/answered/",
+        question_views.article_question_answered,
+        name="question_answered",
+    ),
+    path(
         "articles/<slug:slug>/questions/thanks/",
         question_views.article_question_thanks,
         name="question_thanks",

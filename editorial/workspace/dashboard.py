@@ -27,7 +27,9 @@ from editorial.selectors import (
     articles_waiting_for_editors,
     assignments_for_user,
     citations_flagged_for_user,
+    follow_up_question_weeks,
     follow_up_questions_for_user,
+    follow_up_questions_missed,
     my_drafts,
     my_pending_reviews,
 )
@@ -137,6 +139,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "articles": _first(articles_for_user(user=user).order_by("-updated_at", "-pk"), rows=True),
         "flagged": _flagged(user) if is_editor else Shown([], False),
+        "question_weeks": follow_up_question_weeks(user=user) if is_editor else [],
+        "questions_missed": follow_up_questions_missed(user=user) if is_editor else [],
         "new_questions": (
             follow_up_questions_for_user(user=user, state=FollowUpQuestion.State.NEW).count()
             if is_editor

@@ -260,3 +260,17 @@ class QuestionMarkForm(forms.Form):
     state = forms.ChoiceField(choices=FollowUpQuestion.State.choices)
     return_state = forms.ChoiceField(choices=FollowUpQuestion.State.choices, required=False)
     page = forms.IntegerField(min_value=1, required=False)
+
+
+class QuestionAnswerForm(forms.Form):
+    """An editor's answer to a reader's question, for the article's next revision."""
+
+    answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        min_length=10,
+        help_text=(
+            "Added with the question to the “Questions readers asked” section of the article's "
+            "next revision (its open draft, else a new one); reviewed with it."
+        ),
+    )

@@ -15,20 +15,25 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles.answers import follow_up_question_to_article
 from articles.errors import ActionRefused
 from articles.models import FollowUpQuestion
 from articles.questions import QUESTION_MOVES, follow_up_question_mark
+from articles.services import ContentError
 from editorial import permissions
 from editorial.models import User
 from editorial.selectors import follow_up_question_counts, follow_up_questions_for_user
-from editorial.workspace.forms import QuestionFilterForm, QuestionMarkForm
+from editorial.workspace.forms import QuestionAnswerForm, QuestionFilterForm, QuestionMarkForm
 
 QUESTIONS_PAGE_SIZE = 20
 QUESTION_MARKED = "Question on “{title}” marked {state}."
 QUESTION_REOPENED = "Question on “{title}” reopened: it is new again."
 QUESTION_MARK_INVALID = "Choose answered, spam or new for the question."
+QUESTION_ANSWER_ADDED = (
+    "Question and answer added to revision {number} of “{title}”: they will be reviewed with it."
+)
 # The buttons each state shows: (new state, label).
 
 
@@ -86,3 +91,32 @@ def question_mark(request: HttpRequest, pk: int) -> HttpResponse:
     if form.cleaned_data["page"]:
         back["page"] = form.cleaned_data["page"]
     return HttpResponseRedirect(f"{reverse('editorial:questions')}?{urlencode(back)}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the question with the passages it was offered, and a form for the answer. POST:
+    the answer into the "Questions readers asked" section of the article's next revision
+    (articles.answers.follow_up_question_to_article), then that revision's editor; a form
+    error (400) keeps the text."""
+    user = _editor(request)
+    question = get_object_or_404(follow_up_questions_for_user(user=user), pk=pk)
+    form = QuestionAnswerForm(request.POST if request.method == "POST" else None)
+    context = {"question": question, "form": form}
+    if request.method == "GET":
+        return render(request, "editorial/question_answer.html", context)
+    if not form.is_valid():
+        return render(request, "editorial/question_answer.html", context, status=400)
+    try:
+        revision = follow_up_question_to_article(
+            question=question, answer=form.cleaned_data["answer"], actor=user
+        )
+    except (ActionRefused, ContentError) as exc:
+        context["error"] = str(exc)
+        return render(request, "editorial/question_answer.html", context, status=409)
+    messages.success(
+        request,
+        QUESTION_ANSWER_ADDED.format(number=revision.number, title=question.article.title),
+    )
+    return redirect("editorial:article_edit", pk=question.article_id)

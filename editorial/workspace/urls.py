@@ -52,6 +52,7 @@ urlpatterns = [
     path("inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
     path("questions/", questions.questions, name="questions"),
     path("questions/<int:pk>/mark/", questions.question_mark, name="question_mark"),
+    path("questions/<int:pk>/answer/", questions.question_answer, name="question_answer"),
     path("references/", references.library, name="references"),
     path("references/new/", references.reference_new, name="reference_create"),
     path("references/<int:pk>/", references.reference_detail, name="reference"),

@@ -183,7 +183,7 @@ def test_body_numbers_follow_first_appearance_and_link_to_the_list(db):
 
 def test_uncitable_marker_stays_text(db):
     rendered = body_render(text="See [@ghost] and <b>x</b>.", versions={})
-    assert rendered.html == "<p>See [@ghost] and &lt;b&gt;x&lt;/b&gt;.</p>\n"
+    assert rendered.html == '<p id="passage-1">See [@ghost] and &lt;b&gt;x&lt;/b&gt;.</p>\n'
     assert rendered.references == []
 
 

@@ -208,7 +208,7 @@ def test_a_body_without_stored_html_is_rendered_once_and_stored(
 def test_a_drafts_body_is_rendered_but_not_stored(editor, draft):
     body = draft.bodies.get()
     rendered = audience_body_render(body=body)
-    assert "<p>" in rendered.rendered_html
+    assert '<p id="passage-1">' in rendered.rendered_html
     assert AudienceBody.objects.get(pk=body.pk).rendered_at is None
 
 

@@ -85,6 +85,9 @@ def test_question_sent_from_the_public_page_reaches_the_list(client, editor):
         {"question": "How long should I rest before running again?", "audience": "student"},
     )
     assert response.status_code == 302
+    # A passage of the article was offered (articles.answers); the reader says it did not
+    # answer, which sends the question to the editors.
+    assert client.post(response["Location"], {"answered": "no"}).status_code == 302
 
     client.force_login(editor)
     html = client.get(LIST).text
