@@ -27,6 +27,7 @@ from articles.models import (
     AudienceLevel,
     FailedTask,
     FollowUpQuestion,
+    ImportUpload,
     OutboxMessage,
     Reference,
     ReferenceIdentifier,
@@ -148,6 +149,9 @@ def _scene_build() -> None:
     SitePage.objects.create(title="Editorial policy", body="How we review.")
     ApprovalPolicy.objects.get_or_create(topic="Cardiology", defaults={"min_approvals": 3})
     AuthToken.objects.create(user=editor)
+    ImportUpload.objects.create(
+        created_by=editor, format="ris", filename="library.ris", text="TY  - JOUR\nER  - \n"
+    )
     AccessAttempt.objects.create(username="mallory", ip_address="10.0.0.1", failures_since_start=2)
     AccessFailureLog.objects.create(username="mallory", ip_address="10.0.0.1")
     AccessLog.objects.create(username="sweep-editor", ip_address="10.0.0.2")
@@ -179,6 +183,7 @@ OWNED: dict[type[Model], tuple[str, ...]] = {
     ArticleSearchDocument: ("article_id", "revision_id", "text_hash"),
     OutboxMessage: ("pk", "topic", "task", "payload", "sent_at"),
     FailedTask: ("pk", "task", "args", "kwargs", "rerun_at"),
+    ImportUpload: ("pk", "token", "text", "state", "choices"),
     ArticleOldSlug: ("slug", "article_id"),
 }
 

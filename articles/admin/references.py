@@ -9,8 +9,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from articles.admin.mixins import UndeletableAdminMixin
-from articles.models import Reference, ReferenceIdentifier, ReferenceVersion, RevisionCitation
+from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
+from articles.models import (
+    ImportUpload,
+    Reference,
+    ReferenceIdentifier,
+    ReferenceVersion,
+    RevisionCitation,
+)
 from articles.references.retraction_watch import (
     NotRetractionWatch,
     retraction_watch_apply_bytes,
@@ -160,3 +166,22 @@ class RevisionCitationAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     @admin.display(description="pinned version", ordering="version__number")
     def pinned_version(self, obj: RevisionCitation) -> int:
         return obj.version.number
+
+
+@admin.register(ImportUpload)
+class ImportUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the reference files editors previewed and the imports they confirmed
+    (articles.references.importing), with where each stands. Deleting one drops a preview; an
+    import under way finishes its batch and stops."""
+
+    list_display = [
+        *("created_at", "created_by", "filename", "format", "state"),
+        *("records_read", "records_imported", "records_refused"),
+    ]
+    list_filter = ["state", "format"]
+    search_fields = ["filename", "created_by__username", "token"]
+    list_select_related = ["created_by"]
+    exclude = ["text"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in self.model._meta.fields if f.name != "text"]

@@ -265,12 +265,12 @@ def test_article_page_query_count_is_constant_at_any_level(
     articles = [_publish(editor) for _ in range(size)]
     ArticleFactory.create_batch(size)
     url = articles[-1].get_absolute_url()
-    # No stored page, the article, the levels, the bodies of the chosen and canonical levels
-    # (with their HTML stored at submission), the page stored; the second level's page is not
-    # cached yet.
-    with django_assert_num_queries(5):
+    # No stored page, the article, the revisions (review dates, update history), the levels, the
+    # bodies of the chosen and canonical levels (with their HTML stored at submission), the page
+    # stored; the second level's page is not cached yet.
+    with django_assert_num_queries(6):
         assert PATIENT_TEXT in client.get(url, {"audience": "patient"}).text
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert PRO_TEXT in client.get(url, {"audience": "student"}).text
 
 

@@ -76,9 +76,10 @@ def test_only_the_current_version_is_searched(library, editor):
         ("ischiofemoral", "reference_title_trgm"),
         ("skeletal", "reference_container_trgm"),
         ("okafor", "reference_authors_trgm"),
-        ("10.1007/s00256-013-1", "reference_doi"),
-        ("pmid: 29000001", "reference_pmid"),
-        ("PMC3619390", "reference_pmcid"),
+        # Identifiers through the identifiers' table (the comparison keys, a DOI lower-cased).
+        ("10.1007/s00256-013-1", "reference_identifier_unique"),
+        ("pmid: 29000001", "reference_identifier_unique"),
+        ("PMC3619390", "reference_identifier_unique"),
     ],
 )
 def test_pg_an_index_serves_every_condition(library, value, index):
