@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import ReviewStatus, Revision
 from articles.page_versions import local_pages_clear
+from config.redis_cache import _Outage
 from editorial import workflow
 from editorial.models import User
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
@@ -50,6 +51,7 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     """Each test starts with an empty cache: the database is rolled back after a test, the
     cache is not (article pages keyed by slugs the factories reuse, home and search results,
     rate-limit counters)."""
+    _Outage.failed, _Outage.paused_until = False, 0.0  # a Redis outage an earlier test made
     cache.clear()
     local_pages_clear()  # each process's own copies (stored pages go with the database)
     yield

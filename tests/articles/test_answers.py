@@ -375,7 +375,11 @@ def test_the_dashboard_counts_questions_per_week_in_one_query(
 
     client.force_login(editor)
     html = client.get(reverse("editorial:dashboard")).text
-    assert f"<td>{3 * per_week}</td><td>{per_week}</td><td>{2 * per_week}</td>" in html
+    assert (
+        f'<td data-label="Asked">{3 * per_week}</td>'
+        f'<td data-label="Answered at once">{per_week}</td>'
+        f'<td data-label="Sent to editors">{2 * per_week}</td>'
+    ) in html
     assert "What readers asked that nothing answered" in html
     assert "A bunion?" in html
     assert "exercise?" not in html.split("nothing answered")[1]

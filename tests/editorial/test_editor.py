@@ -278,7 +278,9 @@ def test_live_preview_is_the_public_rendering_with_its_reference_list(client, ed
     assert str(rendered.html) in html  # one rule: the public page's rendering
     assert "<h3>What helps</h3>" in html  # as on the public page: the title is the h1
     link = r'<a href="#patient-ref-{}" rel="noopener noreferrer">{}</a>'
-    assert re.search(r"<li>Rest <sup>" + link.format(1, 1) + "</sup></li>", html)
+    assert re.search(
+        r'<li id="patient-passage-1">Rest <sup>' + link.format(1, 1) + "</sup></li>", html
+    )
     assert re.search("<sup>" + link.format(1, 1) + ", " + link.format(2, 2) + "</sup>", html)
     assert 'id="preview-patient" hx-swap-oob="innerHTML"' in html
     assert '<h2 id="references-patient">References</h2>' in html

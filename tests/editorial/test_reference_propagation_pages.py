@@ -82,8 +82,9 @@ def test_dashboard_query_count_does_not_grow_with_flagged_articles(
     client.force_login(editor)
 
     # Session and user, groups (twice), drafts, waiting articles, all articles; the flagged
-    # citations and their newer versions; the count of new readers' questions.
-    with django_assert_num_queries(10):  # with the inbox's unread count
+    # citations and their newer versions; the count of new readers' questions, their weekly
+    # counts and the latest that found nothing.
+    with django_assert_num_queries(12):  # with the inbox's unread count
         response = client.get(reverse("editorial:dashboard"))
 
     assert response.text.count("data-flagged-article=") == size

@@ -124,23 +124,20 @@ def _batch_write(
                 change_note=change_note,
             )
         return len(done.created) + len(done.revised), []
-    except (ImportInvalid, Conflict):
+    except (ImportInvalid, Conflict) as exc:
         if len(new) + len(taken) == 1:
-            raise
+            return 0, [str(exc)]  # this record, refused
     written, problems = 0, []
     for index in [*new, *taken]:
-        try:
-            count, _ = _batch_write(
-                batch,
-                [index] if index in new else [],
-                {index: taken[index]} if index in taken else {},
-                actor=actor,
-                change_note=change_note,
-            )
-        except (ImportInvalid, Conflict) as exc:
-            problems.append(str(exc))
-        else:
-            written += count
+        count, refused = _batch_write(
+            batch,
+            [index] if index in new else [],
+            {index: taken[index]} if index in taken else {},
+            actor=actor,
+            change_note=change_note,
+        )
+        written += count
+        problems += refused
     return written, problems
 
 
