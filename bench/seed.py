@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.references.rendering import body_render, citation_work
 from articles.references.services import reference_create
+from bench.seed_search import search_write
 from editorial.events import AuditAction
 from editorial.models import (
     BOARD_GROUP,
@@ -268,6 +269,9 @@ def seed(*, articles: int, report: Callable[[str], object] = lambda _: None) -> 
         batch_size=BATCH,
     )
     report(f"  readers' questions: {time.perf_counter() - started:.1f} s")
+    # The bulk seed skips the publish action, which keeps the search documents and passages.
+    search_write(variants=VARIANTS)
+    report(f"  search documents and passages: {time.perf_counter() - started:.1f} s")
     _, token = AuthToken.objects.create(user=editor)
     return token
 
