@@ -14,7 +14,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -42,15 +42,21 @@ class Key:
     path: str
     descending: bool
     nulls_last: bool = True
+    # A column that cannot be null is ordered plainly (ASC or DESC), so that a B-tree index on
+    # it serves the order both ways; a nullable one says where its nulls go, which only an
+    # index built with that placement serves.
+    nullable: bool = True
 
     def turned(self, backwards: bool) -> "Key":
         """This key as a walk backwards (from a `previous` link) orders by."""
         if not backwards:
             return self
-        return Key(self.path, not self.descending, nulls_last=not self.nulls_last)
+        return replace(self, descending=not self.descending, nulls_last=not self.nulls_last)
 
     def order_by(self) -> OrderBy:
         field = F(self.path)
+        if not self.nullable:
+            return field.desc() if self.descending else field.asc()
         nulls = {"nulls_last": True} if self.nulls_last else {"nulls_first": True}
         return field.desc(**nulls) if self.descending else field.asc(**nulls)
 
@@ -66,14 +72,16 @@ class Key:
         if value is None:  # after the nulls: nothing when last, every value when first
             return Q(pk__in=[]) if self.nulls_last else ~isnull
         compare = Q(**{f"{self.path}__{'lt' if self.descending else 'gt'}": value})
-        return compare | isnull if self.nulls_last else compare
+        return compare | isnull if self.nulls_last and self.nullable else compare
 
     def bound(self, value: Any) -> Q:
         """A condition every row from `value` on meets, that an index on the column can use."""
         if value is None:
             return Q()
         reached = Q(**{f"{self.path}__{'lte' if self.descending else 'gte'}": value})
-        return reached | Q(**{f"{self.path}__isnull": True}) if self.nulls_last else reached
+        if self.nulls_last and self.nullable:
+            return reached | Q(**{f"{self.path}__isnull": True})
+        return reached
 
     def equal(self, value: Any) -> Q:
         if value is None:
@@ -101,16 +109,18 @@ def keys_of(queryset: QuerySet[Any]) -> list[Key]:
             raise TypeError(f"A keyset page cannot follow the order {item!r}.")
         if path == "?":
             raise TypeError("A keyset page cannot follow a random order.")
+        nullable = path != "pk"
         if LOOKUP_SEP not in path and path != "pk" and path not in query.annotations:
             field = meta.get_field(path)
+            nullable = bool(field.null)
             if field.is_relation:
                 path = field.attname  # type: ignore[union-attr]
             if getattr(field, "primary_key", False):
                 path = "pk"
-        keys.append(Key(path, descending))
+        keys.append(Key(path, descending, nullable=nullable))
         if path == "pk":
             return keys
-    return [*keys, Key("pk", keys[-1].descending if keys else False)]
+    return [*keys, Key("pk", keys[-1].descending if keys else False, nullable=False)]
 
 
 def _encode(value: Any) -> Any:

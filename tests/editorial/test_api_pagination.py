@@ -109,6 +109,39 @@ def test_an_ordering_is_followed_across_pages_nulls_last(ordering, editor):
     assert list(reversed(backward)) == [p["results"] for p in pages[:-1]]
 
 
+@pytest.mark.postgresql
+@pytest.mark.parametrize(
+    ("ordering", "index"),
+    [
+        ("title", "article_by_title"),
+        ("-title", "article_by_title"),
+        ("-created_at", "article_by_created"),
+        ("published_at", "article_by_published"),
+        ("-published_at", "article_by_published_desc"),
+        ("-updated_at", "article_changed_last"),
+    ],
+)
+def test_each_order_of_the_article_list_is_read_from_an_index(ordering, index, editor):
+    """A page of the list is a range of an index in every order it offers, on its first page
+    and past a cursor: never a sort of the whole table (at 100,000 articles 45 ms a page)."""
+    RevisionFactory.create_batch(30, author=editor)
+    client = client_for(editor)
+    first = client.get(f"{API}/articles/", {"ordering": ordering}).json()
+    for url, params in ((f"{API}/articles/", {"ordering": ordering}), (first["next"], None)):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, params)
+        (listing,) = [q["sql"] for q in queries.captured_queries if " LIMIT 26" in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")  # so the plan shows what can serve it
+            cursor.execute(f"EXPLAIN {listing}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert f"Index Scan using {index} " in plan or f"Index Scan Backward using {index} " in (
+            plan
+        ), plan
+        assert " Sort " not in plan and "Sort Key" not in plan, plan
+
+
 def test_a_cursor_not_made_by_this_list_is_refused_clearly(editor):
     RevisionFactory.create_batch(30, author=editor)
     client = client_for(editor)
