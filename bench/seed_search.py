@@ -9,6 +9,8 @@ and the weighted vector, as the real code computes them. tests/test_bench_seed.p
 `rebuild_search_documents` then finds nothing to change and makes the same rows.
 """
 
+from typing import Any
+
 from django.db import connection
 
 from articles.models import Article, ArticlePassage, ArticleSearchDocument
@@ -48,7 +50,7 @@ def search_write(*, variants: int) -> None:
     """  # noqa: S608
     others = f"FROM {articles} a JOIN t ON t.variant = a.published_revision_id %% %(count)s"
     where = "WHERE a.published_revision_id IS NOT NULL AND a.id <> ALL(%(templates)s)"
-    params = {
+    params: dict[str, Any] = {
         "config": SEARCH_CONFIG,
         "variants": list(templates),
         "templates": list(templates.values()),

@@ -136,10 +136,10 @@ def test_each_order_of_the_article_list_is_read_from_an_index(ordering, index, e
             cursor.execute("SET LOCAL enable_sort = off")  # so the plan shows what can serve it
             cursor.execute(f"EXPLAIN {listing}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert f"Index Scan using {index} " in plan or f"Index Scan Backward using {index} " in (
-            plan
-        ), plan
-        assert " Sort " not in plan and "Sort Key" not in plan, plan
+        scans = (f"Index Scan using {index} ", f"Index Scan Backward using {index} ")
+        assert any(scan in plan for scan in scans), plan
+        assert " Sort " not in plan, plan
+        assert "Sort Key" not in plan, plan
 
 
 def test_a_cursor_not_made_by_this_list_is_refused_clearly(editor):
