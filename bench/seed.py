@@ -203,6 +203,7 @@ def seed(*, articles: int, report: Callable[[str], object] = lambda _: None) -> 
             submitted_at=now - timedelta(days=30 + n % 300),
             review_round=1,
             approved_at=now - timedelta(days=n % 300),
+            published_at=now - timedelta(days=n % 300),
         )
         for n, article in enumerate(created)
     )

@@ -249,6 +249,15 @@ class Revision(models.Model):
                 fields=["article", "number"], name="revision_number_per_article"
             )
         ]
+        indexes = [
+            # The feed of updates (articles.public.feeds): the revisions readers were shown,
+            # newest publication first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(published_at__isnull=False),
+                name="revision_published",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.article} (revision {self.number})"
