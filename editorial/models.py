@@ -41,6 +41,10 @@ class BoardProfile(models.Model):
         return f"{self.user}, {self.credentials}"
 
 
+# An assignment whose review is open: invited or accepted, on a revision under review.
+OPEN_REVIEW = models.Q(state__in=["invited", "accepted"], revision_status="under_review")
+
+
 class ReviewAssignment(models.Model):
     """A board member invited to review one revision; they accept or decline."""
 
@@ -69,20 +73,28 @@ class ReviewAssignment(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     overdue_sent_at = models.DateTimeField(null=True, blank=True)
     editors_told_overdue_at = models.DateTimeField(null=True, blank=True)
+    # The revision's status, kept by the database (triggers, migration 0012): with the state,
+    # it says whether the review is still open without reading the revision, so that a
+    # reviewer's open reviews are a range of an index however many they did before.
+    revision_status = models.CharField(  # noqa: DJ001 (null: set by the database)
+        max_length=20, choices=ReviewStatus.choices, null=True, blank=True, editable=False
+    )
 
     class Meta:
         indexes = [
+            # A reviewer's open reviews, soonest due first (editorial.selectors.reviews_to_do),
+            # and the late ones on the board (editorial.selectors.late_assignments).
+            models.Index(
+                fields=["reviewer", "due_date", "assigned_at", "id"],
+                condition=OPEN_REVIEW,
+                name="assignment_open",
+            ),
+            models.Index(fields=["due_date", "id"], condition=OPEN_REVIEW, name="assignment_late"),
             # A reviewer's queue, soonest due first (editorial.selectors.review_queue).
             models.Index(
                 fields=["reviewer", "due_date", "id"],
                 condition=models.Q(state__in=["invited", "accepted"]),
                 name="assignment_queue",
-            ),
-            # The late reviews on the board, most overdue first.
-            models.Index(
-                fields=["due_date", "id"],
-                condition=models.Q(state__in=["invited", "accepted"]),
-                name="assignment_due",
             ),
             # Their assignments on the dashboard, newest first.
             models.Index(fields=["reviewer", "-assigned_at"], name="assignment_newest"),

@@ -45,6 +45,7 @@ from editorial.events import (
 )
 from editorial.models import (
     BOARD_GROUP,
+    OPEN_REVIEW,
     AuditEvent,
     Notification,
     ReviewAssignment,
@@ -293,10 +294,9 @@ def assignments_awaiting_decision() -> QuerySet[ReviewAssignment]:
     decided = ReviewDecision.objects.filter(
         assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
     )
-    return ReviewAssignment.objects.filter(
-        state__in=ReviewAssignment.ACTIVE_STATES,
-        revision__status=ReviewStatus.UNDER_REVIEW,
-    ).exclude(Exists(decided))
+    # OPEN_REVIEW (the assignment's copy of its revision's status, kept by the database): the
+    # condition of the indexes that serve a reviewer's open reviews and the late ones.
+    return ReviewAssignment.objects.filter(OPEN_REVIEW).exclude(Exists(decided))
 
 
 def late_assignments() -> QuerySet[ReviewAssignment]:
