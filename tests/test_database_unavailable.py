@@ -127,6 +127,14 @@ def test_statements_have_a_timeout(proxy):
         assert cursor.fetchone()[0] == "15s"
 
 
+@on_postgresql
+def test_queries_are_never_jit_compiled(proxy):
+    """Short queries only: a misestimated one would spend longer compiling than running."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_outside_a_view_the_500_handler_answers_503_for_the_database_only(rf):
     """A failure in a middleware (a session saved late) reaches handler500, not the middleware."""
     request = rf.get("/")
