@@ -135,6 +135,15 @@ def test_queries_are_never_jit_compiled(proxy):
         assert cursor.fetchone()[0] == "off"
 
 
+@on_postgresql
+def test_prepared_statements_are_planned_for_their_values(proxy):
+    """No generic plan: one chosen for a statement's 6th run, blind to its values, read 100,000
+    articles' citations for the editor's dashboard (2.5 s instead of 50 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
+
+
 def test_outside_a_view_the_500_handler_answers_503_for_the_database_only(rf):
     """A failure in a middleware (a session saved late) reaches handler500, not the middleware."""
     request = rf.get("/")
