@@ -226,7 +226,8 @@ def wrk(
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (http, loopback)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        # Generous: a slow page under load is a result to print, not a reason to stop the run.
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             response.read()
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
