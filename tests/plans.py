@@ -14,10 +14,12 @@ def plan_with_indexes(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def assert_served_by(sql: str, index: str) -> None:
-    """The query reads a range of `index` (either way) and sorts nothing."""
+def assert_served_by(sql: str, index: str, *, only: bool = False) -> None:
+    """The query reads a range of `index` (either way) and sorts nothing; `only`: from the
+    index alone, never visiting the table (an index-only scan)."""
     plan = plan_with_indexes(sql)
-    scans = (f"Index Scan using {index} ", f"Index Scan Backward using {index} ")
+    kinds = ("Index Only Scan",) if only else ("Index Scan", "Index Only Scan")
+    scans = tuple(f"{kind}{way} using {index} " for kind in kinds for way in ("", " Backward"))
     assert any(scan in plan for scan in scans), plan
     assert " Sort " not in plan, plan
     assert "Sort Key" not in plan, plan

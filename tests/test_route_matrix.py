@@ -337,7 +337,6 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "articles:question_thanks": _slugs,
     "articles:question_answer": _answer,
     "articles:question_answered": _slugs,
-    "articles:sitemap_section": _once(section="articles"),
     "articles:updates_feed_topic": _once(topic="Sports medicine"),
     "password_reset_confirm": _once(uidb64="MQ", token="set-password"),
 }
@@ -621,11 +620,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "articles:sitemap": {
         "GET": "200 200 200 200 200 200 200 200",
-        "POST": "200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
     },
-    "articles:sitemap_section": {
+    "articles:sitemap_page": {
         "GET": "200 200 200 200 200 200 200 200",
-        "POST": "200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
     },
     "articles:updates_feed": {
         "GET": "200 200 200 200 200 200 200 200",

@@ -148,10 +148,21 @@ class Article(models.Model):
     newest_status = models.CharField(  # noqa: DJ001
         max_length=20, choices=ReviewStatus.choices, null=True, blank=True, editable=False
     )
+    # The last change the sitemap shows, kept by the database (triggers on the article and on
+    # its published revision's approval: migration 0027_article_sitemap_lastmod): the later of
+    # the publication of its current text and that text's approval; NULL while not public. So
+    # a sitemap page is read from one index alone (articles.public.sitemaps).
+    sitemap_lastmod = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["title"]
         indexes = [
+            # The sitemap: the public articles' addresses and last changes, by id block.
+            models.Index(
+                fields=["id", "slug", "sitemap_lastmod"],
+                condition=models.Q(sitemap_lastmod__isnull=False),
+                name="article_sitemap",
+            ),
             # The board: each state's articles changed last first.
             models.Index(fields=["newest_status", "-updated_at", "-id"], name="article_board"),
             # The dashboard: the articles changed last.

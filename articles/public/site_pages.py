@@ -16,6 +16,7 @@ from articles.models import (
     AudienceLevel,
     SitePage,
 )
+from articles.public.article_page import public_origin
 from articles.public.facts import public_facts
 
 
@@ -56,5 +57,6 @@ ROBOTS_DISALLOW = ["/admin/", "/editorial/", "/api/", "/accounts/"]
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}")
+    sitemap = public_origin(request) + reverse("articles:sitemap").lstrip("/")
+    lines.append(f"Sitemap: {sitemap}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

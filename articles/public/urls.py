@@ -1,10 +1,8 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from articles.public import home_views, question_views, site_pages, views
+from articles.public import home_views, question_views, site_pages, sitemaps, views
 from articles.public.feeds import UpdatesFeed
-from articles.public.sitemaps import SITEMAPS
 
 app_name = "articles"
 urlpatterns = [
@@ -33,18 +31,8 @@ urlpatterns = [
     ),
     path("editorial-policy/", site_pages.editorial_policy, name="editorial_policy"),
     path("advisory-board/", site_pages.advisory_board, name="advisory_board"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-articles.xml", sitemaps.sitemap_page, name="sitemap_page"),
     path("feeds/updates/", require_GET(UpdatesFeed()), name="updates_feed"),
     path("feeds/updates/<str:topic>/", require_GET(UpdatesFeed()), name="updates_feed_topic"),
     path("robots.txt", site_pages.robots_txt, name="robots"),

@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text search (articles.public.search); harmless on SQLite
     "rest_framework",
     "knox",

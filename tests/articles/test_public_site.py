@@ -297,58 +297,6 @@ def test_canonical_url_and_open_graph_ignore_the_audience(client, editor):
     assert '<meta property="og:description" content="Rest and graded loading help.">' in html
 
 
-def test_sitemap_lists_published_articles_with_lastmod(
-    client, editor, reviewer, second_reviewer, reach
-):
-    approved = _approved_article(editor, [reviewer, second_reviewer], reach)
-    revision = RevisionFactory(author=editor)
-    workflow.revision_submit(revision=revision, actor=editor)
-    submitted = workflow.article_publish(revision=revision, actor=editor)
-    hidden = RevisionFactory(author=editor).article
-    approved_at = Revision.objects.get(pk=approved.published_revision_id).approved_at
-    approved_lastmod = max(approved.published_at, approved_at).date().isoformat()
-    submitted_lastmod = submitted.published_at.date().isoformat()
-
-    index = client.get("/sitemap.xml")
-    assert index.status_code == 200
-    assert re.findall(r"<loc>(.*?)</loc>", index.text) == ["http://testserver/sitemap-articles.xml"]
-    response = client.get("/sitemap-articles.xml")
-    body = response.content.decode()
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/xml")
-    entries = dict(re.findall(r"<loc>(.*?)</loc><lastmod>(.*?)</lastmod>", body))
-    assert entries == {
-        f"http://testserver{approved.get_absolute_url()}": approved_lastmod,
-        f"http://testserver{submitted.get_absolute_url()}": submitted_lastmod,
-    }
-    assert hidden.get_absolute_url() not in body
-
-
-@pytest.mark.parametrize("size", [3, 12])
-def test_the_sitemap_is_an_index_of_bounded_pages_each_one_query(
-    size, client, editor, settings, django_assert_num_queries
-):
-    settings.IMPRIMATUR_SITEMAP_PAGE_SIZE = 5
-    articles = [_published_submitted(editor) for _ in range(size)]
-    newest = max(article.published_at for article in articles)
-    pages = -(-size // 5)
-    with django_assert_num_queries(2):  # the newest change, the count for the pages
-        index = client.get("/sitemap.xml")
-    assert re.findall(r"<loc>(.*?)</loc>", index.text) == [
-        "http://testserver/sitemap-articles.xml"
-    ] + [f"http://testserver/sitemap-articles.xml?p={n}" for n in range(2, pages + 1)]
-    assert index.text.count(f"<lastmod>{newest.isoformat()}</lastmod>") == pages
-    listed = []
-    for n in range(1, pages + 1):
-        with django_assert_num_queries(2):  # the count, then the page's articles
-            page = client.get(f"/sitemap-articles.xml?p={n}")
-        listed += re.findall(r"<loc>http://testserver(.*?)</loc>", page.text)
-        assert len(re.findall(r"<url>", page.text)) <= 5
-    assert listed == [article.get_absolute_url() for article in articles]
-    assert client.get(f"/sitemap-articles.xml?p={pages + 1}").status_code == 404
-
-
 def test_robots_txt_keeps_crawlers_out_of_the_workspace_and_names_the_sitemap(client, db):
     response = client.get("/robots.txt")
     lines = response.content.decode().splitlines()
