@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
-from articles.models import Article, PageGeneration
+from articles.models import Article, OutboxMessage, PageGeneration
 from articles.outbox import outbox_put
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 PAGE_CACHE_SECONDS = 15 * 60
 LEVELS_KEY = "article-page:levels"
 POINTER_KEY = "article-page:article:{slug}"
+# The outbox topic of a retirement of every page: its subscriber builds them all again.
+PAGES_RETIRED = "article-pages.retired"
 
 # Each process also keeps the pages it served for a moment, so that a busy page costs no
 # round trip to the shared cache: invalidation clears this copy in the invalidating process at
@@ -70,7 +72,21 @@ def article_pages_invalidate_all() -> None:
     PageGeneration.objects.bulk_create([PageGeneration(pk=1)], ignore_conflicts=True)
     PageGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     outbox_put("article-page.changed", slug="")
+    article_pages_prebuild_queue()
     transaction.on_commit(cached_pages_forget_all)
+
+
+def article_pages_prebuild_queue() -> None:
+    """Have every public page built again once the caller's transaction commits (the outbox's
+    PAGES_RETIRED topic: articles.public.prebuild, batch by batch), so that no reader pays for
+    the rebuild; once, however many retirements come before the message is sent (several in one
+    transaction, as an admin's bulk deletion makes). A build already under way is no reason to
+    skip: it went past articles that will need building again."""
+    owed = OutboxMessage.objects.filter(
+        topic=PAGES_RETIRED, sent_at__isnull=True, done_at__isnull=True, failed_at__isnull=True
+    )
+    if not owed.exists():
+        outbox_put(PAGES_RETIRED)
 
 
 def cached_pages_forget_all() -> None:

@@ -70,6 +70,8 @@ IMPRIMATUR_OUTBOX_SUBSCRIBERS: dict[str, list[str]] = {
     "reference.retraction-changed": ["articles.tasks.refresh_pages_citing_reference"],
     # A public page changed: its cached copies go, even after a cache outage ("" for all pages).
     "article-page.changed": ["articles.tasks.retire_cached_article_pages"],
+    # Every page retired (levels, a reviewer's public profile): all are built again, in batches.
+    "article-pages.retired": ["articles.public.tasks.prebuild_article_pages"],
     # An audience body's text changed: its readability is scored again.
     "audience-body.changed": ["articles.tasks.score_audience_body"],
     # An editor confirmed a reference import: it runs in batches, with its progress shown.
