@@ -410,5 +410,9 @@ def follow_up_questions_missed(*, user: User, limit: int = QUESTIONS_MISSED) -> 
 
 def citations_flagged_for_user(*, user: User, **filters: Any) -> list[FlaggedCitation]:
     """citations_flagged (articles.references.flags) among the articles `user` may open."""
-    scope = None if is_editor.test(user) else articles_for_user(user=user)
-    return citations_flagged(articles=scope, **filters)
+    return citations_flagged(articles=flag_scope_for_user(user=user), **filters)
+
+
+def flag_scope_for_user(*, user: User) -> QuerySet[Article] | None:
+    """The articles whose flagged citations `user` sees; None: every article (editors)."""
+    return None if is_editor.test(user) else articles_for_user(user=user)

@@ -4,7 +4,7 @@ workspace scopes them to what its user may open (editorial.selectors)."""
 
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from articles.models import (
     Article,
@@ -71,21 +71,20 @@ class FlaggedCitation:
         return reference_version_diff(old=self.pinned, new=self.newer)
 
 
-def citations_flagged(
+def citations_flagged_rows(
     *,
     articles: QuerySet[Article] | None = None,
     article_id: int | None = None,
     version: ReferenceVersion | None = None,
-    limit: int | None = None,
-) -> list[FlaggedCitation]:
-    """Citations to update: in each article's newest revision that is in review, approved or
-    published, those pinned to a version older than a corrected, retracted or superseded one.
-
-    A newer submitted revision thus clears the flags of the published one. Scoped to what
-    `articles` (everything when None); `version`: only citations older than it, of its
-    reference; `limit`: the first so many citations only. Two queries (one when nothing is
-    flagged), whatever the number of articles.
-    """
+) -> QuerySet[RevisionCitation]:
+    """The citations citations_flagged lists, unordered: pass a page of them (in any order)
+    to flagged_citations. One query for the references that have a flagging version (an index
+    of those versions), so that the citations are read from a range of their index by
+    reference (`citation_by_reference`) for each."""
+    flagging = ReferenceVersion.objects.filter(status__in=FLAGGING_STATUSES)
+    if version is not None:
+        flagging = flagging.filter(reference_id=version.reference_id)
+    references = sorted(set(flagging.order_by().values_list("reference_id", flat=True)))
     newer = (
         ReferenceVersion.objects.filter(
             reference=OuterRef("reference"),
@@ -95,11 +94,13 @@ def citations_flagged(
         .order_by("-number")
         .values("pk")[:1]
     )
-    in_play = (
-        Revision.objects.filter(article=OuterRef("revision__article"))
-        .filter(Q(status__in=IN_PLAY_STATUSES) | Q(pk=F("article__published_revision")))
-        .order_by("-number")
-        .values("pk")[:1]
+    # A later revision of the same article in review, approved or published: then this one is
+    # not the article's newest in play (an anti-join, which the planner estimates well, where
+    # "= the newest in play" as a correlated subquery made it walk every article).
+    later_in_play = Revision.objects.filter(
+        Q(status__in=IN_PLAY_STATUSES) | Q(pk=OuterRef("revision__article__published_revision")),
+        article=OuterRef("revision__article"),
+        number__gt=OuterRef("revision__number"),
     )
     draft = (
         Revision.objects.filter(
@@ -111,27 +112,28 @@ def citations_flagged(
         .values("number")[:1]
     )
     citations = RevisionCitation.objects.filter(
-        # Few references ever get such a version: look only at their citations.
-        reference__in=ReferenceVersion.objects.filter(status__in=FLAGGING_STATUSES).values(
-            "reference"
-        ),
-        revision=Subquery(in_play),
+        Q(revision__status__in=IN_PLAY_STATUSES)
+        | Q(revision_id=F("revision__article__published_revision")),
+        ~Exists(later_in_play),
+        reference_id__in=references,
     )
     if version is not None:
-        citations = citations.filter(
-            reference_id=version.reference_id, version__number__lt=version.number
-        )
+        citations = citations.filter(version__number__lt=version.number)
     if article_id is not None:
         citations = citations.filter(revision__article_id=article_id)
     if articles is not None:
         citations = citations.filter(revision__article__in=articles.values("pk"))
-    flagged = (
+    return (
         citations.annotate(newer_pk=Subquery(newer), draft_number=Subquery(draft))
         .filter(newer_pk__isnull=False)
         .select_related("revision__article", "reference__current_version", "version")
-        .order_by("revision__article__title", "revision__article_id", "order")
+        .order_by()
     )
-    rows = list(flagged if limit is None else flagged[:limit])
+
+
+def flagged_citations(rows: list[RevisionCitation]) -> list[FlaggedCitation]:
+    """`rows` of citations_flagged_rows as FlaggedCitation, in their order (one query for
+    their newer versions, none without rows)."""
     if not rows:
         return []
     newer_versions = ReferenceVersion.objects.in_bulk([row.newer_pk for row in rows])  # type: ignore[attr-defined]
@@ -143,6 +145,28 @@ def citations_flagged(
         )
         for row in rows
     ]
+
+
+def citations_flagged(
+    *,
+    articles: QuerySet[Article] | None = None,
+    article_id: int | None = None,
+    version: ReferenceVersion | None = None,
+    limit: int | None = None,
+) -> list[FlaggedCitation]:
+    """Citations to update: in each article's newest revision that is in review, approved or
+    published, those pinned to a version older than a corrected, retracted or superseded one;
+    by article title.
+
+    A newer submitted revision thus clears the flags of the published one. Scoped to what
+    `articles` (everything when None); `version`: only citations older than it, of its
+    reference; `limit`: the first so many citations only. Three queries (two when nothing is
+    flagged), whatever the number of articles.
+    """
+    flagged = citations_flagged_rows(
+        articles=articles, article_id=article_id, version=version
+    ).order_by("revision__article__title", "revision__article_id", "order")
+    return flagged_citations(list(flagged if limit is None else flagged[:limit]))
 
 
 def references_retracted(*, keys: list[str]) -> list[Reference]:

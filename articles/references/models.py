@@ -145,6 +145,12 @@ class ReferenceVersion(models.Model):
             models.Index(fields=["doi"], name="reference_doi"),
             models.Index(fields=["pmid"], name="reference_pmid"),
             models.Index(fields=["pmcid"], name="reference_pmcid"),
+            # The few references that have a corrected, retracted or superseded version.
+            models.Index(
+                fields=["reference"],
+                condition=models.Q(status__in=FLAGGING_STATUSES),
+                name="reference_version_flagging",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +209,11 @@ class RevisionCitation(models.Model):
                 fields=["revision", "reference"], name="cite_once_per_revision"
             ),
             models.UniqueConstraint(fields=["revision", "order"], name="citation_order_unique"),
+        ]
+        indexes = [
+            # The citations of a reference in order: a page of the flagged ones
+            # (articles.references.flags, the API's list) is a range of it.
+            models.Index(fields=["reference", "id"], name="citation_by_reference"),
         ]
 
     def __str__(self) -> str:

@@ -1,22 +1,23 @@
 """Citations to update: references with a corrected, retracted or superseded version newer
 than the one an article's revision in review, approved or published pins (read-only)."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from articles.plain_input import row_id
-from articles.references.models import ReferenceStatus
+from articles.references.flags import citations_flagged_rows, flagged_citations
+from articles.references.models import ReferenceStatus, RevisionCitation
 from editorial.api.common import ERRORS, ReviewStatusField, acting_user
 from editorial.api.reference_serializers import FieldChangeSerializer
-from editorial.selectors import citations_flagged_for_user
+from editorial.selectors import flag_scope_for_user
 
 ARTICLE_INVALID = "`article` must be an article id, written with the digits 0-9."
 
@@ -59,21 +60,38 @@ class FlaggedCitationSerializer(serializers.Serializer[Any]):
         return bool(flag.article.published_revision_id == flag.revision.pk)
 
 
-class FlaggedCitationList(APIView):
-    # Not a GenericAPIView: it has no queryset, and the browsable API asks one of those.
+class FlaggedCitationList(generics.ListAPIView):  # type: ignore[type-arg]
+    """Citations to update in the articles you may open, grouped by reference (each
+    reference's citations in the order they were made): each pins a reference version older
+    than a corrected, retracted or superseded one. A page at a time (`next`, `previous`)."""
+
     permission_classes = [IsAuthenticated]
+    serializer_class = FlaggedCitationSerializer
+    queryset = RevisionCitation.objects.none()  # the model, for the schema and the browser
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[RevisionCitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return RevisionCitation.objects.none()
+        raw = self.request.query_params.get("article")
+        article_id = row_id(raw)
+        if raw is not None and article_id is None:
+            raise ValidationError({"article": [ARTICLE_INVALID]})
+        # A page is a range of the index of citations by reference (citation_by_reference).
+        scope = flag_scope_for_user(user=acting_user(self.request))
+        rows = citations_flagged_rows(articles=scope, article_id=article_id)
+        return rows.order_by("reference_id", "pk")
 
     @extend_schema(
         tags=["references"],
         parameters=[OpenApiParameter("article", OpenApiTypes.INT, description="One article.")],
         responses={200: FlaggedCitationSerializer(many=True), **ERRORS},
     )
-    def get(self, request: Request) -> Response:
-        """Citations to update in the articles you may open, by article title: each pins a
-        reference version older than a corrected, retracted or superseded one."""
-        raw = request.query_params.get("article")
-        article_id = row_id(raw)
-        if raw is not None and article_id is None:
-            raise ValidationError({"article": [ARTICLE_INVALID]})
-        flags = citations_flagged_for_user(user=acting_user(request), article_id=article_id)
-        return Response(FlaggedCitationSerializer(flags, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        flags = flagged_citations(cast(list[RevisionCitation], page or []))
+        data = FlaggedCitationSerializer(flags, many=True).data
+        return self.get_paginated_response(data)

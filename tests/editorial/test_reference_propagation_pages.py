@@ -81,10 +81,10 @@ def test_dashboard_query_count_does_not_grow_with_flagged_articles(
     revise(other, librarian, ReferenceStatus.SUPERSEDED)
     client.force_login(editor)
 
-    # Session and user, groups (twice), drafts, waiting articles, all articles; the flagged
-    # citations and their newer versions; the count of new readers' questions, their weekly
-    # counts and the latest that found nothing.
-    with django_assert_num_queries(12):  # with the inbox's unread count
+    # Session and user, groups (twice), drafts, waiting articles, all articles; the references
+    # with a flagging version, the flagged citations and their newer versions; the count of new
+    # readers' questions, their weekly counts and the latest that found nothing.
+    with django_assert_num_queries(13):  # with the inbox's unread count
         response = client.get(reverse("editorial:dashboard"))
 
     assert response.text.count("data-flagged-article=") == size
@@ -228,7 +228,7 @@ def test_api_lists_flagged_citations_in_the_users_scope(
     revise(reference, librarian, ReferenceStatus.SUPERSEDED, "See the 2024 guideline")
     url = f"{API}/flagged-citations/"
 
-    rows = client_for(editor).get(url).json()
+    rows = client_for(editor).get(url).json()["results"]
     assert sorted(r["article"] for r in rows) == sorted([live.article_id, reviewing.article_id])
     row = next(r for r in rows if r["article"] == live.article_id)
     assert row == {
@@ -253,13 +253,14 @@ def test_api_lists_flagged_citations_in_the_users_scope(
         "draft": None,
         "changes": [{"field": "status", "old": "active", "new": "superseded"}],
     }
-    one = client_for(editor).get(url, {"article": live.article_id}).json()
+    one = client_for(editor).get(url, {"article": live.article_id}).json()["results"]
     assert [r["article"] for r in one] == [live.article_id]
     assert client_for(editor).get(url, {"article": "x"}).status_code == 400
 
     # A board member sees only what they review; someone else nothing; anonymous is refused.
-    assert [r["article"] for r in client_for(reviewer).get(url).json()] == [reviewing.article_id]
-    assert client_for(second_reviewer).get(url).json() == []
+    seen = client_for(reviewer).get(url).json()["results"]
+    assert [r["article"] for r in seen] == [reviewing.article_id]
+    assert client_for(second_reviewer).get(url).json()["results"] == []
     assert client_for(None).get(url).status_code in (401, 403)
 
 
@@ -274,9 +275,10 @@ def test_api_flagged_citations_query_count_does_not_grow(
     revise(reference, librarian, ReferenceStatus.RETRACTED)
     client = client_for(reviewer)  # a board member: the scoped query
 
-    # Session, user, the editors' group (no); the citations and their newer versions.
-    with django_assert_num_queries(5):
-        rows = client.get(f"{API}/flagged-citations/").json()
+    # Session, user, the editors' group (no); the references with a flagging version, the
+    # page of citations and their newer versions.
+    with django_assert_num_queries(6):
+        rows = client.get(f"{API}/flagged-citations/").json()["results"]
 
     assert len(rows) == size
     assert rows[-1]["retracted"] is True
