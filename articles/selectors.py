@@ -167,6 +167,15 @@ def reader_body_get(
         body.audience_id: body
         for body in revision.bodies.filter(audience_id__in={audience.pk, canonical.pk})
     }
+    return reader_body_of(bodies=bodies, audience=audience, levels=levels)
+
+
+def reader_body_of(
+    *, bodies: dict[int, AudienceBody], audience: AudienceLevel, levels: list[AudienceLevel]
+) -> ReaderBody:
+    """What a reader of `audience` reads among `bodies` (a revision's, by level id: at least
+    those of `audience` and of the canonical level, where they exist)."""
+    canonical = audience_canonical(levels)
     if audience.pk in bodies:
         return ReaderBody(audience=audience, served=audience, body=bodies[audience.pk])
     return ReaderBody(audience=audience, served=canonical, body=bodies.get(canonical.pk))
@@ -337,10 +346,18 @@ def revision_review_dates(
 ) -> ReviewDates:
     """The review dates and update history `article`'s page shows with `revision` (its
     published one, or one previewed) as its text (one query; none without a revision)."""
-    today = today or timezone.localdate()
     if revision is None:
-        return ReviewDates(last_reviewed=None, next_due=None, today=today)
-    rows = revisions_up_to(revision=revision)
+        return ReviewDates(last_reviewed=None, next_due=None, today=today or timezone.localdate())
+    return review_dates_of(
+        revision=revision, rows=revisions_up_to(revision=revision), article=article, today=today
+    )
+
+
+def review_dates_of(
+    *, revision: Revision, rows: Sequence[Revision], article: Article, today: date | None = None
+) -> ReviewDates:
+    """revision_review_dates from `rows`, as revisions_up_to(revision=revision) reads them."""
+    today = today or timezone.localdate()
     # The caller's revision object (a draft being previewed may not be saved as shown).
     others = [r for r in rows if r.pk != revision.pk]
     updates = update_history(revisions=rows)
