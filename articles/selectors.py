@@ -7,8 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles.models import (
@@ -65,28 +64,15 @@ def articles_with_status() -> QuerySet[Article]:
     )
 
 
-def articles_with_status_filterable() -> QuerySet[Article]:
-    """Articles that may be filtered on `status` (the newest revision's) without selecting it:
-    a list reads the status of its page's rows afterwards (articles_newest_revision_annotate).
-    The column the database keeps (Article.newest_status): an index serves the filter."""
-    return Article.objects.alias(status=F("newest_status"))
-
-
-def articles_newest_revision_annotate(articles: Sequence[Article]) -> None:
-    """Give each of `articles` the `status`, `latest_number` and `latest_pk` of its newest
-    revision (None before the first), as articles_with_status does: one query for them all."""
-    newest = Window(RowNumber(), partition_by=[F("article_id")], order_by=F("number").desc())
-    rows = (
-        Revision.objects.filter(article_id__in=[article.pk for article in articles])
-        .annotate(place=newest)
-        .filter(place=1)
-        .values_list("article_id", "status", "number", "pk")
+def articles_with_status_joined() -> QuerySet[Article]:
+    """articles_with_status for a page of a list: the number read through a join to the newest
+    revision (Article.newest_revision) rather than a subquery, the status from the column the
+    database keeps (an index serves a filter on it)."""
+    return Article.objects.annotate(
+        status=F("newest_status"),
+        latest_number=F("newest_revision__number"),
+        latest_pk=F("newest_revision_id"),
     )
-    found = {article_id: rest for article_id, *rest in rows}
-    for article in articles:
-        article.status, article.latest_number, article.latest_pk = found.get(  # type: ignore[attr-defined]
-            article.pk, (None, None, None)
-        )
 
 
 def revision_newest(*, article: Article | int) -> Revision | None:
@@ -167,6 +153,15 @@ def reader_body_get(
         body.audience_id: body
         for body in revision.bodies.filter(audience_id__in={audience.pk, canonical.pk})
     }
+    return reader_body_of(bodies=bodies, audience=audience, levels=levels)
+
+
+def reader_body_of(
+    *, bodies: dict[int, AudienceBody], audience: AudienceLevel, levels: list[AudienceLevel]
+) -> ReaderBody:
+    """What a reader of `audience` reads among `bodies` (a revision's, by level id: at least
+    those of `audience` and of the canonical level, where they exist)."""
+    canonical = audience_canonical(levels)
     if audience.pk in bodies:
         return ReaderBody(audience=audience, served=audience, body=bodies[audience.pk])
     return ReaderBody(audience=audience, served=canonical, body=bodies.get(canonical.pk))
@@ -337,10 +332,18 @@ def revision_review_dates(
 ) -> ReviewDates:
     """The review dates and update history `article`'s page shows with `revision` (its
     published one, or one previewed) as its text (one query; none without a revision)."""
-    today = today or timezone.localdate()
     if revision is None:
-        return ReviewDates(last_reviewed=None, next_due=None, today=today)
-    rows = revisions_up_to(revision=revision)
+        return ReviewDates(last_reviewed=None, next_due=None, today=today or timezone.localdate())
+    return review_dates_of(
+        revision=revision, rows=revisions_up_to(revision=revision), article=article, today=today
+    )
+
+
+def review_dates_of(
+    *, revision: Revision, rows: Sequence[Revision], article: Article, today: date | None = None
+) -> ReviewDates:
+    """revision_review_dates from `rows`, as revisions_up_to(revision=revision) reads them."""
+    today = today or timezone.localdate()
     # The caller's revision object (a draft being previewed may not be saved as shown).
     others = [r for r in rows if r.pk != revision.pk]
     updates = update_history(revisions=rows)

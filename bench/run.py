@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.only import row_named  # noqa: E402 (the project's root is on the path only now)
+
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/imprimatur_bench"
 )
@@ -45,6 +47,10 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 # pages first would take most of an hour.
 COLD_PAGES = int(os.environ.get("BENCH_COLD_PAGES", "20000"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+# BENCH_ONLY: a comma list of row names (as in the table: "API article list,article, built from
+# the database" does not split inside a name; see rows_only) to measure only those rows; the
+# others are skipped, and BENCHMARKS.md keeps its last full table.
+ONLY = os.environ.get("BENCH_ONLY", "")
 # gunicorn's sync workers, as its documentation advises behind a buffering proxy, and as many
 # as it advises (2 x cores + 1). Threaded workers keep each keep-alive connection in the
 # process that accepted it: wrk's few connections then land on the workers by chance, and the
@@ -322,6 +328,11 @@ class Row:
     warnings: int
 
 
+def wanted(name: str) -> bool:
+    """Whether BENCH_ONLY asks for the row `name` (bench.only)."""
+    return row_named(name, ONLY)
+
+
 def measure(name: str, healthz: str, run: Callable[[], Result]) -> Row:
     """ROUNDS runs of the page, each between two runs of /healthz (the run after one round is
     the run before the next); a round's ratio divides the page by the mean of the two around
@@ -460,7 +471,8 @@ USERS = {"editor": "bench-editor", "reviewer": "bench-reviewer-0", "member": "be
 
 def simple_pages(base: str, healthz: str, pages: list[Page]) -> list[Row]:
     """Each page as its reader reads it; a page this build does not have (404) is skipped."""
-    cookies = {who: session_cookie(username) for who, username in USERS.items()}
+    pages = [page for page in pages if wanted(page.name)]
+    cookies = {who: session_cookie(username) for who, username in USERS.items() if pages}
     rows = []
     for page in pages:
         headers = [cookies[page.who]] if page.who else []
@@ -483,7 +495,12 @@ def searches(base: str, healthz: str) -> list[Row]:
     rows = []
     for kind, word in (("common", SEARCH_WORD), ("rare", RARE_WORD)):
         url = f"{base}/?q={word}"
-        rows.append(measure(f"search, {kind} word, cached", healthz, partial(wrk, "search", url)))
+        if wanted(f"search, {kind} word, cached"):
+            rows.append(
+                measure(f"search, {kind} word, cached", healthz, partial(wrk, "search", url))
+            )
+        if not wanted(f"search, {kind} word, not cached"):
+            continue
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(SEARCH_LUA % {"word": word})
         asked = 0
@@ -497,6 +514,26 @@ def searches(base: str, healthz: str) -> list[Row]:
         rows.append(measure(f"search, {kind} word, not cached", healthz, uncached))
         os.unlink(lua.name)
     return rows
+
+
+def answer_page(article: str, healthz: str) -> Row:
+    """A reader's question answered from the passages of the published articles
+    (articles.answers): found once when asked (timed here), then the answer page, which reads
+    what was offered."""
+    from articles.answers import follow_up_question_ask
+    from articles.models import Article, AudienceLevel
+    from articles.public.question_views import answer_token
+
+    asked = time.perf_counter()
+    question = follow_up_question_ask(
+        article=Article.objects.get(slug="bench-7"),
+        audience=AudienceLevel.objects.get(is_canonical=True),
+        question=f"What should I know about {SEARCH_WORD}?",
+    )
+    found_ms = (time.perf_counter() - asked) * 1000
+    print(f"Passages found for a question in {found_ms:.0f} ms ({question.offered_count})")
+    answer = f"{article}questions/answer/{answer_token(question)}/"
+    return measure("answer page", healthz, lambda: wrk("answer", answer))
 
 
 def main() -> None:
@@ -571,8 +608,9 @@ def main() -> None:
 
         # First readers after a change: neither in the cache nor stored, each page is built
         # from the database (and stored). The walk goes on from round to round.
-        StoredPage.objects.all().delete()
-        cache.clear()
+        if wanted("article, built from the database"):
+            StoredPage.objects.all().delete()
+            cache.clear()
         built = 0
 
         def first_readers() -> Result:
@@ -582,14 +620,16 @@ def main() -> None:
             built += result.requests
             return result
 
-        rows.append(measure("article, built from the database", healthz, first_readers))
+        if wanted("article, built from the database"):
+            rows.append(measure("article, built from the database", healthz, first_readers))
         if built > pages:
             print(f"note: {built} requests for {pages} distinct pages")
 
         # Every page read once since its publication (as readers would have), then the cache
         # lost before each round: each request a page the cache does not have, served from its
         # stored copy.
-        walk_every_page(base, levels, cold_pages)
+        if wanted("article, cold cache"):
+            walk_every_page(base, levels, cold_pages)
         walked = 0
 
         def cold() -> Result:
@@ -600,14 +640,16 @@ def main() -> None:
             walked = max(walked, result.requests)
             return result
 
-        rows.append(measure("article, cold cache", healthz, cold))
+        if wanted("article, cold cache"):
+            rows.append(measure("article, cold cache", healthz, cold))
         os.unlink(lua.name)
         os.unlink(cold_lua.name)
         if walked > cold_pages:
             print(f"note: a round made {walked} requests for {cold_pages} distinct pages")
 
         get(article)  # fills the cache
-        rows.append(measure("article, warm cache", healthz, lambda: wrk("warm", article)))
+        if wanted("article, warm cache"):
+            rows.append(measure("article, warm cache", healthz, lambda: wrk("warm", article)))
         # The page makes no CSRF token (the question form is a frame of its own): it sets no
         # cookie, and a returning reader sends back the cookies of their first visit, the
         # level they chose and the question frame's CSRF cookie (for information; the row
@@ -617,39 +659,32 @@ def main() -> None:
         cookie = re.search(r"csrftoken=([^;]+)", frame)
         assert cookie is not None, "the question frame set no CSRF cookie"
         returning = f"Cookie: audience={levels[-1]}; csrftoken={cookie.group(1)}"
-        rows.append(
-            measure(
-                "article, warm, returning reader",
-                healthz,
-                lambda: wrk("warm, returning", article, headers=[returning]),
+        if wanted("article, warm, returning reader"):
+            rows.append(
+                measure(
+                    "article, warm, returning reader",
+                    healthz,
+                    lambda: wrk("warm, returning", article, headers=[returning]),
+                )
             )
-        )
         status, headers = get(article)
         assert status == 200, status
         etag = f"If-None-Match: {headers['ETag']}"
-        rows.append(measure("article, 304", healthz, lambda: wrk("304", article, headers=[etag])))
-        rows.append(measure("home", healthz, lambda: wrk("home", f"{base}/")))
+        if wanted("article, 304"):
+            rows.append(
+                measure("article, 304", healthz, lambda: wrk("304", article, headers=[etag]))
+            )
+        if wanted("home"):
+            rows.append(measure("home", healthz, lambda: wrk("home", f"{base}/")))
         rows += searches(base, healthz)
-        # A reader's question answered from the passages of the published articles
-        # (articles.answers): found once when asked (timed here), then the answer page, which
-        # reads what was offered.
-        from articles.answers import follow_up_question_ask
-        from articles.models import Article
-        from articles.public.question_views import answer_token
-
-        asked = time.perf_counter()
-        question = follow_up_question_ask(
-            article=Article.objects.get(slug="bench-7"),
-            audience=AudienceLevel.objects.get(is_canonical=True),
-            question=f"What should I know about {SEARCH_WORD}?",
-        )
-        found_ms = (time.perf_counter() - asked) * 1000
-        print(f"Passages found for a question in {found_ms:.0f} ms ({question.offered_count})")
-        answer = f"{article}questions/answer/{answer_token(question)}/"
-        rows.append(measure("answer page", healthz, lambda: wrk("answer", answer)))
+        if wanted("answer page"):
+            rows.append(answer_page(article, healthz))
         api = f"{base}/api/v1/articles/"
         auth = f"Authorization: Token {token}"
-        rows.append(measure("API article list", healthz, lambda: wrk("api", api, headers=[auth])))
+        if wanted("API article list"):
+            rows.append(
+                measure("API article list", healthz, lambda: wrk("api", api, headers=[auth]))
+            )
         rows += simple_pages(base, healthz, public_pages())
         rows += simple_pages(base, healthz, workspace_pages())
         rss_after = workers_rss_mb()
@@ -668,6 +703,9 @@ def main() -> None:
     print()
     for key, value in facts.items():
         print(f"{key}: {value}")
+    if ONLY:  # a partial table would replace the last full one
+        print(f"\nBENCH_ONLY: BENCHMARKS.md left as it was; {time.perf_counter() - started:.0f} s")
+        return
     benchmarks_md_update(
         "\n".join(f"- **{key}**: {value}" for key, value in facts.items()) + "\n\n" + report
     )

@@ -33,7 +33,7 @@ from articles.references.flags import FlaggedCitation, citations_flagged
 from articles.selectors import (
     article_writers,
     articles_with_status,
-    articles_with_status_filterable,
+    articles_with_status_joined,
 )
 from editorial.events import (
     DECLARED_INTERESTS,
@@ -58,9 +58,8 @@ from editorial.permissions import can_view_revision, is_board_member, is_editor
 
 def articles_for_user(*, user: User, annotated: bool = True) -> QuerySet[Article]:
     """Articles the user may open in the workspace, annotated with their newest status; with
-    `annotated=False` only filterable on it (a list reads it for its page's rows with
-    articles.selectors.articles_newest_revision_annotate)."""
-    base = articles_with_status() if annotated else articles_with_status_filterable()
+    `annotated=False` read through a join for a list's page (articles_with_status_joined)."""
+    base = articles_with_status() if annotated else articles_with_status_joined()
     articles = base.order_by("title", "pk")
     if is_editor.test(user):
         return articles

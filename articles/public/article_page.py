@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.public.facts import public_facts
 from articles.public.structured_data import json_ld_script, medical_web_page, page_description
-from articles.selectors import ReviewDates, reader_body_get
+from articles.selectors import ReaderBody, ReviewDates, reader_body_get
 from articles.services import audience_body_render
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
@@ -61,6 +61,8 @@ class ArticleRequest:
     levels: list[AudienceLevel]
     audience: AudienceLevel
     review_dates: ReviewDates
+    # The body read with the rest (the public view); None: read when the page is built.
+    reading: ReaderBody | None = None
 
 
 def public_origin(request: HttpRequest) -> str:
@@ -78,7 +80,9 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
     this existed, is rendered here): one query for the bodies, two more for the reviewers of
     an approved revision, two for a draft's references."""
     article, revision, audience = found.article, found.revision, found.audience
-    reading = reader_body_get(revision=revision, audience=audience, levels=found.levels)
+    reading = found.reading or reader_body_get(
+        revision=revision, audience=audience, levels=found.levels
+    )
     body = reading.body
     if body is not None and body.rendered_at is None:  # a draft, or stored before this existed
         body.revision = revision

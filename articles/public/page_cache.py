@@ -336,7 +336,32 @@ STORED_PAGE_FIELDS = [
     "etag",
     "last_modified",
     "stale_from",
+    "stored_at",
 ]
+_STORED_COLUMNS = [field for field in StoredPage._meta.concrete_fields if not field.primary_key]
+_UNIQUE = ("article_id", "origin", "audience")  # stored_page_per_origin_and_level
+# One statement: the row replaced in place (INSERT ... ON CONFLICT, PostgreSQL and SQLite).
+# On PostgreSQL, outside a transaction, its commit does not wait for the WAL flush: a stored
+# page is a copy of what the database holds, and one lost to a crash is built again.
+_UPSERT = "INSERT INTO {table} ({columns}) {values} ON CONFLICT ({unique}) DO UPDATE SET {update}"
+
+
+@functools.cache
+def _stored_page_upsert(vendor: str, relaxed: bool) -> str:
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(_STORED_COLUMNS))
+    values = (
+        f"SELECT {placeholders} FROM (SELECT set_config('synchronous_commit', 'off', true)) s"  # noqa: S608 (our model's columns)
+        if relaxed
+        else f"VALUES ({placeholders})"
+    )
+    return _UPSERT.format(
+        table=quote(StoredPage._meta.db_table),
+        columns=", ".join(quote(str(field.column)) for field in _STORED_COLUMNS),
+        values=values,
+        unique=", ".join(quote(column) for column in _UNIQUE),
+        update=", ".join(f"{quote(name)} = EXCLUDED.{quote(name)}" for name in STORED_PAGE_FIELDS),
+    )
 
 
 def stored_page_save(
@@ -349,23 +374,23 @@ def stored_page_save(
     page: CachedPage,
 ) -> None:
     """Keep `page`, built from the article at `version` in `generation`, replacing the one
-    stored before."""
-    StoredPage.objects.bulk_create(
-        [
-            StoredPage(
-                article=article,
-                origin=origin,
-                audience=audience,
-                version=version,
-                generation=generation,
-                build=code_build(),
-                html=page.html,
-                etag=page.etag,
-                last_modified=page.last_modified,
-                stale_from=page.stale_from,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["article", "origin", "audience"],
-        update_fields=[*STORED_PAGE_FIELDS, "stored_at"],
+    stored before (one statement)."""
+    row = StoredPage(
+        article=article,
+        origin=origin,
+        audience=audience,
+        version=version,
+        generation=generation,
+        build=code_build(),
+        html=page.html,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        stale_from=page.stale_from,
     )
+    values = [
+        field.get_db_prep_save(field.pre_save(row, add=True), connection)
+        for field in _STORED_COLUMNS
+    ]
+    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(_stored_page_upsert(connection.vendor, relaxed), values)

@@ -21,8 +21,9 @@ AUDIENCE_COOKIE = "audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
 
 
-def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> AudienceLevel:
-    """The level this request reads at: ?audience=, then the account, the cookie, canonical."""
+def reader_wanted(request: HttpRequest) -> tuple[str | None, ...]:
+    """The levels this request asks for, first first: ?audience=, the account's choice (one
+    query, logged in only), the cookie; none of them need name a level."""
     preference = None
     if request.user.is_authenticated:
         preference = (
@@ -30,12 +31,22 @@ def reader_audience(request: HttpRequest, levels: list[AudienceLevel]) -> Audien
             .values_list("audience__slug", flat=True)
             .first()
         )
+    asked = request.GET.get("audience") if request.META.get("QUERY_STRING") else None
+    return asked, preference, request.COOKIES.get(AUDIENCE_COOKIE)
+
+
+def reader_audience(
+    request: HttpRequest,
+    levels: list[AudienceLevel],
+    *,
+    wanted: tuple[str | None, ...] | None = None,
+) -> AudienceLevel:
+    """The level this request reads at: ?audience=, then the account, the cookie, canonical.
+    `wanted`: reader_wanted(request), when the caller has it already."""
     slug = audience_slug_chosen(
         [level.slug for level in levels],
         audience_canonical(levels).slug,
-        request.GET.get("audience"),
-        preference,
-        request.COOKIES.get(AUDIENCE_COOKIE),
+        *(reader_wanted(request) if wanted is None else wanted),
     )
     return next(level for level in levels if level.slug == slug)
 

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import (
     Article,
-    AudienceLevel,
     text_hash,
 )
 from articles.page_versions import article_page_pointer_forget
@@ -39,18 +38,21 @@ from articles.public.page_cache import (
     stored_page_get,
     stored_page_save,
 )
+from articles.public.page_reads import article_published_read
 from articles.public.reader import (
     AUDIENCE_COOKIE,
     audience_cookie_remember,
     audience_cookie_set,
     reader_audience,
+    reader_wanted,
 )
 from articles.selectors import (
     article_published_get,
-    article_review_dates,
     article_slug_moved_to,
     audience_from_slug,
     audience_levels,
+    reader_body_of,
+    review_dates_of,
 )
 from articles.services import reader_preference_set
 
@@ -67,26 +69,26 @@ def article_published_or_404(*, slug: str) -> Article:
         raise Http404("No published article here.") from exc
 
 
-def article_request_get(
-    request: HttpRequest, slug: str, *, levels: list[AudienceLevel] | None = None
-) -> ArticleRequest | None:
-    """The published article `slug` as this request reads it, or None; memoised on `request`.
-    `levels`: the audience levels, when the caller has read them already."""
+def article_request_get(request: HttpRequest, slug: str) -> ArticleRequest | None:
+    """The published article `slug` as this request reads it, with the body its reader reads
+    (two queries: articles.public.page_reads), or None; memoised on `request`."""
     found: ArticleRequest | None = getattr(request, ARTICLE_REQUEST_ATTRIBUTE, None)
     if found is not None and found.article.slug == slug:
         return found
-    try:
-        article = article_published_get(slug=slug)
-    except Article.DoesNotExist:
+    wanted = reader_wanted(request)
+    read = article_published_read(slug=slug, wanted=wanted)
+    if read is None:
         return None
-    assert article.published_revision is not None  # the selector only returns published ones
-    levels = audience_levels() if levels is None else levels
+    article, revision = read.article, read.article.published_revision
+    assert revision is not None  # the statement only returns published ones
+    audience = reader_audience(request, read.levels, wanted=wanted)
     found = ArticleRequest(
         article=article,
-        revision=article.published_revision,
-        levels=levels,
-        audience=reader_audience(request, levels),
-        review_dates=article_review_dates(article=article),
+        revision=revision,
+        levels=read.levels,
+        audience=audience,
+        review_dates=review_dates_of(revision=revision, rows=read.revisions, article=article),
+        reading=reader_body_of(bodies=read.bodies, audience=audience, levels=read.levels),
     )
     setattr(request, ARTICLE_REQUEST_ATTRIBUTE, found)
     return found
@@ -235,17 +237,16 @@ def _article_page_build(
     A stored page is not copied into the shared cache: the copy (a 14 KB write) costs about as
     much as reading the stored page again, and pays only for a page read again soon by another
     process, while each process's own copy already takes the reads of a busy page."""
-    levels, level_rows = lookup.levels, None
+    levels = lookup.levels
     if levels is None:  # the cache has lost them too
-        level_rows = audience_levels()
-        levels = cached_levels(levels=level_rows)
+        levels = cached_levels(levels=audience_levels())
     stored = stored_page_get(slug=slug, origin=origin, wanted=wanted, levels=levels, now=now)
     if stored.page is not None:
         article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored.page)
         return stored.page
     # The article's token before reading the database (see articles.public.page_cache).
     pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
-    found = article_request_get(request, slug, levels=level_rows)
+    found = article_request_get(request, slug)
     if found is None:
         if created:
             article_page_pointer_forget(slug=slug)

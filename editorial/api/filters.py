@@ -2,10 +2,14 @@
 
 The reference library's filters are the workspace's too: articles.references.filters."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.request import Request
 
 from articles.models import (
     Article,
@@ -16,6 +20,20 @@ from articles.models import (
 from articles.plain_input import ID_INVALID, row_id
 from articles.references.filters import ReferenceFilter
 from editorial.models import AuditEvent, ReviewAssignment, ReviewComment, ReviewDecision
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, which builds, copies and validates a FilterSet and its form at
+    every request: a request naming none of its filters skips that (a filter given no value
+    leaves the list as it is), about 0.3 ms of a list's few ms."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or filterset_class.base_filters.keys().isdisjoint(
+            request.query_params
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class IdField(forms.Field):

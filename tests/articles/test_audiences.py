@@ -265,12 +265,13 @@ def test_article_page_query_count_is_constant_at_any_level(
     articles = [_publish(editor) for _ in range(size)]
     ArticleFactory.create_batch(size)
     url = articles[-1].get_absolute_url()
-    # No stored page, the article, the revisions (review dates, update history), the levels, the
-    # bodies of the chosen and canonical levels (with their HTML stored at submission), the page
-    # stored; the second level's page is not cached yet.
-    with django_assert_num_queries(6):
+    # The levels (not cached yet), no stored page, the article with its revisions (review
+    # dates, update history), the levels with the bodies of the chosen and canonical levels
+    # (their HTML stored at submission), the page stored; the second level's page is not
+    # cached yet (the levels are).
+    with django_assert_num_queries(5):
         assert PATIENT_TEXT in client.get(url, {"audience": "patient"}).text
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert PRO_TEXT in client.get(url, {"audience": "student"}).text
 
 

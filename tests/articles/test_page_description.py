@@ -1,0 +1,42 @@
+"""The page's description reads only the start of a long body, and says what reading all of it
+would say."""
+
+from django.core.exceptions import SuspiciousOperation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from articles.public.structured_data import DESCRIPTION_CHUNK, DESCRIPTION_WORDS, page_description
+
+
+def _whole(html: str) -> str | None:
+    """What the description was before: strip_tags of the whole body (None where strip_tags
+    refuses the HTML as suspicious, which the stored bodies, sanitised, never are)."""
+    try:
+        return Truncator(" ".join(strip_tags(html).split())).words(DESCRIPTION_WORDS)
+    except SuspiciousOperation:
+        return None
+
+
+WORD = st.text(alphabet="abcdéf&#;<>!-\"' =/", min_size=1, max_size=12)
+TAG = st.sampled_from(
+    ["<p>", "</p>", "<em>", "</em>", '<a href="x>y">', "</a>", "<br>", "&amp;", "\n", " ", ""]
+)
+
+
+@given(st.lists(st.tuples(WORD, TAG), min_size=1, max_size=300), st.integers(1, 40))
+def test_the_description_of_any_body_is_that_of_the_whole_body(parts, times):
+    html = "".join(word + tag for word, tag in parts) * times
+    whole = _whole(html)
+    assume(whole is not None)
+    assert page_description(html) == whole
+
+
+def test_a_long_body_is_described_by_its_first_words():
+    paragraph = "<p>" + " ".join(f"word{n}" for n in range(30)) + "</p>\n"
+    html = paragraph * 200
+    assert len(html) > 3 * DESCRIPTION_CHUNK
+    assert page_description(html) == _whole(html)
+    assert page_description(html).startswith("word0 word1")
+    assert page_description(html).endswith("…")
