@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.public.search import (
     QUERY_SHORTENED,
@@ -20,7 +20,7 @@ from articles.public.views import is_anonymous_reader
 TOPIC_MAX_LENGTH = 100  # Article.topic's max_length
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """`/`: recent articles and topics; `?topic=` one topic's articles; `?q=` search results.
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.answers import follow_up_question_ask, follow_up_question_settle
 from articles.errors import ActionRefused
@@ -115,7 +115,7 @@ def article_question_answer(request: HttpRequest, slug: str, token: str) -> Http
 
 @xframe_options_sameorigin
 @csp_override(FRAME_DOCUMENT_CSP)
-@require_GET
+@require_safe
 def article_question_answered(request: HttpRequest, slug: str) -> HttpResponse:
     """After "yes": glad it helped, in the frame."""
     article = article_published_or_404(slug=slug)
@@ -124,7 +124,7 @@ def article_question_answered(request: HttpRequest, slug: str) -> HttpResponse:
 
 @xframe_options_sameorigin
 @csp_override(FRAME_DOCUMENT_CSP)
-@require_GET
+@require_safe
 def article_question_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """The thank-you document, in the frame where the question was asked."""
     article = article_published_or_404(slug=slug)

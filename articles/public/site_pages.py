@@ -8,7 +8,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.markdown import markdown_to_html
 from articles.models import (
@@ -20,13 +20,13 @@ from articles.public.article_page import public_origin
 from articles.public.facts import public_facts
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and benchmarks: no database, no session, no template."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     """How articles are written, reviewed and published: the administrators' text when there is
     one (SitePage), else the built-in text with the policy now in force."""
@@ -43,7 +43,7 @@ def editorial_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/editorial_policy.html", context)
 
 
-@require_GET
+@require_safe
 def advisory_board(request: HttpRequest) -> HttpResponse:
     """The publicly listed board members with their credentials, specialty and bio."""
     members = public_facts().board_members_listed()
@@ -54,7 +54,7 @@ def advisory_board(request: HttpRequest) -> HttpResponse:
 ROBOTS_DISALLOW = ["/admin/", "/editorial/", "/api/", "/accounts/"]
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     sitemap = public_origin(request) + reverse("articles:sitemap").lstrip("/")

@@ -1,5 +1,5 @@
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.public import home_views, question_views, site_pages, sitemaps, views
 from articles.public.feeds import UpdatesFeed
@@ -33,8 +33,8 @@ urlpatterns = [
     path("advisory-board/", site_pages.advisory_board, name="advisory_board"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-articles.xml", sitemaps.sitemap_page, name="sitemap_page"),
-    path("feeds/updates/", require_GET(UpdatesFeed()), name="updates_feed"),
-    path("feeds/updates/<str:topic>/", require_GET(UpdatesFeed()), name="updates_feed_topic"),
+    path("feeds/updates/", require_safe(UpdatesFeed()), name="updates_feed"),
+    path("feeds/updates/<str:topic>/", require_safe(UpdatesFeed()), name="updates_feed_topic"),
     path("robots.txt", site_pages.robots_txt, name="robots"),
     path("healthz", site_pages.healthz, name="healthz"),
 ]

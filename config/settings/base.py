@@ -358,11 +358,11 @@ IMPRIMATUR_PUBLIC_FACTS = "editorial.public_facts.EditorialPublicFacts"
 # Each web process keeps the article pages it served for this long (seconds) besides the
 # shared cache: a publication shows at once in the process that made it and within this time
 # in the others. 0 turns it off (every hit then costs one round trip to the cache).
+IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
 # Public search: "auto" uses PostgreSQL full-text search on PostgreSQL and the simple word
 # search elsewhere; "simple" forces the word search (e.g. a PostgreSQL without text search).
-IMPRIMATUR_SITEMAP_PAGE_SIZE = 10_000  # articles per sitemap page (articles.public.sitemaps)
 IMPRIMATUR_SEARCH = env.str("IMPRIMATUR_SEARCH", default="auto")
-IMPRIMATUR_PAGE_LOCAL_SECONDS = env.float("IMPRIMATUR_PAGE_LOCAL_SECONDS", default=1.0)
+IMPRIMATUR_SITEMAP_PAGE_SIZE = 10_000  # articles per sitemap page (articles.public.sitemaps)
 # The address the public article pages name themselves under (canonical link, structured
 # data), e.g. https://www.example.org. Set, a site answering under several names keeps one
 # copy of each page for them all; empty (here), each name has its own copy naming itself.

@@ -543,3 +543,16 @@ def test_question_payloads_are_inert_on_the_form_page(client, editor):
     assert response.status_code == 400
     assert "<script>alert" not in response.text
     assert "<img src=x>" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/robots.txt", "/healthz", "/editorial-policy/", "/advisory-board/", "/feeds/updates/"],
+)
+def test_public_pages_answer_head_as_crawlers_and_link_checkers_send_it(client, db, path):
+    """HEAD is GET without the body (RFC 9110); a 405 would read as a broken link."""
+    got = client.get(path)
+    head = client.head(path)
+    assert (got.status_code, head.status_code) == (200, 200)
+    assert head.content == b""
+    assert head["Content-Type"] == got["Content-Type"]
