@@ -6,11 +6,11 @@ from rest_framework import serializers
 
 from articles.plain_input import ascii_int
 from articles.references.importing import (
-    IMPORT_MAX_BYTES,
-    IMPORT_TOO_LARGE,
     IMPORTED_VERSION_NOTE,
     ImportFormat,
     RowStatus,
+    import_max_bytes,
+    import_too_large,
 )
 from articles.references.models import (
     EvidenceLevel,
@@ -114,12 +114,14 @@ class FieldChangeSerializer(serializers.Serializer[Any]):
 
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(max_length=255, help_text="Up to 20 MB.")
+    file = serializers.FileField(
+        max_length=255, help_text="Up to 100 MB (REFERENCE_IMPORT_MAX_BYTES)."
+    )
     format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
 
     def validate_file(self, upload: Any) -> Any:
-        if upload.size > IMPORT_MAX_BYTES:
-            raise serializers.ValidationError(IMPORT_TOO_LARGE)
+        if upload.size > import_max_bytes():
+            raise serializers.ValidationError(import_too_large())
         return upload
 
 

@@ -24,10 +24,10 @@ from articles.references.exporting import CONTENT_TYPES, ExportFormat, reference
 from articles.references.importing import (
     ParsedFile,
     RowStatus,
-    file_parse,
     import_job_get,
     import_preview,
     references_import_confirm,
+    uploaded_file_parse,
 )
 from articles.references.models import Reference
 from editorial import permissions
@@ -285,7 +285,7 @@ class ReferenceViewSet(
 
     @staticmethod
     def _parsed(data: dict[str, Any]) -> ParsedFile:
-        return file_parse(data=data["file"].read(), format=data["format"])
+        return uploaded_file_parse(file=data["file"], format=data["format"])
 
     def _written(self, written: services.VersionWritten, code: int) -> Response:
         reference = self.get_queryset().get(pk=written.version.reference_id)

@@ -13,12 +13,11 @@ from articles.references.importing.jobs import (
 )
 from articles.references.importing.keys import import_keys
 from articles.references.importing.parsing import (
-    IMPORT_MAX_BYTES,
     IMPORT_TOO_LARGE,
     ImportFormat,
-    file_parse,
     format_detect,
-    records_parse,
+    import_max_bytes,
+    import_too_large,
     text_decode,
 )
 from articles.references.importing.records import (
@@ -40,16 +39,25 @@ from articles.references.importing.service import (
     references_import,
     references_import_confirm,
 )
+from articles.references.importing.streaming import (
+    file_parse,
+    items_read,
+    records_parse,
+    upload_parse,
+    uploaded_file_parse,
+)
 from articles.references.importing.uploads import (
     PREVIEW_EXPIRED,
     import_upload_get,
     import_upload_store,
+    import_uploads_expire,
+    upload_head,
+    upload_texts,
 )
 
 __all__ = [
     "IMPORTABLE_AS_NEW",
     "IMPORTED_VERSION_NOTE",
-    "IMPORT_MAX_BYTES",
     "IMPORT_TOO_LARGE",
     "IMPORT_TOPIC",
     "PREVIEW_EXPIRED",
@@ -69,12 +77,20 @@ __all__ = [
     "import_job_run",
     "import_job_start",
     "import_keys",
+    "import_max_bytes",
     "import_preview",
+    "import_too_large",
     "import_upload_get",
     "import_upload_store",
+    "import_uploads_expire",
     "import_version_targets",
+    "items_read",
     "records_parse",
     "references_import",
     "references_import_confirm",
     "text_decode",
+    "upload_head",
+    "upload_parse",
+    "upload_texts",
+    "uploaded_file_parse",
 ]

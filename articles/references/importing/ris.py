@@ -74,11 +74,11 @@ MISSING_TYPE = "the record has no TY line."
 LIST_TAGS = {"KW", "AU", "A1", "A2", "A3", "ED"}
 
 
-def _records(text: str) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+def _records(text: str, first_line: int = 1) -> Iterator[tuple[int, list[tuple[str, str]]]]:
     """(line number of TY, [(tag, value)]) for each record; what lies outside is skipped."""
     current: list[tuple[str, str]] | None = None
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=first_line):
         line = raw.rstrip()
         match = _TAG_LINE.match(line)
         tag = match.group(1) if match else ""
@@ -188,9 +188,16 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
     return csl, {"key": first("ID"), "type": our_type or genre}
 
 
-def parse(text: str) -> ParsedFile:
+def record_starts(line: str) -> bool:
+    """A TY line begins a record whatever came before it: a file may be cut before one."""
+    match = _TAG_LINE.match(line.rstrip())
+    return match is not None and match.group(1) == "TY"
+
+
+def parse(text: str, *, first_index: int = 1, start_line: int = 1) -> ParsedFile:
+    """The records of `text`, numbered from `first_index`, its lines from `start_line`."""
     results: list[Any] = []
-    for index, (line, tags) in enumerate(_records(text), start=1):
+    for index, (line, tags) in enumerate(_records(text, start_line), start=first_index):
         values: dict[str, list[str]] = {}
         for tag, value in tags:
             values.setdefault(tag, []).append(value)
