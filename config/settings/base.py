@@ -158,7 +158,11 @@ REFERENCE_IMPORT_MAX_BYTES = env.int("REFERENCE_IMPORT_MAX_BYTES", default=100 *
 IMPRIMATUR_UPLOAD_MAX_BYTES = env.int(
     "UPLOAD_MAX_BYTES", default=REFERENCE_IMPORT_MAX_BYTES + 10 * 1024 * 1024
 )
-IMPRIMATUR_UPLOAD_VIEWS = {"editorial:reference_import", "api:reference-import-preview"}
+IMPRIMATUR_UPLOAD_VIEWS = {
+    "editorial:reference_import",
+    "api:reference-import-preview",
+    "api:reference-import-confirm",
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # Never kept by a browser or a shared cache (config.middleware.PrivateResponsesMiddleware).

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from articles.plain_input import ascii_int
@@ -217,13 +218,6 @@ class ImportPreviewSerializer(serializers.Serializer[Any]):
     )
 
 
-class ImportResultSerializer(serializers.Serializer[Any]):
-    imported = ReferenceSerializer(many=True)
-    revised = ReferenceSerializer(
-        many=True, help_text="References that got a new version from a conflicting record."
-    )
-
-
 class ImportJobSerializer(serializers.Serializer[Any]):
     """A confirmed import (ImportUpload) and how far its task is."""
 
@@ -240,3 +234,9 @@ class ImportJobSerializer(serializers.Serializer[Any]):
     error = serializers.CharField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+    status_url = serializers.SerializerMethodField(help_text="Where to ask how far it is.")
+
+    def get_status_url(self, job: Any) -> str:
+        location = reverse("api:reference-import-job", args=[job.token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(location) if request else location

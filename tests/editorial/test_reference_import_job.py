@@ -20,6 +20,7 @@ from articles.references.importing import (
     upload_parse,
 )
 from articles.references.models import ImportChunk, ImportState, ImportUpload
+from articles.tasks import expire_import_uploads
 from tests.editorial.test_api import API, client_for
 from tests.factories import EditorFactory
 
@@ -187,3 +188,16 @@ def test_old_previews_go_but_an_import_under_way_stays(editor):
     assert not ImportUpload.objects.filter(pk=old_preview.pk).exists()
     import_job_run(upload_id=running.pk)
     assert Reference.objects.count() == 2
+
+
+def test_beat_deletes_expired_uploads_and_their_pieces_hourly(editor, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-import-uploads"]
+    assert (entry["task"], entry["schedule"]) == (expire_import_uploads.name, timedelta(hours=1))
+    old = import_upload_store(actor=editor, text=_ris(1), format="ris")
+    running = _queued(editor, _ris(1))
+    fresh = import_upload_store(actor=editor, text=_ris(1), format="ris")
+    hours_ago = timezone.now() - timedelta(hours=7)
+    ImportUpload.objects.filter(pk__in=[old.pk, running.pk]).update(created_at=hours_ago)
+    assert expire_import_uploads.delay().get() == 1
+    assert set(ImportUpload.objects.values_list("pk", flat=True)) == {running.pk, fresh.pk}
+    assert set(ImportChunk.objects.values_list("upload_id", flat=True)) == {running.pk, fresh.pk}

@@ -7,6 +7,7 @@ writes the confirmed new ones in one transaction, with a constant number of quer
 
 from articles.references.importing.jobs import (
     IMPORT_TOPIC,
+    import_file_confirm,
     import_job_get,
     import_job_run,
     import_job_start,
@@ -73,6 +74,7 @@ __all__ = [
     "RowStatus",
     "file_parse",
     "format_detect",
+    "import_file_confirm",
     "import_job_get",
     "import_job_run",
     "import_job_start",
