@@ -23,12 +23,12 @@ from articles.references.importing import (
     PreviewRow,
     RowStatus,
     format_detect,
+    import_file_read,
     import_job_get,
     import_job_start,
     import_keys,
     import_preview,
     import_upload_get,
-    import_upload_store,
     upload_parse,
 )
 from articles.references.models import Reference, ReferenceStatus, ReferenceType
@@ -179,16 +179,12 @@ def reference_import(request: HttpRequest) -> HttpResponse:
         if format is None:
             form.add_error("format", FORMAT_UNKNOWN)
         else:
-            upload = None
             try:
                 # Stored a piece at a time from Django's uploaded file (on disk past 2.5 MB).
-                upload = import_upload_store(
+                upload, parsed = import_file_read(
                     actor=user, format=str(format), filename=filename, file=file, text=text
                 )
-                parsed = upload_parse(upload)
             except ImportInvalid as exc:
-                if upload is not None:
-                    upload.delete()  # nothing to confirm
                 form.add_error(None, str(exc))
             else:
                 preview = import_preview(records=parsed.records, failures=parsed.failures)

@@ -42,6 +42,7 @@ from articles.references.importing.service import (
 )
 from articles.references.importing.streaming import (
     file_parse,
+    import_file_read,
     items_read,
     records_parse,
     upload_parse,
@@ -75,6 +76,7 @@ __all__ = [
     "file_parse",
     "format_detect",
     "import_file_confirm",
+    "import_file_read",
     "import_job_get",
     "import_job_run",
     "import_job_start",

@@ -22,7 +22,7 @@ from articles.references.importing.records import (
     ParsedFile,
     RecordFailure,
 )
-from articles.references.importing.uploads import file_texts, upload_texts
+from articles.references.importing.uploads import file_texts, import_upload_store, upload_texts
 from articles.references.models import ImportUpload
 
 # A run of pieces parsed at once: this many records, or this many characters.
@@ -242,6 +242,21 @@ def upload_parse(upload: ImportUpload) -> ParsedFile:
     """The stored file's records and failures (a preview holds them all; the import's task
     reads it a batch at a time through items_read). Raises ImportInvalid as file_parse."""
     return _whole(items_read(lambda: upload_texts(upload), upload.format))
+
+
+def import_file_read(  # type: ignore[no-untyped-def]
+    *, actor, format: str, filename: str = "", file=None, text: str = ""
+) -> tuple[ImportUpload, ParsedFile]:
+    """Keep an uploaded file (or pasted text) for its preview and confirm, and read it back.
+    Raises ImportInvalid, nothing kept, when it cannot be read as a whole."""
+    upload = import_upload_store(
+        actor=actor, format=format, filename=filename, file=file, text=text
+    )
+    try:
+        return upload, upload_parse(upload)
+    except ImportInvalid:
+        upload.delete()  # nothing to confirm
+        raise
 
 
 def uploaded_file_parse(*, file, format: ImportFormat | str) -> ParsedFile:  # type: ignore[no-untyped-def]
