@@ -144,7 +144,8 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
     short = first("J2", "JA", "J1") or (first("JO") if first("JF", "T2") else "")
     accession = first("AN")
     database = first("DB", "DP").casefold()
-    pmid = accession if accession.isdigit() and database in PUBMED_DATABASES else ""
+    pubmed_accession = accession.isdigit() and database in PUBMED_DATABASES
+    pmid = accession if pubmed_accession else ""
     pmid = pmid or next((m.group(1) for m in map(_PMID_NOTE.search, every("N1")) if m), "")
     notes = [n for n in every("N1") if not _PMID_NOTE.fullmatch(n)]
     pmcid = next((m.group(1) for m in map(_PMCID.match, every("C2", "C6")) if m), "")
@@ -175,8 +176,9 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
         "ISBN": isbn,
         "ISSN": issn,
         "genre": genre,
-        # PubMed's accession number is the PMID: kept there, not twice.
-        "archive_location": "" if accession == pmid else accession,
+        # PubMed's accession number is the PMID: kept there, not twice. Another database's
+        # accession number stays, even when a note gives the same number as the PMID.
+        "archive_location": "" if pubmed_accession else accession,
         "note": "\n".join(notes),
         "URL": first("UR", "L2"),
         "issued": date_from_numbers(first("DA")) or date_from_numbers(first("PY", "Y1")),
