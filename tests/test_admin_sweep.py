@@ -39,6 +39,7 @@ from articles.models import (
 )
 from articles.page_versions import article_pages_invalidate_all
 from articles.questions import follow_up_question_create
+from articles.references.importing import import_upload_store
 from articles.references.services import reference_version_create
 from articles.services import (
     article_details_update,
@@ -149,8 +150,8 @@ def _scene_build() -> None:
     SitePage.objects.create(title="Editorial policy", body="How we review.")
     ApprovalPolicy.objects.get_or_create(topic="Cardiology", defaults={"min_approvals": 3})
     AuthToken.objects.create(user=editor)
-    ImportUpload.objects.create(
-        created_by=editor, format="ris", filename="library.ris", text="TY  - JOUR\nER  - \n"
+    import_upload_store(
+        actor=editor, format="ris", filename="library.ris", text="TY  - JOUR\nER  - \n"
     )
     AccessAttempt.objects.create(username="mallory", ip_address="10.0.0.1", failures_since_start=2)
     AccessFailureLog.objects.create(username="mallory", ip_address="10.0.0.1")
@@ -183,7 +184,7 @@ OWNED: dict[type[Model], tuple[str, ...]] = {
     ArticleSearchDocument: ("article_id", "revision_id", "text_hash"),
     OutboxMessage: ("pk", "topic", "task", "payload", "sent_at"),
     FailedTask: ("pk", "task", "args", "kwargs", "rerun_at"),
-    ImportUpload: ("pk", "token", "text", "state", "choices"),
+    ImportUpload: ("pk", "token", "size", "state", "choices"),
     ArticleOldSlug: ("slug", "article_id"),
 }
 

@@ -10,9 +10,9 @@ from django.test import Client
 
 from articles.models import Article
 from articles.plain_input import JSON_MAX_DEPTH, JSON_TOO_DEEP, LINE_BREAK_REFUSED, NUL_REFUSED
-from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, records_parse
+from articles.references.importing import import_too_large, records_parse
 from articles.references.importing.bibtex import MAX_BRACE_DEPTH
-from articles.references.models import Reference, ReferenceVersion
+from articles.references.models import ImportUpload, Reference, ReferenceVersion
 from config.middleware import REQUEST_TOO_LARGE
 from editorial import workflow
 from editorial.models import ReviewComment
@@ -169,15 +169,19 @@ def test_bibtex_nested_as_deep_as_the_limit_still_imports():
     assert record.csl["title"] == "x"
 
 
-def test_an_import_over_the_file_limit_says_the_limit(editor):
+def test_an_import_over_the_file_limit_says_the_limit(editor, settings):
     # Over the file limit but under the upload views' request limit: the form's error.
-    upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * IMPORT_MAX_BYTES)
+    assert import_too_large() == (
+        "The file is larger than 100 MB: split it and import it in parts."
+    )
+    settings.REFERENCE_IMPORT_MAX_BYTES = 6 * 1024 * 1024  # a smaller limit: a smaller file
+    upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * 6 * 1024 * 1024)
     response = client_for(editor).post(
         f"{API}/references/import/preview/", {"file": upload, "format": "ris"}
     )
     assert response.status_code == 400
-    assert response.json() == {"file": [IMPORT_TOO_LARGE]}
-    assert "20 MB" in IMPORT_TOO_LARGE
+    assert response.json() == {"file": [import_too_large()]}
+    assert "larger than 6 MB" in import_too_large()
 
 
 def test_an_upload_over_the_request_limit_is_a_413_naming_the_limit(editor, settings):
@@ -321,13 +325,15 @@ def test_a_workspace_upload_over_the_request_limit_is_a_413_page(editor, setting
     assert not Reference.objects.exists()
 
 
-def test_a_workspace_file_over_the_import_limit_is_a_form_error_naming_it(editor):
+def test_a_workspace_file_over_the_import_limit_is_a_form_error_naming_it(editor, settings):
+    settings.REFERENCE_IMPORT_MAX_BYTES = 6 * 1024 * 1024
     client = Client()
     client.force_login(editor)
-    upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * IMPORT_MAX_BYTES)
+    upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * 6 * 1024 * 1024)
     response = client.post("/editorial/references/import/", {"file": upload, "format": "ris"})
     assert response.status_code == 400
-    assert "The file is larger than 20 MB" in response.content.decode()
+    assert "The file is larger than 6 MB" in response.content.decode()
+    assert not ImportUpload.objects.exists()
 
 
 def test_a_workspace_file_of_several_megabytes_is_previewed(editor):

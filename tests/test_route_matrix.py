@@ -201,7 +201,7 @@ def _world_build() -> World:
     ids["reference"] = reference.pk
     # A confirmed import, the editor's: only its uploader sees its progress.
     job = ImportUpload.objects.create(
-        created_by=editor, format="ris", text="", state=ImportState.DONE, records_total=1
+        created_by=editor, format="ris", state=ImportState.DONE, records_total=1
     )
     tokens["import"] = str(job.token)
     return World(users=users, ids=ids, slugs=slugs, tokens=tokens)

@@ -5,12 +5,14 @@ append-only and moves the pointer."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
 from articles.models import (
+    ImportChunk,
     ImportUpload,
     Reference,
     ReferenceIdentifier,
@@ -181,7 +183,25 @@ class ImportUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "format"]
     search_fields = ["filename", "created_by__username", "token"]
     list_select_related = ["created_by"]
-    exclude = ["text"]
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return [f.name for f in self.model._meta.fields if f.name != "text"]
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(ImportChunk)
+class ImportChunkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the pieces of the files kept for their import (ADR 018), by size; their
+    bytes are not shown."""
+
+    list_display = ["upload", "number", "size"]
+    list_select_related = ["upload"]
+    search_fields = ["upload__filename", "upload__token"]
+    fields = ["upload", "number", "size"]
+    readonly_fields = ["upload", "number", "size"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).defer("data").annotate(bytes=Length("data"))
+
+    @admin.display(description="bytes", ordering="bytes")
+    def size(self, obj: ImportChunk) -> int:
+        return int(getattr(obj, "bytes", 0))

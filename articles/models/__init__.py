@@ -28,6 +28,7 @@ from articles.models.vocabulary import PlainTerm
 from articles.references.models import (
     EvidenceLevel,
     IdentifierScheme,
+    ImportChunk,
     ImportUpload,
     Reference,
     ReferenceIdentifier,
@@ -53,6 +54,7 @@ __all__ = [
     "FailedTask",
     "FollowUpQuestion",
     "IdentifierScheme",
+    "ImportChunk",
     "ImportUpload",
     "OutboxMessage",
     "PageGeneration",

@@ -238,7 +238,8 @@ class ImportUpload(models.Model):
     )
     format = models.CharField(max_length=16)
     filename = models.CharField(max_length=255, blank=True)
-    text = models.TextField()
+    # The file itself is kept in ImportChunk rows (ADR 018); its size in bytes.
+    size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Once confirmed, the import runs as a task (articles.tasks.import_references), in batches:
     # the editor's choices, where it stands, and what it did so far.
@@ -264,3 +265,21 @@ class ImportUpload(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ImportState.DONE, ImportState.FAILED)
+
+
+class ImportChunk(models.Model):
+    """A piece (about 1 MB) of an uploaded reference file, in order: the file is written and
+    read a piece at a time, never whole, by the web and the workers alike (ADR 018)."""
+
+    upload = models.ForeignKey(ImportUpload, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["upload", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "number"], name="import_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload} piece {self.number}"

@@ -44,6 +44,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.prune_expired_tokens",
         "schedule": timedelta(days=1),
     },
+    "expire-import-uploads": {
+        "task": "articles.tasks.expire_import_uploads",
+        "schedule": timedelta(hours=1),
+    },
 }
 # Outbox messages done or given up, failed tasks run again and used request keys are deleted
 # once this many days old.

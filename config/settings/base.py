@@ -152,12 +152,19 @@ RATELIMIT_FAIL_OPEN = True
 # before the body is read (config.middleware); form fields hold at most
 # DATA_UPLOAD_MAX_MEMORY_SIZE (413 too), an uploaded file spills to disk above
 # FILE_UPLOAD_MAX_MEMORY_SIZE.
-# A reference file imports up to 20 MB (articles.references.importing.IMPORT_MAX_BYTES): the
-# views that take one accept IMPRIMATUR_UPLOAD_MAX_BYTES, so that a file a little over the limit
-# gets the form's error naming it, and a far larger one the 413.
+# A reference file imports up to REFERENCE_IMPORT_MAX_BYTES (100 MB; read and stored a piece at
+# a time, ADR 018): the views that take one accept IMPRIMATUR_UPLOAD_MAX_BYTES, so that a file a
+# little over the limit gets the form's error naming it, and a far larger one the 413.
 IMPRIMATUR_REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=5 * 1024 * 1024)
-IMPRIMATUR_UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=30 * 1024 * 1024)
-IMPRIMATUR_UPLOAD_VIEWS = {"editorial:reference_import", "api:reference-import-preview"}
+REFERENCE_IMPORT_MAX_BYTES = env.int("REFERENCE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+IMPRIMATUR_UPLOAD_MAX_BYTES = env.int(
+    "UPLOAD_MAX_BYTES", default=REFERENCE_IMPORT_MAX_BYTES + 10 * 1024 * 1024
+)
+IMPRIMATUR_UPLOAD_VIEWS = {
+    "editorial:reference_import",
+    "api:reference-import-preview",
+    "api:reference-import-confirm",
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # Never kept by a browser or a shared cache (config.middleware.PrivateResponsesMiddleware).

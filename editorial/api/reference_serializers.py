@@ -2,15 +2,16 @@
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from articles.plain_input import ascii_int
 from articles.references.importing import (
-    IMPORT_MAX_BYTES,
-    IMPORT_TOO_LARGE,
     IMPORTED_VERSION_NOTE,
     ImportFormat,
     RowStatus,
+    import_max_bytes,
+    import_too_large,
 )
 from articles.references.models import (
     EvidenceLevel,
@@ -114,12 +115,14 @@ class FieldChangeSerializer(serializers.Serializer[Any]):
 
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(max_length=255, help_text="Up to 20 MB.")
+    file = serializers.FileField(
+        max_length=255, help_text="Up to 100 MB (REFERENCE_IMPORT_MAX_BYTES)."
+    )
     format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
 
     def validate_file(self, upload: Any) -> Any:
-        if upload.size > IMPORT_MAX_BYTES:
-            raise serializers.ValidationError(IMPORT_TOO_LARGE)
+        if upload.size > import_max_bytes():
+            raise serializers.ValidationError(import_too_large())
         return upload
 
 
@@ -215,13 +218,6 @@ class ImportPreviewSerializer(serializers.Serializer[Any]):
     )
 
 
-class ImportResultSerializer(serializers.Serializer[Any]):
-    imported = ReferenceSerializer(many=True)
-    revised = ReferenceSerializer(
-        many=True, help_text="References that got a new version from a conflicting record."
-    )
-
-
 class ImportJobSerializer(serializers.Serializer[Any]):
     """A confirmed import (ImportUpload) and how far its task is."""
 
@@ -238,3 +234,9 @@ class ImportJobSerializer(serializers.Serializer[Any]):
     error = serializers.CharField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+    status_url = serializers.SerializerMethodField(help_text="Where to ask how far it is.")
+
+    def get_status_url(self, job: Any) -> str:
+        location = reverse("api:reference-import-job", args=[job.token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(location) if request else location

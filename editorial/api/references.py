@@ -24,10 +24,10 @@ from articles.references.exporting import CONTENT_TYPES, ExportFormat, reference
 from articles.references.importing import (
     ParsedFile,
     RowStatus,
-    file_parse,
+    import_file_confirm,
     import_job_get,
     import_preview,
-    references_import_confirm,
+    uploaded_file_parse,
 )
 from articles.references.models import Reference
 from editorial import permissions
@@ -38,7 +38,6 @@ from editorial.api.reference_serializers import (
     ImportConfirmSerializer,
     ImportJobSerializer,
     ImportPreviewSerializer,
-    ImportResultSerializer,
     ImportUploadSerializer,
     ReferenceCreateSerializer,
     ReferenceNewVersionSerializer,
@@ -185,11 +184,12 @@ class ReferenceViewSet(
 
     @extend_schema(
         request={"multipart/form-data": ImportConfirmSerializer},
-        responses={201: ImportResultSerializer, **ERRORS},
+        responses={202: ImportJobSerializer, **ERRORS},
         description=(
-            "Import the confirmed new records of the same file, and take the chosen "
-            "conflicting ones as new versions of the references they conflict with; all or "
-            "nothing."
+            "Queue the import of the confirmed new records of the same file, and of the chosen "
+            "conflicting ones as new versions of the references they conflict with; nothing is "
+            "imported in the request. Answers 202 with the import's state and `status_url` "
+            "(also the Location header), which says how far it is."
         ),
     )
     @action(
@@ -203,18 +203,17 @@ class ReferenceViewSet(
         serializer = ImportConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        done = references_import_confirm(
-            records=self._parsed(data).records,
+        job = import_file_confirm(
             actor=acting_user(request),
+            file=data["file"],
+            format=data["format"],
             confirmed=data["records"],
             new_versions=data["new_versions"],
             change_note=data["change_note"],
         )
-        imported = self.get_queryset().filter(pk__in=[r.pk for r in done.created])
-        revised = self.get_queryset().filter(pk__in=[v.reference_id for v in done.revised])
+        body = ImportJobSerializer(job, context={"request": request}).data
         return Response(
-            ImportResultSerializer({"imported": imported, "revised": revised}).data,
-            status=status.HTTP_201_CREATED,
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
         )
 
     @extend_schema(
@@ -238,7 +237,7 @@ class ReferenceViewSet(
         job = import_job_get(token=token, actor=acting_user(request))
         if job is None:
             raise NotFound
-        return Response(ImportJobSerializer(job).data)
+        return Response(ImportJobSerializer(job, context={"request": request}).data)
 
     def handle_exception(self, exc: Exception) -> Response:
         # A refused export answers in JSON, not in the file format it asked for.
@@ -285,7 +284,7 @@ class ReferenceViewSet(
 
     @staticmethod
     def _parsed(data: dict[str, Any]) -> ParsedFile:
-        return file_parse(data=data["file"].read(), format=data["format"])
+        return uploaded_file_parse(file=data["file"], format=data["format"])
 
     def _written(self, written: services.VersionWritten, code: int) -> Response:
         reference = self.get_queryset().get(pk=written.version.reference_id)

@@ -17,7 +17,7 @@ from articles.references.identifiers import (
     pmcid_normalise,
     pmid_normalise,
 )
-from articles.references.importing import IMPORT_MAX_BYTES, IMPORT_TOO_LARGE, ImportFormat
+from articles.references.importing import ImportFormat, import_max_bytes, import_too_large
 from articles.references.models import (
     EvidenceLevel,
     ReferenceStatus,
@@ -283,13 +283,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(IMPORT_BOTH)
         if not upload and not text:
             raise forms.ValidationError(IMPORT_NOTHING)
-        if upload and upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(IMPORT_TOO_LARGE)
+        if upload and upload.size > import_max_bytes():
+            raise forms.ValidationError(import_too_large())
         return data
 
-    def content(self) -> tuple[bytes | str, str]:
-        """The file's bytes (or the pasted text) and the file's name; after is_valid()."""
+    def content(self) -> tuple[Any, str, str]:
+        """The uploaded file (read later a piece at a time) or None, the pasted text, and the
+        file's name; after is_valid()."""
         upload = self.cleaned_data.get("file")
         if upload:
-            return upload.read(), upload.name or ""
-        return self.cleaned_data["text"], ""
+            return upload, "", upload.name or ""
+        return None, self.cleaned_data["text"], ""

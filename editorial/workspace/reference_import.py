@@ -22,15 +22,14 @@ from articles.references.importing import (
     ImportPreview,
     PreviewRow,
     RowStatus,
-    file_parse,
     format_detect,
+    import_file_read,
     import_job_get,
     import_job_start,
     import_keys,
     import_preview,
     import_upload_get,
-    import_upload_store,
-    text_decode,
+    upload_parse,
 )
 from articles.references.models import Reference, ReferenceStatus, ReferenceType
 from articles.references.services import version_columns
@@ -174,20 +173,20 @@ def reference_import(request: HttpRequest) -> HttpResponse:
     user = require(request, permissions.can_edit_references)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data, filename = form.content()
-        format = form.cleaned_data["format"] or format_detect(data=data, filename=filename)
+        file, text, filename = form.content()
+        head = file.read(4000) if file else text[:4000]
+        format = form.cleaned_data["format"] or format_detect(data=head, filename=filename)
         if format is None:
             form.add_error("format", FORMAT_UNKNOWN)
         else:
             try:
-                text = text_decode(data=data, format=format)
-                parsed = file_parse(data=text, format=format)
+                # Stored a piece at a time from Django's uploaded file (on disk past 2.5 MB).
+                upload, parsed = import_file_read(
+                    actor=user, format=str(format), filename=filename, file=file, text=text
+                )
             except ImportInvalid as exc:
                 form.add_error(None, str(exc))
             else:
-                upload = import_upload_store(
-                    actor=user, text=text, format=str(format), filename=filename
-                )
                 preview = import_preview(records=parsed.records, failures=parsed.failures)
                 return _preview_render(
                     request, preview=preview, token=str(upload.token), format=format
@@ -205,7 +204,7 @@ def reference_import_confirm(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("upload", "")
     try:
         upload = import_upload_get(token=token, actor=user)
-        parsed = file_parse(data=upload.text, format=upload.format)
+        parsed = upload_parse(upload)
     except ImportInvalid:
         messages.error(request, PREVIEW_EXPIRED)
         return redirect("editorial:reference_import")

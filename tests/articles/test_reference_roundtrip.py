@@ -132,3 +132,16 @@ def test_each_format_reads_back_what_it_wrote(format, item, type):
     (back,) = round_trip(format, [item], [type])
     back_fields = {k: v for k, v in back.items() if k != "id"}
     assert back_fields == {k: v for k, v in item.items() if k != "id"}
+
+
+def test_an_accession_number_equal_to_the_pmid_comes_back_from_ris():
+    # Found by the round trip above: AN 1000000 (not PubMed's) and PMID 1000000 in a note.
+    item = {
+        "id": "generated",
+        "type": "article-journal",
+        "title": "Aa",
+        "archive_location": "1000000",
+        "PMID": "1000000",
+    }
+    (back,) = round_trip(ExportFormat.RIS, [item], [ReferenceType.RESEARCH])
+    assert (back["archive_location"], back["PMID"]) == ("1000000", "1000000")

@@ -183,7 +183,6 @@ def _import_running(editor) -> str:  # type: ignore[no-untyped-def]
     job = ImportUpload.objects.create(
         created_by=editor,
         format="ris",
-        text="",
         filename="scopus.ris",
         state=ImportState.RUNNING,
         records_total=1000,

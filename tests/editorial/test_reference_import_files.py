@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import ImportUpload, Reference, ReferenceStatus, ReviewStatus
+from articles.models import ImportChunk, ImportUpload, Reference, ReferenceStatus, ReviewStatus
 from articles.references.importing import import_job_run
 from articles.references.services import reference_create, reference_version_create
 from editorial import workflow
@@ -61,7 +61,7 @@ def test_a_file_mixing_good_and_broken_records_imports_the_good_ones(
     assert 'data-count="imported">4</dd>' in done.content.decode()
     assert 'data-count="refused">2</dd>' in done.content.decode()
     assert Reference.objects.count() == 4
-    assert ImportUpload.objects.get().text == ""  # the kept file goes once imported
+    assert not ImportChunk.objects.exists()  # the kept file goes once imported
 
 
 def test_a_medline_file_with_a_stray_line_spoils_only_its_record(client, editor):
@@ -257,20 +257,23 @@ def test_the_preview_and_its_confirm_query_count_does_not_grow(
     text = _library_and_file(editor, size)
     client.force_login(editor)
     client.get(IMPORT)  # session and user loaded once
-    # session, user, roles; expired previews deleted, this one kept; identifiers, titles;
+    # session, user, roles; expired previews deleted; this one kept (the upload, its one piece
+    # of 1 MB, its size, two savepoints); its pieces listed and read; identifiers, titles;
     # matched references; free keys
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(16):
         preview = _preview(client, text, "library.ris")
     assert f"{size} new" in _text(preview.content.decode())
     token = _token(preview)
-    # session, user, roles, the upload; identifiers and titles for the preview and for the
-    # choices of new versions; savepoint, the upload queued, the outbox message, savepoint
-    with django_assert_num_queries(11):
+    # session, user, roles, the upload, its pieces listed and read; identifiers and titles for
+    # the preview and for the choices of new versions; savepoint, the upload queued, the
+    # outbox message, savepoint
+    with django_assert_num_queries(13):
         done = client.post(CONFIRM, {"upload": token})
     assert done.status_code == 302
     # Then the task (one batch here): the upload, its editor, started; the batch locked,
     # identifiers and titles for its choices, the confirm's and the import's; free keys, the
-    # bulk writes, savepoints; counters; done
-    with django_assert_num_queries(26):
+    # bulk writes, savepoints; counters; the file's pieces listed and read; done, the pieces
+    # dropped, two savepoints
+    with django_assert_num_queries(31):
         import_job_run(upload_id=ImportUpload.objects.get().pk)
     assert Reference.objects.count() == 2 * size

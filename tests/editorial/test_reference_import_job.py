@@ -13,14 +13,14 @@ from django.utils import timezone
 from articles.models import OutboxMessage, Reference
 from articles.references.importing import (
     IMPORT_TOPIC,
-    file_parse,
     import_job_run,
     import_job_start,
     import_preview,
     import_upload_store,
-    records_parse,
+    upload_parse,
 )
-from articles.references.models import ImportState, ImportUpload
+from articles.references.models import ImportChunk, ImportState, ImportUpload
+from articles.tasks import expire_import_uploads
 from tests.editorial.test_api import API, client_for
 from tests.factories import EditorFactory
 
@@ -36,7 +36,7 @@ def _ris(count: int, first: int = 1) -> str:
 def _queued(editor, text: str) -> ImportUpload:  # type: ignore[no-untyped-def]
     """An upload confirmed with every record imported as new (the task not run yet)."""
     upload = import_upload_store(actor=editor, text=text, format="ris", filename="job.ris")
-    parsed = file_parse(data=text, format="ris")
+    parsed = upload_parse(upload)
     return import_job_start(
         upload=upload,
         records=parsed.records,
@@ -57,10 +57,11 @@ def test_the_confirm_queues_the_task_through_the_outbox(editor):
     assert Reference.objects.count() == 0  # nothing written before the task runs
 
 
-@pytest.mark.parametrize(("batches", "queries"), [(2, 47), (4, 89)])
+@pytest.mark.parametrize(("batches", "queries"), [(2, 52), (4, 94)])
 def test_queries_per_batch_are_constant(editor, batches, queries, django_assert_num_queries):
     upload = _queued(editor, _ris(5 * batches))
-    # The upload, its editor, started, done, read back; per batch 21: lock, the batch's
+    # The upload, its editor, started, done, read back; the file's pieces listed and read (one
+    # piece here), dropped once done, two savepoints; per batch 21: lock, the batch's
     # choices, the confirm's and the import's previews (two each), free keys, bulk writes of
     # references, versions, current versions and identifiers, savepoints, counters.
     with django_assert_num_queries(queries):
@@ -72,7 +73,7 @@ def test_queries_per_batch_are_constant(editor, batches, queries, django_assert_
         5 * batches,
         0,
     )
-    assert upload.text == ""  # the file is not kept once imported
+    assert not ImportChunk.objects.exists()  # the file is not kept once imported
     assert Reference.objects.count() == 5 * batches
 
 
@@ -95,7 +96,7 @@ def test_a_record_made_a_duplicate_meanwhile_is_refused_and_the_others_import(ed
     upload = _queued(editor, _ris(4))
     # Another import takes record 2 after this one was confirmed.
     other = import_upload_store(actor=editor, text=_ris(1, first=2), format="ris")
-    records = records_parse(data=other.text, format="ris")
+    records = upload_parse(other).records
     import_job_start(
         upload=other,
         records=records,
@@ -187,3 +188,16 @@ def test_old_previews_go_but_an_import_under_way_stays(editor):
     assert not ImportUpload.objects.filter(pk=old_preview.pk).exists()
     import_job_run(upload_id=running.pk)
     assert Reference.objects.count() == 2
+
+
+def test_beat_deletes_expired_uploads_and_their_pieces_hourly(editor, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-import-uploads"]
+    assert (entry["task"], entry["schedule"]) == (expire_import_uploads.name, timedelta(hours=1))
+    old = import_upload_store(actor=editor, text=_ris(1), format="ris")
+    running = _queued(editor, _ris(1))
+    fresh = import_upload_store(actor=editor, text=_ris(1), format="ris")
+    hours_ago = timezone.now() - timedelta(hours=7)
+    ImportUpload.objects.filter(pk__in=[old.pk, running.pk]).update(created_at=hours_ago)
+    assert expire_import_uploads.delay().get() == 1
+    assert set(ImportUpload.objects.values_list("pk", flat=True)) == {running.pk, fresh.pk}
+    assert set(ImportChunk.objects.values_list("upload_id", flat=True)) == {running.pk, fresh.pk}

@@ -7,18 +7,18 @@ writes the confirmed new ones in one transaction, with a constant number of quer
 
 from articles.references.importing.jobs import (
     IMPORT_TOPIC,
+    import_file_confirm,
     import_job_get,
     import_job_run,
     import_job_start,
 )
 from articles.references.importing.keys import import_keys
 from articles.references.importing.parsing import (
-    IMPORT_MAX_BYTES,
     IMPORT_TOO_LARGE,
     ImportFormat,
-    file_parse,
     format_detect,
-    records_parse,
+    import_max_bytes,
+    import_too_large,
     text_decode,
 )
 from articles.references.importing.records import (
@@ -40,16 +40,26 @@ from articles.references.importing.service import (
     references_import,
     references_import_confirm,
 )
+from articles.references.importing.streaming import (
+    file_parse,
+    import_file_read,
+    items_read,
+    records_parse,
+    upload_parse,
+    uploaded_file_parse,
+)
 from articles.references.importing.uploads import (
     PREVIEW_EXPIRED,
     import_upload_get,
     import_upload_store,
+    import_uploads_expire,
+    upload_head,
+    upload_texts,
 )
 
 __all__ = [
     "IMPORTABLE_AS_NEW",
     "IMPORTED_VERSION_NOTE",
-    "IMPORT_MAX_BYTES",
     "IMPORT_TOO_LARGE",
     "IMPORT_TOPIC",
     "PREVIEW_EXPIRED",
@@ -65,16 +75,26 @@ __all__ = [
     "RowStatus",
     "file_parse",
     "format_detect",
+    "import_file_confirm",
+    "import_file_read",
     "import_job_get",
     "import_job_run",
     "import_job_start",
     "import_keys",
+    "import_max_bytes",
     "import_preview",
+    "import_too_large",
     "import_upload_get",
     "import_upload_store",
+    "import_uploads_expire",
     "import_version_targets",
+    "items_read",
     "records_parse",
     "references_import",
     "references_import_confirm",
     "text_decode",
+    "upload_head",
+    "upload_parse",
+    "upload_texts",
+    "uploaded_file_parse",
 ]

@@ -289,17 +289,18 @@ def _too_deep_line(text: str) -> int | None:
     return None
 
 
-def _first_line(block: Any) -> str:
+def _first_line(block: Any, offset: int) -> str:
     raw = (getattr(block, "raw", "") or "").strip()
-    return f"line {(block.start_line or 0) + 1}: {raw.splitlines()[0] if raw else ''}"[:120]
+    line = (block.start_line or 0) + 1 + offset
+    return f"line {line}: {raw.splitlines()[0] if raw else ''}"[:120]
 
 
-def _fields(entry: Entry, strings: dict[str, str]) -> dict[str, str]:
+def _fields(entry: Entry, strings: dict[str, str], offset: int) -> dict[str, str]:
     """The entry's fields resolved; raises _Unreadable naming a missing comma or a bad value."""
     fields = {}
     for f in entry.fields:
         raw = str(f.value)
-        line = (f.start_line or entry.start_line or 0) + 1
+        line = (f.start_line or entry.start_line or 0) + 1 + offset
         merged = _FIELD_START.search(raw)
         try:
             value = _resolve(raw, strings)
@@ -318,15 +319,19 @@ def _record(index: int, entry_type: str, fields: dict[str, str], key: str) -> Im
     return record_build(index=index, csl=csl, type_hint=reftype, key_hint=key)
 
 
-def parse(text: str) -> ParsedFile:
+# What _read makes of each block: (first line, entry type, fields or the failure's reason, key).
+_Read = tuple[str, str, dict[str, str] | str, str]
+
+
+def _read(text: str, strings: dict[str, str], offset: int) -> list[_Read]:
+    """The blocks of `text` in file order; @string macros are added to `strings` as they come.
+    Raises ImportInvalid when braces nest too deep to parse."""
     line = _too_deep_line(text)
     if line is not None:
-        problem = TOO_DEEP.format(limit=MAX_BRACE_DEPTH, line=line)
+        problem = TOO_DEEP.format(limit=MAX_BRACE_DEPTH, line=line + offset)
         raise ImportInvalid(FILE_INVALID.format(format="BibTeX", problem=problem))
     library = bibtexparser.parse_string(text, parse_stack=[])
-    strings: dict[str, str] = {}
-    # (first line, entry type, fields) or (first line, failure reason), in file order.
-    read: list[tuple[str, str, dict[str, str] | str, str]] = []
+    read: list[_Read] = []
     for block in library.blocks:
         if isinstance(block, String):
             try:
@@ -342,26 +347,51 @@ def parse(text: str) -> ParsedFile:
             if not isinstance(entry, Entry):
                 error = str(getattr(block, "error", "") or "").strip()
                 reason = BLOCK_FAILED.format(error=error or UNBALANCED)
-                read.append((_first_line(block), "", reason, ""))
+                read.append((_first_line(block, offset), "", reason, ""))
                 continue
         if not isinstance(entry, Entry):
             continue
+        first_line = _first_line(entry, offset)
         try:
-            fields = _fields(entry, strings)
+            fields = _fields(entry, strings, offset)
         except _Unreadable as exc:
-            read.append((_first_line(entry), entry.entry_type.lower(), str(exc), entry.key))
+            read.append((first_line, entry.entry_type.lower(), str(exc), entry.key))
             continue
         fields["@type"] = entry.entry_type.lower()
-        read.append((_first_line(entry), entry.entry_type.lower(), fields, entry.key))
-    by_key = {key.lower(): fields for _, _, fields, key in read if isinstance(fields, dict)}
+        read.append((first_line, entry.entry_type.lower(), fields, entry.key))
+    return read
+
+
+def _by_key(read: list[_Read]) -> dict[str, dict[str, str]]:
+    return {key.lower(): fields for _, _, fields, key in read if isinstance(fields, dict)}
+
+
+def parents_read(text: str) -> dict[str, dict[str, str]]:
+    """The fields of the entries in `text` (the parents of crossref entries), by key."""
+    return _by_key(_read(text, {}, 0))
+
+
+def parse(
+    text: str,
+    *,
+    first_index: int = 1,
+    start_line: int = 1,
+    strings: dict[str, str] | None = None,
+    parents: dict[str, dict[str, str]] | None = None,
+) -> ParsedFile:
+    """The works of `text`, numbered from `first_index`, its lines from `start_line`. A file
+    read in parts passes the @string macros seen so far (updated here) and the entries crossref
+    names (`parents`, read beforehand: a parent may come after its children)."""
+    read = _read(text, {} if strings is None else strings, start_line - 1)
+    by_key = (parents or {}) | _by_key(read)
     results: list[ImportRecord | RecordFailure] = []
-    index = 0
-    for first_line, entry_type, read_fields, key in read:
+    index = first_index - 1
+    for first, entry_type, read_fields, key in read:
         if entry_type in NOT_WORKS:
             continue
         index += 1
         if isinstance(read_fields, str):
-            results.append(RecordFailure(index, first_line, read_fields))
+            results.append(RecordFailure(index, first, read_fields))
             continue
         fields = read_fields
         parent = by_key.get((fields.get("crossref") or fields.get("xref") or "").lower().strip())
@@ -370,10 +400,6 @@ def parse(text: str) -> ParsedFile:
             inherited = {titles.get(k, k): v for k, v in parent.items() if k != "@type"}
             fields = {**inherited, **fields}
         results.append(
-            record_or_failure(
-                index,
-                first_line,
-                partial(_record, index, entry_type, fields, key),
-            )
+            record_or_failure(index, first, partial(_record, index, entry_type, fields, key))
         )
     return ParsedFile.of(results)

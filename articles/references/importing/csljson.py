@@ -192,7 +192,8 @@ def _item(item: dict[str, Any]) -> dict[str, Any]:
     return csl
 
 
-def parse(text: str) -> ParsedFile:
+def parse(text: str, *, first_index: int = 1) -> ParsedFile:
+    """The items of `text` (a list, or one item), numbered from `first_index`."""
     if json_depth(text) > JSON_MAX_DEPTH:
         problem = JSON_TOO_DEEP.format(limit=JSON_MAX_DEPTH)
         raise ImportInvalid(FILE_INVALID.format(format="CSL-JSON", problem=problem))
@@ -207,7 +208,7 @@ def parse(text: str) -> ParsedFile:
             FILE_INVALID.format(format="CSL-JSON", problem="expected a list of items.")
         )
     results: list[ImportRecord | RecordFailure] = []
-    for index, item in enumerate(items, start=1):
+    for index, item in enumerate(items, start=first_index):
         first_line = json.dumps(item, ensure_ascii=False)[:120]
         if not isinstance(item, dict):
             results.append(RecordFailure(index, first_line, NOT_AN_OBJECT))

@@ -8,6 +8,7 @@ record that another import (or an earlier batch of the same file) made a duplica
 is refused, counted, and the others go on.
 """
 
+import gc
 import uuid
 from typing import Any
 
@@ -18,8 +19,7 @@ from articles.batching import batches
 from articles.errors import Conflict
 from articles.outbox import TRANSIENT_ERRORS, outbox_put
 from articles.references.importing.keys import BATCH_SIZE
-from articles.references.importing.parsing import file_parse
-from articles.references.importing.records import ImportInvalid, ImportRecord
+from articles.references.importing.records import ImportInvalid, ImportRecord, RecordFailure
 from articles.references.importing.service import (
     IMPORTABLE_AS_NEW,
     TAKEABLE_AS_VERSION,
@@ -27,6 +27,12 @@ from articles.references.importing.service import (
     import_preview,
     import_version_targets,
     references_import_confirm,
+)
+from articles.references.importing.streaming import items_read, upload_parse
+from articles.references.importing.uploads import (
+    import_upload_drop_file,
+    import_upload_store,
+    upload_texts,
 )
 from articles.references.models import ImportState, ImportUpload
 
@@ -75,6 +81,36 @@ def import_job_start(
         outbox_put(IMPORT_TOPIC, upload_id=upload.pk)
     upload.refresh_from_db()
     return upload
+
+
+def import_file_confirm(  # type: ignore[no-untyped-def]
+    *,
+    actor,
+    file,
+    format: str,
+    confirmed: list[int],
+    new_versions: dict[int, str],
+    change_note: str,
+) -> ImportUpload:
+    """Keep an uploaded file (a piece at a time) and queue its import with these choices, as
+    the API's confirm does: nothing is imported in the request. Raises ImportInvalid, nothing
+    kept, when the file cannot be read or a choice does not fit its preview."""
+    upload = import_upload_store(
+        actor=actor, format=format, filename=getattr(file, "name", "") or "", file=file
+    )
+    try:
+        parsed = upload_parse(upload)
+        return import_job_start(
+            upload=upload,
+            records=parsed.records,
+            preview=import_preview(records=parsed.records, failures=parsed.failures),
+            confirmed=confirmed,
+            new_versions=new_versions,
+            change_note=change_note,
+        )
+    except ImportInvalid:
+        upload.delete()
+        raise
 
 
 def _batch_choices(
@@ -164,19 +200,20 @@ def import_job_run(*, upload_id: int, batch_size: int = BATCH_SIZE) -> ImportUpl
 
 
 def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
-    parsed = file_parse(data=upload.text, format=upload.format)
     choices: dict[str, Any] = upload.choices
     confirmed = set(choices.get("confirmed", []))
     versions = {int(i): key for i, key in choices.get("new_versions", {}).items()}
     actor = upload.created_by
     if upload.state == ImportState.QUEUED:
         ImportUpload.objects.filter(pk=upload.pk).update(
-            state=ImportState.RUNNING,
-            started_at=timezone.now(),
-            records_refused=len(parsed.failures),
-            records_read=len(parsed.failures),
+            state=ImportState.RUNNING, started_at=timezone.now()
         )
-    for number, batch in enumerate(batches(parsed.records, batch_size)):
+    # The file is read a piece at a time: a batch of records (and of those that cannot be
+    # read) in memory, never the file.
+    items = items_read(lambda: upload_texts(upload), upload.format)
+    for number, read in enumerate(batches(items, batch_size)):
+        batch = [item for item in read if isinstance(item, ImportRecord)]
+        unreadable = sum(1 for item in read if isinstance(item, RecordFailure))
         with transaction.atomic():
             job = ImportUpload.objects.select_for_update().get(pk=upload.pk)
             if job.batches_done > number:
@@ -185,10 +222,10 @@ def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
             imported, problems = _batch_write(
                 batch, new, taken, actor=actor, change_note=choices.get("change_note", "")
             )
-            refused += len(problems)
+            refused += len(problems) + unreadable
             if problems:
                 job.error = "\n".join([*job.error.splitlines(), *problems][:MAX_PROBLEMS])
-            job.records_read += len(batch)
+            job.records_read += len(read)
             job.records_imported += imported
             job.records_refused += refused
             job.batches_done = number + 1
@@ -201,9 +238,16 @@ def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
                     "error",
                 ]
             )
-    ImportUpload.objects.filter(pk=upload.pk).update(
-        state=ImportState.DONE, finished_at=timezone.now(), text=""
-    )
+        # A batch's references and versions refer to each other (current_version, reference):
+        # freed now, not when Python next collects its oldest objects, so that memory holds
+        # one batch however long the file (tests.editorial.test_reference_import_memory).
+        del read, batch
+        gc.collect()
+    with transaction.atomic():
+        ImportUpload.objects.filter(pk=upload.pk).update(
+            state=ImportState.DONE, finished_at=timezone.now()
+        )
+        import_upload_drop_file(upload)
     upload.refresh_from_db()
     return upload
 

@@ -37,13 +37,13 @@ _ID_TAG = re.compile(r"^(.*?)\s*\[(\w+)\]$")
 _ARTICLE_NUMBER = re.compile(r"^e?\d[\w.-]*$", re.IGNORECASE)
 
 
-def _records(text: str) -> list[tuple[int, list[tuple[str, str]], str]]:
+def _records(text: str, first_line: int = 1) -> list[tuple[int, list[tuple[str, str]], str]]:
     """(first line number, [(tag, value)], problem) per record; records are separated by blank
     lines. A line that is neither a tag nor a continuation spoils its record only."""
     records: list[tuple[int, list[tuple[str, str]], str]] = []
     current: list[tuple[str, str]] = []
     start, problem = 0, ""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             if current or problem:
                 records.append((start, current, problem))
@@ -147,9 +147,15 @@ def _record(index: int, values: dict[str, list[str]]) -> ImportRecord:
     return record_build(index=index, csl=csl, type_hint=type_hint, key_hint="", status=status)
 
 
-def parse(text: str) -> ParsedFile:
+def record_starts(line: str, previous: str) -> bool:
+    """A blank line ends a record: a file may be cut after one (before the next PMID)."""
+    return not previous.strip() and bool(line.strip())
+
+
+def parse(text: str, *, first_index: int = 1, start_line: int = 1) -> ParsedFile:
+    """The records of `text`, numbered from `first_index`, its lines from `start_line`."""
     results: list[ImportRecord | RecordFailure] = []
-    for index, (line, tags, problem) in enumerate(_records(text), start=1):
+    for index, (line, tags, problem) in enumerate(_records(text, start_line), start=first_index):
         first_line = f"line {line}: " + (f"{tags[0][0]} - {tags[0][1]}" if tags else "")
         if problem:
             results.append(RecordFailure(index, first_line[:120], problem))

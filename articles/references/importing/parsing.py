@@ -3,14 +3,9 @@
 import re
 from enum import StrEnum
 
-from articles.references.importing import bibtex, csljson, medline, ris
-from articles.references.importing.records import (
-    FILE_INVALID,
-    NO_RECORDS,
-    ImportInvalid,
-    ImportRecord,
-    ParsedFile,
-)
+from django.conf import settings
+
+from articles.references.importing.records import FILE_INVALID, ImportInvalid
 
 
 class ImportFormat(StrEnum):
@@ -20,21 +15,19 @@ class ImportFormat(StrEnum):
     MEDLINE = "medline"
 
 
-# The most a reference file may hold, through the workspace and the API alike (about 4,000
-# PubMed records with abstracts). The preview keeps the file on the server (ImportUpload):
-# the confirm sends back only its token and the editor's choices.
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
-IMPORT_TOO_LARGE = (
-    f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB: "
-    "split it and import it in parts."
-)
+# The most a reference file may hold, through the workspace and the API alike:
+# settings.REFERENCE_IMPORT_MAX_BYTES (100 MB). The file is stored and read a piece at a time
+# (ImportChunk, ADR 018), so neither the web nor a worker holds it whole.
+IMPORT_TOO_LARGE = "The file is larger than {limit} MB: split it and import it in parts."
 
-PARSERS = {
-    ImportFormat.RIS: ris.parse,
-    ImportFormat.BIBTEX: bibtex.parse,
-    ImportFormat.CSL_JSON: csljson.parse,
-    ImportFormat.MEDLINE: medline.parse,
-}
+
+def import_max_bytes() -> int:
+    return int(settings.REFERENCE_IMPORT_MAX_BYTES)
+
+
+def import_too_large() -> str:
+    """The error for a file over the limit, naming the limit."""
+    return IMPORT_TOO_LARGE.format(limit=f"{import_max_bytes() / (1024 * 1024):g}")
 
 
 EXTENSIONS = {
@@ -76,23 +69,3 @@ def text_decode(*, data: str | bytes, format: ImportFormat | str) -> str:
             problem = "it is not UTF-8 text."
             raise ImportInvalid(FILE_INVALID.format(format=str(format), problem=problem)) from exc
     return data.lstrip("\ufeff")
-
-
-def file_parse(*, data: str | bytes, format: ImportFormat | str) -> ParsedFile:
-    """The records of the file that can be read, and those that cannot (with their number,
-    first line and reason). Raises ImportInvalid only when the file as a whole cannot be read
-    (not text, not JSON) or holds no record at all."""
-    format = ImportFormat(format)
-    parsed = PARSERS[format](text_decode(data=data, format=format))
-    if not parsed.records and not parsed.failures:
-        raise ImportInvalid(NO_RECORDS)
-    return parsed
-
-
-def records_parse(*, data: str | bytes, format: ImportFormat | str) -> list[ImportRecord]:
-    """Every record of the file, checked; raises ImportInvalid naming the first record that
-    cannot be read (for callers that take a file whole, such as the benchmark)."""
-    parsed = file_parse(data=data, format=format)
-    if parsed.failures:
-        raise ImportInvalid(str(parsed.failures[0]))
-    return parsed.records

@@ -74,11 +74,11 @@ MISSING_TYPE = "the record has no TY line."
 LIST_TAGS = {"KW", "AU", "A1", "A2", "A3", "ED"}
 
 
-def _records(text: str) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+def _records(text: str, first_line: int = 1) -> Iterator[tuple[int, list[tuple[str, str]]]]:
     """(line number of TY, [(tag, value)]) for each record; what lies outside is skipped."""
     current: list[tuple[str, str]] | None = None
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=first_line):
         line = raw.rstrip()
         match = _TAG_LINE.match(line)
         tag = match.group(1) if match else ""
@@ -144,7 +144,8 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
     short = first("J2", "JA", "J1") or (first("JO") if first("JF", "T2") else "")
     accession = first("AN")
     database = first("DB", "DP").casefold()
-    pmid = accession if accession.isdigit() and database in PUBMED_DATABASES else ""
+    pubmed_accession = accession.isdigit() and database in PUBMED_DATABASES
+    pmid = accession if pubmed_accession else ""
     pmid = pmid or next((m.group(1) for m in map(_PMID_NOTE.search, every("N1")) if m), "")
     notes = [n for n in every("N1") if not _PMID_NOTE.fullmatch(n)]
     pmcid = next((m.group(1) for m in map(_PMCID.match, every("C2", "C6")) if m), "")
@@ -175,8 +176,9 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
         "ISBN": isbn,
         "ISSN": issn,
         "genre": genre,
-        # PubMed's accession number is the PMID: kept there, not twice.
-        "archive_location": "" if accession == pmid else accession,
+        # PubMed's accession number is the PMID: kept there, not twice. Another database's
+        # accession number stays, even when a note gives the same number as the PMID.
+        "archive_location": "" if pubmed_accession else accession,
         "note": "\n".join(notes),
         "URL": first("UR", "L2"),
         "issued": date_from_numbers(first("DA")) or date_from_numbers(first("PY", "Y1")),
@@ -188,9 +190,16 @@ def _csl(values: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
     return csl, {"key": first("ID"), "type": our_type or genre}
 
 
-def parse(text: str) -> ParsedFile:
+def record_starts(line: str) -> bool:
+    """A TY line begins a record whatever came before it: a file may be cut before one."""
+    match = _TAG_LINE.match(line.rstrip())
+    return match is not None and match.group(1) == "TY"
+
+
+def parse(text: str, *, first_index: int = 1, start_line: int = 1) -> ParsedFile:
+    """The records of `text`, numbered from `first_index`, its lines from `start_line`."""
     results: list[Any] = []
-    for index, (line, tags) in enumerate(_records(text), start=1):
+    for index, (line, tags) in enumerate(_records(text, start_line), start=first_index):
         values: dict[str, list[str]] = {}
         for tag, value in tags:
             values.setdefault(tag, []).append(value)
