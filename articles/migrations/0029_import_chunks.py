@@ -21,7 +21,7 @@ def text_to_chunks(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0026_revision_published_index"),
+        ("articles", "0028_citation_flag_indexes"),
     ]
 
     operations = [
