@@ -15,6 +15,8 @@ sitemap page and the sitemap index alone (articles.public.sitemaps).
 
 from django.db import migrations, models
 
+from articles.migration_sql import per_vendor
+
 # The sitemap's last change of the article row `{a}` (an SQL expression).
 LASTMOD = (
     "(CASE WHEN {a}.published_revision_id IS NULL THEN NULL ELSE ("
@@ -93,18 +95,6 @@ FILL = (
 )
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            # Maintenance, not a request: the fill is not cut short by the statement timeout
-            # of the production settings (DATABASE_STATEMENT_TIMEOUT_MS).
-            schema_editor.execute("SET LOCAL statement_timeout = 0")
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 # The existing rows first, then the triggers (which would otherwise fire for each one again).
 FORWARD = {"postgresql": [FILL, *POSTGRESQL], "sqlite": [FILL, *SQLITE]}
 BACKWARD = {"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}
@@ -121,7 +111,7 @@ class Migration(migrations.Migration):
             name="sitemap_lastmod",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(per_vendor(FORWARD), per_vendor(BACKWARD)),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(

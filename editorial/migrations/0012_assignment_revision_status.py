@@ -13,6 +13,8 @@ assignments are filled in here. It lets an index hold only the open reviews
 
 from django.db import migrations, models
 
+from articles.migration_sql import per_vendor
+
 STATUS = "(SELECT r.status FROM articles_revision r WHERE r.id = {revision})"
 
 POSTGRESQL = [
@@ -81,18 +83,6 @@ FILL = "UPDATE editorial_reviewassignment SET revision_status = " + STATUS.forma
 )
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            # Maintenance, not a request: the fill is not cut short by the statement timeout
-            # of the production settings (DATABASE_STATEMENT_TIMEOUT_MS).
-            schema_editor.execute("SET LOCAL statement_timeout = 0")
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 # The existing rows first, then the triggers (which would otherwise look each one up again).
 FORWARD = {"postgresql": [FILL, *POSTGRESQL], "sqlite": [FILL, *SQLITE]}
 BACKWARD = {"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}
@@ -126,7 +116,7 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(per_vendor(FORWARD), per_vendor(BACKWARD)),
         migrations.AddIndex(
             model_name="reviewassignment",
             index=models.Index(
