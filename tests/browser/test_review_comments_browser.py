@@ -79,6 +79,7 @@ def test_select_a_passage_across_formatting_comment_jump_and_resolve_in_place(
     page.goto(review_url)
     login_form_submit(page, "rosa")
     expect(page).to_have_url(review_url)
+    page.wait_for_load_state("load")  # review-comments.js (deferred) listens for selections
     page.evaluate("window.stillTheSamePage = true")  # a full page load would lose this
     professional = page.locator("section.review-body").filter(
         has=page.get_by_role("heading", name="Healthcare professional")
@@ -165,6 +166,9 @@ def test_on_a_phone_a_selected_passage_is_commented_with_a_tap(
     page.goto(review_url)
     login_form_submit(page, "tess")
     expect(page).to_have_url(review_url)
+    # review-comments.js is deferred: a selection made before it listens shows no button (seen
+    # on a loaded machine).
+    page.wait_for_load_state("load")
 
     page.evaluate(
         """() => {
