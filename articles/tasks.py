@@ -3,6 +3,7 @@ from celery import shared_task
 from articles.outbox import OutboxTask, outbox_prune, outbox_relay
 from articles.page_versions import cached_pages_retire
 from articles.references.importing.jobs import import_job_run
+from articles.references.importing.previewing import import_preview_run
 from articles.references.importing.uploads import import_uploads_expire
 from articles.services import audience_body_score, reference_pages_refresh
 from articles.task_failures import failed_tasks_prune
@@ -46,6 +47,14 @@ def import_references(upload_id: int) -> int:
     returns how many records it has imported."""
     job = import_job_run(upload_id=upload_id)
     return job.records_imported if job is not None else 0
+
+
+@shared_task(base=OutboxTask)
+def preview_references(upload_id: int) -> int:
+    """Read an uploaded reference file into its preview rows in batches, going on after the
+    last finished batch; returns how many records it has read."""
+    upload = import_preview_run(upload_id=upload_id)
+    return upload.records_read if upload is not None else 0
 
 
 @shared_task

@@ -39,7 +39,7 @@ from articles.models import (
 )
 from articles.page_versions import article_pages_invalidate_all
 from articles.questions import follow_up_question_create
-from articles.references.importing import import_upload_store
+from articles.references.importing.previewing import import_file_upload, import_preview_run
 from articles.references.services import reference_version_create
 from articles.services import (
     article_details_update,
@@ -150,8 +150,11 @@ def _scene_build() -> None:
     SitePage.objects.create(title="Editorial policy", body="How we review.")
     ApprovalPolicy.objects.get_or_create(topic="Cardiology", defaults={"min_approvals": 3})
     AuthToken.objects.create(user=editor)
-    import_upload_store(
-        actor=editor, format="ris", filename="library.ris", text="TY  - JOUR\nER  - \n"
+    # An upload whose preview the task has read: its row (a record that cannot be read).
+    import_preview_run(
+        upload_id=import_file_upload(
+            actor=editor, format="ris", filename="library.ris", text="TY  - JOUR\nER  - \n"
+        ).pk
     )
     AccessAttempt.objects.create(username="mallory", ip_address="10.0.0.1", failures_since_start=2)
     AccessFailureLog.objects.create(username="mallory", ip_address="10.0.0.1")

@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 from articles.admin.mixins import ReadOnlyAdminMixin, UndeletableAdminMixin
 from articles.models import (
     ImportChunk,
+    ImportPreviewRow,
     ImportUpload,
     Reference,
     ReferenceIdentifier,
@@ -205,3 +206,17 @@ class ImportChunkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="bytes", ordering="bytes")
     def size(self, obj: ImportChunk) -> int:
         return int(getattr(obj, "bytes", 0))
+
+
+@admin.register(ImportPreviewRow)
+class ImportPreviewRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: what the preview task read of each record of an upload, and the editor's
+    choice for it."""
+
+    list_display = ["upload", "number", "status", "label", "choice"]
+    list_filter = ["status"]
+    list_select_related = ["upload"]
+    search_fields = ["upload__filename", "label", "reason"]
+    fields = ["upload", "number", "status", "first_line", "label", "reason", "matches", "choice"]
+    readonly_fields = ["upload", "number", "status", "first_line", "label", "reason"]
+    readonly_fields += ["matches", "choice"]

@@ -221,6 +221,7 @@ class RevisionCitation(models.Model):
 
 
 class ImportState(models.TextChoices):
+    READING = "reading", "Reading the file"
     PREVIEWED = "previewed", "Previewed"
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Importing"
@@ -283,3 +284,45 @@ class ImportChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload} piece {self.number}"
+
+
+class ImportPreviewRow(models.Model):
+    """One record of an upload as its preview task read it (articles.references.importing.
+    previewing): what importing it would mean, and what the editor chose for it. The keys of
+    its identifiers and title let a later batch find the records it repeats."""
+
+    upload = models.ForeignKey(ImportUpload, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()  # the record's number in the file, from 1
+    # new, duplicate, conflict, possible (service.RowStatus), or refused (cannot be read).
+    status = models.CharField(max_length=16)
+    first_line = models.CharField(max_length=300, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(blank=True)  # why it was refused, or what it matches
+    matches = models.JSONField(default=list, blank=True)  # reference keys, or "record <n>"
+    matched_reference = models.ForeignKey(
+        "Reference", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    csl = models.JSONField(default=dict, blank=True)
+    record = models.JSONField(default=dict, blank=True)  # type, identifiers, key hint, status
+    # "new", "skip" or "version:<key>": the default until the editor changes it.
+    choice = models.CharField(max_length=160, blank=True)
+    doi_key = models.CharField(max_length=255, blank=True)
+    pmid_key = models.CharField(max_length=255, blank=True)
+    pmcid_key = models.CharField(max_length=255, blank=True)
+    title_key = models.CharField(max_length=64, blank=True)  # hash of normalised title, year
+
+    class Meta:
+        ordering = ["upload", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "number"], name="import_preview_row_once")
+        ]
+        indexes = [
+            models.Index(fields=["upload", "status", "number"], name="import_row_status"),
+            models.Index(fields=["upload", "doi_key"], name="import_row_doi"),
+            models.Index(fields=["upload", "pmid_key"], name="import_row_pmid"),
+            models.Index(fields=["upload", "pmcid_key"], name="import_row_pmcid"),
+            models.Index(fields=["upload", "title_key"], name="import_row_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload} record {self.number}"

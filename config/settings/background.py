@@ -80,4 +80,6 @@ IMPRIMATUR_OUTBOX_SUBSCRIBERS: dict[str, list[str]] = {
     "audience-body.changed": ["articles.tasks.score_audience_body"],
     # An editor confirmed a reference import: it runs in batches, with its progress shown.
     "reference-import.confirmed": ["articles.tasks.import_references"],
+    # An editor uploaded a reference file: its preview is read in batches, its progress shown.
+    "reference-import.uploaded": ["articles.tasks.preview_references"],
 }

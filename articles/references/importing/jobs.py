@@ -34,7 +34,7 @@ from articles.references.importing.uploads import (
     import_upload_store,
     upload_texts,
 )
-from articles.references.models import ImportState, ImportUpload
+from articles.references.models import ImportPreviewRow, ImportState, ImportUpload
 
 IMPORT_TOPIC = "reference-import.confirmed"
 IMPORT_FAILED = "The import stopped: {problem}. What it imported before is kept."
@@ -201,6 +201,7 @@ def import_job_run(*, upload_id: int, batch_size: int = BATCH_SIZE) -> ImportUpl
 
 def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
     choices: dict[str, Any] = upload.choices
+    from_rows = bool(choices.get("rows"))  # chosen on the preview's rows (previewing)
     confirmed = set(choices.get("confirmed", []))
     versions = {int(i): key for i, key in choices.get("new_versions", {}).items()}
     actor = upload.created_by
@@ -218,6 +219,8 @@ def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
             job = ImportUpload.objects.select_for_update().get(pk=upload.pk)
             if job.batches_done > number:
                 continue  # written by an earlier run
+            if from_rows:
+                confirmed, versions = rows_chosen(upload, [item.index for item in read])
             new, taken, refused = _batch_choices(batch, confirmed, versions)
             imported, problems = _batch_write(
                 batch, new, taken, actor=actor, change_note=choices.get("change_note", "")
@@ -250,6 +253,20 @@ def _job_run(upload: ImportUpload, batch_size: int) -> ImportUpload:
         import_upload_drop_file(upload)
     upload.refresh_from_db()
     return upload
+
+
+def rows_chosen(upload: ImportUpload, numbers: list[int]) -> tuple[set[int], dict[int, str]]:
+    """The records of `numbers` the editor chose on the preview's rows: those to import as
+    new, and those to take as a new version (number -> key). One query."""
+    rows = ImportPreviewRow.objects.filter(upload=upload, number__in=numbers).exclude(choice="skip")
+    confirmed: set[int] = set()
+    versions: dict[int, str] = {}
+    for number, choice in rows.values_list("number", "choice"):
+        if choice == "new":
+            confirmed.add(number)
+        elif choice.startswith("version:"):
+            versions[number] = choice.removeprefix("version:")
+    return confirmed, versions
 
 
 def import_job_get(*, token: str, actor) -> ImportUpload | None:  # type: ignore[no-untyped-def]

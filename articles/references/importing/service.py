@@ -147,70 +147,82 @@ def import_preview(
     seen: dict[Any, int] = {}
     seen_titles: dict[Any, ImportRecord] = {}
     for batch in batches(records, BATCH_SIZE):
-        by_identifier, by_title = _lookup(batch)
-        for record in batch:
-            columns = version_columns(record.csl)
-            title_key = (columns["title_normalised"], columns["year"])
-            ids = record.identifier_keys
-            same_id: dict[str, Reference] = {}
-            for item in ids:
-                if item in by_identifier:
-                    same_id[by_identifier[item].key] = by_identifier[item]
-            same_title = {r.key: r for r in by_title.get(title_key, []) if r.key not in same_id}
-            earlier_id = [seen[k] for k in ids if k in seen]
-            if same_id:
-                differs = [
-                    ref
-                    for ref in same_id.values()
-                    if ref.current_version is None or not _same_data(record, ref.current_version)
-                ]
-                if differs:
-                    reason = (
-                        SAME_IDENTIFIER_RETRACTED
-                        if record.status == ReferenceStatus.RETRACTED
-                        else SAME_IDENTIFIER
-                    )
-                    rows.append(PreviewRow(record, RowStatus.CONFLICT, sorted(same_id), reason))
-                else:
-                    rows.append(
-                        PreviewRow(record, RowStatus.DUPLICATE, sorted(same_id), ALREADY_THERE)
-                    )
-            elif earlier_id:
-                rows.append(
-                    PreviewRow(
-                        record, RowStatus.DUPLICATE, [f"record {earlier_id[0]}"], REPEATS_EARLIER
-                    )
-                )
-            elif same_title:
-                same = [
-                    ref
-                    for ref in same_title.values()
-                    if ref.current_version and _same_data(record, ref.current_version)
-                ]
-                if same:
-                    keys = sorted(r.key for r in same)
-                    rows.append(PreviewRow(record, RowStatus.DUPLICATE, keys, ALREADY_THERE))
-                else:
-                    rows.append(
-                        PreviewRow(record, RowStatus.POSSIBLE, sorted(same_title), SAME_TITLE)
-                    )
-            elif title_key in seen_titles:
-                earlier = seen_titles[title_key]
-                repeat = earlier.csl == record.csl and earlier.identifiers == record.identifiers
-                rows.append(
-                    PreviewRow(
-                        record,
-                        RowStatus.DUPLICATE if repeat else RowStatus.POSSIBLE,
-                        [f"record {earlier.index}"],
-                        REPEATS_EARLIER if repeat else SAME_TITLE_EARLIER,
-                    )
-                )
-            else:
-                rows.append(PreviewRow(record, RowStatus.NEW, []))
-            for k in ids:
-                seen.setdefault(k, record.index)
-            seen_titles.setdefault(title_key, record)
+        rows += preview_batch(batch, seen=seen, seen_titles=seen_titles)
     return ImportPreview(rows=rows, failures=list(failures or []))
+
+
+def title_key(record: ImportRecord) -> tuple[str, Any]:
+    """What makes two records possible duplicates: normalised title and year."""
+    columns = version_columns(record.csl)
+    return (columns["title_normalised"], columns["year"])
+
+
+def preview_batch(
+    batch: list[ImportRecord], *, seen: dict[Any, int], seen_titles: dict[Any, ImportRecord]
+) -> list[PreviewRow]:
+    """import_preview's rule for one batch (two queries). `seen` (identifier key -> record
+    number) and `seen_titles` (title_key -> record) hold the earlier records of the file, and
+    take this batch's."""
+    rows: list[PreviewRow] = []
+    by_identifier, by_title = _lookup(batch)
+    for record in batch:
+        key = title_key(record)
+        ids = record.identifier_keys
+        same_id: dict[str, Reference] = {}
+        for item in ids:
+            if item in by_identifier:
+                same_id[by_identifier[item].key] = by_identifier[item]
+        same_title = {r.key: r for r in by_title.get(key, []) if r.key not in same_id}
+        earlier_id = [seen[k] for k in ids if k in seen]
+        if same_id:
+            differs = [
+                ref
+                for ref in same_id.values()
+                if ref.current_version is None or not _same_data(record, ref.current_version)
+            ]
+            if differs:
+                reason = (
+                    SAME_IDENTIFIER_RETRACTED
+                    if record.status == ReferenceStatus.RETRACTED
+                    else SAME_IDENTIFIER
+                )
+                rows.append(PreviewRow(record, RowStatus.CONFLICT, sorted(same_id), reason))
+            else:
+                rows.append(PreviewRow(record, RowStatus.DUPLICATE, sorted(same_id), ALREADY_THERE))
+        elif earlier_id:
+            rows.append(
+                PreviewRow(
+                    record, RowStatus.DUPLICATE, [f"record {earlier_id[0]}"], REPEATS_EARLIER
+                )
+            )
+        elif same_title:
+            same = [
+                ref
+                for ref in same_title.values()
+                if ref.current_version and _same_data(record, ref.current_version)
+            ]
+            if same:
+                keys = sorted(r.key for r in same)
+                rows.append(PreviewRow(record, RowStatus.DUPLICATE, keys, ALREADY_THERE))
+            else:
+                rows.append(PreviewRow(record, RowStatus.POSSIBLE, sorted(same_title), SAME_TITLE))
+        elif key in seen_titles:
+            earlier = seen_titles[key]
+            repeat = earlier.csl == record.csl and earlier.identifiers == record.identifiers
+            rows.append(
+                PreviewRow(
+                    record,
+                    RowStatus.DUPLICATE if repeat else RowStatus.POSSIBLE,
+                    [f"record {earlier.index}"],
+                    REPEATS_EARLIER if repeat else SAME_TITLE_EARLIER,
+                )
+            )
+        else:
+            rows.append(PreviewRow(record, RowStatus.NEW, []))
+        for k in ids:
+            seen.setdefault(k, record.index)
+        seen_titles.setdefault(key, record)
+    return rows
 
 
 def import_version_targets(

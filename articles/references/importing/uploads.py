@@ -110,9 +110,9 @@ def upload_head(upload: ImportUpload, size: int = 4000) -> bytes:
 
 def import_uploads_expire() -> int:
     """Drop previews and finished imports older than IMPORT_MAX_AGE, with their pieces (never
-    an import still queued or running); returns how many uploads went."""
+    an upload still being read, or an import queued or running); returns how many uploads went."""
     old = ImportUpload.objects.filter(created_at__lt=timezone.now() - IMPORT_MAX_AGE).exclude(
-        state__in=[ImportState.QUEUED, ImportState.RUNNING]  # an import under way stays
+        state__in=[ImportState.READING, ImportState.QUEUED, ImportState.RUNNING]  # under way
     )
     _, by_model = old.delete()  # their pieces too, in one statement (no signals on them)
     return by_model.get(ImportUpload._meta.label, 0)

@@ -1,0 +1,311 @@
+"""The preview as a task (issue 13, point 5): the upload keeps the file (ImportChunk) and
+queues `import_preview_run`, which reads the records in batches and keeps what importing each
+would mean as an ImportPreviewRow, so that no request reads the whole file.
+
+The rule is import_preview's (service.preview_batch), batch by batch: the earlier records of
+the file a batch may repeat are found through the keys kept on the rows (identifiers, title and
+year), one query a batch, so memory holds a batch whatever the file's size. The editor's
+choices (bulk, then per record) are kept on the rows; the confirm posts only the token, and the
+import task reads the choices from the rows (jobs.rows_chosen).
+"""
+
+import gc
+import hashlib
+import json
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+
+from articles.batching import batches
+from articles.outbox import TRANSIENT_ERRORS, outbox_put
+from articles.references.importing.jobs import ALREADY_CONFIRMED, IMPORT_TOPIC
+from articles.references.importing.keys import BATCH_SIZE
+from articles.references.importing.records import (
+    NO_RECORDS,
+    ImportInvalid,
+    ImportRecord,
+    RecordFailure,
+)
+from articles.references.importing.service import (
+    IMPORTABLE_AS_NEW,
+    NOT_CONFLICT,
+    NOT_IN_FILE,
+    NOT_MATCHED,
+    NOT_NEW,
+    SAME_TARGET,
+    TAKEABLE_AS_VERSION,
+    PreviewRow,
+    RowStatus,
+    preview_batch,
+    title_key,
+)
+from articles.references.importing.streaming import items_read
+from articles.references.importing.uploads import import_upload_store, upload_texts
+from articles.references.models import (
+    ImportPreviewRow,
+    ImportState,
+    ImportUpload,
+    Reference,
+    ReferenceStatus,
+)
+
+PREVIEW_TOPIC = "reference-import.uploaded"
+REFUSED = "refused"  # a row of a record that cannot be read
+PAGE_SIZE = 50
+# The choice of a row: "new", "skip" or "version:<key>".
+SKIP, NEW, VERSION = "skip", "new", "version:"
+PREVIEW_FAILED = "The file could not be read: {problem}"
+NOTHING_CHOSEN = "Choose at least one record to import, or a new version to take."
+UNKNOWN_CHOICE = "Record {index}: {choice!r} is not a choice (new, skip or version:<key>)."
+
+
+def default_choice(row: PreviewRow) -> str:
+    """New records are imported; a retraction the file records is taken as a new version;
+    the editor decides every other match (skipped until then)."""
+    if row.status == RowStatus.NEW:
+        return NEW
+    if row.status == RowStatus.CONFLICT and row.record.status == ReferenceStatus.RETRACTED:
+        return VERSION + row.matches[0]
+    return SKIP
+
+
+def import_preview_start(upload: ImportUpload) -> ImportUpload:
+    """Queue the reading of a stored upload (an outbox message in the same transaction)."""
+    with transaction.atomic():
+        ImportUpload.objects.filter(pk=upload.pk).update(
+            state=ImportState.READING, records_read=0, records_refused=0, batches_done=0
+        )
+        outbox_put(PREVIEW_TOPIC, upload_id=upload.pk)
+    upload.refresh_from_db()
+    return upload
+
+
+def import_file_upload(  # type: ignore[no-untyped-def]
+    *, actor, format: str, filename: str = "", file=None, text: str = ""
+) -> ImportUpload:
+    """Keep an uploaded file (a piece at a time) and queue its preview: nothing is parsed in
+    the request. Raises ImportInvalid, nothing kept, when it is not UTF-8 text or too large."""
+    upload = import_upload_store(
+        actor=actor, format=format, filename=filename, file=file, text=text
+    )
+    return import_preview_start(upload)
+
+
+def _title_hash(record: ImportRecord) -> str:
+    return hashlib.sha256(json.dumps(title_key(record), default=str).encode()).hexdigest()
+
+
+def _record_of(row: ImportPreviewRow) -> ImportRecord:
+    data = row.record
+    return ImportRecord(
+        index=row.number,
+        type=data.get("type", ""),
+        csl=row.csl,
+        doi=data.get("doi", ""),
+        pmid=data.get("pmid", ""),
+        pmcid=data.get("pmcid", ""),
+        key_hint=data.get("key_hint", ""),
+        evidence_level=data.get("evidence_level", ""),
+        status=data.get("status", ReferenceStatus.ACTIVE),
+    )
+
+
+def _earlier(
+    upload: ImportUpload, batch: list[ImportRecord]
+) -> tuple[dict[Any, int], dict[Any, ImportRecord]]:
+    """The earlier records of the file that share an identifier, or title and year, with a
+    record of `batch`, as preview_batch's `seen` and `seen_titles`: one query."""
+    wanted = Q(title_key__in={_title_hash(r) for r in batch})
+    for scheme in ("doi", "pmid", "pmcid"):
+        values = {value for record in batch for s, value in record.identifier_keys if s == scheme}
+        if values:
+            wanted |= Q(**{f"{scheme}_key__in": sorted(values)})
+    seen: dict[Any, int] = {}
+    seen_titles: dict[Any, ImportRecord] = {}
+    rows = ImportPreviewRow.objects.filter(wanted, upload=upload).exclude(status=REFUSED)
+    for row in rows.order_by("number"):
+        record = _record_of(row)
+        for key in record.identifier_keys:
+            seen.setdefault(key, record.index)
+        seen_titles.setdefault(title_key(record), record)
+    return seen, seen_titles
+
+
+def _row(upload: ImportUpload, row: PreviewRow, ids: dict[str, int]) -> ImportPreviewRow:
+    record = row.record
+    keys = dict(record.identifier_keys)
+    return ImportPreviewRow(
+        upload=upload,
+        number=record.index,
+        status=row.status.value,
+        label=record.label[:300],
+        reason=row.reason,
+        matches=row.matches,
+        matched_reference_id=next((ids[k] for k in row.matches if k in ids), None),
+        csl=record.csl,
+        record={
+            "type": record.type,
+            **record.identifiers,
+            "key_hint": record.key_hint,
+            "evidence_level": record.evidence_level,
+            "status": record.status,
+        },
+        choice=default_choice(row),
+        doi_key=keys.get("doi", ""),
+        pmid_key=keys.get("pmid", ""),
+        pmcid_key=keys.get("pmcid", ""),
+        title_key=_title_hash(record),
+    )
+
+
+def _refused(upload: ImportUpload, failure: RecordFailure) -> ImportPreviewRow:
+    return ImportPreviewRow(
+        upload=upload,
+        number=failure.index,
+        status=REFUSED,
+        first_line=failure.first_line[:300],
+        label=failure.label[:300],
+        reason=failure.reason,
+        choice=SKIP,
+    )
+
+
+def import_preview_run(*, upload_id: int, batch_size: int = BATCH_SIZE) -> ImportUpload | None:
+    """Read (or go on reading) an upload's records into its preview rows; idempotent: an
+    upload not being read is left alone, and a batch is never read twice."""
+    upload = ImportUpload.objects.filter(pk=upload_id, state=ImportState.READING).first()
+    if upload is None:
+        return None
+    try:
+        return _run(upload, batch_size)
+    except TRANSIENT_ERRORS:
+        raise  # the outbox sends it again: it goes on after the last finished batch
+    except ImportInvalid as exc:  # the file as a whole cannot be read (not JSON, ...)
+        ImportUpload.objects.filter(pk=upload.pk).update(
+            state=ImportState.FAILED, error=PREVIEW_FAILED.format(problem=exc)[:2000]
+        )
+        upload.refresh_from_db()
+        return upload
+
+
+def _run(upload: ImportUpload, batch_size: int) -> ImportUpload:
+    items = items_read(lambda: upload_texts(upload), upload.format)
+    for number, read in enumerate(batches(items, batch_size)):
+        with transaction.atomic():
+            job = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+            if job.batches_done > number:
+                continue  # read by an earlier run
+            records = [item for item in read if isinstance(item, ImportRecord)]
+            failures = [item for item in read if isinstance(item, RecordFailure)]
+            seen, seen_titles = _earlier(upload, records)
+            rows = preview_batch(records, seen=seen, seen_titles=seen_titles)
+            matched = {key for row in rows for key in row.matches}
+            ids = dict(Reference.objects.filter(key__in=matched).values_list("key", "pk"))
+            ImportPreviewRow.objects.bulk_create(
+                [
+                    *(_row(upload, row, ids) for row in rows),
+                    *(_refused(upload, failure) for failure in failures),
+                ]
+            )
+            job.records_read += len(read)
+            job.records_refused += len(failures)
+            job.batches_done = number + 1
+            job.save(update_fields=["records_read", "records_refused", "batches_done"])
+        del read, records, failures, rows, seen, seen_titles
+        gc.collect()
+    upload.refresh_from_db()
+    if not upload.records_read:
+        raise ImportInvalid(NO_RECORDS)
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        state=ImportState.PREVIEWED, records_total=upload.records_read, batches_done=0
+    )
+    upload.refresh_from_db()
+    return upload
+
+
+def import_preview_counts(upload: ImportUpload) -> dict[str, int]:
+    """How many rows of each status (new, duplicate, conflict, possible, refused): one query."""
+    counts = {status.value: 0 for status in RowStatus} | {REFUSED: 0}
+    rows = ImportPreviewRow.objects.filter(upload=upload).values("status")
+    for item in rows.annotate(n=Count("id")).order_by():
+        counts[item["status"]] = item["n"]
+    return counts
+
+
+def import_preview_page(
+    upload: ImportUpload, statuses: list[str], page: int | str | None = 1
+) -> Page:
+    """The rows of these statuses, PAGE_SIZE a page, in file order."""
+    rows = ImportPreviewRow.objects.filter(upload=upload, status__in=statuses).select_related(
+        "matched_reference__current_version"
+    )
+    return Paginator(rows.order_by("number"), PAGE_SIZE).get_page(page)
+
+
+def import_preview_choose_all(*, upload: ImportUpload, status: str, choice: str) -> int:
+    """A bulk choice: every row of `status` skipped, or (new records and possible
+    duplicates) imported as new. Returns how many rows it set."""
+    if choice not in (SKIP, NEW) or (choice == NEW and status not in IMPORTABLE_AS_NEW):
+        raise ImportInvalid(UNKNOWN_CHOICE.format(index=status, choice=choice))
+    return ImportPreviewRow.objects.filter(upload=upload, status=status).update(choice=choice)
+
+
+def import_preview_row_choose(*, upload: ImportUpload, number: int, choice: str) -> None:
+    """One record's choice, checked against its row (service's rule and messages)."""
+    row = ImportPreviewRow.objects.filter(upload=upload, number=number).first()
+    if row is None:
+        raise ImportInvalid(NOT_IN_FILE.format(index=number, count=upload.records_read))
+    status = row.status
+    if choice == NEW and status not in IMPORTABLE_AS_NEW:
+        raise ImportInvalid(NOT_NEW.format(index=number, label=row.label, status=status))
+    if choice.startswith(VERSION):
+        key = choice.removeprefix(VERSION)
+        if status not in TAKEABLE_AS_VERSION:
+            raise ImportInvalid(NOT_CONFLICT.format(index=number, label=row.label, status=status))
+        if key not in row.matches:
+            raise ImportInvalid(
+                NOT_MATCHED.format(
+                    index=number, label=row.label, key=key, matches=", ".join(row.matches)
+                )
+            )
+    elif choice not in (SKIP, NEW):
+        raise ImportInvalid(UNKNOWN_CHOICE.format(index=number, choice=choice))
+    ImportPreviewRow.objects.filter(pk=row.pk).update(choice=choice)
+
+
+def import_preview_confirm(*, upload: ImportUpload, change_note: str) -> ImportUpload:
+    """Queue the import of the rows chosen (the choices stay on the rows): raises
+    ImportInvalid when nothing is chosen, a reference is chosen twice as the target of a new
+    version, or the upload was confirmed already."""
+    rows = ImportPreviewRow.objects.filter(upload=upload).exclude(choice=SKIP)
+    if not rows.exists():
+        raise ImportInvalid(NOTHING_CHOSEN)
+    twice = (
+        rows.filter(choice__startswith=VERSION)
+        .values("choice")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by()
+        .first()
+    )
+    if twice is not None:
+        numbers = rows.filter(choice=twice["choice"]).order_by("number")
+        first, second = numbers.values_list("number", flat=True)[:2]
+        key = twice["choice"].removeprefix(VERSION)
+        raise ImportInvalid(SAME_TARGET.format(first=first, second=second, key=key))
+    with transaction.atomic():
+        queued = ImportUpload.objects.filter(pk=upload.pk, state=ImportState.PREVIEWED).update(
+            state=ImportState.QUEUED,
+            choices={"rows": True, "change_note": change_note},
+            records_total=upload.records_read,
+            records_read=0,
+            records_refused=0,
+            batches_done=0,
+        )
+        if not queued:
+            raise ImportInvalid(ALREADY_CONFIRMED)
+        outbox_put(IMPORT_TOPIC, upload_id=upload.pk)
+    upload.refresh_from_db()
+    return upload
