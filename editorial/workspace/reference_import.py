@@ -31,6 +31,13 @@ from articles.references.importing import (
     import_upload_get,
     upload_parse,
 )
+from articles.references.importing.previewing import (
+    NEW,
+    NOTHING_CHOSEN,
+    SKIP,
+    VERSION,
+    default_choice,
+)
 from articles.references.models import Reference, ReferenceStatus, ReferenceType
 from articles.references.services import version_columns
 from editorial import permissions
@@ -41,12 +48,6 @@ from editorial.workspace.reference_forms import (
 from editorial.workspace.references import first_author
 
 FORMAT_UNKNOWN = "Could not tell the format of this file: choose it in the list."
-
-
-NOTHING_CHOSEN = "Choose at least one record to import, or a new version to take."
-
-# The choice of a row: "new", "skip" or "version:<key>".
-SKIP, NEW, VERSION = "skip", "new", "version:"
 
 
 @dataclass(frozen=True)
@@ -77,16 +78,6 @@ class PreviewLine:
     @property
     def retracted(self) -> bool:
         return self.row.record.status == ReferenceStatus.RETRACTED
-
-
-def _default_choice(row: PreviewRow) -> str:
-    """New records are imported; a retraction the file records is taken as a new version;
-    the editor decides every other match (skipped until then)."""
-    if row.status == RowStatus.NEW:
-        return NEW
-    if row.status == RowStatus.CONFLICT and row.record.status == ReferenceStatus.RETRACTED:
-        return VERSION + row.matches[0]
-    return SKIP
 
 
 def import_choices(post: QueryDict, preview: ImportPreview) -> dict[int, str]:
@@ -143,7 +134,7 @@ def _preview_render(
             PreviewLine(
                 row=row,
                 matches=[(key, by_key[key].pk if key in by_key else None) for key in row.matches],
-                choice=(choices or {}).get(row.record.index) or _default_choice(row),
+                choice=(choices or {}).get(row.record.index) or default_choice(row),
                 key=keys.get(row.record.index, ""),
                 beside=beside,
             )
