@@ -12,11 +12,13 @@ import task reads the choices from the rows (jobs.rows_chosen).
 import gc
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from articles.batching import batches
 from articles.outbox import TRANSIENT_ERRORS, outbox_put
@@ -42,7 +44,11 @@ from articles.references.importing.service import (
     title_key,
 )
 from articles.references.importing.streaming import items_read
-from articles.references.importing.uploads import import_upload_store, upload_texts
+from articles.references.importing.uploads import (
+    IMPORT_MAX_AGE,
+    import_upload_store,
+    upload_texts,
+)
 from articles.references.models import (
     ImportPreviewRow,
     ImportState,
@@ -59,6 +65,7 @@ SKIP, NEW, VERSION = "skip", "new", "version:"
 PREVIEW_FAILED = "The file could not be read: {problem}"
 NOTHING_CHOSEN = "Choose at least one record to import, or a new version to take."
 UNKNOWN_CHOICE = "Record {index}: {choice!r} is not a choice (new, skip or version:<key>)."
+STILL_READING = "The file is still being read: choose when its preview is ready."
 
 
 def default_choice(row: PreviewRow) -> str:
@@ -247,6 +254,7 @@ def import_preview_page(
 def import_preview_choose_all(*, upload: ImportUpload, status: str, choice: str) -> int:
     """A bulk choice: every row of `status` skipped, or (new records and possible
     duplicates) imported as new. Returns how many rows it set."""
+    _still_open(upload)
     if choice not in (SKIP, NEW) or (choice == NEW and status not in IMPORTABLE_AS_NEW):
         raise ImportInvalid(UNKNOWN_CHOICE.format(index=status, choice=choice))
     return ImportPreviewRow.objects.filter(upload=upload, status=status).update(choice=choice)
@@ -254,25 +262,77 @@ def import_preview_choose_all(*, upload: ImportUpload, status: str, choice: str)
 
 def import_preview_row_choose(*, upload: ImportUpload, number: int, choice: str) -> None:
     """One record's choice, checked against its row (service's rule and messages)."""
-    row = ImportPreviewRow.objects.filter(upload=upload, number=number).first()
-    if row is None:
-        raise ImportInvalid(NOT_IN_FILE.format(index=number, count=upload.records_read))
-    status = row.status
+    import_preview_rows_choose(upload=upload, choices={number: choice})
+
+
+def _choice_problem(row: ImportPreviewRow, choice: str) -> str:
+    """Why `choice` does not fit this row ("" when it does)."""
+    number, status, label = row.number, row.status, row.label
     if choice == NEW and status not in IMPORTABLE_AS_NEW:
-        raise ImportInvalid(NOT_NEW.format(index=number, label=row.label, status=status))
+        return NOT_NEW.format(index=number, label=label, status=status)
     if choice.startswith(VERSION):
         key = choice.removeprefix(VERSION)
         if status not in TAKEABLE_AS_VERSION:
-            raise ImportInvalid(NOT_CONFLICT.format(index=number, label=row.label, status=status))
+            return NOT_CONFLICT.format(index=number, label=label, status=status)
         if key not in row.matches:
-            raise ImportInvalid(
-                NOT_MATCHED.format(
-                    index=number, label=row.label, key=key, matches=", ".join(row.matches)
-                )
-            )
+            matches = ", ".join(row.matches)
+            return NOT_MATCHED.format(index=number, label=label, key=key, matches=matches)
     elif choice not in (SKIP, NEW):
-        raise ImportInvalid(UNKNOWN_CHOICE.format(index=number, choice=choice))
-    ImportPreviewRow.objects.filter(pk=row.pk).update(choice=choice)
+        return UNKNOWN_CHOICE.format(index=number, choice=choice)
+    return ""
+
+
+def import_preview_rows_choose(*, upload: ImportUpload, choices: dict[int, str]) -> int:
+    """Several records' choices at once (record number -> "new", "skip", "version:<key>"),
+    each checked against its row: all are kept, or none (ImportInvalid naming the first that
+    does not fit). One query to read the rows and one update per distinct choice; returns how
+    many rows changed."""
+    _still_open(upload)
+    rows = ImportPreviewRow.objects.filter(upload=upload, number__in=list(choices))
+    by_number = {row.number: row for row in rows.only("number", "status", "label", "matches")}
+    changed: dict[str, list[int]] = {}
+    for number in sorted(choices):
+        row = by_number.get(number)
+        if row is None:
+            raise ImportInvalid(NOT_IN_FILE.format(index=number, count=upload.records_read))
+        problem = _choice_problem(row, choices[number])
+        if problem:
+            raise ImportInvalid(problem)
+        changed.setdefault(choices[number], []).append(row.pk)
+    done = 0
+    with transaction.atomic():
+        for choice, pks in changed.items():
+            done += (
+                ImportPreviewRow.objects.filter(pk__in=pks)
+                .exclude(choice=choice)
+                .update(choice=choice)
+            )
+    return done
+
+
+def _still_open(upload: ImportUpload) -> None:
+    """Choices are taken between the end of the reading and the confirm."""
+    state = ImportUpload.objects.filter(pk=upload.pk).values_list("state", flat=True).first()
+    if state == ImportState.READING:
+        raise ImportInvalid(STILL_READING)
+    if state != ImportState.PREVIEWED:
+        raise ImportInvalid(ALREADY_CONFIRMED)
+
+
+def import_upload_of(*, token: str, actor) -> ImportUpload | None:  # type: ignore[no-untyped-def]
+    """The actor's upload with this token, whatever its state (None for anyone else's, an
+    unknown token, or a preview older than IMPORT_MAX_AGE that was never confirmed)."""
+    try:
+        value = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    upload = ImportUpload.objects.filter(token=value, created_by=actor).first()
+    unconfirmed = (ImportState.READING, ImportState.PREVIEWED)
+    if upload is None or (
+        upload.state in unconfirmed and upload.created_at < timezone.now() - IMPORT_MAX_AGE
+    ):
+        return None
+    return upload
 
 
 def import_preview_confirm(*, upload: ImportUpload, change_note: str) -> ImportUpload:
