@@ -12,6 +12,7 @@ from config.redis_cache import _Outage
 from editorial import workflow
 from editorial.models import User
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
+from tests.importing import import_post
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -129,15 +130,13 @@ def lookup_replay(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def import_confirm(client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def import_confirm(client):  # type: ignore[no-untyped-def]
     """Post a reference import's confirm: its task runs after the commit (Celery is eager in
     tests), then the import's page is fetched. Returns that page, or the refused confirm."""
 
     def post(data: dict[str, object], *, follow: bool = True):  # type: ignore[no-untyped-def]
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("editorial:reference_import_confirm"), data)
-        if follow and response.status_code == 302:
-            return client.get(response["Location"])
-        return response
+        return import_post(
+            client, reverse("editorial:reference_import_confirm"), data, follow=follow
+        )
 
     return post

@@ -18,6 +18,7 @@ from editorial import workflow
 from editorial.models import ReviewComment
 from tests.editorial.test_api import API, client_for
 from tests.factories import EditorFactory, ReferenceFactory, RevisionFactory
+from tests.importing import import_post
 
 pytestmark = pytest.mark.django_db
 
@@ -341,7 +342,9 @@ def test_a_workspace_file_of_several_megabytes_is_previewed(editor):
     client = Client()
     client.force_login(editor)
     upload = SimpleUploadedFile("refs.ris", text.encode())
-    response = client.post("/editorial/references/import/", {"file": upload, "format": "ris"})
+    response = import_post(
+        client, "/editorial/references/import/", {"file": upload, "format": "ris"}
+    )
     assert response.status_code == 200
     assert "1 new, 0 already" not in response.content.decode()
     assert "Repeats an earlier record of this file." in response.content.decode()

@@ -1,166 +1,81 @@
-"""Importing references: upload a file (or paste it), preview what importing would do, confirm
-the chosen records. The file is kept on the server (ImportUpload) under a token; the confirm
-posts the token and only the choices that differ from importing every new record, so a file of
-any size stays under Django's limit on the number of form fields."""
+"""Importing references: upload a file (or paste it); the preview task reads it in batches
+while the page shows how far it is; then the editor reads the preview 50 records a page, makes
+bulk and per-record choices (kept on the preview's rows, so a file of any size stays under
+Django's limit on form fields), and confirms. The import task then writes the chosen records
+while the same page shows its progress. Nothing reads the whole file in a request."""
 
-from dataclasses import dataclass
+import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from articles.plain_input import ascii_int
 from articles.references.importing import (
-    IMPORTABLE_AS_NEW,
     IMPORTED_VERSION_NOTE,
     PREVIEW_EXPIRED,
-    TAKEABLE_AS_VERSION,
-    ImportFormat,
     ImportInvalid,
-    ImportPreview,
-    PreviewRow,
-    RowStatus,
     format_detect,
-    import_file_read,
-    import_job_get,
-    import_job_start,
-    import_keys,
-    import_preview,
-    import_upload_get,
-    upload_parse,
 )
 from articles.references.importing.previewing import (
-    NEW,
     NOTHING_CHOSEN,
-    SKIP,
-    VERSION,
-    default_choice,
+    STILL_READING,
+    import_file_upload,
+    import_preview_choose_all,
+    import_preview_confirm,
+    import_preview_rows_choose,
+    import_upload_of,
 )
-from articles.references.models import Reference, ReferenceStatus, ReferenceType
-from articles.references.services import version_columns
+from articles.references.models import ImportState, ImportUpload
 from editorial import permissions
 from editorial.workspace.common import require
-from editorial.workspace.reference_forms import (
-    ImportForm,
-)
-from editorial.workspace.references import first_author
+from editorial.workspace.reference_forms import ImportForm
+from editorial.workspace.reference_import_preview import preview_render, shown_status
+
+__all__ = ["NOTHING_CHOSEN", "PREVIEW_EXPIRED"]
 
 FORMAT_UNKNOWN = "Could not tell the format of this file: choose it in the list."
+DONE = "This import was confirmed already: here is how far it is."
 
 
-@dataclass(frozen=True)
-class PreviewLine:
-    """A preview row, what it matched (key and the reference's id, or a record of the file),
-    and what the editor chose for it (kept when the confirm is refused)."""
-
-    row: PreviewRow
-    matches: list[tuple[str, int | None]]
-    choice: str
-    key: str  # the key a new record gets (its own, or the next free one after it)
-    # The matched references' current data, shown beside the record (possible duplicates).
-    beside: list[tuple[str, str, str]]
-
-    @property
-    def authors(self) -> str:
-        return first_author(self.row.record.csl)
-
-    @property
-    def year(self) -> str:
-        return str(version_columns(self.row.record.csl)["year"] or "")
-
-    @property
-    def type_label(self) -> str:
-        type_ = self.row.record.type
-        return ReferenceType(type_).label if type_ in ReferenceType.values else type_
-
-    @property
-    def retracted(self) -> bool:
-        return self.row.record.status == ReferenceStatus.RETRACTED
+CHOICE_FIELD = re.compile(r"choice_(\d{1,9})")
 
 
-def import_choices(post: QueryDict, preview: ImportPreview) -> dict[int, str]:
-    """The choice for each row, from the form: a new record is imported unless its `skip` box
-    is ticked; a conflict or possible duplicate follows its `choice_<n>` radio (skip if none)."""
-    skipped = {n for n in map(ascii_int, post.getlist("skip")) if n is not None}
+def posted_choices(post: QueryDict) -> dict[int, str]:
+    """The records' choices the form posts (`choice_<number>`: new, skip or version:<key>)."""
     choices = {}
-    for row in preview.rows:
-        index = row.record.index
-        if row.status == RowStatus.NEW:
-            choices[index] = SKIP if index in skipped else NEW
-        elif row.status in TAKEABLE_AS_VERSION:
-            choices[index] = post.get(f"choice_{index}", SKIP).strip() or SKIP
-        else:
-            choices[index] = SKIP
+    for name, value in post.items():  # the last value of each name
+        match = CHOICE_FIELD.fullmatch(name)
+        if match:
+            choices[int(match.group(1))] = str(value).strip()
     return choices
 
 
-def _preview_render(
-    request: HttpRequest,
-    *,
-    preview: ImportPreview,
-    token: str,
-    format: str,
-    choices: dict[int, str] | None = None,
-    change_note: str = IMPORTED_VERSION_NOTE,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    matched = {key for row in preview.rows for key in row.matches}
-    references = Reference.objects.filter(key__in=matched).select_related("current_version")
-    by_key = {r.key: r for r in references}
-    new = [row.record for row in preview.rows if row.status in IMPORTABLE_AS_NEW]
-    keys = import_keys(records=new)
-    lines = []
-    for row in preview.rows:
-        beside = []
-        for key in row.matches:
-            reference = by_key.get(key)
-            version = reference.current_version if reference else None
-            if version is not None:
-                facts = " · ".join(
-                    str(p)
-                    for p in (first_author(version.csl), version.year, version.container)
-                    if p
-                )
-                ids = " · ".join(
-                    f"{label} {value}"
-                    for label, value in (("DOI", version.doi), ("PMID", version.pmid))
-                    if value
-                )
-                beside.append((key, facts, ids or "no identifier"))
-        lines.append(
-            PreviewLine(
-                row=row,
-                matches=[(key, by_key[key].pk if key in by_key else None) for key in row.matches],
-                choice=(choices or {}).get(row.record.index) or default_choice(row),
-                key=keys.get(row.record.index, ""),
-                beside=beside,
-            )
-        )
-    context = {
-        "lines": lines,
-        "failures": preview.failures,
-        "counts": {s.value: preview.count(s) for s in RowStatus},
-        "token": token,
-        "format": _import_label(ImportFormat(format)),
-        "change_note": change_note,
-        "error": error,
-        "takes_versions": any(row.status in TAKEABLE_AS_VERSION for row in preview.rows),
-    }
-    return render(request, "editorial/references/import_preview.html", context, status=status)
+def _upload(request: HttpRequest, token: str) -> ImportUpload:
+    user = require(request, permissions.can_edit_references)
+    upload = import_upload_of(token=token, actor=user)
+    if upload is None:
+        raise Http404
+    return upload
 
 
-def _import_label(import_format: ImportFormat) -> str:
-    return dict(ImportForm.base_fields["format"].choices)[import_format.value]  # type: ignore[attr-defined]
+def _preview_url(upload: ImportUpload, show: str = "", page: int = 1) -> str:
+    """The import's page, at a list (`show`) and page of its preview."""
+    url = reverse("editorial:reference_import_job", kwargs={"token": upload.token})
+    query = urlencode([(k, v) for k, v in (("show", show), ("page", page)) if v and v != 1])
+    return f"{url}?{query}" if query else url
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_import(request: HttpRequest) -> HttpResponse:
-    """The upload form; posted, the preview of what importing would do (nothing is imported:
-    the file is kept for the confirm)."""
+    """The upload form; posted, the file is kept and its preview queued, and the editor goes to
+    the import's page, which shows the reading, then the preview."""
     user = require(request, permissions.can_edit_references)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -172,16 +87,13 @@ def reference_import(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 # Stored a piece at a time from Django's uploaded file (on disk past 2.5 MB).
-                upload, parsed = import_file_read(
+                upload = import_file_upload(
                     actor=user, format=str(format), filename=filename, file=file, text=text
                 )
             except ImportInvalid as exc:
                 form.add_error(None, str(exc))
             else:
-                preview = import_preview(records=parsed.records, failures=parsed.failures)
-                return _preview_render(
-                    request, preview=preview, token=str(upload.token), format=format
-                )
+                return redirect(_preview_url(upload))
     status = 400 if form.errors else 200
     return render(request, "editorial/references/import.html", {"form": form}, status=status)
 
@@ -189,71 +101,70 @@ def reference_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reference_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Import the new records not skipped, and do what the editor chose for each conflict or
-    possible duplicate (import as new, take as a new version, skip), all at once."""
+    """The preview's form: the choices of the records shown are kept, then, by the button
+    pressed, a bulk choice (`all:<status>:<choice>`), another list or page (`show:<status>`,
+    `page:<n>`), or the confirm (the default), which queues the import of every record chosen
+    on any page. A choice that does not fit its record keeps none of them."""
     user = require(request, permissions.can_edit_references)
-    token = request.POST.get("upload", "")
-    try:
-        upload = import_upload_get(token=token, actor=user)
-        parsed = upload_parse(upload)
-    except ImportInvalid:
+    upload = import_upload_of(token=request.POST.get("upload", ""), actor=user)
+    if upload is None:
         messages.error(request, PREVIEW_EXPIRED)
         return redirect("editorial:reference_import")
-    preview = import_preview(records=parsed.records, failures=parsed.failures)
-    choices = import_choices(request.POST, preview)
-    confirmed = sorted(i for i, choice in choices.items() if choice == NEW)
-    versions = {
-        i: choice.removeprefix(VERSION)
-        for i, choice in choices.items()
-        if choice.startswith(VERSION)
-    }
+    if upload.state != ImportState.PREVIEWED:  # still reading, or confirmed already
+        messages.info(request, STILL_READING if upload.state == ImportState.READING else DONE)
+        return redirect(_preview_url(upload))
+    show = shown_status(request.POST.get("show"))
+    page = ascii_int(request.POST.get("page", "")) or 1
     change_note = request.POST.get("change_note", "").strip()[:300] or IMPORTED_VERSION_NOTE
-    error = NOTHING_CHOSEN if not confirmed and not versions else ""
-    if not error:
-        try:
-            import_job_start(
-                upload=upload,
-                records=parsed.records,
-                preview=preview,
-                confirmed=confirmed,
-                new_versions=versions,
-                change_note=change_note,
-            )
-        except ImportInvalid as exc:
-            error = str(exc)
-        else:
-            return redirect("editorial:reference_import_job", token=upload.token)
-    return _preview_render(
-        request,
-        preview=import_preview(records=parsed.records, failures=parsed.failures),
-        token=token,
-        format=upload.format,
-        choices=choices,
-        change_note=change_note,
-        error=error,
-        status=400,
-    )
-
-
-def _job(request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
-    user = require(request, permissions.can_edit_references)
-    job = import_job_get(token=token, actor=user)
-    if job is None:
-        raise Http404
-    return job
+    do = request.POST.get("do", "confirm")
+    try:
+        import_preview_rows_choose(upload=upload, choices=posted_choices(request.POST))
+        if do.startswith("all:"):
+            _, status, choice = [*do.split(":"), "", ""][:3]
+            import_preview_choose_all(upload=upload, status=status, choice=choice)
+        elif do == "confirm":
+            import_preview_confirm(upload=upload, change_note=change_note)
+            return redirect(_preview_url(upload))
+    except ImportInvalid as exc:
+        return preview_render(
+            request,
+            upload,
+            show=show,
+            page=page,
+            change_note=change_note,
+            error=str(exc),
+            status=400,
+        )
+    if do.startswith("show:"):
+        show, page = shown_status(do.removeprefix("show:")), 1
+    elif do.startswith("page:"):
+        page = ascii_int(do.removeprefix("page:")) or 1
+    return redirect(_preview_url(upload, show, page))
 
 
 @login_required
 @require_GET
 def reference_import_job(request: HttpRequest, token: str) -> HttpResponse:
-    """A confirmed import: its progress, refreshed while it runs (only for its uploader)."""
-    job = _job(request, token)
-    return render(request, "editorial/references/import_job.html", {"job": job})
+    """An import's page (only for its uploader): the reading of the file while the preview
+    task runs, then the preview and its choices, then the progress of the import."""
+    upload = _upload(request, token)
+    if upload.state == ImportState.PREVIEWED:
+        return preview_render(
+            request,
+            upload,
+            show=shown_status(request.GET.get("show")),
+            page=request.GET.get("page", 1),
+            change_note=IMPORTED_VERSION_NOTE,
+        )
+    return render(request, "editorial/references/import_job.html", {"job": upload})
 
 
 @login_required
 @require_GET
 def reference_import_progress(request: HttpRequest, token: str) -> HttpResponse:
-    """The progress bar and counts alone, which the job page polls (htmx) until it is done."""
-    job = _job(request, token)
-    return render(request, "editorial/references/import_progress.html", {"job": job})
+    """The progress bar and counts alone, which the page polls (htmx) while the file is read
+    or imported; once the preview is ready, the page reloads to show it."""
+    upload = _upload(request, token)
+    if upload.state == ImportState.PREVIEWED:
+        return HttpResponseClientRefresh()
+    return render(request, "editorial/references/import_progress.html", {"job": upload})

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from articles.models import Reference
 from articles.references.importing import file_parse, import_job_run, import_upload_store
+from articles.references.importing.previewing import import_preview_run
 from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_create
 from tests.browser.tools import login_form_submit
@@ -47,12 +48,11 @@ def test_editor_previews_a_file_with_a_broken_record_and_decides_the_possible_du
     page.get_by_label("File").set_input_files(str(upload))
     page.get_by_role("button", name="Preview").click()
 
+    # Celery is eager in tests: the file was read after the upload committed.
     expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
-    failures = page.locator("section").filter(
-        has=page.get_by_role("heading", name="Records that cannot be read")
-    )
-    expect(failures).to_contain_text("Record 4")
-    expect(failures).to_contain_text("'not-a-doi' is not a DOI")
+    failure = page.locator("tr.import-refused")
+    expect(failure).to_contain_text("Record 4")
+    expect(failure).to_contain_text("'not-a-doi' is not a DOI")
     row = page.locator("tr").filter(has_text="Possible duplicate")
     expect(row).to_contain_text("earlier-version")
     expect(row).to_contain_text("DOI 10.9999/preprint.1")  # shown beside, to compare
@@ -109,5 +109,74 @@ def test_the_progress_bar_follows_the_import_to_done_without_a_reload(
     expect(page.locator('[data-count="imported"]')).to_have_text("7")
     expect(page.locator('[data-count="refused"]')).to_have_text("1")
     assert Reference.objects.count() == 7
+    assert console.csp_violations == []
+    assert console.errors == []
+
+
+def test_a_long_file_is_read_then_chosen_page_by_page_in_bulk_and_by_record(
+    live_server, page: Page, console
+):
+    editor = EditorFactory(username="edith")
+    reference_create(
+        key="library-work",
+        actor=editor,
+        type="research",
+        csl={
+            "type": "article-journal",
+            "title": "Library work",
+            "issued": {"date-parts": [[2020]]},
+        },
+        doi="10.1000/library",
+    )
+    # Record 1 may repeat the library's work (same title and year, another DOI); 119 are new.
+    text = (
+        "TY  - JOUR\nTI  - Library work\nPY  - 2020\nDO  - 10.1000/preprint\nER  - \n\n"
+        + "".join(
+            f"TY  - JOUR\nAU  - Author{n}, A\nTI  - Outcome {n}\nPY  - 2021\nER  - \n\n"
+            for n in range(2, 121)
+        )
+    )
+    upload = import_upload_store(actor=editor, text=text, format="ris", filename="long.ris")
+    # Uploaded, its reading queued and not started: the test plays the worker below.
+    ImportUpload.objects.filter(pk=upload.pk).update(state=ImportState.READING)
+
+    page.goto(live_server.url + reverse("login"))
+    login_form_submit(page, "edith")
+    page.goto(live_server.url + reverse("editorial:reference_import_job", args=[upload.token]))
+    expect(page.get_by_role("heading", name="Reading long.ris")).to_be_visible()
+    expect(page.locator(".import-state")).to_have_text("Reading the file")
+
+    import_preview_run(upload_id=upload.pk, batch_size=40)  # the worker
+
+    # The page polls while the file is read and opens the preview when it is ready.
+    expect(page.get_by_role("heading", name="Import preview")).to_be_visible(timeout=10_000)
+    expect(page.locator("main")).to_contain_text("120 records read — 119 new")
+    expect(page.locator("tr.import-new")).to_have_count(49)  # 50 rows a page, record 1 too
+    chosen = page.locator(".import-chosen")
+    expect(chosen).to_contain_text("119 to import as new")
+
+    # Every new record out, then one back in on the second page.
+    page.get_by_role("button", name="Skip every new record (119)").click()
+    expect(chosen).to_contain_text("0 to import as new")
+    page.get_by_role("button", name="Next →").click()
+    expect(page.locator(".pagination")).to_contain_text("Page 2 of 3")
+    row = page.locator("tr").filter(has_text="Outcome 60")
+    row.get_by_label("Import", exact=True).check()
+    page.get_by_role("button", name="Next →").click()  # the choice is kept on the way
+    expect(page.locator(".pagination")).to_contain_text("Page 3 of 3")
+    expect(chosen).to_contain_text("1 to import as new")
+
+    # The possible duplicate, in its own list, beside the reference it may repeat.
+    page.get_by_role("button", name="Possible duplicates (1)").click()
+    possible = page.locator("tr.import-possible")
+    expect(possible).to_contain_text("DOI 10.1000/library")
+    possible.get_by_label("Import as a new version of library-work").check()
+    page.get_by_role("button", name="Import the chosen records").click()
+
+    expect(page.locator(".import-state")).to_have_text("Done")
+    expect(page.locator('[data-count="imported"]')).to_have_text("2")
+    assert Reference.objects.filter(current_version__title="Outcome 60").exists()
+    assert Reference.objects.count() == 2
+    assert Reference.objects.get(key="library-work").current_version.number == 2
     assert console.csp_violations == []
     assert console.errors == []

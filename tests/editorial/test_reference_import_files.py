@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import ImportChunk, ImportUpload, Reference, ReferenceStatus, ReviewStatus
 from articles.references.importing import import_job_run
+from articles.references.importing.previewing import import_preview_run
 from articles.references.services import reference_create, reference_version_create
 from editorial import workflow
 from tests.editorial.test_reference_propagation import (  # noqa: F401 (fixtures)
@@ -22,6 +23,7 @@ from tests.editorial.test_reference_propagation import (  # noqa: F401 (fixtures
     reference_fixture,
 )
 from tests.factories import EditorFactory
+from tests.importing import import_post
 
 IMPORT = reverse("editorial:reference_import")
 CONFIRM = reverse("editorial:reference_import_confirm")
@@ -30,7 +32,7 @@ CORPUS = Path(__file__).parent.parent / "articles" / "reference_corpus"
 
 def _preview(client, text: str, name: str):  # type: ignore[no-untyped-def]
     upload = SimpleUploadedFile(name, text.encode())
-    return client.post(IMPORT, {"file": upload, "format": ""})
+    return import_post(client, IMPORT, {"file": upload, "format": ""})
 
 
 def _token(response) -> str:  # type: ignore[no-untyped-def]
@@ -54,7 +56,7 @@ def test_a_file_mixing_good_and_broken_records_imports_the_good_ones(
     assert preview.status_code == 200
     html = _text(preview.content.decode())
     assert "4 records read — 4 new" in html
-    assert "2 records cannot be read (listed below)" in html
+    assert "2 records cannot be read (listed with the reason)" in html
     assert re.search(r"Record 3 — <code>line \d+: TY - JOUR</code>: 'not-a-doi' is not a DOI", html)
     assert re.search(r"Record 5 — <code>line \d+: TY - JOUR</code>: The CSL-JSON item needs", html)
     done = import_confirm({"upload": _token(preview)})
@@ -81,8 +83,9 @@ def test_more_than_a_thousand_records_confirm_with_the_token_alone(client, edito
     client.force_login(editor)
     preview = _preview(client, text, "big.ris")
     assert "1300 records read — 1300 new" in _text(preview.content.decode())
-    # One skipped record: the form sends the token, that box, and nothing per record else.
-    done = import_confirm({"upload": _token(preview), "skip": ["7"]})
+    # One skipped record: the form sends the token and that record's choice, nothing else
+    # (the choices of the records on other pages are kept on the server).
+    done = import_confirm({"upload": _token(preview), "choice_7": "skip"})
     assert 'data-count="imported">1299</dd>' in done.content.decode()
     assert not Reference.objects.filter(current_version__title="Outcome 7 of graded loading")
 
@@ -257,23 +260,29 @@ def test_the_preview_and_its_confirm_query_count_does_not_grow(
     text = _library_and_file(editor, size)
     client.force_login(editor)
     client.get(IMPORT)  # session and user loaded once
-    # session, user, roles; expired previews deleted; this one kept (the upload, its one piece
-    # of 1 MB, its size, two savepoints); its pieces listed and read; identifiers, titles;
-    # matched references; free keys
-    with django_assert_num_queries(16):
-        preview = _preview(client, text, "library.ris")
+    upload = {"file": SimpleUploadedFile("library.ris", text.encode()), "format": ""}
+    # session, user, roles; expired previews looked for; the file kept (the upload, its one
+    # piece of 1 MB, its size, two savepoints); the reading queued (the upload, the outbox
+    # message, two savepoints); the upload read back: nothing of the file is read
+    with django_assert_num_queries(14):
+        response = client.post(IMPORT, upload)
+    import_preview_run(upload_id=ImportUpload.objects.get().pk)  # the worker
+    # session, user, roles; the upload; counts by status and by choice; the page of (at most)
+    # 50 rows and its count; the references they match; free keys for the new ones; the
+    # inbox's badge
+    with django_assert_num_queries(11):
+        preview = client.get(response["Location"])
     assert f"{size} new" in _text(preview.content.decode())
     token = _token(preview)
-    # session, user, roles, the upload, its pieces listed and read; identifiers and titles for
-    # the preview and for the choices of new versions; savepoint, the upload queued, the
-    # outbox message, savepoint
-    with django_assert_num_queries(13):
+    # session, user, roles, the upload; no choice posted, none kept; rows chosen, a reference
+    # chosen twice; savepoint, the upload queued, the outbox message, savepoint; read back
+    with django_assert_num_queries(11):
         done = client.post(CONFIRM, {"upload": token})
     assert done.status_code == 302
-    # Then the task (one batch here): the upload, its editor, started; the batch locked,
-    # identifiers and titles for its choices, the confirm's and the import's; free keys, the
-    # bulk writes, savepoints; counters; the file's pieces listed and read; done, the pieces
-    # dropped, two savepoints
-    with django_assert_num_queries(31):
+    # Then the task (one batch here): the upload, its editor, started; the file's pieces listed
+    # and read; the batch locked, the rows' choices, identifiers and titles for its choices,
+    # the confirm's and the import's; free keys, the bulk writes, savepoints; counters; done,
+    # the pieces dropped, savepoints
+    with django_assert_num_queries(32):
         import_job_run(upload_id=ImportUpload.objects.get().pk)
     assert Reference.objects.count() == 2 * size

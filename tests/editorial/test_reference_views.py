@@ -18,6 +18,7 @@ from editorial.workspace import reference_import
 from editorial.workspace import references as views
 from editorial.workspace.reference_forms import DATE_INVALID, IMPORT_NOTHING
 from tests.factories import ReferenceFactory, UserFactory
+from tests.importing import import_post
 
 LIBRARY = reverse("editorial:references")
 NEW = reverse("editorial:reference_create")
@@ -401,7 +402,7 @@ def test_edit_adds_a_version_and_keeps_fields_the_form_does_not_show(client, edi
 
 
 def _preview(client, text: str = RIS, **extra):
-    return client.post(IMPORT, {"file": _upload(text), "format": "", **extra})
+    return import_post(client, IMPORT, {"file": _upload(text), "format": "", **extra})
 
 
 def _token(response) -> str:
@@ -454,10 +455,14 @@ def test_a_record_the_library_refuses_is_listed_on_the_import_and_the_others_imp
     client.force_login(editor)
     # Record 1 carries a PMID that another reference holds: its new version is refused.
     preview = _preview(client, RIS.replace("VL  - 41\n", "VL  - 41\nDP  - NLM\nAN  - 555\n"))
-    nothing = client.post(CONFIRM, {"upload": _token(preview), "skip": ["2"]})
+    nothing = client.post(CONFIRM, {"upload": _token(preview), "choice_2": "skip"})
     assert nothing.status_code == 400
     assert reference_import.NOTHING_CHOSEN in nothing.content.decode()
-    done = import_confirm({"upload": _token(preview), "choice_1": "version:kim2013"})
+    # The refused confirm kept record 2's choice (skip): the editor takes it back.
+    assert 'name="choice_2" value="skip" checked>' in nothing.content.decode()
+    done = import_confirm(
+        {"upload": _token(preview), "choice_1": "version:kim2013", "choice_2": "new"}
+    )
     html = done.content.decode()
     assert "Record 1 (kim2013): PMID 555 already belongs to the reference &#x27;taken&#x27;" in html
     assert 'data-count="imported">1</dd>' in html
@@ -502,9 +507,10 @@ def test_import_form_refusals(client, editor):
 def test_pasted_csl_json_is_previewed(client, editor):
     items = [{"type": "book", "title": "Sports medicine", "issued": {"date-parts": [[2019]]}}]
     client.force_login(editor)
-    response = client.post(IMPORT, {"text": json.dumps(items), "format": ""})
+    response = import_post(client, IMPORT, {"text": json.dumps(items), "format": ""})
     assert "CSL-JSON (.json)" in response.content.decode()
-    assert 'name="skip" value="1">' in response.content.decode()  # imported unless skipped
+    # Imported unless the editor chooses to skip it.
+    assert 'name="choice_1" value="new" checked>' in response.content.decode()
 
 
 # --- export and picker --------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def _title_hash(record: ImportRecord) -> str:
     return hashlib.sha256(json.dumps(title_key(record), default=str).encode()).hexdigest()
 
 
-def _record_of(row: ImportPreviewRow) -> ImportRecord:
+def row_record(row: ImportPreviewRow) -> ImportRecord:
     data = row.record
     return ImportRecord(
         index=row.number,
@@ -133,7 +133,7 @@ def _earlier(
     seen_titles: dict[Any, ImportRecord] = {}
     rows = ImportPreviewRow.objects.filter(wanted, upload=upload).exclude(status=REFUSED)
     for row in rows.order_by("number"):
-        record = _record_of(row)
+        record = row_record(row)
         for key in record.identifier_keys:
             seen.setdefault(key, record.index)
         seen_titles.setdefault(title_key(record), record)
@@ -287,6 +287,8 @@ def import_preview_rows_choose(*, upload: ImportUpload, choices: dict[int, str])
     each checked against its row: all are kept, or none (ImportInvalid naming the first that
     does not fit). One query to read the rows and one update per distinct choice; returns how
     many rows changed."""
+    if not choices:
+        return 0
     _still_open(upload)
     rows = ImportPreviewRow.objects.filter(upload=upload, number__in=list(choices))
     by_number = {row.number: row for row in rows.only("number", "status", "label", "matches")}
@@ -369,3 +371,14 @@ def import_preview_confirm(*, upload: ImportUpload, change_note: str) -> ImportU
         outbox_put(IMPORT_TOPIC, upload_id=upload.pk)
     upload.refresh_from_db()
     return upload
+
+
+def import_preview_chosen(upload: ImportUpload) -> dict[str, int]:
+    """What the confirm would do now, from the rows' choices: how many records it imports as
+    new, takes as new versions and leaves out. One query."""
+    version = Q(choice__startswith=VERSION)
+    return ImportPreviewRow.objects.filter(upload=upload).aggregate(
+        new=Count("id", filter=Q(choice=NEW)),
+        version=Count("id", filter=version),
+        skip=Count("id", filter=~Q(choice=NEW) & ~version),
+    )
