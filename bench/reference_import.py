@@ -1,11 +1,11 @@
 """Import generated RIS records on a throwaway database: `make bench` (a script), 50,000 by
 default (BENCH_RIS_RECORDS), the way the workspace does: the uploaded file kept in pieces
-(ImportUpload, ImportChunk), the preview, the confirm queueing the task, and the task's
-batches (run here in the process).
+(ImportUpload, ImportChunk) and its reading queued, the preview task's batches, a bulk choice
+and the confirm, and the import task's batches (both tasks run here in the process).
 
-Prints, for storing, previewing with the confirm, and the task: the time and the peak memory
-(tracemalloc); and the task's queries per batch (those of the whole run less the run's own and
-one per piece read, over the batches).
+Prints, for each step: the time and the peak memory (tracemalloc); for the two tasks, their
+queries per batch (for the import, those of the whole run less the run's own and one per piece
+read, over the batches; for the preview, the whole run's over its batches).
 """
 
 import os
@@ -67,18 +67,18 @@ def main() -> None:
     from celery import current_app
 
     from articles.models import ImportChunk, Reference
-    from articles.references.importing import (
-        import_job_run,
-        import_job_start,
-        import_preview,
-        import_upload_store,
-        upload_parse,
+    from articles.references.importing import import_job_run
+    from articles.references.importing.previewing import (
+        import_file_upload,
+        import_preview_choose_all,
+        import_preview_confirm,
+        import_preview_run,
     )
     from articles.references.importing.service import BATCH_SIZE
     from editorial.models import User
 
-    # The confirm's message goes to a broker in memory that no worker reads: the bench runs
-    # the task itself, to time it and count its queries apart from the confirm's.
+    # The messages go to a broker in memory that no worker reads: the bench runs each task
+    # itself, to time it and count its queries apart from the request's.
     current_app.conf.task_always_eager = False
     current_app.conf.broker_url = "memory://"
     call_command("migrate", verbosity=0)
@@ -86,23 +86,9 @@ def main() -> None:
     file = ris_file(RECORDS)
 
     upload, stored, store_peak = _measured(
-        lambda: import_upload_store(actor=editor, format="ris", filename="bench.ris", file=file)
+        lambda: import_file_upload(actor=editor, format="ris", filename="bench.ris", file=file)
     )
     pieces = ImportChunk.objects.filter(upload=upload).count()
-
-    def preview_and_confirm():  # type: ignore[no-untyped-def]
-        parsed = upload_parse(upload)
-        preview = import_preview(records=parsed.records, failures=parsed.failures)
-        return import_job_start(
-            upload=upload,
-            records=parsed.records,
-            preview=preview,
-            confirmed=[r.index for r in parsed.records],
-            new_versions={},
-            change_note="Imported",
-        )
-
-    _, previewed, preview_peak = _measured(preview_and_confirm)
     # Counted, not captured: the captured SQL of the bulk inserts would weigh in the peak.
     queries = []
 
@@ -110,6 +96,18 @@ def main() -> None:
         queries.append(None)
         return execute(sql, params, many, context)
 
+    with connection.execute_wrapper(count):
+        read, previewed, preview_peak = _measured(lambda: import_preview_run(upload_id=upload.pk))
+    assert read is not None
+    assert read.records_read == RECORDS
+    preview_queries, read_batches = len(queries), -(-RECORDS // BATCH_SIZE)
+
+    def choose_and_confirm():  # type: ignore[no-untyped-def]
+        import_preview_choose_all(upload=upload, status="new", choice="new")
+        return import_preview_confirm(upload=upload, change_note="Imported")
+
+    _, confirmed, confirm_peak = _measured(choose_and_confirm)
+    queries.clear()
     with connection.execute_wrapper(count):
         job, ran, job_peak = _measured(lambda: import_job_run(upload_id=upload.pk))
     assert job is not None
@@ -119,9 +117,11 @@ def main() -> None:
     assert batches == -(-RECORDS // BATCH_SIZE)
     print(
         f"RIS import of {RECORDS} records ({upload.size / 2**20:.1f} MiB, {pieces} pieces): "
-        f"store {stored:.2f} s (peak {store_peak:.1f} MiB), "
-        f"preview and confirm {previewed:.2f} s (peak {preview_peak:.1f} MiB), "
-        f"task {ran:.2f} s (peak {job_peak:.1f} MiB; {batches} batches of {BATCH_SIZE}), "
+        f"store and queue {stored:.2f} s (peak {store_peak:.1f} MiB); "
+        f"preview task {previewed:.2f} s (peak {preview_peak:.1f} MiB; {read_batches} batches, "
+        f"{preview_queries / read_batches:.1f} queries per batch); "
+        f"bulk choice and confirm {confirmed:.2f} s (peak {confirm_peak:.1f} MiB); "
+        f"import task {ran:.2f} s (peak {job_peak:.1f} MiB; {batches} batches of {BATCH_SIZE}), "
         f"{len(queries)} queries ({(len(queries) - RUN_QUERIES - pieces) / batches:g} per batch)"
     )
 
