@@ -15,7 +15,7 @@ from articles.references.importing.previewing import import_preview_run
 from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_create
 from tests.browser.tools import login_form_submit
-from tests.factories import EditorFactory
+from tests.factories import EditorFactory, ReferenceFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -117,16 +117,8 @@ def test_a_long_file_is_read_then_chosen_page_by_page_in_bulk_and_by_record(
     live_server, page: Page, console
 ):
     editor = EditorFactory(username="edith")
-    reference_create(
-        key="library-work",
-        actor=editor,
-        type="research",
-        csl={
-            "type": "article-journal",
-            "title": "Library work",
-            "issued": {"date-parts": [[2020]]},
-        },
-        doi="10.1000/library",
+    ReferenceFactory(
+        key="library-work", actor=editor, title="Library work", year=2020, doi="10.1000/library"
     )
     # Record 1 may repeat the library's work (same title and year, another DOI); 119 are new.
     text = (
