@@ -152,14 +152,25 @@ DEEP_FILES = {
 }
 
 
+def _previewed(client, capture, upload, format: str) -> dict:  # type: ignore[no-untyped-def]
+    """The status of an upload once its preview task has read it (the task runs on commit)."""
+    with capture(execute=True):
+        response = client.post(
+            f"{API}/references/import/preview/", {"file": upload, "format": format}
+        )
+    assert response.status_code == 202, response.json()
+    return client.get(response.json()["status_url"]).json()
+
+
 @pytest.mark.parametrize("format", DEEP_FILES)
-def test_a_deeply_nested_reference_file_is_refused_by_name(editor, format):
+def test_a_deeply_nested_reference_file_is_refused_by_name(
+    editor, format, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("refs.txt", DEEP_FILES[format].encode())
-    response = client_for(editor).post(
-        f"{API}/references/import/preview/", {"file": upload, "format": format}
-    )
-    assert response.status_code == 400
-    assert re.search(r"nest(ed)? more than \d+ levels deep", response.json()["detail"])
+    job = _previewed(client_for(editor), django_capture_on_commit_callbacks, upload, format)
+    # Read by the preview task, not the request: its reading fails, saying why.
+    assert job["state"] == "failed"
+    assert re.search(r"nest(ed)? more than \d+ levels deep", job["error"])
 
 
 def test_bibtex_nested_as_deep_as_the_limit_still_imports():
@@ -251,20 +262,22 @@ def test_a_csl_item_outside_the_schema_is_refused_saying_which_field(editor, ext
     assert not Reference.objects.exists()
 
 
-def test_a_csl_json_record_with_an_object_in_a_text_variable_is_listed_not_imported(editor):
+def test_a_csl_json_record_with_an_object_in_a_text_variable_is_listed_not_imported(
+    editor, django_capture_on_commit_callbacks
+):
     items = [{"id": "a", "type": "book", "title": "Fine", "language": ["en"]},
              {"id": "b", "type": "book", "title": "Odd", "abstract": {"x": 1}}]  # fmt: skip
     upload = SimpleUploadedFile("refs.json", json.dumps(items).encode())
-    response = client_for(editor).post(
-        f"{API}/references/import/preview/", {"file": upload, "format": "csl-json"}
-    )
-    assert response.status_code == 200
-    data = response.json()
+    client = client_for(editor)
+    job = _previewed(client, django_capture_on_commit_callbacks, upload, "csl-json")
+    records = client.get(job["records_url"]).json()["results"]
     # A list of texts is joined; an object where CSL wants a text refuses that record only.
-    assert [r["csl"].get("language") for r in data["records"]] == ["en"]
-    (failure,) = data["unreadable"]
-    assert failure["index"] == 2
-    assert failure["reason"].startswith("The CSL-JSON `abstract` must be a text")
+    assert [(r["status"], r["csl"].get("language")) for r in records] == [
+        ("new", "en"),
+        ("refused", None),
+    ]
+    assert records[1]["number"] == 2
+    assert records[1]["reason"].startswith("The CSL-JSON `abstract` must be a text")
 
 
 def test_a_stored_reference_with_odd_csl_still_shows_its_page(editor):

@@ -40,6 +40,7 @@ from articles.models import (
 )
 from articles.public.question_views import answer_token
 from articles.questions import follow_up_question_create
+from articles.references.importing.previewing import import_file_upload
 from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_version_create
 from editorial import comments, review, workflow
@@ -60,6 +61,7 @@ from tests.factories import (
     assign_ready,
 )
 
+PREVIEWED_FILE = "TY  - JOUR\nTI  - Matrix one\nER  - \n\nTY  - JOUR\nTI  - Matrix two\nER  - \n"
 ROLES = ("anonymous", "reader", "board", "assigned", "declined", "removed", "editor", "superuser")
 STATES = ("draft", "review", "published")
 WRITES = ("post", "put", "patch", "delete")
@@ -204,6 +206,10 @@ def _world_build() -> World:
         created_by=editor, format="ris", state=ImportState.DONE, records_total=1
     )
     tokens["import"] = str(job.token)
+    # A file of two new records previewed (its preview task runs on commit, just after), also
+    # the editor's: only its uploader reads its records, chooses and confirms.
+    preview = import_file_upload(actor=editor, format="ris", text=PREVIEWED_FILE)
+    tokens["preview"] = str(preview.token)
     return World(users=users, ids=ids, slugs=slugs, tokens=tokens)
 
 
@@ -233,6 +239,10 @@ def _ids(**params: str) -> Callable[[World], list[Case]]:
 
 def _import_token(world: World) -> list[Case]:
     return [("", {"token": world.tokens["import"]}, {})]
+
+
+def _preview_token(world: World) -> list[Case]:
+    return [("", {"token": world.tokens["preview"]}, {})]
 
 
 def _answer(world: World) -> list[Case]:
@@ -325,6 +335,9 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "api:notification-read": _ids(pk="notification"),
     "api:reference-detail": _ids(pk="reference"),
     "api:reference-import-job": _import_token,
+    "api:reference-import-records": _preview_token,
+    "api:reference-import-choices": _preview_token,
+    "api:reference-import-confirm": _preview_token,
     "editorial:reference_import_job": _import_token,
     "editorial:reference_import_progress": _import_token,
     "api:reference-diff": _ids(pk="reference"),
@@ -354,6 +367,8 @@ PAYLOAD: dict[str, Callable[[World, str], dict[str, object]]] = {
     "api:assignment-decline": lambda world, state: {"reason": "Away"},
     "api:assignment-interests": lambda world, state: {"none": True},
     "api:article-transition": lambda world, state: {"note": "Matrix"},
+    "api:reference-import-choices": lambda world, state: {"status": "new", "choice": "skip"},
+    "api:reference-import-confirm": lambda world, state: {"change_note": "Matrix"},
     "editorial:comment_create": lambda world, state: {
         "audience": "professional",
         "quoted_text": "Rest",
@@ -528,11 +543,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "api:reference-export": {
         "GET": "403 403 400 400 400 400 400 403",
     },
+    "api:reference-import-choices": {
+        "POST": "403 403 403 403 403 403 200 403",
+    },
     "api:reference-import-confirm": {
-        "POST": "403 403 403 403 403 403 415 403",
+        "POST": "403 403 403 403 403 403 202 403",
     },
     "api:reference-import-job": {
         "GET": "403 403 404 404 404 404 200 403",
+    },
+    "api:reference-import-records": {
+        "GET": "403 403 404 404 404 404 200/2 403",
     },
     "api:reference-import-preview": {
         "POST": "403 403 403 403 403 403 415 403",

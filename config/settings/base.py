@@ -155,9 +155,9 @@ RATELIMIT_FAIL_OPEN = True
 # A reference file imports up to REFERENCE_IMPORT_MAX_BYTES (20 MB by default): the views that
 # take one accept IMPRIMATUR_UPLOAD_MAX_BYTES, so that a file a little over the limit gets the
 # form's error naming it, and a far larger one the 413. The file is stored and imported a piece
-# at a time (ADR 018) and 100 MB would work there, but the preview still reads every record in
-# the request (about 13 MB of memory per MB of RIS, 49 s for 50,000 records): raise the limit
-# once the preview runs as a job.
+# at a time (ADR 018) and 100 MB would work there, but the workspace's preview still reads every
+# record in the request (about 13 MB of memory per MB of RIS, 49 s for 50,000 records; the API's
+# runs as a task): raise the limit once the workspace's does too.
 IMPRIMATUR_REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=5 * 1024 * 1024)
 REFERENCE_IMPORT_MAX_BYTES = env.int("REFERENCE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPRIMATUR_UPLOAD_MAX_BYTES = env.int(
@@ -166,7 +166,6 @@ IMPRIMATUR_UPLOAD_MAX_BYTES = env.int(
 IMPRIMATUR_UPLOAD_VIEWS = {
     "editorial:reference_import",
     "api:reference-import-preview",
-    "api:reference-import-confirm",
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024 // 2)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
@@ -327,8 +326,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One enum of transition names, whichever field lists them.
-    "ENUM_NAME_OVERRIDES": {"TransitionName": "editorial.workflow.guards.ACTION_NAMES"},
+    # One enum of transition names, whichever field lists them; one of an import's record
+    # statuses, beside which the references' status keeps the name clients know it by.
+    "ENUM_NAME_OVERRIDES": {
+        "TransitionName": "editorial.workflow.guards.ACTION_NAMES",
+        "ImportRecordStatus": "articles.references.importing.previewing.STATUSES",
+        "StatusEnum": "articles.references.models.ReferenceStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "editorial.api.schema.error_responses",

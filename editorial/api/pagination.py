@@ -29,6 +29,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from articles.plain_input import ascii_int
+
 CURSOR_INVALID = "This cursor is not valid for this list: start again from the list's address."
 PAGE_SIZE = 25
 Row = TypeVar("Row")
@@ -145,6 +147,9 @@ class KeysetPagination(BasePagination):
     page_size = PAGE_SIZE
     cursor_query_param = "cursor"
     legacy_query_param = "page"
+    # A list may let the client choose its page size, up to max_page_size (None: it may not).
+    page_size_query_param: str | None = None
+    max_page_size = PAGE_SIZE
 
     def __init__(self) -> None:
         self.legacy: PageNumberPagination | None = None
@@ -160,6 +165,7 @@ class KeysetPagination(BasePagination):
         request: Request,
         view: APIView | None = None,
     ) -> list[Row] | None:
+        self.page_size = self._page_size(request)
         if self.legacy_query_param in request.query_params:
             self.legacy = PageNumberPagination()
             self.legacy.page_size = self.page_size
@@ -189,6 +195,14 @@ class KeysetPagination(BasePagination):
             else None
         )
         return cast(list[Row], rows)
+
+    def _page_size(self, request: Request) -> int:
+        """The size the client asked for, within 1..max_page_size; else the list's own."""
+        raw = request.query_params.get(self.page_size_query_param or "")
+        size = ascii_int(raw) if raw else None
+        if size is None or size < 1:
+            return type(self).page_size
+        return min(size, self.max_page_size)
 
     def _after(self, keys: list[Key], position: list[Any], *, backwards: bool) -> Q:
         """Rows past `position` in the order (or, `backwards`, before it): for keys a, b, pk,
@@ -279,7 +293,20 @@ class KeysetPagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        sizes = []
+        if self.page_size_query_param:
+            sizes.append(
+                {
+                    "name": self.page_size_query_param,
+                    "required": False,
+                    "in": "query",
+                    "description": f"Rows a page, {self.page_size} unless given; at most "
+                    f"{self.max_page_size}.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            )
         return [
+            *sizes,
             {
                 "name": self.cursor_query_param,
                 "required": False,

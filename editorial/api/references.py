@@ -9,10 +9,9 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -21,24 +20,13 @@ from rest_framework.response import Response
 from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
-from articles.references.importing import (
-    ParsedFile,
-    RowStatus,
-    import_file_confirm,
-    import_job_get,
-    import_preview,
-    uploaded_file_parse,
-)
 from articles.references.models import Reference
 from editorial import permissions
 from editorial.api import filters
 from editorial.api.common import EDITORS_ONLY, ERRORS, acting_user
+from editorial.api.reference_imports import ReferenceImportActions
 from editorial.api.reference_serializers import (
     FieldChangeSerializer,
-    ImportConfirmSerializer,
-    ImportJobSerializer,
-    ImportPreviewSerializer,
-    ImportUploadSerializer,
     ReferenceCreateSerializer,
     ReferenceNewVersionSerializer,
     ReferenceSerializer,
@@ -86,9 +74,10 @@ class ReferenceAccess(BasePermission):
 class ReferenceViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet[Reference],
+    ReferenceImportActions,
 ):
-    """References with their current version; history, diff, import and export."""
+    """References with their current version; history, diff, import (ReferenceImportActions)
+    and export."""
 
     queryset = Reference.objects.none()
     serializer_class = ReferenceSerializer
@@ -159,86 +148,6 @@ class ReferenceViewSet(
         )
         return Response(FieldChangeSerializer(changes, many=True).data)
 
-    @extend_schema(
-        request={"multipart/form-data": ImportUploadSerializer},
-        responses={200: ImportPreviewSerializer, **ERRORS},
-        description="Parse an uploaded file and classify each record: new, duplicate, conflict.",
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import/preview",
-        parser_classes=[MultiPartParser, FormParser],
-        filterset_class=None,
-    )
-    def import_preview(self, request: Request) -> Response:
-        serializer = ImportUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        parsed = self._parsed(serializer.validated_data)
-        preview = import_preview(records=parsed.records, failures=parsed.failures)
-        data = {s.value: preview.count(s) for s in RowStatus} | {
-            "records": preview.rows,
-            "unreadable": preview.failures,
-        }
-        return Response(ImportPreviewSerializer(data).data)
-
-    @extend_schema(
-        request={"multipart/form-data": ImportConfirmSerializer},
-        responses={202: ImportJobSerializer, **ERRORS},
-        description=(
-            "Queue the import of the confirmed new records of the same file, and of the chosen "
-            "conflicting ones as new versions of the references they conflict with; nothing is "
-            "imported in the request. Answers 202 with the import's state and `status_url` "
-            "(also the Location header), which says how far it is."
-        ),
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import/confirm",
-        parser_classes=[MultiPartParser, FormParser],
-        filterset_class=None,
-    )
-    def import_confirm(self, request: Request) -> Response:
-        serializer = ImportConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        job = import_file_confirm(
-            actor=acting_user(request),
-            file=data["file"],
-            format=data["format"],
-            confirmed=data["records"],
-            new_versions=data["new_versions"],
-            change_note=data["change_note"],
-        )
-        body = ImportJobSerializer(job, context={"request": request}).data
-        return Response(
-            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
-        )
-
-    @extend_schema(
-        responses={200: ImportJobSerializer, **ERRORS},
-        description=(
-            "A confirmed import's progress (records read, imported, refused); only for the "
-            "editor who uploaded the file."
-        ),
-    )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path=r"import/(?P<token>[0-9a-fA-F-]{36})",
-        url_name="import-job",
-        filterset_class=None,
-        pagination_class=None,
-    )
-    def import_job(self, request: Request, token: str) -> Response:
-        if not permissions.can_edit_references.test(request.user):
-            raise NotFound
-        job = import_job_get(token=token, actor=acting_user(request))
-        if job is None:
-            raise NotFound
-        return Response(ImportJobSerializer(job, context={"request": request}).data)
-
     def handle_exception(self, exc: Exception) -> Response:
         # A refused export answers in JSON, not in the file format it asked for.
         if self.action == "export":
@@ -281,10 +190,6 @@ class ReferenceViewSet(
             text,
             headers={"Content-Disposition": f'attachment; filename="references.{extension}"'},
         )
-
-    @staticmethod
-    def _parsed(data: dict[str, Any]) -> ParsedFile:
-        return uploaded_file_parse(file=data["file"], format=data["format"])
 
     def _written(self, written: services.VersionWritten, code: int) -> Response:
         reference = self.get_queryset().get(pk=written.version.reference_id)

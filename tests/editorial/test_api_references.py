@@ -1,27 +1,17 @@
-"""The reference API: reads for board members, writes for editors, import and export."""
+"""The reference API: reads for board members, writes for editors, and export (the import:
+test_api_reference_import)."""
 
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from articles.models import ImportUpload, Reference
 from articles.references.services import NO_CHANGE, reference_create
 from tests.articles.reference_samples import SAMPLES
 from tests.editorial.test_api import API, client_for
 from tests.factories import ReferenceFactory, UserFactory
 
 URL = f"{API}/references/"
-RIS = (
-    "TY  - JOUR\nID  - kim2013\nAU  - Kim, Wan-Hee\nTI  - Ischiofemoral impingement\n"
-    "PY  - 2013\nDO  - 10.1177/0363546513483448\nER  -\n\n"
-    "TY  - JOUR\nAU  - Doe, Jane\nTI  - Running volume and hip injury\nPY  - 2018\nER  -\n"
-)
 CSL = {"type": "article-journal", "title": "Graded loading", "issued": {"date-parts": [[2020]]}}
-
-
-def _upload(text: str, name: str = "refs.ris") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(), content_type="application/octet-stream")
 
 
 def test_board_member_reads_and_searches_but_cannot_write(reviewer, editor):
@@ -85,86 +75,6 @@ def test_editor_creates_then_adds_a_version_and_reads_the_diff(editor):
     assert client.get(f"{URL}{pk}/diff/", {"from": 7}).status_code == 400
 
 
-def _confirmed(client, capture, data):  # type: ignore[no-untyped-def]
-    """Post a confirm (its task runs after the commit: Celery is eager in tests), then ask its
-    status URL. Returns the confirm's answer and the import's state."""
-    with capture(execute=True):
-        response = client.post(f"{URL}import/confirm/", data)
-    assert response.status_code == 202, response.json()
-    assert response["Location"] == response.json()["status_url"]
-    return response, client.get(response.json()["status_url"]).json()
-
-
-def test_import_preview_then_confirm_over_http(
-    editor, reviewer, django_capture_on_commit_callbacks
-):
-    reference_create(
-        key="kim2013", actor=editor, type="research", csl=CSL, doi="10.1177/0363546513483448"
-    )
-    client = client_for(editor)
-    preview = client.post(f"{URL}import/preview/", {"file": _upload(RIS), "format": "ris"})
-    assert preview.status_code == 200, preview.json()
-    data = preview.json()
-    assert (data["new"], data["duplicate"], data["conflict"], data["possible"]) == (1, 0, 1, 0)
-    assert [r["classification"] for r in data["records"]] == ["conflict", "new"]
-    refused = client.post(
-        f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "records": [1, 2]}
-    )
-    assert refused.status_code == 400
-    assert "Record 1 (kim2013) is conflict: only new records" in refused.json()["detail"]
-    assert Reference.objects.count() == 1
-    assert not ImportUpload.objects.exists()  # a refused confirm keeps nothing
-    queued, job = _confirmed(
-        client,
-        django_capture_on_commit_callbacks,
-        {"file": _upload(RIS), "format": "ris", "records": [2]},
-    )
-    assert queued.json()["state"] == "queued"  # nothing imported in the request
-    assert (job["state"], job["records_imported"]) == ("done", 1)
-    assert Reference.objects.filter(key="doe2018-running").exists()
-    forbidden = client_for(reviewer).post(
-        f"{URL}import/preview/", {"file": _upload(RIS), "format": "ris"}
-    )
-    assert forbidden.status_code == 403
-
-
-def test_a_record_that_cannot_be_read_is_listed_and_the_others_can_be_confirmed(
-    editor, django_capture_on_commit_callbacks
-):
-    bad = "TY  - JOUR\nTI  - Fine\nER  -\n\nTY  - JOUR\nID  - x9\nTI  - T\nDO  - 12a\nER  -\n"
-    client = client_for(editor)
-    response = client.post(f"{URL}import/preview/", {"file": _upload(bad), "format": "ris"})
-    assert response.status_code == 200
-    data = response.json()
-    assert [r["name"] for r in data["records"]] == ["'Fine'"]
-    assert data["unreadable"] == [
-        {
-            "index": 2,
-            "first_line": "line 5: TY  - JOUR",
-            "reason": "'12a' is not a DOI: expected 10.<registrant>/<suffix>, e.g. "
-            "10.1177/0363546513483448.",
-        }
-    ]
-    _, job = _confirmed(
-        client,
-        django_capture_on_commit_callbacks,
-        {"file": _upload(bad), "format": "ris", "records": ["1"]},
-    )
-    assert (job["records_imported"], job["records_refused"]) == (1, 1)
-    assert list(Reference.objects.values_list("current_version__title", flat=True)) == ["Fine"]
-
-
-def test_a_large_confirm_sends_its_records_in_one_field(editor, django_capture_on_commit_callbacks):
-    text = "".join(f"TY  - JOUR\nTI  - Work {n}\nPY  - 2020\nER  - \n\n" for n in range(1200))
-    _, job = _confirmed(
-        client_for(editor),
-        django_capture_on_commit_callbacks,
-        {"file": _upload(text), "format": "ris", "records": [",".join(map(str, range(1, 1201)))]},
-    )
-    assert (job["state"], job["records_imported"]) == ("done", 1200)
-    assert Reference.objects.count() == 1200
-
-
 @pytest.mark.parametrize("format", ["csl-json", "ris", "bibtex"])
 def test_export_by_ids_in_each_format(editor, reviewer, format):
     refs = [
@@ -195,51 +105,6 @@ def test_reference_list_query_count_does_not_grow(size, editor, django_assert_nu
     with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.json()["results"]) == size
-
-
-def test_confirm_takes_a_conflicting_record_as_a_new_version(
-    editor, reviewer, django_capture_on_commit_callbacks
-):
-    kim = reference_create(
-        key="kim2013", actor=editor, type="guideline", csl=CSL, doi="10.1177/0363546513483448"
-    ).version.reference
-    client = client_for(editor)
-    nothing = client.post(f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris"})
-    assert nothing.status_code == 400
-    bad = client.post(
-        f"{URL}import/confirm/", {"file": _upload(RIS), "format": "ris", "new_versions": ["kim"]}
-    )
-    assert (bad.status_code, list(bad.json())) == (400, ["new_versions"])
-    wrong = client.post(
-        f"{URL}import/confirm/",
-        {"file": _upload(RIS), "format": "ris", "new_versions": ["2:kim2013"]},
-    )
-    assert wrong.status_code == 400
-    assert "only a conflicting record or a possible duplicate can become" in wrong.json()["detail"]
-    assert kim.versions.count() == 1
-    _, job = _confirmed(
-        client,
-        django_capture_on_commit_callbacks,
-        {
-            "file": _upload(RIS),
-            "format": "ris",
-            "records": [2],
-            "new_versions": ["1:kim2013"],
-            "change_note": "Title and author from the journal's RIS",
-        },
-    )
-    assert (job["state"], job["records_imported"]) == ("done", 2)
-    assert Reference.objects.filter(key="doe2018-running").exists()
-    revised = client.get(f"{URL}{kim.pk}/").json()
-    assert revised["current_version"]["number"] == 2
-    assert revised["current_version"]["title"] == "Ischiofemoral impingement"
-    assert revised["current_version"]["type"] == "guideline"  # our judgement stays
-    assert revised["current_version"]["change_note"] == "Title and author from the journal's RIS"
-    forbidden = client_for(reviewer).post(
-        f"{URL}import/confirm/",
-        {"file": _upload(RIS), "format": "ris", "new_versions": ["1:kim2013"]},
-    )
-    assert forbidden.status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -321,14 +186,3 @@ def test_a_new_version_keeps_what_it_leaves_out(editor):
         "1",  # given inside csl: that one wins over the kept one
         "active",
     )
-
-
-def test_a_confirm_of_several_megabytes_passes_the_request_limit(editor):
-    # Over the general request limit (5 MB), under the import's: queued, not refused.
-    record = "TY  - JOUR\nTI  - A long abstract {n}\nAB  - " + "word " * 1000 + "\nER  - \n\n"
-    text = "".join(record.format(n=n) for n in range(6 * 1024 * 1024 // len(record) + 1))
-    response = client_for(editor).post(
-        f"{URL}import/confirm/", {"file": _upload(text), "format": "ris", "records": ["1,2"]}
-    )
-    assert response.status_code == 202, response.json()
-    assert ImportUpload.objects.get().size == len(text)

@@ -7,7 +7,6 @@ writes the confirmed new ones in one transaction, with a constant number of quer
 
 from articles.references.importing.jobs import (
     IMPORT_TOPIC,
-    import_file_confirm,
     import_job_get,
     import_job_run,
     import_job_start,
@@ -46,7 +45,6 @@ from articles.references.importing.streaming import (
     items_read,
     records_parse,
     upload_parse,
-    uploaded_file_parse,
 )
 from articles.references.importing.uploads import (
     PREVIEW_EXPIRED,
@@ -75,7 +73,6 @@ __all__ = [
     "RowStatus",
     "file_parse",
     "format_detect",
-    "import_file_confirm",
     "import_file_read",
     "import_job_get",
     "import_job_run",
@@ -96,5 +93,4 @@ __all__ = [
     "upload_head",
     "upload_parse",
     "upload_texts",
-    "uploaded_file_parse",
 ]

@@ -3,9 +3,9 @@
 each batch in its own transaction with the upload's counters, so the page and the API show
 how far it is, and a run that stops (a worker gone) resumes after the last finished batch.
 
-Each batch goes through `references_import_confirm`, the rule the API's confirm uses. A chosen
-record that another import (or an earlier batch of the same file) made a duplicate meanwhile
-is refused, counted, and the others go on.
+Each batch goes through `references_import_confirm`, the one rule for writing chosen records.
+A chosen record that another import (or an earlier batch of the same file) made a duplicate
+meanwhile is refused, counted, and the others go on.
 """
 
 import gc
@@ -28,10 +28,9 @@ from articles.references.importing.service import (
     import_version_targets,
     references_import_confirm,
 )
-from articles.references.importing.streaming import items_read, upload_parse
+from articles.references.importing.streaming import items_read
 from articles.references.importing.uploads import (
     import_upload_drop_file,
-    import_upload_store,
     upload_texts,
 )
 from articles.references.models import ImportPreviewRow, ImportState, ImportUpload
@@ -81,36 +80,6 @@ def import_job_start(
         outbox_put(IMPORT_TOPIC, upload_id=upload.pk)
     upload.refresh_from_db()
     return upload
-
-
-def import_file_confirm(  # type: ignore[no-untyped-def]
-    *,
-    actor,
-    file,
-    format: str,
-    confirmed: list[int],
-    new_versions: dict[int, str],
-    change_note: str,
-) -> ImportUpload:
-    """Keep an uploaded file (a piece at a time) and queue its import with these choices, as
-    the API's confirm does: nothing is imported in the request. Raises ImportInvalid, nothing
-    kept, when the file cannot be read or a choice does not fit its preview."""
-    upload = import_upload_store(
-        actor=actor, format=format, filename=getattr(file, "name", "") or "", file=file
-    )
-    try:
-        parsed = upload_parse(upload)
-        return import_job_start(
-            upload=upload,
-            records=parsed.records,
-            preview=import_preview(records=parsed.records, failures=parsed.failures),
-            confirmed=confirmed,
-            new_versions=new_versions,
-            change_note=change_note,
-        )
-    except ImportInvalid:
-        upload.delete()
-        raise
 
 
 def _batch_choices(

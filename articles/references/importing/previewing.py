@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from articles.batching import batches
@@ -59,6 +59,7 @@ from articles.references.models import (
 
 PREVIEW_TOPIC = "reference-import.uploaded"
 REFUSED = "refused"  # a row of a record that cannot be read
+STATUSES = [*(status.value for status in RowStatus), REFUSED]  # every row's, in that order
 PAGE_SIZE = 50
 # The choice of a row: "new", "skip" or "version:<key>".
 SKIP, NEW, VERSION = "skip", "new", "version:"
@@ -241,14 +242,20 @@ def import_preview_counts(upload: ImportUpload) -> dict[str, int]:
     return counts
 
 
+def import_preview_rows(upload: ImportUpload, statuses: list[str]) -> QuerySet[ImportPreviewRow]:
+    """The rows of these statuses in file order, each with the reference it matches (for a
+    page of them: import_preview_page, or the API's pages by keyset on `number`)."""
+    rows = ImportPreviewRow.objects.filter(upload=upload, status__in=statuses).select_related(
+        "matched_reference__current_version"
+    )
+    return rows.order_by("number")
+
+
 def import_preview_page(
     upload: ImportUpload, statuses: list[str], page: int | str | None = 1
 ) -> Page:
     """The rows of these statuses, PAGE_SIZE a page, in file order."""
-    rows = ImportPreviewRow.objects.filter(upload=upload, status__in=statuses).select_related(
-        "matched_reference__current_version"
-    )
-    return Paginator(rows.order_by("number"), PAGE_SIZE).get_page(page)
+    return Paginator(import_preview_rows(upload, statuses), PAGE_SIZE).get_page(page)
 
 
 def import_preview_choose_all(*, upload: ImportUpload, status: str, choice: str) -> int:
@@ -310,6 +317,12 @@ def import_preview_rows_choose(*, upload: ImportUpload, choices: dict[int, str])
                 .update(choice=choice)
             )
     return done
+
+
+def import_preview_still_open(upload: ImportUpload) -> None:
+    """Raise ImportInvalid (STILL_READING, ALREADY_CONFIRMED) unless the upload's choices may
+    change and it may be confirmed now: between the end of its reading and its confirm."""
+    _still_open(upload)
 
 
 def _still_open(upload: ImportUpload) -> None:

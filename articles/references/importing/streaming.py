@@ -22,7 +22,7 @@ from articles.references.importing.records import (
     ParsedFile,
     RecordFailure,
 )
-from articles.references.importing.uploads import file_texts, import_upload_store, upload_texts
+from articles.references.importing.uploads import import_upload_store, upload_texts
 from articles.references.models import ImportUpload
 
 # A run of pieces parsed at once: this many records, or this many characters.
@@ -257,11 +257,6 @@ def import_file_read(  # type: ignore[no-untyped-def]
     except ImportInvalid:
         upload.delete()  # nothing to confirm
         raise
-
-
-def uploaded_file_parse(*, file, format: ImportFormat | str) -> ParsedFile:  # type: ignore[no-untyped-def]
-    """An uploaded file's records and failures, read from it a piece at a time."""
-    return _whole(items_read(lambda: file_texts(file, str(format)), format))
 
 
 def _whole(items: Iterable[Item]) -> ParsedFile:

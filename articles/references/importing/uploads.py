@@ -76,18 +76,6 @@ def import_upload_store(  # type: ignore[no-untyped-def]
     return upload
 
 
-def file_texts(file, format: str) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """An uploaded file's text, a piece at a time, its UTF-8 mark dropped; raises
-    ImportInvalid when it is not UTF-8 text."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        for piece in _pieces(file, ""):
-            yield decoder.decode(piece)
-        yield decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        raise ImportInvalid(FILE_INVALID.format(format=format, problem=NOT_UTF8)) from exc
-
-
 def upload_texts(upload: ImportUpload) -> Iterator[str]:
     """The upload's text, a piece at a time (one query per piece), its UTF-8 mark dropped."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
