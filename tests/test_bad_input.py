@@ -183,7 +183,9 @@ def test_bibtex_nested_as_deep_as_the_limit_still_imports():
 
 def test_an_import_over_the_file_limit_says_the_limit(editor, settings):
     # Over the file limit but under the upload views' request limit: the form's error.
-    assert import_too_large() == ("The file is larger than 20 MB: split it and import it in parts.")
+    assert import_too_large() == (
+        "The file is larger than 100 MB: split it and import it in parts."
+    )
     settings.REFERENCE_IMPORT_MAX_BYTES = 6 * 1024 * 1024  # a smaller limit: a smaller file
     upload = SimpleUploadedFile("refs.ris", b"TY  - JOUR\n" + b"x" * 6 * 1024 * 1024)
     response = client_for(editor).post(

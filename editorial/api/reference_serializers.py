@@ -119,7 +119,7 @@ class FieldChangeSerializer(serializers.Serializer[Any]):
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
-        max_length=255, help_text="Up to REFERENCE_IMPORT_MAX_BYTES (20 MB by default)."
+        max_length=255, help_text="Up to REFERENCE_IMPORT_MAX_BYTES (100 MB by default)."
     )
     format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ImportFormat])
 

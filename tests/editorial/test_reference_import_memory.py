@@ -66,9 +66,7 @@ def _import(editor, megabytes: int) -> tuple[int, int, int, int]:  # type: ignor
     return store_peak, preview_peak, job_peak, count
 
 
-def test_memory_does_not_grow_with_the_file(editor, settings):
-    settings.REFERENCE_IMPORT_MAX_BYTES = 100 * MB  # as the stream is built for (the default is
-    # 20 MB while the workspace's and the API's previews still read in the request)
+def test_memory_does_not_grow_with_the_file(editor):
     small_store, small_preview, small_job, small_count = _import(editor, 4)
     large_store, large_preview, large_job, large_count = _import(editor, 24)
     assert large_count > 5 * small_count

@@ -177,3 +177,14 @@ def test_queries_per_preview_batch_are_constant(
         import_preview_run(upload_id=upload.pk, batch_size=3)
     upload.refresh_from_db()
     assert (upload.records_read, upload.records_refused) == (3 * batches, 1)
+
+
+def test_a_confirm_while_the_file_is_read_says_so(editor):
+    upload = _upload(editor, _ris(3))  # reading, its task not run
+    with pytest.raises(ImportInvalid, match="still being read"):
+        import_preview_confirm(upload=upload, change_note="")
+    import_preview_run(upload_id=upload.pk)
+    upload.refresh_from_db()
+    import_preview_confirm(upload=upload, change_note="")
+    with pytest.raises(ImportInvalid, match="already confirmed"):
+        import_preview_confirm(upload=upload, change_note="")

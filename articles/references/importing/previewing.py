@@ -261,7 +261,7 @@ def import_preview_page(
 def import_preview_choose_all(*, upload: ImportUpload, status: str, choice: str) -> int:
     """A bulk choice: every row of `status` skipped, or (new records and possible
     duplicates) imported as new. Returns how many rows it set."""
-    _still_open(upload)
+    import_preview_still_open(upload)
     if choice not in (SKIP, NEW) or (choice == NEW and status not in IMPORTABLE_AS_NEW):
         raise ImportInvalid(UNKNOWN_CHOICE.format(index=status, choice=choice))
     return ImportPreviewRow.objects.filter(upload=upload, status=status).update(choice=choice)
@@ -296,7 +296,7 @@ def import_preview_rows_choose(*, upload: ImportUpload, choices: dict[int, str])
     many rows changed."""
     if not choices:
         return 0
-    _still_open(upload)
+    import_preview_still_open(upload)
     rows = ImportPreviewRow.objects.filter(upload=upload, number__in=list(choices))
     by_number = {row.number: row for row in rows.only("number", "status", "label", "matches")}
     changed: dict[str, list[int]] = {}
@@ -322,11 +322,6 @@ def import_preview_rows_choose(*, upload: ImportUpload, choices: dict[int, str])
 def import_preview_still_open(upload: ImportUpload) -> None:
     """Raise ImportInvalid (STILL_READING, ALREADY_CONFIRMED) unless the upload's choices may
     change and it may be confirmed now: between the end of its reading and its confirm."""
-    _still_open(upload)
-
-
-def _still_open(upload: ImportUpload) -> None:
-    """Choices are taken between the end of the reading and the confirm."""
     state = ImportUpload.objects.filter(pk=upload.pk).values_list("state", flat=True).first()
     if state == ImportState.READING:
         raise ImportInvalid(STILL_READING)
@@ -353,7 +348,9 @@ def import_upload_of(*, token: str, actor) -> ImportUpload | None:  # type: igno
 def import_preview_confirm(*, upload: ImportUpload, change_note: str) -> ImportUpload:
     """Queue the import of the rows chosen (the choices stay on the rows): raises
     ImportInvalid when nothing is chosen, a reference is chosen twice as the target of a new
-    version, or the upload was confirmed already."""
+    version, the file is still being read, or the upload was confirmed already."""
+    if upload.state == ImportState.READING:  # as the caller read it; the update below checks
+        raise ImportInvalid(STILL_READING)
     rows = ImportPreviewRow.objects.filter(upload=upload).exclude(choice=SKIP)
     if not rows.exists():
         raise ImportInvalid(NOTHING_CHOSEN)
@@ -380,6 +377,7 @@ def import_preview_confirm(*, upload: ImportUpload, change_note: str) -> ImportU
             batches_done=0,
         )
         if not queued:
+            import_preview_still_open(upload)  # says why: still reading, or confirmed
             raise ImportInvalid(ALREADY_CONFIRMED)
         outbox_put(IMPORT_TOPIC, upload_id=upload.pk)
     upload.refresh_from_db()
