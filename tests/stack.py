@@ -184,13 +184,14 @@ class Stack:
         method: str = "GET",
         token: str = "",
         data: bytes | None = None,
+        content_type: str = "application/json",
         timeout: float = 20,
     ) -> Answer:
         headers = {"Accept": "application/json, text/html", "Host": "127.0.0.1"}
         if token:
             headers["Authorization"] = f"Token {token}"
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}{path}", data=data, headers=headers, method=method
         )

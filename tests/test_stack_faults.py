@@ -2,7 +2,8 @@
 a beat on PostgreSQL and Redis through proxies, a real SMTP server): with Redis, PostgreSQL,
 SMTP or a worker away, no committed write answers 5xx, the database away is a quick 503, and
 every notification arrives exactly once after recovery; a change made through one web instance
-is served by the other within a second."""
+is served by the other within a second; a reference import whose worker is killed mid-batch is
+resumed by the other and imports each record once."""
 
 import json
 import os
@@ -15,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
 
-from articles.models import OutboxMessage, ReviewStatus, Revision
+from articles.models import ImportUpload, OutboxMessage, Reference, ReviewStatus, Revision
 from editorial import workflow
 from editorial.models import Notification, User
 from tests.conftest import reach_status
@@ -235,3 +236,78 @@ def test_a_change_through_one_instance_is_served_by_the_other_within_a_second(st
     # polling's next try), so the clock starts where the copy may have been made. The margin:
     # that read itself, one poll and its request.
     assert time.monotonic() - last_read < 1 + 0.15
+
+
+def _multipart(fields: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body of (filename, content) fields, and its content type."""
+    boundary = "imprimatur-stack-test-boundary"
+    parts = []
+    for name, (filename, content) in fields.items():
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        parts.append(
+            f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+    return b"".join(
+        parts
+    ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_reference_import_with_its_worker_killed_imports_each_record_once(stack, people):
+    token = people["token"]
+    a, b = stack.web_ports
+    records = 4000  # eight batches of 500
+    text = "".join(
+        f"TY  - JOUR\nAU  - Stack{n}, A\nTI  - Stack outcome {n}\nPY  - 2020\n"
+        f"DO  - 10.5555/stack.{n}\nER  - \n\n"
+        for n in range(records)
+    )
+    body, content_type = _multipart({"file": ("stack.ris", text.encode()), "format": ("", b"ris")})
+    uploaded = stack.request(
+        a,
+        "/api/v1/references/import/preview/",
+        method="POST",
+        token=token,
+        data=body,
+        content_type=content_type,
+    )
+    assert uploaded.status == 202, uploaded.body
+    status_path = "/api/v1/references/" + uploaded.headers["Location"].split("/references/", 1)[1]
+
+    def state() -> str:
+        return str(json.loads(stack.get(b, status_path, token=token).body)["state"])
+
+    until(lambda: state() == "previewed", seconds=120, what="the preview read by a worker")
+    confirmed = stack.post(a, status_path + "confirm/", token=token)
+    assert confirmed.status == 202, confirmed.body
+    upload = ImportUpload.objects.get(token=uploaded.headers["Location"].rstrip("/").split("/")[-1])
+    until(
+        lambda: ImportUpload.objects.filter(pk=upload.pk, batches_done__gte=1).exists(),
+        seconds=120,
+        what="the import's first batch",
+        every=0.05,
+    )
+    busy = next(
+        name
+        for name in ("worker-1", "worker-2")
+        if "import_references" in stack.log(name).rsplit("ready.", 1)[-1]
+    )
+    try:
+        stack.kill(busy)  # in the middle of a batch: its transaction is rolled back
+        killed_at = ImportUpload.objects.get(pk=upload.pk)
+        assert (killed_at.state, killed_at.batches_done < 8) == ("running", True)
+        until(lambda: state() == "done", seconds=180, what="the import resumed by another worker")
+    finally:
+        for name in ("worker-1", "worker-2"):
+            if name not in stack.processes:
+                stack.worker_start(name)
+    upload.refresh_from_db()
+    assert (upload.records_read, upload.records_imported, upload.records_refused) == (
+        records,
+        records,
+        0,
+    )
+    assert Reference.objects.filter(current_version__title__startswith="Stack outcome").count() == (
+        records
+    )
