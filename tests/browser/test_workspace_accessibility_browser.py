@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
 from articles.models import AudienceLevel, Revision
+from articles.references.importing.previewing import import_file_upload, import_preview_run
 from articles.references.models import ImportState, ImportUpload
 from articles.references.services import reference_create
 from articles.services import revision_create_draft, revision_edit
@@ -175,7 +176,25 @@ def _pages(desk: Desk) -> dict[str, tuple[User, str]]:
             desk.editor,
             reverse("editorial:reference_import_job", args=[_import_running(desk.editor)]),
         ),
+        "import preview": (
+            desk.editor,
+            reverse("editorial:reference_import_job", args=[_import_previewed(desk.editor)]),
+        ),
     }
+
+
+def _import_previewed(editor) -> str:  # type: ignore[no-untyped-def]
+    """A file read by its preview task: new records, a possible duplicate of the library's
+    reference (beside it), one that cannot be read; more than a page of them."""
+    text = "".join(
+        f"TY  - JOUR\nAU  - Author{n}, A\nTI  - Loading outcome {n}\nPY  - 2020\nER  - \n\n"
+        for n in range(1, 60)
+    )
+    text += "TY  - JOUR\nTI  - Graded loading of the Achilles tendon\nPY  - 2013\nER  - \n\n"
+    text += "TY  - JOUR\nTI  - Broken\nDO  - not-a-doi\nER  - \n"
+    upload = import_file_upload(actor=editor, format="ris", filename="long.ris", text=text)
+    import_preview_run(upload_id=upload.pk)  # the worker (the outbox does not send it here)
+    return str(upload.token)
 
 
 def _import_running(editor) -> str:  # type: ignore[no-untyped-def]
