@@ -37,6 +37,8 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "2000"))
+# The reference library's size (bench.seed_references): issue 13's 100,000 by default.
+REFERENCES = int(os.environ.get("BENCH_REFERENCES", "100000"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "3"))
 # The machine may be shared: each page is measured in ROUNDS short runs, each right after a
 # run of /healthz; a ratio is the median of the rounds' ratios, so a burst of other work that
@@ -448,8 +450,29 @@ def workspace_pages() -> list[Page]:
         Page("inbox", "/editorial/inbox/", "member"),
         Page("article history", f"/editorial/articles/{in_review}/history/", "editor"),
         Page("readers' questions", "/editorial/questions/", "editor"),
-        Page("reference library", "/editorial/references/", "editor"),
-        Page("reference library search", "/editorial/references/?q=cohort", "editor"),
+        *reference_pages(),
+    ]
+
+
+def reference_pages() -> list[Page]:
+    """The reference library at BENCH_REFERENCES (bench.seed_references): its first page, a
+    search for a word in most titles, a rare word and a DOI; the article editor's citation
+    picker; the API's list and search. Each read by the editor."""
+    from urllib.parse import quote
+
+    from articles.references.models import ReferenceVersion
+    from bench.seed_references import COMMON_WORD, RARE_WORD
+
+    doi = ReferenceVersion.objects.exclude(doi="").order_by("-pk").values_list("doi", flat=True)[0]
+    library = "/editorial/references/"
+    return [
+        Page("reference library", library, "editor"),
+        Page("reference library search, common word", f"{library}?q={COMMON_WORD}", "editor"),
+        Page("reference library search, rare word", f"{library}?q={RARE_WORD}", "editor"),
+        Page("reference library search, DOI", f"{library}?q={quote(doi, safe='')}", "editor"),
+        Page("citation picker search", f"{library}picker/?q={COMMON_WORD}", "editor"),
+        Page("API reference list", "/api/v1/references/", "editor"),
+        Page("API reference search", f"/api/v1/references/?q={COMMON_WORD}", "editor"),
     ]
 
 
@@ -562,7 +585,7 @@ def main() -> None:
         _, token = AuthToken.objects.create(user=User.objects.get(username="bench-editor"))
     else:
         seeded = time.perf_counter()
-        token = seed(articles=ARTICLES, report=print)
+        token = seed(articles=ARTICLES, references=REFERENCES, report=print)
         print(f"Seeded {ARTICLES} articles in {time.perf_counter() - seeded:.1f} s")
         # After a bulk load, as in production: planner statistics now, and no autovacuum
         # competing with the measurements.

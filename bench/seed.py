@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.references.rendering import body_render, citation_work
 from articles.references.services import reference_create
+from bench.seed_references import references_seed
 from bench.seed_search import search_write
 from editorial.events import AuditAction
 from editorial.models import (
@@ -96,8 +97,12 @@ def _user(username: str, group: str, **names: str) -> User:
     return user
 
 
-def seed(*, articles: int, report: Callable[[str], object] = lambda _: None) -> str:
-    """Write the data set; return an API token for the bench editor."""
+def seed(
+    *, articles: int, references: int = REFERENCES, report: Callable[[str], object] = lambda _: None
+) -> str:
+    """Write the data set, with a library of `references` (at least REFERENCES, the ones the
+    articles cite; the others in bulk: bench.seed_references); return the bench editor's API
+    token."""
     now = timezone.now()
     started = time.perf_counter()
     if connection.vendor == "postgresql":  # a bulk load, not a request: no request's limit
@@ -157,7 +162,9 @@ def seed(*, articles: int, report: Callable[[str], object] = lambda _: None) -> 
         )
         versions.append(written.version)
 
-    report(f"  {REFERENCES} references: {time.perf_counter() - started:.1f} s")
+    report(f"  {REFERENCES} cited references: {time.perf_counter() - started:.1f} s")
+    added = references_seed(count=references, editor_id=editor.pk)
+    report(f"  {added} more references in bulk: {time.perf_counter() - started:.1f} s")
     levels = list(AudienceLevel.objects.all())
     # (variant, level) -> stored fields and the pinned keys
     variants: dict[tuple[int, int], dict[str, object]] = {}

@@ -39,3 +39,21 @@ class ReferenceFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Reference], name: str, value: str) -> QuerySet[Reference]:
         return references_matching(queryset, value)
+
+    def filter_queryset(self, queryset: QuerySet[Reference]) -> QuerySet[Reference]:
+        """The filters, then the search: each of the search's conditions is then asked with
+        the filters (references_matching)."""
+        queryset, term = self.unsearched(queryset)
+        return self.search(queryset, "q", term)
+
+    def unsearched(self, queryset: QuerySet[Reference]) -> tuple[QuerySet[Reference], str]:
+        """`queryset` with every valid filter but the search, and the search's text ("" if
+        none): for a page of the library, which asks the search for a page alone."""
+        if not self.is_bound:
+            return queryset, ""
+        self.errors  # noqa: B018 (validates the form: cleaned_data holds the valid filters)
+        data = dict(self.form.cleaned_data)
+        term = data.pop("q", "") or ""
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset, term.strip()

@@ -4,7 +4,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, OrderBy, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from articles.references.identifiers import (
     IdentifierInvalid,
@@ -28,29 +30,25 @@ def references_all() -> QuerySet[Reference]:
     return Reference.objects.select_related("current_version").order_by("key")
 
 
-def references_matching(queryset: QuerySet[Reference], value: str) -> QuerySet[Reference]:
-    """`queryset` narrowed to references whose key, title, authors or container hold `value`,
-    or whose DOI, PMID or PMCID it names in any accepted form.
+# What a library page says of a search with more matches: "1,000+", not a count of them all.
+COUNT_CAP = 1000
 
-    Each condition is one an index serves on PostgreSQL (pg_trgm GIN indexes on the key, the
-    normalised title, the container and the authors, B-trees on the identifiers: migration
-    0014_reference_search_indexes); the version's conditions are asked of the versions alone,
-    so that one bitmap scan answers them, not a filter on every reference joined to its version.
-    """
-    value = value.strip()
-    if not value:
-        return queryset
-    text = title_normalise(value)
+
+def _search_branches(queryset: QuerySet[Reference], value: str) -> list[QuerySet[Reference]]:
+    """`queryset` narrowed by each condition of the search alone: the key; the current
+    version's title, container or authors; each identifier `value` is in an accepted form (a
+    doi.org link, `PMID: 123`, `pmc123`). An index serves each on PostgreSQL (pg_trgm GIN
+    indexes on the key, the normalised title, the container and the authors, B-trees on the
+    identifiers: migration 0016_reference_search_indexes)."""
     in_version = (
-        Q(title_normalised__contains=text)
-        | Q(container__icontains=value)
-        | Q(csl__author__icontains=value)
+        Q(current_version__title_normalised__contains=title_normalise(value))
+        | Q(current_version__container__icontains=value)
+        | Q(current_version__csl__author__icontains=value)
     )
     if not value.isascii():
         # SQLite keeps JSON with non-ASCII letters escaped (\u00fc): match that form too.
-        in_version |= Q(csl__author__icontains=json.dumps(value)[1:-1])
-    # An identifier in any accepted form (a doi.org link, `PMID: 123`, `pmc123`).
-    by_identifier = []
+        in_version |= Q(current_version__csl__author__icontains=json.dumps(value)[1:-1])
+    branches = [queryset.filter(key__icontains=value), queryset.filter(in_version)]
     for column, normalise in (
         ("doi", doi_normalise),
         ("pmid", pmid_normalise),
@@ -61,15 +59,75 @@ def references_matching(queryset: QuerySet[Reference], value: str) -> QuerySet[R
         except IdentifierInvalid:
             continue
         # The identifiers' table holds the comparison key (a DOI lower-cased).
-        by_identifier.append(
-            ReferenceIdentifier.objects.filter(scheme=column, value=key).values("reference_id")
-        )
-    by_key = Reference.objects.filter(key__icontains=value).values("pk")
-    by_version = Reference.objects.filter(
-        current_version__in=ReferenceVersion.objects.filter(in_version).values("pk")
-    ).values("pk")
-    # A UNION, not an OR: an OR of subqueries is a filter on every reference.
-    return queryset.filter(pk__in=by_key.union(by_version, *by_identifier))
+        found = ReferenceIdentifier.objects.filter(scheme=column, value=key)
+        branches.append(queryset.filter(pk__in=found.values("reference_id")))
+    return branches
+
+
+def _key_as_expression(ordering: list[Any]) -> list[Any]:
+    """`ordering` with the key as an expression (the same order), which the key's B-tree
+    cannot serve: the key's own condition is then read from its trigram index and its matches
+    sorted. Keys begin with the first author's name, so the keys holding a name are together
+    in the key's order: walking it for a page of "smith" read 80,000 keys."""
+    turned = []
+    for item in ordering:
+        name = item.lstrip("-") if isinstance(item, str) else None
+        if isinstance(item, OrderBy) and isinstance(item.expression, F):
+            name = item.expression.name  # type: ignore[attr-defined]
+        if name != "key":
+            turned.append(item)
+            continue
+        descending = item.startswith("-") if isinstance(item, str) else item.descending
+        expression = Concat(F("key"), Value(""))
+        turned.append(expression.desc() if descending else expression.asc())
+    return turned
+
+
+def _limited(branches: list[QuerySet[Reference]], ordering: list[Any], first: int) -> list[Any]:
+    """Each branch's first `first` ids in `ordering` (any order if empty), where the database
+    takes a LIMIT inside a UNION (PostgreSQL); every id of each elsewhere (SQLite). The first
+    branch is the key's condition (_search_branches)."""
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return [branch.order_by().values("pk") for branch in branches]
+    orderings = [_key_as_expression(ordering)] + [ordering] * (len(branches) - 1)
+    return [
+        branch.order_by(*order).values("pk")[:first]
+        for branch, order in zip(branches, orderings, strict=True)
+    ]
+
+
+def references_matching(
+    queryset: QuerySet[Reference], value: str, *, first: int | None = None
+) -> QuerySet[Reference]:
+    """`queryset` narrowed to references whose key, title, authors or container hold `value`,
+    or whose DOI, PMID or PMCID it names in any accepted form.
+
+    A UNION of conditions an index serves each (_search_branches), not an OR (an OR across
+    tables is a filter on every reference). With `first`, only the first `first` matches in
+    `queryset`'s order are asked for (a page: the page's bound must be on `queryset`): each
+    condition then stops after that many in that order, walking the order's index for a word
+    in most references instead of reading and sorting every match.
+    """
+    value = value.strip()
+    if not value:
+        return queryset
+    branches = _search_branches(queryset, value)
+    if first is None:
+        ids = [branch.order_by().values("pk") for branch in branches]
+    else:
+        ordering = list(queryset.query.order_by or Reference._meta.ordering or [])
+        ids = _limited(branches, ordering, first)
+    return queryset.filter(pk__in=ids[0].union(*ids[1:]))
+
+
+def references_count(queryset: QuerySet[Reference], value: str, *, cap: int = COUNT_CAP) -> int:
+    """How many of `queryset` match `value` (all of it when empty), counted up to `cap` + 1:
+    a larger answer means "more than `cap`" (no statement reads every match)."""
+    value = value.strip()
+    if not value:
+        return queryset.order_by()[: cap + 1].count()
+    ids = _limited(_search_branches(queryset, value), [], cap + 1)
+    return min(ids[0].union(*ids[1:]).count(), cap + 1)
 
 
 def references_near_duplicates(

@@ -178,7 +178,7 @@ class KeysetPagination(BasePagination):
         ordered = queryset.order_by(*(key.turned(backwards).order_by() for key in keys))
         if position is not None:
             ordered = ordered.filter(self._after(keys, position, backwards=backwards))
-        rows = cast(list[Model], list(ordered[: self.page_size + 1]))
+        rows = cast(list[Model], self.rows(ordered, self.page_size + 1))
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if backwards:
@@ -195,6 +195,11 @@ class KeysetPagination(BasePagination):
             else None
         )
         return cast(list[Row], rows)
+
+    def rows(self, ordered: QuerySet[Any], count: int) -> list[Any]:
+        """The first `count` rows of `ordered` (the list in the page's order, past its bound):
+        a list whose filter costs more than its order may ask it of these rows alone."""
+        return list(ordered[:count])
 
     def _page_size(self, request: Request) -> int:
         """The size the client asked for, within 1..max_page_size; else the list's own."""

@@ -20,10 +20,11 @@ from rest_framework.response import Response
 from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
+from articles.references.filters import ReferenceFilter
 from articles.references.models import Reference
 from editorial import permissions
-from editorial.api import filters
 from editorial.api.common import EDITORS_ONLY, ERRORS, acting_user
+from editorial.api.pagination import KeysetPagination
 from editorial.api.reference_imports import ReferenceImportActions
 from editorial.api.reference_serializers import (
     FieldChangeSerializer,
@@ -59,6 +60,30 @@ def _renderer(export_format: ExportFormat) -> type[BaseRenderer]:
 EXPORT_RENDERERS = [_renderer(f) for f in ExportFormat]
 
 
+class ReferenceSearchPaged(ReferenceFilter):
+    """The library's filters; the search (`q`) is left to ReferencePagination, which asks it
+    for a page alone."""
+
+    def search(self, queryset: QuerySet[Reference], name: str, value: str) -> QuerySet[Reference]:
+        return queryset
+
+
+class ReferencePagination(KeysetPagination):
+    """Keyset pages of the library, a search (`q`) asked for the page's rows only: each of its
+    conditions stops after a page in the list's order (references_matching with `first`), so
+    a word in most of the library costs a page, not every match. Numbered pages (`?page=N`)
+    search the whole list, as they count it."""
+
+    def paginate_queryset(self, queryset, request, view=None):  # type: ignore[no-untyped-def]
+        self.term = request.query_params.get("q", "")
+        if self.legacy_query_param in request.query_params:
+            queryset = selectors.references_matching(queryset, self.term)
+        return super().paginate_queryset(queryset, request, view)
+
+    def rows(self, ordered: QuerySet[Any], count: int) -> list[Any]:
+        return list(selectors.references_matching(ordered, self.term, first=count)[:count])
+
+
 class ReferenceAccess(BasePermission):
     """Editors and board members read the library (and export it); only editors write."""
 
@@ -82,7 +107,8 @@ class ReferenceViewSet(
     queryset = Reference.objects.none()
     serializer_class = ReferenceSerializer
     permission_classes = [ReferenceAccess]
-    filterset_class = filters.ReferenceFilter
+    filterset_class = ReferenceSearchPaged
+    pagination_class = ReferencePagination
     ordering_fields = ["key", "created_at"]
 
     def get_queryset(self) -> QuerySet[Reference]:

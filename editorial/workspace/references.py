@@ -7,11 +7,12 @@ articles.references (services: a reference and its versions; importing: the impo
 
 import contextlib
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,13 +114,73 @@ def version_fields(version: ReferenceVersion) -> list[tuple[str, str]]:
 # --- library and reference page ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LibraryPage:
+    """A page of the library in key order, after (or before) the key of a row of the page
+    next to it; `count` is how many match, up to COUNT_CAP + 1 (more: shown as "1,000+")."""
+
+    rows: list[Reference]
+    count: int
+    next_after: str = ""
+    previous_before: str = ""
+    is_first: bool = True
+
+    @property
+    def count_text(self) -> str:
+        capped = self.count > selectors.COUNT_CAP
+        return f"{selectors.COUNT_CAP:,}+" if capped else f"{self.count:,}"
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_after or self.previous_before)
+
+    def __iter__(self) -> Iterator[Reference]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def library_page(
+    queryset: QuerySet[Reference], term: str, *, after: str, before: str
+) -> LibraryPage:
+    """PAGE_SIZE references of `queryset` matching `term`, in key order after the key `after`
+    (or, `before`, the page that ends before that key). Each statement reads a page's worth
+    of rows or COUNT_CAP + 1 ids at most (references_matching, references_count)."""
+    backwards = bool(before) and not after
+    if backwards:
+        bounded = queryset.filter(key__lt=before).order_by("-key")
+    else:
+        bounded = queryset.filter(key__gt=after) if after else queryset
+        bounded = bounded.order_by("key")
+    rows = list(selectors.references_matching(bounded, term, first=PAGE_SIZE + 1)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_previous = bool(after) if not backwards else more
+    return LibraryPage(
+        rows=rows,
+        count=selectors.references_count(queryset, term),
+        next_after=rows[-1].key if has_next and rows else "",
+        previous_before=rows[0].key if has_previous and rows else "",
+        is_first=not has_previous,
+    )
+
+
 @login_required
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
+    """The library in key order, filtered and searched, by pages of PAGE_SIZE: "Next" goes on
+    after the last key shown (`after`), "Previous" back before the first (`before`)."""
     user = require(request, permissions.can_read_references)
     filterset = ReferenceFilter(request.GET or None, queryset=_library())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for reference in page:
+    queryset, term = filterset.unsearched(_library())
+    page = library_page(
+        queryset, term, after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
+    for reference in page.rows:
         reference.short = citation_short(reference.current_version)  # type: ignore[attr-defined]
     context = {
         "filterset": filterset,
@@ -244,7 +305,7 @@ def reference_export(request: HttpRequest) -> HttpResponse:
     """The chosen references (`ids`), or all matching the filters (`all`), as a file."""
     require(request, permissions.can_read_references)
     filters = request.GET.copy()
-    for name in ("ids", "all", "format", "page"):
+    for name in ("ids", "all", "format", "page", "after", "before"):
         filters.pop(name, None)
     back = f"{reverse('editorial:references')}?{filters.urlencode()}".rstrip("?")
     try:
@@ -279,7 +340,9 @@ def reference_picker(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     found: list[Reference] = []
     if query:
-        found = list(ReferenceFilter({"q": query}, queryset=_library()).qs[:PICKER_SIZE])
+        # The first PICKER_SIZE in key order: each condition stops after as many.
+        matching = selectors.references_matching(_library(), query, first=PICKER_SIZE)
+        found = list(matching[:PICKER_SIZE])
         for reference in found:
             reference.short = citation_short(reference.current_version)  # type: ignore[attr-defined]
     context: dict[str, Any] = {"query": query, "found": found, "lookup": None}
