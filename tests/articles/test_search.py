@@ -14,10 +14,16 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, ArticleSearchDocument, AudienceLevel
-from articles.public.search import QUERY_SHORTENED, SEARCH_MAX_LENGTH, snippet_html
+from articles.public.search import (
+    QUERY_SHORTENED,
+    SEARCH_MAX_LENGTH,
+    articles_search,
+    snippet_html,
+)
 from articles.search_documents import (
     SNIPPET_START,
     SNIPPET_STOP,
@@ -491,6 +497,22 @@ def test_pg_stores_the_vector_and_has_a_gin_index(postgres, editor):
         )
         (definition,) = cursor.fetchone()
     assert "USING gin (search_vector)" in definition
+
+
+@pytest.mark.postgresql
+def test_pg_ranks_its_candidates_in_one_pass_reading_each_document_once(postgres, editor):
+    for n in range(3):
+        publish(editor, title=f"Tendon {n}", body="Tendon loading." * (n + 1))
+    publish(editor, title="Knee", body="Nothing of the word.")
+    with CaptureQueriesContext(connection) as captured:
+        ids, more = articles_search(query="tendon")
+    assert (len(ids), more, len(captured.captured_queries)) == (3, False, 1)
+    assert Article.objects.get(pk=ids[0]).title == "Tendon 2"  # the word most often
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + captured.captured_queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The documents are read once, by the candidates' scan, and ranked from what it carries.
+    assert len(re.findall(r"Scan .*\bon articles_articlesearchdocument\b", plan)) == 1, plan
 
 
 # --- the simple word search (SQLite's; forced here, so it runs on every database) ------------
