@@ -4,6 +4,7 @@ a page costs the same number of queries whatever the list's length, and none cou
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import ReviewStatus
 from editorial import workflow
@@ -204,3 +205,23 @@ def test_the_browsable_api_shows_a_page_of_the_list(editor):
 
     assert response.status_code == 200
     assert "cursor=" in response.content.decode()  # the next link, in the JSON shown
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_pages_rows_ask_for_the_time_zone_once(size, editor, monkeypatch):
+    """The rows' 3 dates each are written by DRF's field given the zone once for the page
+    (editorial.api.articles.article_rows), not asked for again at each date."""
+    RevisionFactory.create_batch(size, author=editor)
+    client = client_for(editor)
+    client.get(f"{API}/articles/")  # the session once
+    asked: list[object] = []
+    current = timezone.get_current_timezone
+
+    def counted() -> object:
+        asked.append(None)
+        return current()
+
+    monkeypatch.setattr(timezone, "get_current_timezone", counted)
+    rows = client.get(f"{API}/articles/").json()["results"]
+    assert len(rows) == min(size, 25)
+    assert len(asked) == 1
