@@ -81,10 +81,13 @@ def generic_plans() -> Iterator[None]:
         yield
         return
     connection.ensure_connection()
-    connection.connection.execute("SET plan_cache_mode = auto")
+    # The driver's errors as Django's (a database gone away is a 503, config.unavailable).
+    with connection.wrap_database_errors:
+        connection.connection.execute("SET plan_cache_mode = auto")
     try:
         yield
     finally:
         # In a transaction rolled back since, the rollback undid the SET (and RESET would fail).
         if not connection.needs_rollback and connection.connection is not None:
-            connection.connection.execute("RESET plan_cache_mode")
+            with connection.wrap_database_errors:
+                connection.connection.execute("RESET plan_cache_mode")

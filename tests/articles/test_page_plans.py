@@ -2,14 +2,16 @@
 unique key (articles.sql_rows.generic_plans); every other statement is still planned for its
 values (ADR 003), also after a page that was not found."""
 
+import psycopg
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 
 from articles.models import StoredPage
 from articles.page_versions import local_pages_clear
 from articles.public.page_reads import _ARTICLE_SQL
+from articles.sql_rows import generic_plans
 from editorial import workflow
 from tests.factories import RevisionFactory
 
@@ -54,3 +56,16 @@ def test_the_built_pages_reads_keep_a_generic_plan_and_the_rest_does_not(editor)
 def test_a_page_not_found_leaves_statements_planned_for_their_values(db):
     assert Client().get("/articles/no-such-article/").status_code == 404
     assert _plan_cache_mode() == "force_custom_plan"
+
+
+def test_the_database_going_away_on_the_setting_is_djangos_error(db, monkeypatch):
+    """Sent on the driver's connection, the setting's failure still reads as Django's
+    OperationalError: the page answers 503 (config.unavailable), not 500."""
+    connection.ensure_connection()
+
+    def gone(*args: object, **kwargs: object) -> None:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connection.connection, "execute", gone)
+    with pytest.raises(OperationalError, match="server closed"), generic_plans():
+        pass
