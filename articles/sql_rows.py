@@ -6,7 +6,8 @@ process, and each row becomes a model instance (`Model.from_db`) with every colu
 by the same converters a queryset applies (time zones on SQLite, JSON, booleans).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -65,3 +66,28 @@ class ModelColumns:
         return self.model.from_db(
             connection.alias, self.attnames, values_converted(values, self.converters())
         )
+
+
+@contextmanager
+def generic_plans() -> Iterator[None]:
+    """Let PostgreSQL reuse a generic plan for the prepared statements run inside: for a few
+    hot reads by unique key, whose plan cannot depend on their values. Connections otherwise
+    plan every run for its values (ADR 003), which cost the page built from the database more
+    of PostgreSQL's CPU than running its statements. Back to the connection's setting after.
+
+    The setting travels on the driver's own connection (as Django's health check does): it
+    is not one of the page's statements, and query counts do not see it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    # The driver's errors as Django's (a database gone away is a 503, config.unavailable).
+    with connection.wrap_database_errors:
+        connection.connection.execute("SET plan_cache_mode = auto")
+    try:
+        yield
+    finally:
+        # In a transaction rolled back since, the rollback undid the SET (and RESET would fail).
+        if not connection.needs_rollback and connection.connection is not None:
+            with connection.wrap_database_errors:
+                connection.connection.execute("RESET plan_cache_mode")

@@ -62,8 +62,10 @@ def json_ld_script(data: dict[str, Any]) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
-# How much of a body's HTML is parsed at a time for its description.
-DESCRIPTION_CHUNK = 2000
+# How much of a body's HTML is parsed at a time for its description: a paragraph of the
+# project's bodies holds the 42 words needed, and parsing 2,000 characters at once cost three
+# times as much (0.19 ms against 0.07 for the bench's bodies, 0.25 against 0.07 for 14 KB).
+DESCRIPTION_CHUNK = 500
 
 
 def page_description(html: str) -> str:

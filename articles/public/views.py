@@ -55,6 +55,7 @@ from articles.selectors import (
     review_dates_of,
 )
 from articles.services import reader_preference_set
+from articles.sql_rows import generic_plans
 
 UNKNOWN_AUDIENCE = "Choose one of the listed audiences."
 
@@ -246,13 +247,15 @@ def _article_page_build(
         return stored.page
     # The article's token before reading the database (see articles.public.page_cache).
     pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
-    found = article_request_get(request, slug)
-    if found is None:
-        if created:
-            article_page_pointer_forget(slug=slug)
-        raise Http404("No published article here.")
+    # Its reads are by unique key (slug, revision): planned once per connection, not per run.
+    with generic_plans():
+        found = article_request_get(request, slug)
+        if found is None:
+            if created:
+                article_page_pointer_forget(slug=slug)
+            raise Http404("No published article here.")
+        html = article_page_html(request, found)
     review_dates = found.review_dates
-    html = article_page_html(request, found)
     page = CachedPage(
         html=html,
         etag=article_content_etag(html),

@@ -191,7 +191,8 @@ STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's, each URL worked out once per process (config/static_storage.py).
+    "staticfiles": {"BACKEND": "config.static_storage.KeptUrlsManifestStaticFilesStorage"},
 }
 
 # Redis: when REDIS_URL is unset, jobs run in-process (eager) and the cache is local memory.

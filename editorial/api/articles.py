@@ -1,8 +1,11 @@
 """Articles over HTTP: list, read, create and edit, and the workflow transitions."""
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -86,23 +89,53 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
 _DATETIME = serializers.DateTimeField()
 
 
-def article_row(article: Article) -> dict[str, Any]:
+# What a list's row shows, and every column its pages may be ordered by (the keyset's cursor
+# reads them from the row): read as named tuples, not model instances, which cost more to
+# build than the page's statement (0.74 -> 0.51 ms for 26 rows).
+LIST_ROW_FIELDS = [
+    "pk",
+    "slug",
+    "title",
+    "topic",
+    "review_interval_months",
+    "status",  # the selector's annotations
+    "latest_number",
+    "published_revision_id",
+    "published_at",
+    "created_at",
+    "updated_at",
+]
+
+
+def article_rows(articles: Iterable[Any]) -> list[dict[str, Any]]:
+    """article_row of each article (or row of LIST_ROW_FIELDS), with DRF's DateTimeField given
+    the current time zone once for the list (unbound, it asks at each of a page's 75 dates)."""
+    moment = (
+        serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+        if settings.USE_TZ
+        else _DATETIME
+    )
+    return [article_row(article, moment=moment) for article in articles]
+
+
+def article_row(article: Any, *, moment: serializers.DateTimeField = _DATETIME) -> dict[str, Any]:
     """ArticleSerializer(article).data for a list's row, the same keys and values (a test
-    compares them), written directly."""
+    compares them), written directly from an Article with the selector's annotations or a row
+    of LIST_ROW_FIELDS; `moment` writes the dates."""
     return {
         "id": article.pk,
         "slug": article.slug,
         "title": article.title,
         "topic": article.topic,
         "review_interval_months": article.review_interval_months,
-        "status": article.status,  # type: ignore[attr-defined]  # the selector's annotations
-        "latest_revision_number": article.latest_number,  # type: ignore[attr-defined]
+        "status": article.status,
+        "latest_revision_number": article.latest_number,
         "published_revision": article.published_revision_id,
         "published_at": (
-            _DATETIME.to_representation(article.published_at) if article.published_at else None
+            moment.to_representation(article.published_at) if article.published_at else None
         ),
-        "created_at": _DATETIME.to_representation(article.created_at),
-        "updated_at": _DATETIME.to_representation(article.updated_at),
+        "created_at": moment.to_representation(article.created_at),
+        "updated_at": moment.to_representation(article.updated_at),
     }
 
 
@@ -246,11 +279,14 @@ class ArticleViewSet(
         return articles_for_user(user=acting_user(self.request), annotated=self.action != "list")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """ListModelMixin's, with each row written by article_row (ArticleSerializer's output
-        without its per-field machinery, which cost more than the page's SQL)."""
-        queryset = self.filter_queryset(self.get_queryset())
+        """ListModelMixin's, with each row read as a named tuple (LIST_ROW_FIELDS) and written
+        by article_row (ArticleSerializer's output without its per-field machinery, which cost
+        more than the page's SQL)."""
+        queryset = self.filter_queryset(self.get_queryset()).values_list(
+            *LIST_ROW_FIELDS, named=True
+        )
         page = self.paginate_queryset(queryset)
-        rows = [article_row(article) for article in (queryset if page is None else page)]
+        rows = article_rows(queryset if page is None else page)
         return Response(rows) if page is None else self.get_paginated_response(rows)
 
     @extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer, **ERRORS})

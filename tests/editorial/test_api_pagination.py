@@ -4,9 +4,11 @@ a page costs the same number of queries whatever the list's length, and none cou
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from articles.models import ReviewStatus
+from articles.models import Article, ReviewStatus
 from editorial import workflow
+from editorial.api.articles import LIST_ROW_FIELDS, ArticleViewSet
 from editorial.api.pagination import CURSOR_INVALID
 from tests.editorial.test_api import API, client_for
 from tests.factories import ArticleFactory, RevisionFactory
@@ -204,3 +206,47 @@ def test_the_browsable_api_shows_a_page_of_the_list(editor):
 
     assert response.status_code == 200
     assert "cursor=" in response.content.decode()  # the next link, in the JSON shown
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_pages_rows_ask_for_the_time_zone_once(size, editor, monkeypatch):
+    """The rows' 3 dates each are written by DRF's field given the zone once for the page
+    (editorial.api.articles.article_rows), not asked for again at each date."""
+    RevisionFactory.create_batch(size, author=editor)
+    client = client_for(editor)
+    client.get(f"{API}/articles/")  # the session once
+    asked: list[object] = []
+    current = timezone.get_current_timezone
+
+    def counted() -> object:
+        asked.append(None)
+        return current()
+
+    monkeypatch.setattr(timezone, "get_current_timezone", counted)
+    rows = client.get(f"{API}/articles/").json()["results"]
+    assert len(rows) == min(size, 25)
+    assert len(asked) == 1
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_pages_rows_are_read_without_model_instances(size, editor, monkeypatch):
+    """The list reads its page as rows of LIST_ROW_FIELDS: no Article is built for it."""
+    RevisionFactory.create_batch(size, author=editor)
+    client = client_for(editor)
+    client.get(f"{API}/articles/")  # the session once
+    built: list[object] = []
+    from_db = Article.from_db
+
+    def counted(*args: object, **kwargs: object) -> Article:
+        built.append(None)
+        return from_db(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Article, "from_db", counted)
+    rows = client.get(f"{API}/articles/").json()["results"]
+    assert len(rows) == min(size, 25)
+    assert built == []
+
+
+def test_every_order_a_client_may_ask_for_is_in_the_rows():
+    """The keyset's cursor reads its columns from the page's rows."""
+    assert {"pk", *ArticleViewSet.ordering_fields} <= set(LIST_ROW_FIELDS)
