@@ -30,7 +30,6 @@ from articles.references.importing.previewing import (
     import_preview_confirm,
     import_preview_rows,
     import_preview_rows_choose,
-    import_preview_still_open,
     import_upload_of,
 )
 from articles.references.models import ImportState, ImportUpload, Reference
@@ -211,8 +210,6 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with transaction.atomic():  # the choices and the confirm: both, or neither
-            # First: import_preview_confirm would call a file still being read "confirmed".
-            import_preview_still_open(upload)
             if data.get("records"):
                 import_preview_rows_choose(upload=upload, choices=data["records"])
             upload = import_preview_confirm(upload=upload, change_note=data["change_note"])
