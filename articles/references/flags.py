@@ -78,10 +78,17 @@ def citations_flagged_rows(
     version: ReferenceVersion | None = None,
 ) -> QuerySet[RevisionCitation]:
     """The citations citations_flagged lists, unordered: pass a page of them (in any order)
-    to flagged_citations. One query for the references that have a flagging version (an index
-    of those versions), so that the citations are read from a range of their index by
-    reference (`citation_by_reference`) for each."""
-    flagging = ReferenceVersion.objects.filter(status__in=FLAGGING_STATUSES)
+    to flagged_citations. One query for the cited references that have a flagging version
+    after their first (an index of those versions), so that the citations are read from a
+    range of their index by reference (`citation_by_reference`) for each."""
+    # A citation pins a version, and only a newer flagging one flags it: never a version 1.
+    # Of those, the references something cites (a library can hold thousands of retracted
+    # works no article cites: a long list made the planner walk every article by title).
+    flagging = ReferenceVersion.objects.filter(
+        status__in=FLAGGING_STATUSES,
+        number__gt=1,
+        reference_id__in=RevisionCitation.objects.values("reference_id"),
+    )
     if version is not None:
         flagging = flagging.filter(reference_id=version.reference_id)
     references = sorted(set(flagging.order_by().values_list("reference_id", flat=True)))

@@ -2,6 +2,8 @@
 editorial.api.pagination): every flagged citation once, grouped by reference, both ways; a
 page costs the same number of queries whatever the number of flags, and counts nothing."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -90,3 +92,27 @@ def test_a_page_of_flagged_citations_is_a_range_of_the_citations_index(
             client.get(url)
         (page,) = [q["sql"] for q in queries.captured_queries if " LIMIT 26" in q["sql"]]
         assert_served_by(page, "citation_by_reference")
+
+
+def test_retracted_works_no_article_cites_are_not_asked_for(editor, librarian, reference):
+    # A library with retracted works nobody cites (imported from Retraction Watch, say): the
+    # citations are looked for among the cited references only, as a short list, not a list of
+    # every retracted reference (which made PostgreSQL walk every article by title).
+    uncited = [ReferenceFactory(key=f"uncited-{n}", actor=librarian) for n in range(3)]
+    for other in uncited:
+        revise(other, librarian, ReferenceStatus.RETRACTED)
+    _submitted(editor, KEY)
+    revise(reference, librarian, ReferenceStatus.RETRACTED)
+
+    with CaptureQueriesContext(connection) as captured:
+        flags = citations_flagged()
+
+    assert [f.citation.reference_id for f in flags] == [reference.pk]
+    citations = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "articles_revisioncitation"."id"')
+    )
+    asked = re.search(r'"articles_revisioncitation"."reference_id" IN \(([^)]*)\)', citations)
+    assert asked is not None, citations
+    assert [int(pk) for pk in asked.group(1).split(",")] == [reference.pk]
