@@ -72,13 +72,32 @@ def _sql(queryset) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.postgresql
+def test_pg_a_page_of_a_rarer_word_is_read_from_its_matches_ids(library):
+    """Up to `few` matches: their ids are read from the indexes first (a Limit over each
+    condition), and the page is those ids in the list's order; no walk of the key's index
+    passing every reference that does not match (the planner's guess of how many match once
+    made it pass 31,000 references for a word in 100)."""
+    assert connection.vendor == "postgresql"
+    with CaptureQueriesContext(connection) as captured:
+        page = references_matching(references_all().filter(key__gt="a"), "graded", first=26)
+        rows = list(page[:26])
+    assert len(rows) == 11
+    ids, taken = (query["sql"] for query in captured.captured_queries)
+    assert plan_with_indexes(ids).count("Limit") >= 2
+    plan = plan_with_indexes(taken)
+    assert "= ANY (" in plan, plan  # the page from the ids read before
+
+
+@pytest.mark.postgresql
 def test_pg_a_page_of_a_common_word_walks_the_key_index(library):
     """The page of a word in most references reads the key's index in order and stops after
     a page in each condition (a Limit over each), with no aggregate of every match: the only
     aggregate is the union of the conditions' pages. The one sort is the key's own condition,
     read from its trigram index (keys holding a name are together in the key's order)."""
     assert connection.vendor == "postgresql"
-    page = references_matching(references_all().filter(key__gt="a"), "graded", first=26)[:26]
+    # More matches than `few`: the matches are too many to read and sort (here 3 stands for
+    # the 1,000 of a library's page).
+    page = references_matching(references_all().filter(key__gt="a"), "graded", first=26, few=3)[:26]
     plan = plan_with_indexes(_sql(page))
     assert "Index Scan using articles_reference_key_key" in plan, plan
     assert plan.count("Limit") >= 3, plan  # the page, and the page of each text condition
