@@ -96,6 +96,12 @@ def _limited(branches: list[QuerySet[Reference]], ordering: list[Any], first: in
     ]
 
 
+def _matches_capped(branches: list[QuerySet[Reference]], cap: int) -> QuerySet[Any]:
+    """The ids (`pk`) matching any condition, read unordered, cap + 1 at most of each."""
+    found = _limited(branches, [], cap + 1)
+    return found[0].union(*found[1:]).order_by()
+
+
 def references_matching(
     queryset: QuerySet[Reference], value: str, *, first: int | None = None, few: int = COUNT_CAP
 ) -> QuerySet[Reference]:
@@ -118,8 +124,7 @@ def references_matching(
     if first is None:
         ids = [branch.order_by().values("pk") for branch in branches]
         return queryset.filter(pk__in=ids[0].union(*ids[1:]))
-    found = _limited(branches, [], few + 1)
-    matched = [row["pk"] for row in found[0].union(*found[1:]).order_by()]
+    matched = [row["pk"] for row in _matches_capped(branches, few)]
     if len(matched) <= few:
         return queryset.filter(pk__in=matched)
     ordering = list(queryset.query.order_by or Reference._meta.ordering or [])
@@ -133,8 +138,7 @@ def references_count(queryset: QuerySet[Reference], value: str, *, cap: int = CO
     value = value.strip()
     if not value:
         return queryset.order_by()[: cap + 1].count()
-    ids = _limited(_search_branches(queryset, value), [], cap + 1)
-    return min(ids[0].union(*ids[1:]).count(), cap + 1)
+    return min(_matches_capped(_search_branches(queryset, value), cap).count(), cap + 1)
 
 
 def references_near_duplicates(

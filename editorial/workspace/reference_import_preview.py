@@ -12,6 +12,7 @@ from django.shortcuts import render
 from articles.references.importing import IMPORTABLE_AS_NEW, ImportFormat, RowStatus, import_keys
 from articles.references.importing.previewing import (
     REFUSED,
+    STATUSES,
     import_preview_chosen,
     import_preview_counts,
     import_preview_page,
@@ -138,7 +139,7 @@ def preview_render(
     status: int = 200,
 ) -> HttpResponse:
     counts = import_preview_counts(upload)
-    statuses = [show] if show else list(SHOWN)[1:]
+    statuses = [show] if show else STATUSES
     rows = import_preview_page(upload, statuses, page)
     context = {
         "upload": upload,

@@ -18,7 +18,7 @@ from articles.references.importing.previewing import (
     import_preview_confirm,
     import_preview_counts,
     import_preview_page,
-    import_preview_row_choose,
+    import_preview_rows_choose,
     import_preview_run,
 )
 from articles.references.importing.records import ImportInvalid
@@ -102,14 +102,14 @@ def test_a_mixed_file_through_reading_preview_choices_and_import(editor):
 
     # Bulk: every possible duplicate imported as new; then record 7 skipped and record 3 too.
     assert import_preview_choose_all(upload=upload, status="possible", choice=NEW) == 2
-    import_preview_row_choose(upload=upload, number=7, choice=SKIP)
-    import_preview_row_choose(upload=upload, number=3, choice=SKIP)
+    import_preview_rows_choose(upload=upload, choices={7: SKIP})
+    import_preview_rows_choose(upload=upload, choices={3: SKIP})
     with pytest.raises(ImportInvalid, match="Record 5"):
-        import_preview_row_choose(upload=upload, number=5, choice=NEW)
+        import_preview_rows_choose(upload=upload, choices={5: NEW})
     with pytest.raises(ImportInvalid, match="Record 4"):
-        import_preview_row_choose(upload=upload, number=4, choice=NEW)
+        import_preview_rows_choose(upload=upload, choices={4: NEW})
     with pytest.raises(ImportInvalid, match="does not conflict"):
-        import_preview_row_choose(upload=upload, number=6, choice=VERSION + "other")
+        import_preview_rows_choose(upload=upload, choices={6: VERSION + "other"})
 
     upload = import_preview_confirm(upload=upload, change_note="Imported")
     assert upload.state == ImportState.QUEUED
@@ -128,7 +128,7 @@ def test_a_possible_duplicate_taken_as_a_new_version_of_the_library_reference(ed
     known = ReferenceFactory(key="known", title="Known title", year=2019)
     upload = _upload(editor, _mixed())
     upload = import_preview_run(upload_id=upload.pk)
-    import_preview_row_choose(upload=upload, number=6, choice=VERSION + "known")
+    import_preview_rows_choose(upload=upload, choices={6: VERSION + "known"})
     import_preview_choose_all(upload=upload, status="new", choice=SKIP)
     import_job_run(upload_id=import_preview_confirm(upload=upload, change_note="Fixed").pk)
     known.refresh_from_db()

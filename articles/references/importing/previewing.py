@@ -235,7 +235,7 @@ def _run(upload: ImportUpload, batch_size: int) -> ImportUpload:
 
 def import_preview_counts(upload: ImportUpload) -> dict[str, int]:
     """How many rows of each status (new, duplicate, conflict, possible, refused): one query."""
-    counts = {status.value: 0 for status in RowStatus} | {REFUSED: 0}
+    counts = dict.fromkeys(STATUSES, 0)
     rows = ImportPreviewRow.objects.filter(upload=upload).values("status")
     for item in rows.annotate(n=Count("id")).order_by():
         counts[item["status"]] = item["n"]
@@ -265,11 +265,6 @@ def import_preview_choose_all(*, upload: ImportUpload, status: str, choice: str)
     if choice not in (SKIP, NEW) or (choice == NEW and status not in IMPORTABLE_AS_NEW):
         raise ImportInvalid(UNKNOWN_CHOICE.format(index=status, choice=choice))
     return ImportPreviewRow.objects.filter(upload=upload, status=status).update(choice=choice)
-
-
-def import_preview_row_choose(*, upload: ImportUpload, number: int, choice: str) -> None:
-    """One record's choice, checked against its row (service's rule and messages)."""
-    import_preview_rows_choose(upload=upload, choices={number: choice})
 
 
 def _choice_problem(row: ImportPreviewRow, choice: str) -> str:
