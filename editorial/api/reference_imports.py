@@ -149,7 +149,11 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         if upload.state == ImportState.READING:
             raise StateConflict(STILL_READING)
         pages = cast(ImportRowsPagination, self.paginator)
-        page = pages.paginate_queryset(import_preview_rows(upload, statuses), request, self)
+        # Each row with the reference it matches first, as the rows say (`matched_reference`).
+        rows = import_preview_rows(upload, statuses).select_related(
+            "matched_reference__current_version"
+        )
+        page = pages.paginate_queryset(rows, request, self)
         return pages.get_paginated_response(ImportRowSerializer(page, many=True).data)
 
     @extend_schema(

@@ -243,12 +243,9 @@ def import_preview_counts(upload: ImportUpload) -> dict[str, int]:
 
 
 def import_preview_rows(upload: ImportUpload, statuses: list[str]) -> QuerySet[ImportPreviewRow]:
-    """The rows of these statuses in file order, each with the reference it matches (for a
-    page of them: import_preview_page, or the API's pages by keyset on `number`)."""
-    rows = ImportPreviewRow.objects.filter(upload=upload, status__in=statuses).select_related(
-        "matched_reference__current_version"
-    )
-    return rows.order_by("number")
+    """The rows of these statuses in file order (for a page of them: import_preview_page, or
+    the API's pages by keyset on `number`)."""
+    return ImportPreviewRow.objects.filter(upload=upload, status__in=statuses).order_by("number")
 
 
 def import_preview_page(
