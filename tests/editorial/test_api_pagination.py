@@ -11,7 +11,7 @@ from editorial import workflow
 from editorial.api.articles import LIST_ROW_FIELDS, ArticleViewSet
 from editorial.api.pagination import CURSOR_INVALID
 from tests.editorial.test_api import API, client_for
-from tests.factories import ArticleFactory, RevisionFactory
+from tests.factories import ArticleFactory, ReferenceFactory, RevisionFactory
 from tests.plans import assert_served_by
 
 
@@ -250,3 +250,22 @@ def test_a_pages_rows_are_read_without_model_instances(size, editor, monkeypatch
 def test_every_order_a_client_may_ask_for_is_in_the_rows():
     """The keyset's cursor reads its columns from the page's rows."""
     assert {"pk", *ArticleViewSet.ordering_fields} <= set(LIST_ROW_FIELDS)
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("ordering", ["created_at", "-created_at"])
+def test_the_reference_list_by_date_is_read_from_an_index(ordering, editor):
+    """The library's API list by date added, on its first page and past a cursor: a range of
+    an index, never a sort of the library (at 100,000 references it sorted all of them for
+    each page, 20 ms of PostgreSQL). (By key, its default, the unique key's index gives the
+    order, the id breaking no ties.)"""
+    index = "reference_by_created"
+    ReferenceFactory.create_batch(30)
+    client = client_for(editor)
+    first = client.get(f"{API}/references/", {"ordering": ordering}).json()
+    assert len(first["results"]) == 25
+    for url, params in ((f"{API}/references/", {"ordering": ordering}), (first["next"], None)):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, params)
+        (listing,) = [q["sql"] for q in queries.captured_queries if " LIMIT 26" in q["sql"]]
+        assert_served_by(listing, index)
