@@ -1,6 +1,7 @@
 """Who may do what: small `rules` predicates, the one place every view, API and service asks."""
 
-from typing import cast
+from collections.abc import Iterable
+from typing import Any
 
 import rules
 
@@ -8,9 +9,33 @@ from articles.models import Article, Revision
 from articles.selectors import article_writer_ids
 from editorial.models import BOARD_GROUP, EDITORS_GROUP, ReviewAssignment, ReviewComment
 
-# rules builds these as Predicate objects; its type hints say only "callable".
-is_editor = cast(rules.Predicate, rules.is_group_member(EDITORS_GROUP))
-is_board_member = cast(rules.Predicate, rules.is_group_member(BOARD_GROUP))
+# Where a user object keeps its group names once read (group_names).
+GROUP_NAMES = "_imprimatur_group_names"
+
+
+def group_names(user: Any) -> frozenset[str]:
+    """The names of the user's groups, read once per user object; editorial.tokens gives
+    them with the token's user (group_names_known), so the permissions ask no query."""
+    names: frozenset[str] | None = getattr(user, GROUP_NAMES, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
+        group_names_known(user, names)
+    return names
+
+
+def group_names_known(user: Any, names: Iterable[str]) -> None:
+    """Tell the user object its group names (read with it)."""
+    setattr(user, GROUP_NAMES, frozenset(names))
+
+
+@rules.predicate
+def is_editor(user: Any) -> bool:
+    return EDITORS_GROUP in group_names(user)
+
+
+@rules.predicate
+def is_board_member(user: Any) -> bool:
+    return BOARD_GROUP in group_names(user)
 
 
 @rules.predicate

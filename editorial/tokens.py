@@ -23,6 +23,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from articles.sql_rows import ModelColumns
 from editorial.models import User
+from editorial.permissions import group_names_known
 
 REFUSED = "Invalid token."
 
@@ -56,7 +57,7 @@ _TOKEN = ModelColumns(AuthToken, "token")
 _USER = ModelColumns(User, "person")
 _MEMBERSHIP = User.groups.through
 # The token, its user and the user's group names (one row per group; one with NULL for none),
-# in one statement: the permissions (rules' is_group_member) then need no query of their own.
+# in one statement: the permissions (editorial.permissions.group_names) then ask no query.
 # Written as SQL: the queryset cost more to build and compile than the statement to run.
 _TOKEN_SQL = f"""
 SELECT {_TOKEN.sql}, {_USER.sql}, grp.name
@@ -68,13 +69,11 @@ LEFT JOIN {Group._meta.db_table} grp
   ON grp.id = membership.{_MEMBERSHIP._meta.get_field("group").column}
 WHERE token.digest = %s AND token.token_key = %s
 """  # noqa: S608 (table and column names from the models; the token's values parameters)
-# Where rules' is_group_member keeps a user's group names (read once per user object).
-GROUP_NAMES_CACHE = "_group_names_cache"
 
 
 def token_with_user_read(*, digest: str, key: str) -> AuthToken | None:
     """The token stored under `digest` and `key` with its user (`token.user`), whose group
-    names are set where rules' is_group_member reads them; or None. One query."""
+    names are known to the permissions (group_names_known); or None. One query."""
     with connection.cursor() as cursor:
         cursor.execute(_TOKEN_SQL, [digest, key])
         rows = cursor.fetchall()
@@ -82,7 +81,7 @@ def token_with_user_read(*, digest: str, key: str) -> AuthToken | None:
         return None
     token: AuthToken = _TOKEN.instance(rows[0][: _TOKEN.width])
     user: User = _USER.instance(rows[0][_TOKEN.width : _TOKEN.width + _USER.width])
-    setattr(user, GROUP_NAMES_CACHE, {row[-1] for row in rows if row[-1] is not None})
+    group_names_known(user, (row[-1] for row in rows if row[-1] is not None))
     token.user = user
     return token
 
