@@ -102,8 +102,21 @@ def _matches_capped(branches: list[QuerySet[Reference]], cap: int) -> QuerySet[A
     return found[0].union(*found[1:]).order_by()
 
 
+def references_matched_ids(
+    queryset: QuerySet[Reference], value: str, *, cap: int = COUNT_CAP
+) -> list[int]:
+    """The ids of `queryset`'s references matching `value` (not empty), cap + 1 at most, in no
+    order (one statement): all of them when there are `cap` or fewer."""
+    return [row["pk"] for row in _matches_capped(_search_branches(queryset, value.strip()), cap)]
+
+
 def references_matching(
-    queryset: QuerySet[Reference], value: str, *, first: int | None = None, few: int = COUNT_CAP
+    queryset: QuerySet[Reference],
+    value: str,
+    *,
+    first: int | None = None,
+    few: int = COUNT_CAP,
+    matched: list[int] | None = None,
 ) -> QuerySet[Reference]:
     """`queryset` narrowed to references whose key, title, authors or container hold `value`,
     or whose DOI, PMID or PMCID it names in any accepted form.
@@ -116,6 +129,8 @@ def references_matching(
     makes each condition walk the order's index and stop after `first` (its matches are then
     close together in any order); a rarer word's walk, on the planner's guess of how many
     match, could pass most of the library (170 ms for a word in 100 of 100,000 references).
+    `matched`: those ids already read for the same references and `few`
+    (references_matched_ids), which the library's first page also counts.
     """
     value = value.strip()
     if not value:
@@ -124,7 +139,8 @@ def references_matching(
     if first is None:
         ids = [branch.order_by().values("pk") for branch in branches]
         return queryset.filter(pk__in=ids[0].union(*ids[1:]))
-    matched = [row["pk"] for row in _matches_capped(branches, few)]
+    if matched is None:
+        matched = [row["pk"] for row in _matches_capped(branches, few)]
     if len(matched) <= few:
         return queryset.filter(pk__in=matched)
     ordering = list(queryset.query.order_by or Reference._meta.ordering or [])

@@ -153,7 +153,13 @@ def library_page(
     else:
         bounded = queryset.filter(key__gt=after) if after else queryset
         bounded = bounded.order_by("key")
-    rows = list(selectors.references_matching(bounded, term, first=PAGE_SIZE + 1)[: PAGE_SIZE + 1])
+    # The first page's matches are all of them: their ids, read once, give the page and the
+    # count; a later page's are those past its key, and the count is read apart.
+    matched = None
+    if term.strip() and not after and not before:
+        matched = selectors.references_matched_ids(queryset, term)
+    found = selectors.references_matching(bounded, term, first=PAGE_SIZE + 1, matched=matched)
+    rows = list(found[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if backwards:
@@ -162,7 +168,11 @@ def library_page(
     has_previous = bool(after) if not backwards else more
     return LibraryPage(
         rows=rows,
-        count=selectors.references_count(queryset, term),
+        count=(
+            selectors.references_count(queryset, term)
+            if matched is None
+            else min(len(matched), selectors.COUNT_CAP + 1)
+        ),
         next_after=rows[-1].key if has_next and rows else "",
         previous_before=rows[0].key if has_previous and rows else "",
         is_first=not has_previous,

@@ -278,11 +278,17 @@ def test_library_query_count_does_not_grow(client, editor, size, django_assert_n
         ReferenceFactory(actor=editor, title="Graded loading")
     client.force_login(editor)
     client.get(LIBRARY)
-    # session, user, groups (may edit), the matches' ids (1,001 at most), the page, capped
-    # count, the inbox's unread count
-    with django_assert_num_queries(7):
+    # session, user, groups (may edit), the matches' ids (1,001 at most: they are the count
+    # too), the page, the inbox's unread count
+    with django_assert_num_queries(6):
         response = client.get(LIBRARY, {"q": "graded", "type": "research"})
     assert response.context["page"].count == size
+    # A later page: the matches past its key, the page, and the count of all of them apart.
+    first_key = response.context["page"].rows[0].key
+    with django_assert_num_queries(7):
+        response = client.get(LIBRARY, {"q": "graded", "type": "research", "after": first_key})
+    assert response.context["page"].count == size
+    assert len(response.context["page"]) == min(size - 1, 25)
     # No search: session, user, groups, page, capped count, unread count
     with django_assert_num_queries(6):
         response = client.get(LIBRARY, {"after": "a"})
