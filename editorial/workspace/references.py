@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -22,7 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.plain_input import ascii_int
 from articles.references import selectors, services
-from articles.references.exporting import CONTENT_TYPES, ExportFormat, references_export
+from articles.references.exporting import (
+    CONTENT_TYPES,
+    EXPORT_BATCH,
+    ExportFormat,
+    references_export_pieces,
+)
 from articles.references.filters import ReferenceFilter
 from articles.references.formatting import identifier_links, reference_format
 from articles.references.lookup import LookupFailed, identifier_parse, lookup_enabled
@@ -311,7 +317,7 @@ def _export_label(export_format: ExportFormat) -> str:
 
 @login_required
 @require_GET
-def reference_export(request: HttpRequest) -> HttpResponse:
+def reference_export(request: HttpRequest) -> HttpResponseBase:
     """The chosen references (`ids`), or all matching the filters (`all`), as a file."""
     require(request, permissions.can_read_references)
     filters = request.GET.copy()
@@ -328,14 +334,18 @@ def reference_export(request: HttpRequest) -> HttpResponse:
     else:
         ids = [n for n in map(ascii_int, request.GET.getlist("ids")) if n is not None]
         chosen = _library().filter(pk__in=ids)
-    references = list(chosen)
-    if not references:
+    if not chosen.exists():
         messages.error(request, EXPORT_NOTHING)
         return redirect(back)
     content_type, extension = CONTENT_TYPES[export_format]
-    response = HttpResponse(
-        references_export(references=references, format=export_format),
-        content_type=f"{content_type}; charset=utf-8",
+    # Written as it is read, a batch at a time: the whole library is a file like any other.
+    pieces = references_export_pieces(
+        references=chosen.iterator(chunk_size=EXPORT_BATCH),
+        format=export_format,
+        batch=EXPORT_BATCH,
+    )
+    response = StreamingHttpResponse(
+        (piece.encode() for piece in pieces), content_type=f"{content_type}; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="references.{extension}"'
     return response

@@ -7,15 +7,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Reference, ReferenceIdentifier, ReferenceVersion
-from articles.references.exporting import ExportFormat, references_export
+from articles.references import exporting
+from articles.references.exporting import ExportFormat, references_export, references_export_pieces
 from articles.references.importing import (
     ImportFormat,
     ImportInvalid,
     RowStatus,
+    bibtex_writer,
+    csljson,
     format_detect,
     import_preview,
     records_parse,
     references_import,
+    ris,
 )
 from articles.references.importing.records import key_base
 from articles.references.selectors import references_all
@@ -257,6 +261,30 @@ def test_export_imported_again_gives_the_same_references(editor, format):
         assert (record.doi, record.pmid, record.pmcid) == (version.doi, version.pmid, version.pmcid)
         assert record.type == version.type, reference.key
     assert {row.status for row in import_preview(records=records).rows} == {RowStatus.DUPLICATE}
+
+
+@pytest.mark.parametrize("format", list(ExportFormat))
+@pytest.mark.parametrize("batch", [1, 5, 12])
+def test_export_written_in_batches_is_the_file_written_at_once(editor, format, batch):
+    """The pieces of a streamed export (references_export_pieces) joined are what each
+    format's writer makes of every reference at once, whatever the batch."""
+    library = _library(editor)
+    pieces = list(references_export_pieces(references=library, format=format, batch=batch))
+    versions = [reference.current_version for reference in library]
+    items = [exporting._item(version) for version in versions]
+    types = [version.type for version in versions]
+    whole = {
+        ExportFormat.CSL_JSON: lambda: csljson.dump(items),
+        ExportFormat.RIS: lambda: ris.dump(items, types),
+        ExportFormat.BIBTEX: lambda: bibtex_writer.dump(items, types),
+    }[format]()
+    assert "".join(pieces) == whole
+    assert len([piece for piece in pieces if "sample-" in piece]) == -(-len(library) // batch)
+
+
+def test_an_export_of_nothing_is_an_empty_file(db):
+    assert references_export(references=[], format="csl-json") == "[]\n"
+    assert references_export(references=[], format="ris") == ""
 
 
 def test_csl_json_export_carries_evidence_level_and_status(editor):

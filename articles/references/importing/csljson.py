@@ -238,3 +238,12 @@ def parse(text: str, *, first_index: int = 1) -> ParsedFile:
 def dump(items: list[dict[str, Any]]) -> str:
     """`items` are complete CSL-JSON items with `custom`; returns the file's text."""
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def dump_item(item: dict[str, Any], *, indent: int = 0) -> str:
+    """One item as `dump` writes it inside the file's list (`indent`: the list's own, 2): a
+    file may then be written an item at a time. (JSON writes a newline inside a string as
+    `\\n`, so each of the text's lines is a line of the item.)"""
+    margin = " " * indent
+    text = json.dumps(item, ensure_ascii=False, indent=2)
+    return "\n".join(margin + line for line in text.split("\n"))
