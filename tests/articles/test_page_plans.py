@@ -10,7 +10,8 @@ from django.test import Client
 
 from articles.models import StoredPage
 from articles.page_versions import local_pages_clear
-from articles.public.page_reads import _ARTICLE_SQL
+from articles.public.page_cache import STORED_PAGE_SQL
+from articles.public.page_reads import _PAGE_SQL
 from articles.sql_rows import generic_plans
 from editorial import workflow
 from tests.factories import RevisionFactory
@@ -20,12 +21,14 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
 def _plans_of(sql: str) -> tuple[int, int]:
     """(generic, custom) plans PostgreSQL made for the prepared statement `sql` so far (as
-    prepared: "$1" for "%s")."""
+    prepared: "$1", "$2"... for its "%s")."""
+    parts = sql.split("%s")
+    prepared = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(SUM(generic_plans), 0), COALESCE(SUM(custom_plans), 0)"
             " FROM pg_prepared_statements WHERE statement = %s",
-            [sql.replace("%s", "$1")],
+            [prepared],
         )
         generic, custom = cursor.fetchone()
     return int(generic), int(custom)
@@ -41,7 +44,8 @@ def test_the_built_pages_reads_keep_a_generic_plan_and_the_rest_does_not(editor)
     revision = RevisionFactory(author=editor, canonical_body="Rest the heel.")
     workflow.revision_submit(revision=revision, actor=editor)
     url = workflow.article_publish(revision=revision, actor=editor).get_absolute_url()
-    before = _plans_of(_ARTICLE_SQL)
+    # the stored page's lookup (the article's token not cached), then the page's read
+    before = [_plans_of(STORED_PAGE_SQL), _plans_of(_PAGE_SQL)]
     # psycopg prepares a statement at its 5th run; PostgreSQL plans its first 5 runs anyway
     for _ in range(12):
         StoredPage.objects.all().delete()
@@ -49,8 +53,9 @@ def test_the_built_pages_reads_keep_a_generic_plan_and_the_rest_does_not(editor)
         local_pages_clear()
         assert "Rest the heel." in Client().get(url).text
         assert _plan_cache_mode() == "force_custom_plan"
-    generic, custom = _plans_of(_ARTICLE_SQL)
-    assert generic > before[0], (generic, custom)
+    for sql, (generic_before, _) in zip([STORED_PAGE_SQL, _PAGE_SQL], before, strict=True):
+        generic, custom = _plans_of(sql)
+        assert generic > generic_before, (sql, generic, custom)
 
 
 def test_a_page_not_found_leaves_statements_planned_for_their_values(db):
