@@ -1,6 +1,7 @@
 """The page built from the database lets PostgreSQL keep a generic plan for its reads by
 unique key (articles.sql_rows.generic_plans); every other statement is still planned for its
-values (ADR 003), also after a page that was not found."""
+values (ADR 003), also after a page that was not found. Its stored copy is compressed with
+lz4."""
 
 import psycopg
 import pytest
@@ -74,3 +75,16 @@ def test_the_database_going_away_on_the_setting_is_djangos_error(db, monkeypatch
     monkeypatch.setattr(connection.connection, "execute", gone)
     with pytest.raises(OperationalError, match="server closed"), generic_plans():
         pass
+
+
+def test_a_page_is_stored_compressed_with_lz4(editor):
+    revision = RevisionFactory(author=editor, canonical_body="Rest the heel.")
+    workflow.revision_submit(revision=revision, actor=editor)
+    url = workflow.article_publish(revision=revision, actor=editor).get_absolute_url()
+    StoredPage.objects.all().delete()
+    Client().get(url)
+    with connection.cursor() as cursor:
+        # long enough for PostgreSQL to compress it (2 KB and more)
+        cursor.execute("UPDATE articles_storedpage SET html = html || repeat(' ', 4000)")
+        cursor.execute("SELECT pg_column_compression(html) FROM articles_storedpage")
+        assert cursor.fetchone() == ("lz4",)
