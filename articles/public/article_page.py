@@ -63,14 +63,15 @@ class ShownDate:
     text: str
 
 
-def shown_date(value: datetime | date | None, *, iso: str = "c") -> ShownDate | None:
-    """`value` as `{{ value|date:iso }}` and `{{ value|date:"F j, Y" }}` show it (a datetime in
-    the site's time zone, then the same filter), worked out in the context: the template's
-    filters cost several times as much for the page's dozen dates."""
+def shown_date(value: datetime | date | None) -> ShownDate | None:
+    """`value` as the template's date filter shows it, a datetime in the site's time zone:
+    `iso` as `|date:"c"` (which is isoformat()) for a datetime or `|date:"Y-m-d"` for a day,
+    `text` as `|date:"F j, Y"`. Worked out in the context: the template's filters cost several
+    times as much for the page's dozen dates."""
     if value is None:
         return None
     local = localtime(value) if isinstance(value, datetime) else value
-    return ShownDate(iso=date_filter(local, iso), text=date_filter(local, "F j, Y"))
+    return ShownDate(iso=local.isoformat(), text=date_filter(local, "F j, Y"))
 
 
 @functools.cache
@@ -166,7 +167,7 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
         "review_not_started": revision.submitted_at is None,
         "review_dates": review_dates,
         "last_reviewed": shown_date(review_dates.last_reviewed),
-        "next_due": shown_date(review_dates.next_due, iso="Y-m-d"),
+        "next_due": shown_date(review_dates.next_due),
         # Each line with the summary for the level read, where its editor wrote one.
         "updates": [(update, shown_date(update.published_at)) for update in updates],
         "approvers": [(approver, shown_date(approver.approved_at)) for approver in approvers],
