@@ -86,8 +86,8 @@ def _page_links(prefix: str, urlconf: object) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ArticleRequest:
-    """What one request for an article page reads first (four queries at most); the ETag,
-    Last-Modified and the page share it. `revision` is the published one, or the one a
+    """What one request for an article page reads first (one query for the public page); the
+    ETag, Last-Modified and the page share it. `revision` is the published one, or the one a
     preview shows."""
 
     article: Article
