@@ -42,7 +42,9 @@ def values_converted(
 
 class ModelColumns:
     """Every concrete column of `model` read under the table alias `alias`: `sql` for a SELECT
-    list, `width` columns, and `instance(values)` for the model built from them."""
+    list, `width` columns, and `instance(values)` for the model built from them; `nulls`, as
+    many NULLs of the columns' types (for the other branches of a UNION: PostgreSQL gives an
+    untyped NULL the type text)."""
 
     def __init__(self, model: type[Model], alias: str) -> None:
         self.model = model
@@ -52,6 +54,9 @@ class ModelColumns:
         self.width = len(self.fields)
         quote = connection.ops.quote_name
         self.sql = ", ".join(f"{alias}.{quote(str(field.column))}" for field in self.fields)
+        self.nulls = ", ".join(
+            f"CAST(NULL AS {field.cast_db_type(connection)})" for field in self.fields
+        )
         self._converters: dict[str, list[tuple[Any, list[Converter]]]] = {}
 
     def converters(self) -> list[tuple[Any, list[Converter]]]:

@@ -1,13 +1,18 @@
 """The article page for one revision at one level: built here once, for the public view
 (articles.public.views, cached) and for the workspace's preview of any revision (not cached)."""
 
+import functools
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.public.facts import public_facts
@@ -51,9 +56,38 @@ def review_track(status: str) -> list[ReviewStep]:
 
 
 @dataclass(frozen=True)
+class ShownDate:
+    """A date as the page shows it: `iso` for the datetime attribute, `text` for people."""
+
+    iso: str
+    text: str
+
+
+def shown_date(value: datetime | date | None) -> ShownDate | None:
+    """`value` as the template's date filter shows it, a datetime in the site's time zone:
+    `iso` as `|date:"c"` (which is isoformat()) for a datetime or `|date:"Y-m-d"` for a day,
+    `text` as `|date:"F j, Y"`. Worked out in the context: the template's filters cost several
+    times as much for the page's dozen dates."""
+    if value is None:
+        return None
+    local = localtime(value) if isinstance(value, datetime) else value
+    return ShownDate(iso=local.isoformat(), text=date_filter(local, "F j, Y"))
+
+
+@functools.cache
+def _page_links(prefix: str, urlconf: object) -> dict[str, str]:
+    """The addresses every article page links to (per script prefix and URLconf, which they
+    depend on): reversed once per process, not at each page built."""
+    return {
+        "board_url": reverse("articles:advisory_board"),
+        "policy_url": reverse("articles:editorial_policy"),
+    }
+
+
+@dataclass(frozen=True)
 class ArticleRequest:
-    """What one request for an article page reads first (four queries at most); the ETag,
-    Last-Modified and the page share it. `revision` is the published one, or the one a
+    """What one request for an article page reads first (one query for the public page); the
+    ETag, Last-Modified and the page share it. `revision` is the published one, or the one a
     preview shows."""
 
     article: Article
@@ -94,7 +128,8 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
     is_approved = reviewed is not None
     approvers = public_facts().revision_approvers(revision=reviewed) if reviewed else []
     # The canonical address has no ?audience: every level's page is the same article.
-    canonical_url = public_origin(request) + article.get_absolute_url().lstrip("/")
+    article_url = article.get_absolute_url()
+    canonical_url = public_origin(request) + article_url.lstrip("/")
     # Stored by articles.services from sanitised Markdown and the reference list template.
     body_html = mark_safe(body.rendered_html if body else "")  # noqa: S308
     structured = medical_web_page(
@@ -106,8 +141,14 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
         approvers=approvers,
         citations=body.rendered_citations if body else [],
     )
-    return {
+    updates = [update.for_level(reading.served.slug) for update in review_dates.updates]
+    # A revision not (yet) the published one has no date of its own: it would get the day it
+    # is published.
+    last_updated = article.published_at if article.published_revision_id == revision.pk else None
+    return _page_links(get_script_prefix(), get_urlconf()) | {
         "article": article,
+        "article_url": article_url,
+        "question_url": reverse("articles:question_ask", kwargs={"slug": article.slug}),
         "revision": revision,
         "audience": audience,
         "levels": found.levels,
@@ -125,14 +166,13 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
         # A draft never submitted (only a preview shows one): no review has begun.
         "review_not_started": revision.submitted_at is None,
         "review_dates": review_dates,
+        "last_reviewed": shown_date(review_dates.last_reviewed),
+        "next_due": shown_date(review_dates.next_due),
         # Each line with the summary for the level read, where its editor wrote one.
-        "updates": [update.for_level(reading.served.slug) for update in review_dates.updates],
-        "approvers": approvers,
-        # A revision not (yet) the published one has no date of its own: it would get the
-        # day it is published.
-        "last_updated": (
-            article.published_at if article.published_revision_id == revision.pk else None
-        ),
+        "updates": [(update, shown_date(update.published_at)) for update in updates],
+        "approvers": [(approver, shown_date(approver.approved_at)) for approver in approvers],
+        "last_updated": shown_date(last_updated),
+        "modified": shown_date(article.published_at),
         "canonical_url": canonical_url,
         "description": page_description(body_html),
         "json_ld": json_ld_script(structured),

@@ -34,9 +34,11 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from datetime import time as dt_time
+from typing import Any
 
 import django
 from django.conf import settings
@@ -209,11 +211,9 @@ def _article_page_shared(
     return PageLookup(page=page)
 
 
-def article_page_pointer(*, slug: str, current: str | None = None) -> tuple[str, bool]:
-    """The article's token (`current`, as a lookup just read it, or created); and whether
-    this call created it. Call before reading the database (see the module's note)."""
-    if current is not None:
-        return current, False
+def article_page_pointer(*, slug: str) -> tuple[str, bool]:
+    """The article's token (created if missing), and whether this call created it. Call
+    before reading the database (see the module's note)."""
     key = POINTER_KEY.format(slug=slug)
     token = secrets.token_hex(8)
     if cache.add(key, token, PAGE_CACHE_SECONDS):
@@ -270,22 +270,30 @@ def code_build() -> str:
     return digest.hexdigest()
 
 
-# The stored page, checked against its article and the generation, in one statement: written as
-# SQL because building and compiling the equivalent queryset costs several times the query
-# itself, on the path that serves a page the cache lost. It answers the current generation even
-# when no page is stored (the page then built is stored under it: read before the article).
+# The stored page checked against its article and the generation, in two common table
+# expressions: `generation` (the current one, to store a page built now under) and `stored`
+# (the valid page, if any); parameters from stored_page_params. SQL, as the equivalent queryset
+# costs several times the query to build; the page's read (page_reads) starts with it too.
 _PAGES, _ARTICLES = StoredPage._meta.db_table, Article._meta.db_table
 _GENERATION = PageGeneration._meta.db_table
-STORED_PAGE_SQL = f"""
-SELECT generation.value, page.html, page.etag, page.last_modified, page.stale_from
-FROM (SELECT COALESCE((SELECT value FROM {_GENERATION} WHERE id = 1), 0) AS value) generation
-LEFT JOIN ({_PAGES} page JOIN {_ARTICLES} article
-    ON article.id = page.article_id
-    AND article.slug = %s AND article.published_revision_id IS NOT NULL
-    AND article.page_version = page.version
-    AND page.origin = %s AND page.audience = %s AND page.build = %s)
-  ON page.generation = generation.value
-"""  # noqa: S608 (table names from our models; every value a parameter)
+STORED_PAGE_CTES = f"""
+generation AS (SELECT COALESCE((SELECT value FROM {_GENERATION} WHERE id = 1), 0) AS value),
+stored AS (
+  SELECT page.html, page.etag, page.last_modified, page.stale_from
+  FROM {_PAGES} page JOIN {_ARTICLES} stored_article
+    ON stored_article.id = page.article_id
+    AND stored_article.slug = %s AND stored_article.published_revision_id IS NOT NULL
+    AND stored_article.page_version = page.version
+  WHERE page.origin = %s AND page.audience = %s AND page.build = %s
+    AND page.generation = (SELECT value FROM generation)
+)"""  # noqa: S608 (table names from our models; every value a parameter)
+# A row of STORED_PAGE_SQL, and the first columns of the page's read (page_reads).
+STORED_PAGE_COLUMNS = "generation.value, stored.html, stored.etag, stored.last_modified, " + (
+    "stored.stale_from"
+)
+STORED_PAGE_WIDTH = 5
+STORED_PAGE_SQL = f"""WITH {STORED_PAGE_CTES}
+SELECT {STORED_PAGE_COLUMNS} FROM generation LEFT JOIN stored ON TRUE"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -296,20 +304,18 @@ class StoredPageLookup:
     generation: int
 
 
-def stored_page_get(
-    *,
-    slug: str,
-    origin: str,
-    wanted: tuple[str | None, ...],
-    levels: CachedLevels,
-    now: float,
+def stored_page_params(
+    *, slug: str, origin: str, wanted: tuple[str | None, ...], levels: CachedLevels
+) -> list[str]:
+    """STORED_PAGE_CTES' parameters: `slug`'s page for `origin` and the level `wanted` finds."""
+    return [slug, origin, levels.page_slug(*wanted), code_build()]
+
+
+def stored_page_of(
+    row: Sequence[Any], *, wanted: tuple[str | None, ...], levels: CachedLevels, now: float
 ) -> StoredPageLookup:
-    """The stored page of the published article `slug` for `origin` and the first known level
-    in `wanted`, if still valid; with the current generation. One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(STORED_PAGE_SQL, [slug, origin, levels.page_slug(*wanted), code_build()])
-        row = cursor.fetchone()
-    generation, html, etag, last_modified, stale_from = row
+    """The lookup from STORED_PAGE_COLUMNS' values in `row`: the page only while fresh."""
+    generation, html, etag, last_modified, stale_from = row[:STORED_PAGE_WIDTH]
     if html is None:
         return StoredPageLookup(page=None, generation=generation)
     page = CachedPage(
@@ -326,6 +332,23 @@ def stored_page_get(
         pointer_token="",
     )
     return StoredPageLookup(page=page if page.is_fresh(now) else None, generation=generation)
+
+
+def stored_page_get(
+    *,
+    slug: str,
+    origin: str,
+    wanted: tuple[str | None, ...],
+    levels: CachedLevels,
+    now: float,
+) -> StoredPageLookup:
+    """The stored page of the published article `slug` for `origin` and the first known level
+    in `wanted`, if still valid; with the current generation. One query."""
+    params = stored_page_params(slug=slug, origin=origin, wanted=wanted, levels=levels)
+    with connection.cursor() as cursor:
+        cursor.execute(STORED_PAGE_SQL, params)
+        row = cursor.fetchone()
+    return stored_page_of(row, wanted=wanted, levels=levels, now=now)
 
 
 STORED_PAGE_FIELDS = [

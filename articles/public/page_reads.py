@@ -1,16 +1,28 @@
-"""What building a published article's page reads, in two statements: the article with its
-published revision and the revisions before it (review dates, update history), then every
-audience level with the published revision's bodies for the levels the reader may read.
+"""What building a published article's page reads, in one statement: the stored page's check
+(articles.public.page_cache: the generation, and the page if one is still valid), then, when
+no page is stored, the article with its published revision and the revisions before it (review
+dates, update history), and every audience level with the published revision's bodies for the
+levels the reader may read.
 
-Written as SQL (articles.sql_rows) because the four querysets they replace cost several times
-their statements to build and compile, on the path every first reader after a change takes.
+Written as SQL (articles.sql_rows) because the four querysets it replaces cost several times
+their statements to build and compile, on the path every first reader after a change takes;
+one statement rather than three because each costs PostgreSQL (parsing, binding, its reply)
+and the driver about as much again as reading its rows. Its rows are of three kinds (the first
+column), each with the other kinds' columns NULL:
+
+0. one row: the generation and the stored page (page_cache.STORED_PAGE_COLUMNS);
+1. the article with one revision, newest first (none when a valid page is stored);
+2. one level with its body, if read, in picker order (none when no article was read).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
 from articles.models import Article, AudienceBody, AudienceLevel, Revision
+from articles.public.page_cache import STORED_PAGE_COLUMNS, STORED_PAGE_CTES, STORED_PAGE_WIDTH
 from articles.sql_rows import ModelColumns
 
 _ARTICLE = ModelColumns(Article, "article")
@@ -20,26 +32,48 @@ _BODY = ModelColumns(AudienceBody, "body")
 # The levels a reader may ask for at once (the link's, the account's, the cookie's); fewer are
 # padded with NULL, so the statement is the same (and prepared) whatever the request.
 WANTED_LEVELS = 3
+# Where each kind's columns start in a row (after the kind).
+_ARTICLE_AT = 1 + STORED_PAGE_WIDTH
+_REVISION_AT = _ARTICLE_AT + _ARTICLE.width
+_LEVEL_AT = _REVISION_AT + _REVISION.width
+_BODY_AT = _LEVEL_AT + _LEVEL.width
+_WIDTH = _BODY_AT + _BODY.width
+_quote = connection.ops.quote_name
 
-_ARTICLE_SQL = f"""
-SELECT {_ARTICLE.sql}, {_REVISION.sql}
-FROM {Article._meta.db_table} article
+
+def _position(columns: ModelColumns, at: int, name: str) -> int:
+    """The 1-based position in a row of `columns`' field `name` (for ORDER BY)."""
+    return at + columns.attnames.index(name) + 1
+
+
+_PAGE_SQL = f"""
+WITH {STORED_PAGE_CTES},
+found AS (
+  SELECT * FROM {Article._meta.db_table}
+  WHERE slug = %s AND published_revision_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stored)
+)
+SELECT 0, {STORED_PAGE_COLUMNS}, {_ARTICLE.nulls}, {_REVISION.nulls}, {_LEVEL.nulls},
+  {_BODY.nulls}
+FROM generation LEFT JOIN stored ON TRUE
+UNION ALL
+SELECT 1, NULL, NULL, NULL, NULL, NULL, {_ARTICLE.sql}, {_REVISION.sql}, {_LEVEL.nulls},
+  {_BODY.nulls}
+FROM found article
 JOIN {Revision._meta.db_table} published ON published.id = article.published_revision_id
 JOIN {Revision._meta.db_table} revision ON revision.article_id = article.id
   AND (revision.id = published.id
        OR (revision.number < published.number AND revision.submitted_at IS NOT NULL))
-WHERE article.slug = %s
-ORDER BY revision.number DESC
-"""  # noqa: S608 (table and column names from our models; the slug a parameter)
-
-_LEVELS_SQL = f"""
-SELECT {_LEVEL.sql}, {_BODY.sql}
+UNION ALL
+SELECT 2, NULL, NULL, NULL, NULL, NULL, {_ARTICLE.nulls}, {_REVISION.nulls}, {_LEVEL.sql},
+  {_BODY.sql}
 FROM {AudienceLevel._meta.db_table} level
 LEFT JOIN {AudienceBody._meta.db_table} body ON body.audience_id = level.id
-  AND body.revision_id = %s
+  AND body.revision_id = (SELECT published_revision_id FROM found)
   AND (level.is_canonical OR level.slug IN ({", ".join(["%s"] * WANTED_LEVELS)}))
-ORDER BY level.{connection.ops.quote_name("order")}, level.id
-"""  # noqa: S608 (as above)
+WHERE EXISTS (SELECT 1 FROM found)
+ORDER BY 1, {_position(_REVISION, _REVISION_AT, "number")} DESC,
+  {_position(_LEVEL, _LEVEL_AT, "order")}, {_position(_LEVEL, _LEVEL_AT, "id")}
+"""  # noqa: S608 (table and column names from our models; every value a parameter)
 
 
 @dataclass(frozen=True)
@@ -54,29 +88,55 @@ class PublishedRead:
     bodies: dict[int, AudienceBody]
 
 
-def article_published_read(*, slug: str, wanted: tuple[str | None, ...]) -> PublishedRead | None:
-    """The published article `slug` as its page needs it (two queries), or None (one) when no
-    published article has that slug. `wanted`: the level slugs the reader may read at."""
+@dataclass(frozen=True)
+class PageRead:
+    """`stored`: the stored page's columns (page_cache.stored_page_of reads them); `published`:
+    the article as its page needs it, None when a valid page is stored or no published article
+    has the slug."""
+
+    stored: Sequence[Any]
+    published: PublishedRead | None
+
+
+# What `stored` parameters give when no stored page is to be looked for: no page has no build.
+NO_STORED_PAGE = ("", "", "", "")
+
+
+def article_page_read(
+    *, slug: str, wanted: tuple[str | None, ...], stored: Sequence[str] = NO_STORED_PAGE
+) -> PageRead:
+    """The stored page of `slug` when still valid, else the published article `slug` as its
+    page needs it (one query). `wanted`: the level slugs the reader may read at; `stored`:
+    the stored page's parameters (page_cache.stored_page_params)."""
     asked = [*wanted[:WANTED_LEVELS], *[None] * (WANTED_LEVELS - len(wanted))]
     with connection.cursor() as cursor:
-        cursor.execute(_ARTICLE_SQL, [slug])
+        cursor.execute(_PAGE_SQL, [*stored, slug, *asked])
         rows = cursor.fetchall()
-        if not rows:
-            return None
-        article: Article = _ARTICLE.instance(rows[0][: _ARTICLE.width])
-        revisions: list[Revision] = [_REVISION.instance(row[_ARTICLE.width :]) for row in rows]
-        cursor.execute(_LEVELS_SQL, [article.published_revision_id, *asked])
-        level_rows = cursor.fetchall()
-    for revision in revisions:
-        revision.article = article
-        if revision.pk == article.published_revision_id:
-            article.published_revision = revision
-    levels, bodies = [], {}
-    for row in level_rows:
-        level: AudienceLevel = _LEVEL.instance(row[: _LEVEL.width])
+    if len(rows) == 1:  # the stored page's row only
+        return PageRead(stored=rows[0][1:_ARTICLE_AT], published=None)
+    article: Article = _ARTICLE.instance(rows[1][_ARTICLE_AT:_REVISION_AT])
+    revisions: list[Revision] = []
+    levels: list[AudienceLevel] = []
+    bodies: dict[int, AudienceBody] = {}
+    for row in rows[1:]:
+        if row[0] == 1:
+            revision: Revision = _REVISION.instance(row[_REVISION_AT:_LEVEL_AT])
+            revision.article = article
+            if revision.pk == article.published_revision_id:
+                article.published_revision = revision
+            revisions.append(revision)
+            continue
+        level: AudienceLevel = _LEVEL.instance(row[_LEVEL_AT:_BODY_AT])
         levels.append(level)
-        if row[_LEVEL.width] is not None:  # the body's id: this level has one
-            body: AudienceBody = _BODY.instance(row[_LEVEL.width :])
+        if row[_BODY_AT] is not None:  # the body's id: this level has one
+            body: AudienceBody = _BODY.instance(row[_BODY_AT:_WIDTH])
             body.audience = level
             bodies[level.pk] = body
-    return PublishedRead(article=article, revisions=revisions, levels=levels, bodies=bodies)
+    published = PublishedRead(article=article, revisions=revisions, levels=levels, bodies=bodies)
+    return PageRead(stored=rows[0][1:_ARTICLE_AT], published=published)
+
+
+def article_published_read(*, slug: str, wanted: tuple[str | None, ...]) -> PublishedRead | None:
+    """The published article `slug` as its page needs it (one query), or None when no
+    published article has that slug. `wanted`: the level slugs the reader may read at."""
+    return article_page_read(slug=slug, wanted=wanted).published

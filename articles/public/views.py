@@ -27,6 +27,7 @@ from articles.models import (
 from articles.page_versions import article_page_pointer_forget
 from articles.public.article_page import ArticleRequest, article_page_html, public_origin
 from articles.public.page_cache import (
+    CachedLevels,
     CachedPage,
     PageLookup,
     Validators,
@@ -36,9 +37,11 @@ from articles.public.page_cache import (
     article_page_store,
     cached_levels,
     stored_page_get,
+    stored_page_of,
+    stored_page_params,
     stored_page_save,
 )
-from articles.public.page_reads import article_published_read
+from articles.public.page_reads import PublishedRead, article_page_read, article_published_read
 from articles.public.reader import (
     AUDIENCE_COOKIE,
     audience_cookie_remember,
@@ -72,14 +75,19 @@ def article_published_or_404(*, slug: str) -> Article:
 
 def article_request_get(request: HttpRequest, slug: str) -> ArticleRequest | None:
     """The published article `slug` as this request reads it, with the body its reader reads
-    (two queries: articles.public.page_reads), or None; memoised on `request`."""
+    (one query: articles.public.page_reads), or None; memoised on `request`."""
     found: ArticleRequest | None = getattr(request, ARTICLE_REQUEST_ATTRIBUTE, None)
     if found is not None and found.article.slug == slug:
         return found
     wanted = reader_wanted(request)
     read = article_published_read(slug=slug, wanted=wanted)
-    if read is None:
-        return None
+    return None if read is None else article_request_of(request, read, wanted=wanted)
+
+
+def article_request_of(
+    request: HttpRequest, read: PublishedRead, *, wanted: tuple[str | None, ...]
+) -> ArticleRequest:
+    """The ArticleRequest of `read` for the reader who wants `wanted`; memoised on `request`."""
     article, revision = read.article, read.article.published_revision
     assert revision is not None  # the statement only returns published ones
     audience = reader_audience(request, read.levels, wanted=wanted)
@@ -241,20 +249,52 @@ def _article_page_build(
     levels = lookup.levels
     if levels is None:  # the cache has lost them too
         levels = cached_levels(levels=audience_levels())
-    stored = stored_page_get(slug=slug, origin=origin, wanted=wanted, levels=levels, now=now)
+    # Every read and write below is by unique key (slug, revision, page): planned once per
+    # connection, not per run.
+    with generic_plans():
+        return _article_page_build_planned(
+            request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, now=now, levels=levels
+        )
+
+
+def _article_page_build_planned(
+    request: HttpRequest,
+    *,
+    slug: str,
+    origin: str,
+    wanted: tuple[str | None, ...],
+    lookup: PageLookup,
+    now: float,
+    levels: CachedLevels,
+) -> CachedPage:
+    pointer = lookup.pointer
+    created = False
+    if pointer is None:
+        # The article's token must be had before the database is read for a page built (see
+        # articles.public.page_cache), and making it is a round trip a stored page does not
+        # need: its stored page alone first.
+        stored = stored_page_get(slug=slug, origin=origin, wanted=wanted, levels=levels, now=now)
+        if stored.page is not None:
+            article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored.page)
+            return stored.page
+        pointer, created = article_page_pointer(slug=slug)
+    # The stored page again (one may have been stored meanwhile) and, without one, the article:
+    # one statement (articles.public.page_reads).
+    stored_key = stored_page_params(slug=slug, origin=origin, wanted=wanted, levels=levels)
+    read = article_page_read(slug=slug, wanted=wanted, stored=stored_key)
+    stored = stored_page_of(read.stored, wanted=wanted, levels=levels, now=now)
     if stored.page is not None:
         article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored.page)
         return stored.page
-    # The article's token before reading the database (see articles.public.page_cache).
-    pointer, created = article_page_pointer(slug=slug, current=lookup.pointer)
-    # Its reads are by unique key (slug, revision): planned once per connection, not per run.
-    with generic_plans():
-        found = article_request_get(request, slug)
-        if found is None:
-            if created:
-                article_page_pointer_forget(slug=slug)
-            raise Http404("No published article here.")
-        html = article_page_html(request, found)
+    published = read.published
+    if published is None and read.stored[1] is not None:  # stored, but the review is due
+        published = article_page_read(slug=slug, wanted=wanted).published
+    if published is None:
+        if created:
+            article_page_pointer_forget(slug=slug)
+        raise Http404("No published article here.")
+    found = article_request_of(request, published, wanted=wanted)
+    html = article_page_html(request, found)
     review_dates = found.review_dates
     page = CachedPage(
         html=html,
@@ -275,7 +315,8 @@ def _article_page_build(
             audience=levels.page_slug(*wanted),
             # Read with the article, before the rest of the page: never newer than the page.
             version=found.article.page_version,
-            # Read before the article: a generation raised meanwhile retires this page.
+            # Read with the article (one statement, one snapshot): a generation raised since
+            # retires this page.
             generation=stored.generation,
             page=page,
         )

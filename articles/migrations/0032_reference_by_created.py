@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0030_import_preview_rows"),
+        ("articles", "0031_stored_page_lz4"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
