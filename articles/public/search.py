@@ -2,13 +2,13 @@
 
 The search reads the stored search documents (written by articles.search_documents): on
 PostgreSQL the weighted tsvector with its GIN index, a `websearch` query, SearchRank over a
-bounded candidate set and SearchHeadline for the page shown; on SQLite (local development and
-tests) LIKE over title, topic and text, title matches first, with a snippet cut around the
-first hit. One selector, the vendor chosen inside. Results are cached under the normalised
-query and page, built once however many readers ask at the same moment (search_cached).
+bounded candidate set and a headline for the page shown (articles.public.search_snippets); on
+SQLite (local development and tests) LIKE over title, topic and text, title matches first, with
+a snippet cut around the first hit. One selector, the vendor chosen inside. Results are cached
+under the normalised query and page, built once however many readers ask at the same moment
+(search_cached).
 """
 
-import re
 import threading
 import time
 import unicodedata
@@ -17,23 +17,17 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, ArticleSearchDocument, text_hash
-from articles.search_documents import (
-    SEARCH_CACHE_KEY,
-    SEARCH_CONFIG,
-    SNIPPET_START,
-    SNIPPET_STOP,
-    search_generation,
-)
+from articles.models import Article, text_hash
+from articles.public.search_snippets import fallback_words, search_snippets
+from articles.search_documents import SEARCH_CACHE_KEY, SEARCH_CONFIG, search_generation
 
 SEARCH_MAX_LENGTH = 200
 QUERY_SHORTENED = "Your search was long, so only its first {limit} characters were used."
@@ -50,11 +44,6 @@ SEARCH_BUILD_POLL = 0.02
 SEARCH_BUILD_LOCK_SECONDS = 10
 # The search ranks at most this many matches (articles_search); the count then says "500+".
 SEARCH_CANDIDATES = 500
-# The SQLite fallback matches at most this many words (all of them must match).
-FALLBACK_MAX_WORDS = 8
-SNIPPET_WORDS_BEFORE = 12
-SNIPPET_LENGTH = 240  # characters, SQLite fallback
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -212,12 +201,8 @@ def _search_postgres(articles: QuerySet[Article], query: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _fallback_words(query: str) -> list[str]:
-    return list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:FALLBACK_MAX_WORDS]
-
-
 def _search_fallback(articles: QuerySet[Article], query: str) -> QuerySet[Any]:
-    words = _fallback_words(query)
+    words = fallback_words(query)
     if not words:
         return articles.none().values_list("pk", flat=True)
     for word in words:
@@ -235,73 +220,6 @@ def _search_fallback(articles: QuerySet[Article], query: str) -> QuerySet[Any]:
         .order_by("-title_hits", F("text_updated_at").desc(), "pk")
         .values_list("pk", flat=True)
     )
-
-
-def search_snippets(*, article_ids: list[int], query: str) -> dict[int, SafeString]:
-    """The snippet of each article's published text for `query`, as safe HTML (one query,
-    for the page shown only: a headline costs more than a match)."""
-    if not article_ids:
-        return {}
-    documents = ArticleSearchDocument.objects.filter(article_id__in=article_ids)
-    if uses_full_text():
-        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        headlines = documents.annotate(
-            headline=SearchHeadline(
-                "body_text",
-                search,
-                config=SEARCH_CONFIG,
-                start_sel=SNIPPET_START,
-                stop_sel=SNIPPET_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        ).values_list("article_id", "headline")
-        return {pk: snippet_html(headline or "") for pk, headline in headlines}
-    words = _fallback_words(query)
-    texts = documents.values_list("article_id", "body_text")
-    return {pk: snippet_html(_fallback_snippet(text, words)) for pk, text in texts}
-
-
-def _fallback_snippet(text: str, words: list[str]) -> str:
-    """About SNIPPET_LENGTH characters of `text` around the first hit, hits between markers."""
-    text = " ".join(text.split())
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
-    first = pattern.search(text) if pattern else None
-    start = 0
-    if first is not None:
-        before = text[: first.start()].split(" ")
-        if len(before) > SNIPPET_WORDS_BEFORE:  # start a few words before the hit
-            start = len(" ".join(before[:-SNIPPET_WORDS_BEFORE])) + 1
-    end = min(len(text), start + SNIPPET_LENGTH)
-    if end < len(text):  # do not cut a word in two
-        space = text.rfind(" ", start, end)
-        end = space if space > start else end
-    piece = text[start:end]
-    if pattern is not None:
-        piece = pattern.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_STOP}", piece)
-    return ("… " if start > 0 else "") + piece + (" …" if end < len(text) else "")
-
-
-def snippet_html(marked: str) -> SafeString:
-    """Escape the snippet text, then turn the highlight markers into <mark>: the stored text
-    never carries a marker, so no markup of the body can reach the page."""
-    html = escape(marked)
-    opened = False
-    parts = []
-    for char in html:
-        if char == SNIPPET_START and not opened:
-            parts.append("<mark>")
-            opened = True
-        elif char == SNIPPET_STOP and opened:
-            parts.append("</mark>")
-            opened = False
-        elif char not in (SNIPPET_START, SNIPPET_STOP):
-            parts.append(char)
-    if opened:
-        parts.append("</mark>")
-    return mark_safe("".join(parts))  # noqa: S308 -- escaped above; only our <mark> added
 
 
 def search_cached[T](key: str, build: Callable[[], T]) -> T:
@@ -396,7 +314,7 @@ def results_page(*, query: str, topic: str, page: str | int | None) -> ResultPag
         shown = Paginator(ids, PAGE_SIZE).get_page(number)
         page_ids = list(shown.object_list)
         found = _published().in_bulk(page_ids) if page_ids else {}
-        snippets = search_snippets(article_ids=page_ids, query=query)
+        snippets = search_snippets(article_ids=page_ids, query=query, full_text=uses_full_text())
         return ResultPage(
             hits=[
                 SearchHit(article=found[pk], snippet=snippets.get(pk, mark_safe("")))

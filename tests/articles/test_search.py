@@ -22,8 +22,8 @@ from articles.public.search import (
     QUERY_SHORTENED,
     SEARCH_MAX_LENGTH,
     articles_search,
-    snippet_html,
 )
+from articles.public.search_snippets import snippet_html
 from articles.search_documents import (
     SNIPPET_START,
     SNIPPET_STOP,
