@@ -1,10 +1,14 @@
 """The search's snippets on PostgreSQL (articles.public.search_snippets): the headline of a window
-of the text around the first word that matches, never of the whole text."""
+of the text around the first word that matches, never of the whole text; and the documents'
+vectors stored in their rows, where the ranking reads them (migration 0033)."""
 
+import hashlib
 import re
 
 import pytest
+from django.db import connection
 
+from articles.models import ArticleSearchDocument
 from articles.public.search_snippets import SNIPPET_WINDOW
 from tests.articles.test_search import HOME, postgres, publish, result_titles
 
@@ -86,3 +90,31 @@ def test_pg_snippets_escape_the_text_and_keep_the_results_order(postgres, client
     assert len(snippets) == 2
     for snippet in snippets:
         assert set(re.findall(r"<[^>]*>", snippet)) == {"<mark>", "</mark>"}, snippet
+
+
+def test_pg_vectors_stay_in_their_rows(postgres, editor):
+    """A document of the bench's size: its text goes to the TOAST table, its vector stays in
+    the row, where the ranking reads it without a look-up per candidate."""
+    words = [f"x{hashlib.sha256(str(n).encode()).hexdigest()[:8]}" for n in range(100)]
+    article = publish(editor, title="Tendon pain", body=" ".join(words))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname = 'search_vector'",
+            [ArticleSearchDocument._meta.db_table],
+        )
+        assert cursor.fetchone() == ("m",)  # MAIN
+        cursor.execute(
+            "SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = %s::regclass",
+            [ArticleSearchDocument._meta.db_table],
+        )
+        (toast,) = cursor.fetchone()
+        cursor.execute(f"SELECT coalesce(sum(octet_length(chunk_data)), 0) FROM {toast}")  # noqa: S608
+        (toasted,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT pg_column_size(search_vector) FROM articles_articlesearchdocument "
+            "WHERE article_id = %s",
+            [article.pk],
+        )
+        (vector,) = cursor.fetchone()
+    assert 0 < toasted < vector  # the text went out, not the vector
