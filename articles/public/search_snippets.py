@@ -40,7 +40,8 @@ _MARKERS = re.compile(f"([{SNIPPET_START}{SNIPPET_STOP}])")
 # The query's lexemes as a pattern for the start of a word: a stem may end in an `i` or `e`
 # its words do not have ("therapi" for therapy, "hope" for hoping), so that letter is left
 # out; every other character than a letter or digit is escaped. The window is cut at spaces
-# (the text is padded with one at each end), so that it neither starts nor ends inside a word.
+# (the text is padded with one at each end), so that it neither starts nor ends inside a word;
+# a window with no two spaces to cut at (one long token) gives way to the whole text.
 _SNIPPETS_SQL = r"""
 SELECT d.article_id,
        CASE WHEN h.hit > 0 AND strpos(h.snippet, %(start)s) = 0
@@ -61,8 +62,9 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
     SELECT w.hit, ts_headline(
         %(config)s::regconfig,
-        substring(substr(' ' || d.body_text || ' ', greatest(1, w.hit - %(before)s), %(window)s)
-                  FROM '^\S*\s(.*)\s'),
+        coalesce(substring(substr(' ' || d.body_text || ' ', greatest(1, w.hit - %(before)s),
+                                  %(window)s) FROM '^\S*\s(.*)\s'),
+                 d.body_text),
         q.query, %(options)s) AS snippet
     OFFSET 0
 ) h

@@ -70,6 +70,13 @@ def test_pg_a_word_that_only_begins_like_the_match_falls_back_to_the_whole_text(
     assert "<mark>Running</mark> helps" in snippet_of(client, "run")
 
 
+def test_pg_a_window_with_no_space_to_cut_at_gives_way_to_the_whole_text(postgres, client, editor):
+    token = "x" * 700
+    publish(editor, title="Sarcoidosis", body=f"{token} then words.")
+
+    assert snippet_of(client, "sarcoidosis").startswith(token[:100])
+
+
 def test_pg_a_match_in_the_title_only_shows_the_start_of_the_text(postgres, client, editor):
     publish(editor, title="Sarcoidosis", body=f"Lungs and skin. {FILLER}")
 
