@@ -3,13 +3,14 @@ the matched words marked, as safe HTML.
 
 On PostgreSQL `ts_headline` marks the words its stemming matched, but it parses and stems all
 the text it is given: a whole body cost 0.3 ms of PostgreSQL's CPU, ten of them most of the
-search's budget (BENCHMARKS.md, "Search: the snippets from a window of the text"). So it is
-given a window of the text, SNIPPET_WINDOW characters starting a little before the first word
-that begins like one of the query's lexemes (a regular expression, ten times cheaper than the
-parse); when no such word is found (a match in the title or topic only) the window is the
-start of the text, which is what the headline of the whole text shows then too. When the
-window holds no word the headline marks (the lexeme's prefix began another word), the whole
-text is used, as before. On SQLite (the word search) a Python cut around the first hit.
+search's budget (BENCHMARKS.md, "Search: the snippets from a window of the text, the vectors in
+their rows"). So it is given a window of the text, SNIPPET_WINDOW characters starting a little
+before the first word that begins like one of the query's lexemes (a regular expression, ten
+times cheaper than the parse); when no such word is found (a match in the title or topic only)
+the window is the start of the text, which is what the headline of the whole text shows then
+too. When the window holds no word the headline marks (the lexeme's prefix began another word),
+the whole text is used, as before. On SQLite (the word search) a Python cut around the first
+hit.
 """
 
 import re
