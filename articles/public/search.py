@@ -176,7 +176,7 @@ def uses_full_text() -> bool:
 def _search_postgres(articles: QuerySet[Article], query: str) -> list[int]:
     """Rank a bounded candidate set: the first SEARCH_CANDIDATES + 1 matches the plan finds (no
     order, so the scan stops there), never every match of a common word, which costs most of a
-    second at 100,000 articles (BENCHMARKS.md, "Search at 100,000 articles"). One pass: the
+    second at 100,000 articles (issue 15: 725 ms; BENCHMARKS.md, "Three sizes"). One pass: the
     candidates carry their vector and date out of the subquery to be ranked, so no document is
     read twice (the ORM's `IN (subquery)` read each again by its key: 30% of the statement)."""
     search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
