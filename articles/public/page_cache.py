@@ -288,10 +288,10 @@ stored AS (
     AND page.generation = (SELECT value FROM generation)
 )"""  # noqa: S608 (table names from our models; every value a parameter)
 # A row of STORED_PAGE_SQL, and the first columns of the page's read (page_reads).
-STORED_PAGE_COLUMNS = "generation.value, stored.html, stored.etag, stored.last_modified, " + (
-    "stored.stale_from"
+STORED_PAGE_COLUMNS = (
+    "generation.value, stored.html, stored.etag, stored.last_modified, stored.stale_from"
 )
-STORED_PAGE_WIDTH = 5
+STORED_PAGE_WIDTH = len(STORED_PAGE_COLUMNS.split(","))
 STORED_PAGE_SQL = f"""WITH {STORED_PAGE_CTES}
 SELECT {STORED_PAGE_COLUMNS} FROM generation LEFT JOIN stored ON TRUE"""  # noqa: S608
 

@@ -222,42 +222,24 @@ def _article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     origin, asked, wanted = anonymous_page_key(request)
     now = timezone.now().timestamp()
     lookup = article_page_lookup(slug=slug, origin=origin, wanted=wanted, now=now)
-    cached = lookup.page or _article_page_build(
-        request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, now=now
-    )
+    cached = lookup.page
+    if cached is None:
+        levels = lookup.levels
+        if levels is None:  # the cache has lost them too
+            levels = cached_levels(levels=audience_levels())
+        cached = _article_page_build(
+            request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, now=now, levels=levels
+        )
     response = article_response(request, page=lambda: cached.content, validators=cached.validators)
     if asked is not None:
         audience_cookie_remember(request, response, audience=cached.audience)
     return response
 
 
+# Every read and write of a page built is by unique key (slug, revision, page): planned once
+# per connection, not per run.
+@generic_plans()
 def _article_page_build(
-    request: HttpRequest,
-    *,
-    slug: str,
-    origin: str,
-    wanted: tuple[str | None, ...],
-    lookup: PageLookup,
-    now: float,
-) -> CachedPage:
-    """The anonymous readers' page missing from the cache: its stored copy (one query), kept by
-    this process for a moment; else built from the database, stored, and put in the cache.
-
-    A stored page is not copied into the shared cache: the copy (a 14 KB write) costs about as
-    much as reading the stored page again, and pays only for a page read again soon by another
-    process, while each process's own copy already takes the reads of a busy page."""
-    levels = lookup.levels
-    if levels is None:  # the cache has lost them too
-        levels = cached_levels(levels=audience_levels())
-    # Every read and write below is by unique key (slug, revision, page): planned once per
-    # connection, not per run.
-    with generic_plans():
-        return _article_page_build_planned(
-            request, slug=slug, origin=origin, wanted=wanted, lookup=lookup, now=now, levels=levels
-        )
-
-
-def _article_page_build_planned(
     request: HttpRequest,
     *,
     slug: str,
@@ -267,6 +249,12 @@ def _article_page_build_planned(
     now: float,
     levels: CachedLevels,
 ) -> CachedPage:
+    """The anonymous readers' page missing from the cache: its stored copy (one query), kept by
+    this process for a moment; else built from the database, stored, and put in the cache.
+
+    A stored page is not copied into the shared cache: the copy (a 14 KB write) costs about as
+    much as reading the stored page again, and pays only for a page read again soon by another
+    process, while each process's own copy already takes the reads of a busy page."""
     pointer = lookup.pointer
     created = False
     if pointer is None:

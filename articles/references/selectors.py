@@ -107,7 +107,11 @@ def references_matched_ids(
 ) -> list[int]:
     """The ids of `queryset`'s references matching `value` (not empty), cap + 1 at most, in no
     order (one statement): all of them when there are `cap` or fewer."""
-    return [row["pk"] for row in _matches_capped(_search_branches(queryset, value.strip()), cap)]
+    return _matched_ids(_search_branches(queryset, value.strip()), cap)
+
+
+def _matched_ids(branches: list[QuerySet[Reference]], cap: int) -> list[int]:
+    return [row["pk"] for row in _matches_capped(branches, cap)]
 
 
 def references_matching(
@@ -140,7 +144,7 @@ def references_matching(
         ids = [branch.order_by().values("pk") for branch in branches]
         return queryset.filter(pk__in=ids[0].union(*ids[1:]))
     if matched is None:
-        matched = [row["pk"] for row in _matches_capped(branches, few)]
+        matched = _matched_ids(branches, few)
     if len(matched) <= few:
         return queryset.filter(pk__in=matched)
     ordering = list(queryset.query.order_by or Reference._meta.ordering or [])

@@ -8,12 +8,12 @@ who may not edit the library get 404 (the write actions refuse non-editors first
 Refusals of the preview's functions (ImportInvalid) answer 400 through editorial.api.errors.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -176,10 +176,7 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         filterset_class=None,
     )
     def import_choices(self, request: Request, token: str) -> Response:
-        upload = self._upload(request, token)
-        serializer = ImportChoicesSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        upload, data = self._upload_posted(request, token, ImportChoicesSerializer)
         if "records" in data:
             changed = import_preview_rows_choose(upload=upload, choices=data["records"])
         else:
@@ -209,10 +206,7 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         filterset_class=None,
     )
     def import_confirm(self, request: Request, token: str) -> Response:
-        upload = self._upload(request, token)
-        serializer = ImportConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        upload, data = self._upload_posted(request, token, ImportConfirmSerializer)
         with transaction.atomic():  # the choices and the confirm: both, or neither
             if data.get("records"):
                 import_preview_rows_choose(upload=upload, choices=data["records"])
@@ -227,6 +221,16 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         if upload is None:
             raise NotFound
         return upload
+
+    def _upload_posted(
+        self, request: Request, token: str, serializer_class: type[serializers.Serializer[Any]]
+    ) -> tuple[ImportUpload, dict[str, Any]]:
+        """The caller's own upload (_upload) and the posted body, checked by
+        `serializer_class` (400 when it does not fit)."""
+        upload = self._upload(request, token)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return upload, serializer.validated_data
 
     def _accepted(self, upload: ImportUpload) -> Response:
         body = ImportJobSerializer(upload, context={"request": self.request}).data
