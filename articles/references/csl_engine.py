@@ -9,9 +9,12 @@ V8 isolates are not thread-safe, so calls are serialised by a lock; a process th
 
 import atexit
 import os
+import queue
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from py_mini_racer import MiniRacer
 
@@ -75,25 +78,55 @@ class EngineForked(RuntimeError):
     """This process inherited V8 through fork(): it can neither use nor start an engine."""
 
 
+Result = TypeVar("Result")
+
+
+class _V8Thread:
+    """The thread that starts V8 and makes and frees its contexts, one per process, as long as
+    the process lives (a daemon, so it is still there for the atexit close).
+
+    With mini-racer 0.14, V8 belongs to the thread that started it (the first MiniRacer's):
+    freeing a context that had run citeproc-js from any other thread, or after that thread had
+    ended, crashed the process (SIGSEGV), and so did making a second context. Running code in
+    a context is safe from any thread (mini-racer runs it on a thread of its own)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="citeproc-v8", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            job, done = self._jobs.get()
+            try:
+                done.set_result(job())
+            except BaseException as error:  # raised again in the caller
+                done.set_exception(error)
+
+    def run(self, job: Callable[[], Result]) -> Result:
+        """`job()` run on this thread; its result, or its exception raised here."""
+        done: Future[Result] = Future()
+        self._jobs.put((job, done))
+        return done.result()
+
+
+_v8: tuple[int, _V8Thread] | None = None
+_v8_lock = threading.Lock()
+
+
+def _v8_thread() -> _V8Thread:
+    """This process's V8 thread (a forked child makes its own: threads do not survive fork)."""
+    global _v8
+    with _v8_lock:
+        if _v8 is None or _v8[0] != os.getpid():
+            _v8 = (os.getpid(), _V8Thread())
+        return _v8[1]
+
+
 def _isolate() -> MiniRacer:
-    """A new MiniRacer with its own event loop thread. MiniRacer adopts the running asyncio loop
-    of the thread that makes it (an ASGI server's, Playwright's) and then refuses timeouts and
-    blocks that loop; made in a thread without one, it starts its own."""
-    made: list[MiniRacer] = []
-    failed: list[BaseException] = []
-
-    def make() -> None:
-        try:
-            made.append(MiniRacer())
-        except BaseException as error:  # raised again in the caller
-            failed.append(error)
-
-    thread = threading.Thread(target=make, name="citeproc-v8-start")
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
-    return made[0]
+    """A new MiniRacer, made on the V8 thread. That thread also has no asyncio loop: MiniRacer
+    adopts the running loop of the thread that makes it (an ASGI server's, Playwright's) and
+    then refuses timeouts and blocks that loop; made where none runs, it starts its own."""
+    return _v8_thread().run(MiniRacer)
 
 
 class CiteprocEngine:
@@ -124,7 +157,7 @@ class CiteprocEngine:
         return [str(entry) for entry in entries]
 
     def close(self) -> None:
-        self._context.close()
+        _v8_thread().run(self._context.close)
 
 
 _lock = threading.Lock()

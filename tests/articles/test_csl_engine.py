@@ -94,3 +94,39 @@ def test_an_engine_made_and_used_where_an_asyncio_loop_runs_works(monkeypatch):
         engine = csl_engine._engine
         if engine is not None:
             engine.close()
+
+
+THREADS = """
+import threading
+from articles.references import csl_engine
+item = {"id": "0", "type": "book", "title": "Threads", "issued": {"date-parts": [[2001]]}}
+# The first bibliography of the process from a thread that then ends.
+worker = threading.Thread(
+    target=csl_engine.bibliography_html,
+    kwargs={"style": "american-medical-association", "items": [item]},
+)
+worker.start()
+worker.join()
+# A second engine (as after a reload), used, then both freed from the main thread.
+second = csl_engine.CiteprocEngine()
+print(" ".join(second.bibliography("nlm-citation-sequence", [item])[0].split()))
+second.close()
+csl_engine._engine.close()
+print("closed")
+"""
+
+
+def test_engines_made_used_and_freed_from_any_thread_leave_the_process_standing():
+    # mini-racer's V8 belongs to the thread that started it: freeing a context that had run
+    # citeproc-js elsewhere, or making a second one, crashed the process (SIGSEGV).
+    done = subprocess.run(  # noqa: S603 - our own script, run by this interpreter
+        [sys.executable, "-W", "ignore", "-c", THREADS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "Threads. 2001." in lines[0]
+    assert lines[1] == "closed"
