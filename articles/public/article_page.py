@@ -1,16 +1,15 @@
 """The article page for one revision at one level: built here once, for the public view
 (articles.public.views, cached) and for the workspace's preview of any revision (not cached)."""
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
@@ -67,21 +66,15 @@ def shown_date(value: datetime | date | None) -> ShownDate | None:
     """`value` as the template's date filter shows it, a datetime in the site's time zone:
     `iso` as `|date:"c"` (which is isoformat()) for a datetime or `|date:"Y-m-d"` for a day,
     `text` as `|date:"F j, Y"`. Worked out in the context: the template's filters cost several
-    times as much for the page's dozen dates."""
+    times as much for the page's dozen dates. `text` is written as Django's DateFormat writes
+    F, j and Y (the month's name in the active language, the day, the year on four digits),
+    without parsing the format again for each date (0.08 ms a date)."""
     if value is None:
         return None
     local = localtime(value) if isinstance(value, datetime) else value
-    return ShownDate(iso=local.isoformat(), text=date_filter(local, "F j, Y"))
-
-
-@functools.cache
-def _page_links(prefix: str, urlconf: object) -> dict[str, str]:
-    """The addresses every article page links to (per script prefix and URLconf, which they
-    depend on): reversed once per process, not at each page built."""
-    return {
-        "board_url": reverse("articles:advisory_board"),
-        "policy_url": reverse("articles:editorial_policy"),
-    }
+    return ShownDate(
+        iso=local.isoformat(), text=f"{MONTHS[local.month]} {local.day}, {local.year:04d}"
+    )
 
 
 @dataclass(frozen=True)
@@ -145,7 +138,7 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
     # A revision not (yet) the published one has no date of its own: it would get the day it
     # is published.
     last_updated = article.published_at if article.published_revision_id == revision.pk else None
-    return _page_links(get_script_prefix(), get_urlconf()) | {
+    return {
         "article": article,
         "article_url": article_url,
         "question_url": reverse("articles:question_ask", kwargs={"slug": article.slug}),

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "editorial.workspace.navigation.workspace_navigation",
+                "config.context_processors.site_links",
             ],
         },
     },

@@ -9,7 +9,7 @@ from django.template.base import VariableNode
 from django.template.defaulttags import URLNode
 from django.template.loader import get_template
 from django.template.loader_tags import IncludeNode
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.public.article_page import ARTICLE_TEMPLATE, shown_date
 from editorial import workflow
@@ -18,7 +18,13 @@ from tests.factories import BoardMemberFactory, RevisionFactory
 
 @pytest.mark.parametrize(
     "value",
-    [datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, 59, 5, tzinfo=UTC)],
+    [
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 5, tzinfo=UTC),
+        # every month's name, a day on one digit and on two, a year below 1000
+        *(datetime(2027, month, month * 2, 12, tzinfo=UTC) for month in range(1, 13)),
+        datetime(987, 6, 5, 12, tzinfo=UTC),
+    ],
 )
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Pacific/Auckland"])
 def test_a_date_is_shown_as_the_date_filter_shows_it(value, zone, settings):
@@ -30,8 +36,17 @@ def test_a_date_is_shown_as_the_date_filter_shows_it(value, zone, settings):
     assert shown is not None
     assert day is not None
     assert f"{shown.iso}|{shown.text}|{day.iso}" == expected
-    assert day.text == f"{value.date():%B} {value.day}, {value.year}"
+    assert day.text == f"{value.date():%B} {value.day}, {value.year:04d}"
     assert shown_date(None) is None
+
+
+def test_a_date_is_shown_with_the_month_in_the_active_language():
+    value = datetime(2027, 5, 6, 12, tzinfo=UTC)
+    with translation.override("de"):
+        expected = Template('{{ value|date:"F j, Y" }}').render(Context({"value": value}))
+        shown = shown_date(value)
+    assert shown is not None
+    assert shown.text == expected == "Mai 6, 2027"
 
 
 def test_the_article_pages_template_formats_no_date_and_reverses_no_fixed_address():
