@@ -4,13 +4,18 @@ Configured as IMPRIMATUR_PUBLIC_FACTS; see articles.public.facts for the interfa
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
 
 from articles.models import Revision
-from articles.public.facts import PublicApprover, PublicBoardMember
+from articles.public.facts import (
+    PAGE_REVISIONS,
+    ApprovalsQuery,
+    PublicApprover,
+    PublicBoardMember,
+)
 from articles.sql_rows import Converter, field_converters, values_converted
 from editorial.models import (
     BoardProfile,
@@ -38,19 +43,56 @@ def person_change_shows_on_pages(*, user: User, changed: Iterable[str]) -> bool:
     ).exists()
 
 
-def _approvals_sql() -> str:
+# What an approval shows, and where it is read from (revision_approvers, approvals_query).
+_APPROVAL_COLUMNS = """person.first_name, person.last_name, person.username, profile.credentials,
+       profile.specialty, decision.decided_at, declaration.id, declaration.has_interests"""
+
+
+def _approvals_from() -> str:
     quote = connection.ops.quote_name
-    return f"""
-SELECT person.first_name, person.last_name, person.username, profile.credentials,
-       profile.specialty, decision.decided_at, declaration.id, declaration.has_interests
-FROM {quote(ReviewDecision._meta.db_table)} decision
+    return f"""FROM {quote(ReviewDecision._meta.db_table)} decision
 JOIN {quote(User._meta.db_table)} person ON person.id = decision.reviewer_id
 LEFT JOIN {quote(BoardProfile._meta.db_table)} profile ON profile.user_id = person.id
 LEFT JOIN {quote(InterestDeclaration._meta.db_table)} declaration
-  ON declaration.assignment_id = decision.assignment_id
+  ON declaration.assignment_id = decision.assignment_id"""
+
+
+def _approvals_sql() -> str:
+    return f"""
+SELECT {_APPROVAL_COLUMNS}
+{_approvals_from()}
 WHERE decision.revision_id = %s AND decision.review_round = %s AND decision.verdict = %s
 ORDER BY decision.decided_at, decision.id
-"""  # noqa: S608 (table names from our models; every value a parameter)
+"""
+
+
+@functools.cache
+def _approvals_query(vendor: str) -> ApprovalsQuery:
+    """approvals_query's statement (per database vendor): the approvals of each of the page's
+    revisions in its current round, each led by its revision and its own id (for the order)."""
+    fields = [
+        ReviewDecision._meta.get_field("revision"),
+        ReviewDecision._meta.pk,
+        User._meta.get_field("first_name"),
+        User._meta.get_field("last_name"),
+        User._meta.get_field("username"),
+        BoardProfile._meta.get_field("credentials"),
+        BoardProfile._meta.get_field("specialty"),
+        ReviewDecision._meta.get_field("decided_at"),
+        InterestDeclaration._meta.pk,
+        InterestDeclaration._meta.get_field("has_interests"),
+    ]
+    sql = f"""SELECT decision.revision_id, decision.id, {_APPROVAL_COLUMNS}
+{_approvals_from()}
+JOIN {PAGE_REVISIONS} page_revision ON page_revision.id = decision.revision_id
+  AND page_revision.review_round = decision.review_round
+WHERE decision.verdict = %s"""
+    return ApprovalsQuery(
+        sql=sql,
+        nulls=", ".join(f"CAST(NULL AS {field.cast_db_type(connection)})" for field in fields),
+        width=len(fields),
+        params=(ReviewDecision.Verdict.APPROVE.value,),
+    )
 
 
 @functools.cache
@@ -64,48 +106,63 @@ def _approvals_converters() -> list[tuple[Any, list[Converter]]]:
     ]
 
 
+def _approvers(rows: Sequence[Sequence[Any]]) -> list[PublicApprover]:
+    """The approvers from rows of _APPROVAL_COLUMNS, in their order; the declared interests
+    only of those who declared any (then one query: most declare none, and the page costs no
+    second query)."""
+    decided: list[tuple[Any, ...]] = []
+    declared: list[int] = []
+    for first, last, username, credentials, specialty, at, declaration, has in rows:
+        at, has = values_converted([at, has], _approvals_converters())
+        if declaration is not None and has:
+            declared.append(declaration)
+        # The name as the workspace shows it (User.__str__).
+        name = str(User(first_name=first, last_name=last, username=username))
+        decided.append((name, credentials, specialty, at, declaration if has else None))
+    entries: dict[int, list[InterestEntry]] = {}
+    if declared:
+        for entry in InterestEntry.objects.filter(declaration_id__in=declared).order_by("pk"):
+            entries.setdefault(entry.declaration_id, []).append(entry)
+    return [
+        PublicApprover(
+            name=name,
+            credentials=credentials or "",
+            specialty=specialty or "",
+            approved_at=at,
+            disclosures=tuple(
+                f"{entry.get_kind_display()}: {entry.details}"
+                for entry in entries.get(declaration, [])
+            )
+            if declaration is not None
+            else (),
+        )
+        for name, credentials, specialty, at, declaration in decided
+    ]
+
+
 class EditorialPublicFacts:
     def revision_approvers(self, *, revision: Revision) -> list[PublicApprover]:
         """The approvals of the round that approved `revision` (one query, any number; a
         second for the declared interests when an approver declared any). Written as SQL: the
-        article page built from the database reads it, and the queryset cost more to build
-        than the statement to run."""
+        queryset cost more to build than the statement to run. (The article page reads them
+        with its own statement: approvals_query.)"""
         with connection.cursor() as cursor:
             cursor.execute(
                 _approvals_sql(),
                 [revision.pk, revision.review_round, ReviewDecision.Verdict.APPROVE.value],
             )
             rows = cursor.fetchall()
-        decided: list[tuple[Any, ...]] = []
-        declared: list[int] = []
-        for first, last, username, credentials, specialty, at, declaration, has in rows:
-            at, has = values_converted([at, has], _approvals_converters())
-            if declaration is not None and has:
-                declared.append(declaration)
-            # The name as the workspace shows it (User.__str__).
-            name = str(User(first_name=first, last_name=last, username=username))
-            decided.append((name, credentials, specialty, at, declaration if has else None))
-        # The declared interests only of those who declared any: most declare none, and then
-        # the page costs no second query.
-        entries: dict[int, list[InterestEntry]] = {}
-        if declared:
-            for entry in InterestEntry.objects.filter(declaration_id__in=declared).order_by("pk"):
-                entries.setdefault(entry.declaration_id, []).append(entry)
-        return [
-            PublicApprover(
-                name=name,
-                credentials=credentials or "",
-                specialty=specialty or "",
-                approved_at=at,
-                disclosures=tuple(
-                    f"{entry.get_kind_display()}: {entry.details}"
-                    for entry in entries.get(declaration, [])
-                )
-                if declaration is not None
-                else (),
-            )
-            for name, credentials, specialty, at, declaration in decided
-        ]
+        return _approvers(rows)
+
+    def approvals_query(self) -> ApprovalsQuery:
+        return _approvals_query(connection.vendor)
+
+    def approvers_of_rows(self, rows: Sequence[Sequence[Any]]) -> list[PublicApprover]:
+        """revision_approvers' answer from the rows of approvals_query for one revision: in
+        the order they approved (then of the approvals' ids), as revision_approvers orders
+        them (SQLite's dates are ISO text, which sorts as the dates do)."""
+        ordered = sorted(rows, key=lambda row: (row[7], row[1]))
+        return _approvers([row[2:] for row in ordered])
 
     def board_members_listed(self) -> list[PublicBoardMember]:
         """Listed profiles of active accounts (one query)."""

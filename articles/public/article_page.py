@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
-from articles.public.facts import public_facts
+from articles.public.facts import PublicApprover, public_facts
 from articles.public.structured_data import json_ld_script, medical_web_page, page_description
 from articles.selectors import ReaderBody, ReviewDates, reader_body_get
 from articles.services import audience_body_render
@@ -90,6 +90,9 @@ class ArticleRequest:
     review_dates: ReviewDates
     # The body read with the rest (the public view); None: read when the page is built.
     reading: ReaderBody | None = None
+    # Who approved the reviewed revision, read with the rest (the public view, when the public
+    # facts' source reads them there); None: asked of the source when the page is built.
+    approvers: list[PublicApprover] | None = None
 
 
 def public_origin(request: HttpRequest) -> str:
@@ -119,7 +122,9 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
     # read (articles.selectors.revision_last_review), and its reviewers are named.
     reviewed = review_dates.reviewed
     is_approved = reviewed is not None
-    approvers = public_facts().revision_approvers(revision=reviewed) if reviewed else []
+    approvers = found.approvers
+    if approvers is None:
+        approvers = public_facts().revision_approvers(revision=reviewed) if reviewed else []
     # The canonical address has no ?audience: every level's page is the same article.
     article_url = article.get_absolute_url()
     canonical_url = public_origin(request) + article_url.lstrip("/")

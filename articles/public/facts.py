@@ -7,9 +7,10 @@ the interface and the plain records, editorial owns the queries.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -36,9 +37,38 @@ class PublicBoardMember:
     bio: str
 
 
+# The common table expression of the article page's statement (articles.public.page_reads) an
+# ApprovalsQuery reads: the page's revisions, with their `id` and `review_round` columns.
+PAGE_REVISIONS = "page_revisions"
+
+
+@dataclass(frozen=True)
+class ApprovalsQuery:
+    """The approvals of the page's revisions, read by the article page's own statement
+    (articles.public.page_reads) rather than by a statement of their own: `sql` selects
+    `width` columns from approvals joined to PAGE_REVISIONS, the first the revision's id;
+    `nulls`, as many NULLs of the columns' types (the statement's other rows); `params`, its
+    parameters. The source makes the approvers of the rows of one revision
+    (approvers_of_rows)."""
+
+    sql: str
+    nulls: str
+    width: int
+    params: tuple[Any, ...] = ()
+
+
 class PublicFactsSource(Protocol):
     def revision_approvers(self, *, revision: Revision) -> list[PublicApprover]:
         """Who approved `revision` in its approving round, in the order they approved."""
+        ...
+
+    def approvals_query(self) -> ApprovalsQuery | None:
+        """The approvals as the article page's statement reads them (None: it does not, and
+        the page asks revision_approvers)."""
+        ...
+
+    def approvers_of_rows(self, rows: Sequence[Sequence[Any]]) -> list[PublicApprover]:
+        """revision_approvers of a revision, from the rows of approvals_query for it."""
         ...
 
     def board_members_listed(self) -> list[PublicBoardMember]:
@@ -50,6 +80,12 @@ class NoPublicFacts:
     """The source when none is configured: nobody to show."""
 
     def revision_approvers(self, *, revision: Revision) -> list[PublicApprover]:
+        return []
+
+    def approvals_query(self) -> ApprovalsQuery | None:
+        return None
+
+    def approvers_of_rows(self, rows: Sequence[Sequence[Any]]) -> list[PublicApprover]:
         return []
 
     def board_members_listed(self) -> list[PublicBoardMember]:

@@ -91,13 +91,15 @@ def article_request_of(
     article, revision = read.article, read.article.published_revision
     assert revision is not None  # the statement only returns published ones
     audience = reader_audience(request, read.levels, wanted=wanted)
+    review_dates = review_dates_of(revision=revision, rows=read.revisions, article=article)
     found = ArticleRequest(
         article=article,
         revision=revision,
         levels=read.levels,
         audience=audience,
-        review_dates=review_dates_of(revision=revision, rows=read.revisions, article=article),
+        review_dates=review_dates,
         reading=reader_body_of(bodies=read.bodies, audience=audience, levels=read.levels),
+        approvers=read.approvers_of(review_dates.reviewed),
     )
     setattr(request, ARTICLE_REQUEST_ATTRIBUTE, found)
     return found

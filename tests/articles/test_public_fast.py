@@ -263,9 +263,9 @@ def test_cold_and_warm_page_queries_do_not_grow_with_reviewers(
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
     # the levels, no stored page, the page's read (the article with its revisions for the
-    # review dates and update history, the levels with the bodies), approvals, (their declared
-    # interests, only if any,) the page stored
-    with django_assert_num_queries(6 if declared else 5):
+    # review dates and update history, the levels with the bodies, the approvals), (the
+    # approvers' declared interests, only if any,) the page stored
+    with django_assert_num_queries(5 if declared else 4):
         page = client.get(url).text
     assert page.count('class="approver"') == size
     assert page.count("Consults for Acme") == (size if declared else 0)
