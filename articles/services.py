@@ -3,12 +3,15 @@
 Callers check permission first (see editorial.permissions); these keep the content invariants.
 """
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.descriptions import page_description
 from articles.errors import ActionRefused, Conflict, InvalidInput, StaleEdit
 from articles.models import (
     REVISION_LOCKED,
@@ -26,7 +29,12 @@ from articles.page_versions import article_page_invalidate
 from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
 from articles.readability import score_text
 from articles.references.citing import bodies_cited_versions
-from articles.references.rendering import body_render, citation_work, revision_cited_versions
+from articles.references.rendering import (
+    RenderedBody,
+    body_render,
+    citation_work,
+    revision_cited_versions,
+)
 from articles.search_documents import article_search_document_refresh
 from articles.selectors import revision_newest
 
@@ -309,6 +317,21 @@ def reader_preference_set(*, user, audience: AudienceLevel) -> ReaderPreference:
     return preference
 
 
+def body_rendered_values(rendered: RenderedBody) -> dict[str, Any]:
+    """What a body keeps of its rendering (AudienceBody's rendered_* fields): the body's HTML,
+    the reference list's HTML, the cited works for the JSON-LD, its description, the time."""
+    html = str(rendered.html)
+    return {
+        "rendered_html": html,
+        "rendered_references": render_to_string(
+            "articles/partials/reference_list.html", {"references": rendered.references}
+        ).strip(),
+        "rendered_citations": [citation_work(entry) for entry in rendered.references],
+        "rendered_description": page_description(html),
+        "rendered_at": timezone.now(),
+    }
+
+
 def audience_body_render(
     *, body: AudienceBody, versions: dict[str, ReferenceVersion] | None = None
 ) -> AudienceBody:
@@ -320,15 +343,7 @@ def audience_body_render(
     """
     if versions is None:
         versions = revision_cited_versions(revision=body.revision)
-    rendered = body_render(text=body.body, versions=versions)
-    values = {
-        "rendered_html": str(rendered.html),
-        "rendered_references": render_to_string(
-            "articles/partials/reference_list.html", {"references": rendered.references}
-        ).strip(),
-        "rendered_citations": [citation_work(entry) for entry in rendered.references],
-        "rendered_at": timezone.now(),
-    }
+    values = body_rendered_values(body_render(text=body.body, versions=versions))
     # update(), not save(): a submitted revision's bodies refuse save() (their text is frozen;
     # this is derived from it). The filter on `body` skips a text that changed meanwhile.
     AudienceBody.objects.filter(

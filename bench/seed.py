@@ -17,7 +17,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import OuterRef, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -31,8 +30,9 @@ from articles.models import (
     Revision,
     RevisionCitation,
 )
-from articles.references.rendering import body_render, citation_work
+from articles.references.rendering import body_render
 from articles.references.services import reference_create
+from articles.services import body_rendered_values
 from bench.seed_references import references_seed
 from bench.seed_search import search_write
 from editorial.events import AuditAction
@@ -180,11 +180,7 @@ def seed(
             rendered = body_render(text=text, versions=by_key)
             variants[(variant, level.pk)] = {
                 "body": text,
-                "rendered_html": str(rendered.html),
-                "rendered_references": render_to_string(
-                    "articles/partials/reference_list.html", {"references": rendered.references}
-                ).strip(),
-                "rendered_citations": [citation_work(entry) for entry in rendered.references],
+                **body_rendered_values(rendered),
                 "rendered_at": now,
             }
 

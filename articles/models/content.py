@@ -341,6 +341,9 @@ class AudienceBody(models.Model):
     rendered_references = models.TextField(blank=True, editable=False)
     rendered_citations = models.JSONField(default=list, blank=True, editable=False)
     rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Its description (articles.descriptions), worked out with the HTML; "" in a body rendered
+    # before this was stored (the page works it out then).
+    rendered_description = models.TextField(blank=True, default="", editable=False)
 
     # Written only by the scoring task; copied with the text into a new draft.
     READABILITY_FIELDS = (

@@ -13,9 +13,10 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from articles.descriptions import page_description
 from articles.models import Article, AudienceLevel, ReviewStatus, Revision
 from articles.public.facts import PublicApprover, public_facts
-from articles.public.structured_data import json_ld_script, medical_web_page, page_description
+from articles.public.structured_data import json_ld_script, medical_web_page
 from articles.selectors import ReaderBody, ReviewDates, reader_body_get
 from articles.services import audience_body_render
 
@@ -172,7 +173,8 @@ def article_page_context(request: HttpRequest, found: ArticleRequest) -> dict[st
         "last_updated": shown_date(last_updated),
         "modified": shown_date(article.published_at),
         "canonical_url": canonical_url,
-        "description": page_description(body_html),
+        # Stored with the body; worked out here for a draft, or a body stored before that.
+        "description": (body.rendered_description if body else "") or page_description(body_html),
         "json_ld": json_ld_script(structured),
     }
 

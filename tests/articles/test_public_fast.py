@@ -94,7 +94,7 @@ def test_page_serves_the_stored_html_not_a_new_rendering(client, editor):
     article = _publish(editor, patient=None)
     # What the renderer would give now no longer matters: the stored HTML is the page.
     AudienceBody.objects.filter(revision=article.published_revision).update(
-        rendered_html="<p>Stored at submission.</p>"
+        rendered_html="<p>Stored at submission.</p>", rendered_description="Stored at submission."
     )
 
     html = client.get(article.get_absolute_url()).text
