@@ -39,6 +39,17 @@ def test_threads_share_the_engine_and_each_gets_its_own_bibliography():
             ]
 
 
+def _python(script: str) -> "subprocess.CompletedProcess[str]":
+    """`script` run by this interpreter in a process of its own (V8 crashes take it down)."""
+    return subprocess.run(  # noqa: S603 - our own script, run by this interpreter
+        [sys.executable, "-W", "ignore", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 FORK = """
 import os, sys
 from articles.references.csl_engine import EngineForked, bibliography_html
@@ -59,14 +70,8 @@ print("parent:", " ".join(entry.split()))
 
 
 def test_a_forked_child_is_refused_clearly_and_exits_while_the_parent_goes_on():
-    done = subprocess.run(  # noqa: S603 - our own script, run by this interpreter
-        [sys.executable, "-W", "ignore", "-c", FORK],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    done = _python(FORK)
+    assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0].startswith("child: citeproc-js was started in process ")
     assert lines[1] == "child status 0"
@@ -119,13 +124,7 @@ print("closed")
 def test_engines_made_used_and_freed_from_any_thread_leave_the_process_standing():
     # mini-racer's V8 belongs to the thread that started it: freeing a context that had run
     # citeproc-js elsewhere, or making a second one, crashed the process (SIGSEGV).
-    done = subprocess.run(  # noqa: S603 - our own script, run by this interpreter
-        [sys.executable, "-W", "ignore", "-c", THREADS],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _python(THREADS)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert "Threads. 2001." in lines[0]

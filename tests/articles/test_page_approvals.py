@@ -46,13 +46,18 @@ def test_the_pages_read_names_the_approvers_of_the_approving_round(editor, setti
     assert page.count('class="approver"') == 2
 
 
+def _published_approved_by(reviewer, *, editor, reach):  # type: ignore[no-untyped-def]
+    """An article published at its first revision, approved by `reviewer` alone."""
+    approved = RevisionFactory(author=editor, canonical_body="Rest the heel.")
+    reach(approved, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer])
+    return approved, workflow.article_publish(revision=approved, actor=editor)
+
+
 def test_an_editorial_change_names_the_approvers_of_the_revision_reviewed(
     editor, reviewer, second_reviewer, settings, reach
 ):
     settings.IMPRIMATUR_MIN_APPROVALS = 1
-    approved = RevisionFactory(author=editor, canonical_body="Rest the heel.")
-    reach(approved, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer])
-    article = workflow.article_publish(revision=approved, actor=editor)
+    approved, article = _published_approved_by(reviewer, editor=editor, reach=reach)
     # A typo fixed after publication, approved by another member: not a review of the text.
     fix = revision_create_draft(article=article, author=editor)
     canonical = AudienceLevel.objects.get(is_canonical=True)
@@ -72,12 +77,10 @@ def test_an_editorial_change_names_the_approvers_of_the_revision_reviewed(
 
 
 def test_without_a_source_that_reads_them_the_page_asks_for_its_approvers(
-    editor, reviewer, settings, reach, django_assert_num_queries
+    editor, reviewer, settings, reach
 ):
     settings.IMPRIMATUR_MIN_APPROVALS = 1
-    revision = RevisionFactory(author=editor, canonical_body="Rest the heel.")
-    reach(revision, ReviewStatus.APPROVED, editor=editor, reviewers=[reviewer])
-    article = workflow.article_publish(revision=revision, actor=editor)
+    _, article = _published_approved_by(reviewer, editor=editor, reach=reach)
     settings.IMPRIMATUR_PUBLIC_FACTS = ""  # NoPublicFacts: nobody to show, nothing read
 
     _, approvers = _approvers_read(article)
