@@ -43,9 +43,32 @@ def person_change_shows_on_pages(*, user: User, changed: Iterable[str]) -> bool:
     ).exists()
 
 
-# What an approval shows, and where it is read from (revision_approvers, approvals_query).
-_APPROVAL_COLUMNS = """person.first_name, person.last_name, person.username, profile.credentials,
-       profile.specialty, decision.decided_at, declaration.id, declaration.has_interests"""
+# What an approval shows, each column as (its table's alias, its field): read by
+# revision_approvers, and by approvals_query after the approval's revision and its own id.
+_DECIDED_AT = ReviewDecision._meta.get_field("decided_at")
+_HAS_INTERESTS = InterestDeclaration._meta.get_field("has_interests")
+_SHOWN: tuple[tuple[str, Any], ...] = (
+    ("person", User._meta.get_field("first_name")),
+    ("person", User._meta.get_field("last_name")),
+    ("person", User._meta.get_field("username")),
+    ("profile", BoardProfile._meta.get_field("credentials")),
+    ("profile", BoardProfile._meta.get_field("specialty")),
+    ("decision", _DECIDED_AT),
+    ("declaration", InterestDeclaration._meta.pk),
+    ("declaration", _HAS_INTERESTS),
+)
+_LEADING: tuple[tuple[str, Any], ...] = (
+    ("decision", ReviewDecision._meta.get_field("revision")),
+    ("decision", ReviewDecision._meta.pk),
+)
+# Where an approvals_query row has its approval's id and decision time (the page's order).
+_ID_AT = len(_LEADING) - 1
+_DECIDED_AT_IN_ROW = len(_LEADING) + [field for _, field in _SHOWN].index(_DECIDED_AT)
+
+
+def _columns(columns: Sequence[tuple[str, Any]]) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(str(field.column))}" for alias, field in columns)
 
 
 def _approvals_from() -> str:
@@ -59,7 +82,7 @@ LEFT JOIN {quote(InterestDeclaration._meta.db_table)} declaration
 
 def _approvals_sql() -> str:
     return f"""
-SELECT {_APPROVAL_COLUMNS}
+SELECT {_columns(_SHOWN)}
 {_approvals_from()}
 WHERE decision.revision_id = %s AND decision.review_round = %s AND decision.verdict = %s
 ORDER BY decision.decided_at, decision.id
@@ -70,27 +93,15 @@ ORDER BY decision.decided_at, decision.id
 def _approvals_query(vendor: str) -> ApprovalsQuery:
     """approvals_query's statement (per database vendor): the approvals of each of the page's
     revisions in its current round, each led by its revision and its own id (for the order)."""
-    fields = [
-        ReviewDecision._meta.get_field("revision"),
-        ReviewDecision._meta.pk,
-        User._meta.get_field("first_name"),
-        User._meta.get_field("last_name"),
-        User._meta.get_field("username"),
-        BoardProfile._meta.get_field("credentials"),
-        BoardProfile._meta.get_field("specialty"),
-        ReviewDecision._meta.get_field("decided_at"),
-        InterestDeclaration._meta.pk,
-        InterestDeclaration._meta.get_field("has_interests"),
-    ]
-    sql = f"""SELECT decision.revision_id, decision.id, {_APPROVAL_COLUMNS}
+    columns = (*_LEADING, *_SHOWN)
+    sql = f"""SELECT {_columns(columns)}
 {_approvals_from()}
 JOIN {PAGE_REVISIONS} page_revision ON page_revision.id = decision.revision_id
   AND page_revision.review_round = decision.review_round
 WHERE decision.verdict = %s"""
     return ApprovalsQuery(
         sql=sql,
-        nulls=", ".join(f"CAST(NULL AS {field.cast_db_type(connection)})" for field in fields),
-        width=len(fields),
+        nulls=", ".join(f"CAST(NULL AS {field.cast_db_type(connection)})" for _, field in columns),
         params=(ReviewDecision.Verdict.APPROVE.value,),
     )
 
@@ -98,11 +109,9 @@ WHERE decision.verdict = %s"""
 @functools.cache
 def _approvals_converters() -> list[tuple[Any, list[Converter]]]:
     """Per process (one database): what a queryset would convert decided_at and the flag with."""
-    decided = ReviewDecision._meta.get_field("decided_at")
-    flag = InterestDeclaration._meta.get_field("has_interests")
     return [
-        field_converters(decided, alias="decision"),
-        field_converters(flag, alias="declaration"),
+        field_converters(_DECIDED_AT, alias="decision"),
+        field_converters(_HAS_INTERESTS, alias="declaration"),
     ]
 
 
@@ -161,8 +170,8 @@ class EditorialPublicFacts:
         """revision_approvers' answer from the rows of approvals_query for one revision: in
         the order they approved (then of the approvals' ids), as revision_approvers orders
         them (SQLite's dates are ISO text, which sorts as the dates do)."""
-        ordered = sorted(rows, key=lambda row: (row[7], row[1]))
-        return _approvers([row[2:] for row in ordered])
+        ordered = sorted(rows, key=lambda row: (row[_DECIDED_AT_IN_ROW], row[_ID_AT]))
+        return _approvers([row[len(_LEADING) :] for row in ordered])
 
     def board_members_listed(self) -> list[PublicBoardMember]:
         """Listed profiles of active accounts (one query)."""

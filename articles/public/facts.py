@@ -46,14 +46,12 @@ PAGE_REVISIONS = "page_revisions"
 class ApprovalsQuery:
     """The approvals of the page's revisions, read by the article page's own statement
     (articles.public.page_reads) rather than by a statement of their own: `sql` selects
-    `width` columns from approvals joined to PAGE_REVISIONS, the first the revision's id;
-    `nulls`, as many NULLs of the columns' types (the statement's other rows); `params`, its
-    parameters. The source makes the approvers of the rows of one revision
-    (approvers_of_rows)."""
+    approvals joined to PAGE_REVISIONS, the revision's id first; `nulls`, as many NULLs of its
+    columns' types (the statement's other rows); `params`, its parameters. The source makes
+    the approvers of the rows of one revision (approvers_of_rows)."""
 
     sql: str
     nulls: str
-    width: int
     params: tuple[Any, ...] = ()
 
 
