@@ -24,7 +24,7 @@ deletes LEVELS_KEY at once (IMPRIMATUR_CACHE_KEYS_AFTER_OUTAGE).
 """
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import transaction
@@ -47,19 +47,6 @@ PAGES_RETIRED = "article-pages.retired"
 # once and the other processes' copies within IMPRIMATUR_PAGE_LOCAL_SECONDS.
 _local_pages: dict[tuple[str, str, tuple[str | None, ...]], tuple[float, "CachedPage"]] = {}
 LOCAL_PAGES_MAX = 500  # about 7 MB of pages per process at most
-
-
-def cache_add_get_many(
-    key: str, value: Any, keys: list[str], timeout: float | None
-) -> tuple[bool, dict[str, Any]]:
-    """`cache.add(key, value, timeout)` (whether it added), then `cache.get_many(keys)`: in one
-    round trip with the production cache, whose backend has `add_get_many`
-    (config/redis_cache.py), as the two calls with any other (local memory: no trip)."""
-    combined = getattr(cache, "add_get_many", None)
-    if combined is not None:
-        added, found = combined(key, value, keys, timeout)
-        return added, found
-    return cache.add(key, value, timeout), cache.get_many(keys)
 
 
 def article_page_invalidate(*, slug: str) -> None:

@@ -51,20 +51,6 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
-    def add_get_many(
-        self, key: Any, value: Any, timeout: int | None, keys: list[Any]
-    ) -> tuple[bool, dict[Any, Any]]:
-        """add(key, value, timeout), then get_many(keys), in one round trip: a pipeline (not a
-        transaction; Redis runs one connection's commands in order) on the primary."""
-        client = self.get_client(key, write=True)
-        pipe = client.pipeline(transaction=False)
-        pipe.set(key, self._serializer.dumps(value), ex=timeout, nx=True)  # type: ignore[attr-defined]
-        pipe.mget(keys)
-        added, values = pipe.execute()
-        loads = self._serializer.loads  # type: ignore[attr-defined]
-        found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
-        return bool(added), found
-
 
 class _Outage:
     """This process's view of Redis (each thread has its own cache object, one process one
@@ -102,23 +88,6 @@ class ReusedClientRedisCache(RedisCache):
             lambda: super(ReusedClientRedisCache, self).add(key, value, timeout, version),
             _false,
         )
-
-    def add_get_many(
-        self, key: Any, value: Any, keys: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
-    ) -> tuple[bool, dict[Any, Any]]:
-        """add(key, value, timeout), then get_many(keys), in one round trip (for
-        articles.page_versions.cache_add_get_many); unreachable: nothing added, nothing found."""
-        timeout = self.get_backend_timeout(timeout)
-        if timeout == 0:  # added and gone at once, as Django's add does it
-            return self.add(key, value, 0, version), self.get_many(keys, version)
-        made = self.make_and_validate_key(key, version=version)
-        key_map = {self.make_and_validate_key(each, version=version): each for each in keys}
-
-        def call() -> tuple[bool, dict[Any, Any]]:
-            added, found = self._cache.add_get_many(made, value, timeout, list(key_map))  # type: ignore[attr-defined]
-            return added, {key_map[each]: found_value for each, found_value in found.items()}
-
-        return self._fail_open("add_get_many", call, lambda: (False, {}))
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         return self._fail_open(

@@ -1,8 +1,7 @@
 """The public article page cached for anonymous readers, per (article, published revision,
 audience), in Django's configured cache (local memory by default, Redis in production).
 
-Three kinds of entries, read together in one round trip (which also creates the article's
-token when it is missing, see below):
+Three kinds of entries, read together in one round trip (get_many):
 
 - LEVELS_KEY: the audience level slugs (to resolve `?audience=` and the cookie without a query)
   and a token; deleting it, when an administrator changes the levels, retires every page.
@@ -11,11 +10,10 @@ token when it is missing, see below):
 - PAGE_KEY, per code build, article, origin and level (the canonical level as ""): the page,
   with the two tokens it was built under; it is served only while both are still current.
 
-The article's token a page is stored with is read or created *before* the database is read (by
-the lookup, in its round trip), so a change committed meanwhile (which deletes that token after
-commit) can never be hidden by a page built from the older data. (The levels' token is made
-from the levels the page read when it was missing: a level changed in that instant shows after
-PAGE_CACHE_SECONDS.)
+The article's token a page is stored with is read or created *before* the database is read,
+so a change committed meanwhile (which deletes that token after commit) can never be hidden by
+a page built from the older data. (The levels' token is made from the levels the page read
+when it was missing: a level changed in that instant shows after PAGE_CACHE_SECONDS.)
 Cached pages are the same bytes for every reader of a level: they carry no CSRF token (the
 question form is a frame, the picker a GET form) and no reader's name (only anonymous requests
 use them). They are not served from the review's due date on (they would not say "Review
@@ -56,7 +54,6 @@ from articles.page_versions import (
     PAGE_CACHE_SECONDS,
     POINTER_KEY,
     _local_pages,
-    cache_add_get_many,
 )
 from articles.selectors import audience_canonical, audience_slug_chosen
 
@@ -153,14 +150,11 @@ def _page_key(*, slug: str, origin: str, audience: str) -> str:
 
 @dataclass(frozen=True)
 class PageLookup:
-    """A cached page; or, on a miss, what the shared cache said (to store the page under): the
-    levels if cached, and the article's token, which the lookup created when it was missing
-    (`created`)."""
+    """A cached page, or what the shared cache said on a miss (to store the page under)."""
 
     page: CachedPage | None
     levels: CachedLevels | None = None
-    pointer: str = ""
-    created: bool = False
+    pointer: str | None = None
 
 
 def article_page_lookup(
@@ -202,31 +196,31 @@ def article_page_keep_local(
 def _article_page_shared(
     *, slug: str, origin: str, wanted: tuple[str | None, ...], now: float
 ) -> PageLookup:
-    """The shared cache's page, in one round trip that also creates the article's token when
-    it is missing: a page built on this miss needs it before the database is read (see the
-    module's note); a stored page served instead leaves it for the article's other pages."""
     pointer_key = POINTER_KEY.format(slug=slug)
     candidates = {
         slug_: _page_key(slug=slug, origin=origin, audience=slug_)
         for slug_ in (*(w for w in wanted if w and LEVEL_SLUG.fullmatch(w)), "")
     }
-    token = secrets.token_hex(8)
-    created, found = cache_add_get_many(
-        pointer_key,
-        token,
-        [LEVELS_KEY, pointer_key, *candidates.values()],
-        PAGE_CACHE_SECONDS,
-    )
-    # None: invalidated at once (or the cache unreachable); a page goes under a token nobody
-    # will read.
-    levels, pointer = found.get(LEVELS_KEY), found.get(pointer_key) or token
-    missed = PageLookup(page=None, levels=levels, pointer=pointer, created=created)
-    if levels is None or created:
-        return missed
+    found = cache.get_many([LEVELS_KEY, pointer_key, *candidates.values()])
+    levels, pointer = found.get(LEVELS_KEY), found.get(pointer_key)
+    if levels is None or pointer is None:
+        return PageLookup(page=None, levels=levels, pointer=pointer)
     page: CachedPage | None = found.get(candidates[levels.page_slug(*wanted)])
     if page is None or not page.is_current(levels=levels, pointer=pointer, now=now):
-        return missed
+        return PageLookup(page=None, levels=levels, pointer=pointer)
     return PageLookup(page=page)
+
+
+def article_page_pointer(*, slug: str) -> tuple[str, bool]:
+    """The article's token (created if missing), and whether this call created it. Call
+    before reading the database (see the module's note)."""
+    key = POINTER_KEY.format(slug=slug)
+    token = secrets.token_hex(8)
+    if cache.add(key, token, PAGE_CACHE_SECONDS):
+        return token, True
+    existing: str | None = cache.get(key)
+    # None: invalidated at once; the page goes under a token nobody will read.
+    return existing or token, False
 
 
 def cached_levels(*, levels: list[AudienceLevel]) -> CachedLevels:
@@ -293,11 +287,13 @@ stored AS (
   WHERE page.origin = %s AND page.audience = %s AND page.build = %s
     AND page.generation = (SELECT value FROM generation)
 )"""  # noqa: S608 (table names from our models; every value a parameter)
-# The stored page's columns: the first of the page's read (page_reads).
+# A row of STORED_PAGE_SQL, and the first columns of the page's read (page_reads).
 STORED_PAGE_COLUMNS = (
     "generation.value, stored.html, stored.etag, stored.last_modified, stored.stale_from"
 )
 STORED_PAGE_WIDTH = len(STORED_PAGE_COLUMNS.split(","))
+STORED_PAGE_SQL = f"""WITH {STORED_PAGE_CTES}
+SELECT {STORED_PAGE_COLUMNS} FROM generation LEFT JOIN stored ON TRUE"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -336,6 +332,23 @@ def stored_page_of(
         pointer_token="",
     )
     return StoredPageLookup(page=page if page.is_fresh(now) else None, generation=generation)
+
+
+def stored_page_get(
+    *,
+    slug: str,
+    origin: str,
+    wanted: tuple[str | None, ...],
+    levels: CachedLevels,
+    now: float,
+) -> StoredPageLookup:
+    """The stored page of the published article `slug` for `origin` and the first known level
+    in `wanted`, if still valid; with the current generation. One query."""
+    params = stored_page_params(slug=slug, origin=origin, wanted=wanted, levels=levels)
+    with connection.cursor() as cursor:
+        cursor.execute(STORED_PAGE_SQL, params)
+        row = cursor.fetchone()
+    return stored_page_of(row, wanted=wanted, levels=levels, now=now)
 
 
 STORED_PAGE_FIELDS = [

@@ -33,8 +33,10 @@ from articles.public.page_cache import (
     Validators,
     article_page_keep_local,
     article_page_lookup,
+    article_page_pointer,
     article_page_store,
     cached_levels,
+    stored_page_get,
     stored_page_of,
     stored_page_params,
     stored_page_save,
@@ -255,8 +257,19 @@ def _article_page_build(
     A stored page is not copied into the shared cache: the copy (a 14 KB write) costs about as
     much as reading the stored page again, and pays only for a page read again soon by another
     process, while each process's own copy already takes the reads of a busy page."""
-    # The stored page and, without one, the article: one statement (articles.public.page_reads).
-    # The article's token, which a page built is stored under, was had (or made) by the lookup.
+    pointer = lookup.pointer
+    created = False
+    if pointer is None:
+        # The article's token must be had before the database is read for a page built (see
+        # articles.public.page_cache), and making it is a round trip a stored page does not
+        # need: its stored page alone first.
+        stored = stored_page_get(slug=slug, origin=origin, wanted=wanted, levels=levels, now=now)
+        if stored.page is not None:
+            article_page_keep_local(slug=slug, origin=origin, wanted=wanted, page=stored.page)
+            return stored.page
+        pointer, created = article_page_pointer(slug=slug)
+    # The stored page again (one may have been stored meanwhile) and, without one, the article:
+    # one statement (articles.public.page_reads).
     stored_key = stored_page_params(slug=slug, origin=origin, wanted=wanted, levels=levels)
     read = article_page_read(slug=slug, wanted=wanted, stored=stored_key)
     stored = stored_page_of(read.stored, wanted=wanted, levels=levels, now=now)
@@ -267,7 +280,7 @@ def _article_page_build(
     if published is None and read.stored[1] is not None:  # stored, but the review is due
         published = article_page_read(slug=slug, wanted=wanted).published
     if published is None:
-        if lookup.created:
+        if created:
             article_page_pointer_forget(slug=slug)
         raise Http404("No published article here.")
     found = article_request_of(request, published, wanted=wanted)
@@ -280,7 +293,7 @@ def _article_page_build(
         last_modified=article_last_modified(found),
         stale_from=None if review_dates.is_overdue else review_dates.next_due,
         levels_token=levels.token,
-        pointer_token=lookup.pointer,
+        pointer_token=pointer,
     )
     # Only when the cached levels agree with the database's (an administrator may have just
     # changed them): another key would serve this page to readers of another level.

@@ -265,12 +265,12 @@ def test_article_page_query_count_is_constant_at_any_level(
     articles = [_publish(editor) for _ in range(size)]
     ArticleFactory.create_batch(size)
     url = articles[-1].get_absolute_url()
-    # The levels (not cached yet), the page's read (no stored page, then the article with its
+    # The levels (not cached yet), no stored page, the page's read (the article with its
     # revisions for the review dates and update history, the levels with the bodies of the
     # chosen and canonical levels, their HTML stored at submission), the page stored; the
     # second level's page is not cached yet (the levels and the article's token are): its read
     # looks for its stored page too, and it is stored.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert PATIENT_TEXT in client.get(url, {"audience": "patient"}).text
     with django_assert_num_queries(2):
         assert PRO_TEXT in client.get(url, {"audience": "student"}).text

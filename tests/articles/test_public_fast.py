@@ -199,8 +199,8 @@ def test_a_body_without_stored_html_is_rendered_once_and_stored(
 
     other = Client()  # another level's page is not cached yet: it reads the body again
     other.cookies["audience"] = "student"
-    # the page's read (no stored page, then the article with its revisions and the levels with
-    # the bodies, nothing rendered again), the page stored
+    # the page's read (the article's token is cached: no stored page, then the article with
+    # its revisions and the levels with the bodies, nothing rendered again), the page stored
     with django_assert_num_queries(2):
         assert PRO_TEXT in other.get(article.get_absolute_url()).text
     assert bodies.get().rendered_at == stored.rendered_at
@@ -236,9 +236,9 @@ def test_cold_and_warm_page_queries_do_not_grow_with_references(
 ):
     article = _publish_citing(editor, size)
     url = article.get_absolute_url()
-    # the levels, the page's read (no stored page, then the article with its revisions, the
-    # levels with the bodies), the page stored
-    with django_assert_num_queries(3):
+    # the levels, no stored page, the page's read (the article with its revisions, the levels
+    # with the bodies), the page stored
+    with django_assert_num_queries(4):
         assert client.get(url).text.count('<li id="ref-') == size
     with django_assert_num_queries(0):
         assert Client().get(url).text.count('<li id="ref-') == size
@@ -262,10 +262,10 @@ def test_cold_and_warm_page_queries_do_not_grow_with_reviewers(
             declaration.save(update_fields=["has_interests"])
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
-    # the levels, the page's read (no stored page, then the article with its revisions for
-    # the review dates and update history, the levels with the bodies, the approvals), (the
+    # the levels, no stored page, the page's read (the article with its revisions for the
+    # review dates and update history, the levels with the bodies, the approvals), (the
     # approvers' declared interests, only if any,) the page stored
-    with django_assert_num_queries(4 if declared else 3):
+    with django_assert_num_queries(5 if declared else 4):
         page = client.get(url).text
     assert page.count('class="approver"') == size
     assert page.count("Consults for Acme") == (size if declared else 0)
@@ -292,9 +292,9 @@ def test_cold_and_warm_page_queries_do_not_grow_with_audience_levels(
     article = workflow.article_publish(revision=revision, actor=editor)
     url = article.get_absolute_url()
     for level in levels:
-        # the first time: the levels, the page's read (no page stored in it), the page stored;
-        # then the page's read and the page stored
-        with django_assert_num_queries(3 if level == levels[0] else 2):
+        # the first time: the levels, no stored page, the page's read, the page stored; then
+        # (the article's token cached) the page's read, no page stored in it, and the page stored
+        with django_assert_num_queries(4 if level == levels[0] else 2):
             assert f"Text for {level.slug}." in Client().get(url, {"audience": level.slug}).text
         with django_assert_num_queries(0):
             assert f"Text for {level.slug}." in Client().get(url, {"audience": level.slug}).text
@@ -309,8 +309,9 @@ def test_cache_hits_serve_each_reader_their_level(editor, django_assert_num_quer
     patient_cookie, query, plain = Client(), Client(), Client()
     patient_cookie.cookies["audience"] = "patient"
     for round_ in range(2):
-        # the levels; each page: the page's read (no page stored in it), the page stored
-        with django_assert_num_queries(0 if round_ else 1 + 3 * 2):
+        # the levels; the first page: no stored page, the page's read, the page stored; the
+        # others (the article's token cached): the page's read, the page stored
+        with django_assert_num_queries(0 if round_ else 1 + 3 + 2 * 2):
             by_cookie = patient_cookie.get(url).text
             by_query = query.get(url, {"audience": "student"}).text
             canonical = plain.get(url).text
@@ -651,7 +652,7 @@ def test_each_process_keeps_its_own_copy_only_for_a_moment(
     with django_assert_num_queries(0):
         assert PRO_TEXT in client.get(url).text
     time.sleep(0.3)
-    with django_assert_num_queries(2):  # the page's read (no page stored), the page stored
+    with django_assert_num_queries(3):  # no stored page, the page's read, the page stored
         assert PRO_TEXT in client.get(url).text
 
 
@@ -660,7 +661,7 @@ def test_without_a_process_copy_an_invalidation_elsewhere_shows_at_once(
 ):
     settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0
     url = _invalidated_elsewhere(client, editor)
-    with django_assert_num_queries(2):  # the page's read (no page stored), the page stored
+    with django_assert_num_queries(3):  # no stored page, the page's read, the page stored
         assert PRO_TEXT in client.get(url).text
 
 
@@ -729,8 +730,8 @@ def test_a_page_stored_by_other_code_is_built_again(client, editor, django_asser
     StoredPage.objects.update(build="an earlier deployment", html="<p>Old page</p>")
     _lose_page_entries(article)
 
-    # the page's read (no valid stored page in it), the page stored
-    with django_assert_num_queries(2):
+    # no valid stored page, the page's read, the page stored
+    with django_assert_num_queries(3):
         assert PRO_TEXT in Client().get(url).text
     assert StoredPage.objects.get().build == code_build()
 
@@ -806,6 +807,7 @@ def test_a_stored_page_is_kept_by_the_process_not_copied_into_the_shared_cache(
     client.get(url)
     _lose_page_entries(article)
     assert PRO_TEXT in Client().get(url).text  # from the stored page
+    assert cache.get(POINTER_KEY.format(slug=article.slug)) is None
 
     settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0
     with django_assert_num_queries(1):  # no process copy: the stored page again

@@ -128,10 +128,10 @@ def test_article_page_query_count_does_not_grow_with_reviewers(
     settings.IMPRIMATUR_MIN_APPROVALS = size
     reviewers = [BoardMemberFactory() for _ in range(size)]
     article = _approved_article(editor, reviewers, reach)
-    # the levels, the page's read (no stored page, then the article with its revisions, the
-    # levels with the bodies, the approvals; none declared an interest: no query for
-    # interests, see test_public_fast), the page stored
-    with django_assert_num_queries(3):
+    # the levels, no stored page, the page's read (the article with its revisions, the levels
+    # with the bodies, the approvals; none declared an interest: no query for interests, see
+    # test_public_fast), the page stored
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert response.text.count('class="approver"') == size
 
