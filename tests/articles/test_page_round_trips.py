@@ -13,7 +13,7 @@ from django.test import Client
 from redis.connection import AbstractConnection
 
 from articles.page_versions import POINTER_KEY, local_pages_clear
-from editorial import workflow
+from tests.editorial.test_reference_propagation import published
 from tests.factories import RevisionFactory
 from tests.test_redis_unreachable import REDIS, redis_cache
 
@@ -43,9 +43,7 @@ def redis_pages(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 def _published(editor, text: str):  # type: ignore[no-untyped-def]
-    revision = RevisionFactory(author=editor, canonical_body=text)
-    workflow.revision_submit(revision=revision, actor=editor)
-    return workflow.article_publish(revision=revision, actor=editor)
+    return published(RevisionFactory(author=editor, canonical_body=text), editor).article
 
 
 def _commands(sent: list[bytes]) -> list[bytes]:
