@@ -43,6 +43,9 @@ class BoardProfile(models.Model):
 
 # An assignment whose review is open: invited or accepted, on a revision under review.
 OPEN_REVIEW = models.Q(state__in=["invited", "accepted"], revision_status="under_review")
+# An open review whose reviewer has not decided the revision's current round: the columns the
+# database keeps (migration 0013) say it without reading the revision or the decisions.
+AWAITING_DECISION = OPEN_REVIEW & models.Q(decided_round__lt=models.F("revision_round"))
 
 
 class ReviewAssignment(models.Model):
@@ -79,17 +82,25 @@ class ReviewAssignment(models.Model):
     revision_status = models.CharField(  # noqa: DJ001 (null: set by the database)
         max_length=20, choices=ReviewStatus.choices, null=True, blank=True, editable=False
     )
+    # Kept by the database too (triggers, migration 0013): the revision's review round, and the
+    # latest round the reviewer decided (0 before any decision). An open review awaits a
+    # decision while the second is below the first (AWAITING_DECISION).
+    revision_round = models.PositiveSmallIntegerField(default=0, editable=False)
+    decided_round = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [
-            # A reviewer's open reviews, soonest due first (editorial.selectors.reviews_to_do),
-            # and the late ones on the board (editorial.selectors.late_assignments).
+            # A reviewer's open reviews, soonest due first (editorial.selectors.reviews_to_do).
             models.Index(
                 fields=["reviewer", "due_date", "assigned_at", "id"],
                 condition=OPEN_REVIEW,
                 name="assignment_open",
             ),
-            models.Index(fields=["due_date", "id"], condition=OPEN_REVIEW, name="assignment_late"),
+            # The reviews awaiting a decision by due date: the late ones on the board and their
+            # count (editorial.selectors.late_assignments), the reminders' (editorial.schedule).
+            models.Index(
+                fields=["due_date", "id"], condition=AWAITING_DECISION, name="assignment_awaiting"
+            ),
             # A reviewer's queue, soonest due first (editorial.selectors.review_queue).
             models.Index(
                 fields=["reviewer", "due_date", "id"],

@@ -44,8 +44,8 @@ from editorial.events import (
     actions_read_by,
 )
 from editorial.models import (
+    AWAITING_DECISION,
     BOARD_GROUP,
-    OPEN_REVIEW,
     AuditEvent,
     Notification,
     ReviewAssignment,
@@ -288,14 +288,12 @@ def review_queue(*, user: User) -> QuerySet[ReviewAssignment]:
 def assignments_awaiting_decision() -> QuerySet[ReviewAssignment]:
     """Active assignments on revisions under review whose reviewer has not decided this round.
 
-    What the reminders and the editors' list of late reviews both start from.
+    What the reminders and the editors' list of late reviews both start from. AWAITING_DECISION
+    reads the columns the database keeps on the assignment (its revision's status and round, the
+    round last decided): an index holds exactly these rows, so the late ones and their count
+    are a range of it, whatever the number of reviews done.
     """
-    decided = ReviewDecision.objects.filter(
-        assignment=OuterRef("pk"), review_round=OuterRef("revision__review_round")
-    )
-    # OPEN_REVIEW (the assignment's copy of its revision's status, kept by the database): the
-    # condition of the indexes that serve a reviewer's open reviews and the late ones.
-    return ReviewAssignment.objects.filter(OPEN_REVIEW).exclude(Exists(decided))
+    return ReviewAssignment.objects.filter(AWAITING_DECISION)
 
 
 def late_assignments() -> QuerySet[ReviewAssignment]:
