@@ -6,6 +6,7 @@ from articles.references.importing.jobs import import_job_run
 from articles.references.importing.previewing import import_preview_run
 from articles.references.importing.uploads import import_uploads_expire
 from articles.services import audience_body_score, reference_pages_refresh
+from articles.status_counts import article_status_counts_fold
 from articles.task_failures import failed_tasks_prune
 
 
@@ -62,3 +63,10 @@ def expire_import_uploads() -> int:
     """Delete the reference files previewed or imported more than six hours ago, with their
     pieces (never an import still queued or running); returns how many went."""
     return import_uploads_expire()
+
+
+@shared_task
+def fold_status_counts() -> int:
+    """Fold the rows counting articles per status into one per status (articles.status_counts);
+    returns how many rows were folded."""
+    return article_status_counts_fold()

@@ -1,12 +1,15 @@
 """The bench's bulk seed writes the search documents and passages the real code would: after
 it, `search_documents_rebuild` finds nothing to change, and rebuilding them from scratch makes
-the same rows (bench.seed_search copies them by SQL from one article per body variant)."""
+the same rows (bench.seed_search copies them by SQL from one article per body variant); and it
+leaves the board's counts per status folded, as Celery beat would."""
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
-from articles.models import ArticlePassage, ArticleSearchDocument
+from articles.models import Article, ArticlePassage, ArticleSearchDocument, StatusCount
 from articles.search_documents import search_documents_rebuild
+from articles.status_counts import article_status_counts
 from bench.seed import VARIANTS, seed
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
@@ -38,6 +41,10 @@ def test_the_seed_writes_what_the_rebuild_would() -> None:
     assert len({row[0] for row in passages}) == articles  # each article's passages
 
     assert search_documents_rebuild() == (0, 0)  # nothing to bring up to date
+    # The board's counts, folded as Celery beat would: one row per status, as counted.
+    counted = Article.objects.order_by().values("newest_status").annotate(n=Count("pk"))
+    assert article_status_counts() == {row["newest_status"]: row["n"] for row in counted}
+    assert StatusCount.objects.count() == len(counted)
 
     ArticleSearchDocument.objects.all().delete()
     ArticlePassage.objects.all().delete()

@@ -1,5 +1,5 @@
-"""What the code keeps for itself: search documents, the outbox, stored pages. Shown here,
-never added or changed."""
+"""What the code keeps for itself: search documents, the outbox, stored pages, the counts per
+status. Shown here, never added or changed."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -11,6 +11,7 @@ from articles.models import (
     FailedTask,
     OutboxMessage,
     PageGeneration,
+    StatusCount,
     StoredPage,
 )
 from articles.outbox import outbox_send
@@ -89,6 +90,18 @@ class PageGenerationAdmin(UndeletableAdminMixin, admin.ModelAdmin):
     list_display = ["value"]
     search_fields = ["=value"]
     readonly_fields = ["value"]
+
+
+@admin.register(StatusCount)
+class StatusCountAdmin(UndeletableAdminMixin, admin.ModelAdmin):
+    """Read-only: the rows counting articles per newest status, added by the database's triggers
+    and folded hourly (articles.status_counts); the board adds them up. Not deleted here: the
+    board's counts would be wrong."""
+
+    list_display = ["status", "n"]
+    list_filter = ["status"]
+    search_fields = ["status"]
+    readonly_fields = ["status", "n"]
 
 
 @admin.register(StoredPage)

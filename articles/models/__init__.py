@@ -21,6 +21,7 @@ from articles.models.derived import (
     FailedTask,
     OutboxMessage,
     PageGeneration,
+    StatusCount,
     StoredPage,
 )
 from articles.models.site import QUESTION_MAX_LENGTH, FollowUpQuestion, ReaderPreference, SitePage
@@ -71,6 +72,7 @@ __all__ = [
     "Revision",
     "RevisionCitation",
     "SitePage",
+    "StatusCount",
     "StoredPage",
     "Topic",
     "text_hash",

@@ -4,7 +4,7 @@ of work that follows a committed action."""
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from articles.models.content import Article, AudienceLevel, Revision
+from articles.models.content import Article, AudienceLevel, ReviewStatus, Revision
 
 
 class ArticleSearchDocument(models.Model):
@@ -63,6 +63,21 @@ class ArticlePassage(models.Model):
 
     def __str__(self) -> str:
         return f"Passage {self.position} of {self.article}"
+
+
+class StatusCount(models.Model):
+    """How many articles have a newest status, in rows to add up: the database's triggers add
+    one row of +1 and one of -1 as an article's newest status changes (migration 0035), and
+    articles.status_counts folds them into one row per status. The board counts each state
+    from here instead of reading every article."""
+
+    status = models.CharField(  # noqa: DJ001 (null: an article with no revision yet)
+        max_length=20, choices=ReviewStatus.choices, null=True, blank=True
+    )
+    n = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.n:+d}"
 
 
 class PageGeneration(models.Model):

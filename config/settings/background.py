@@ -44,6 +44,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.prune_expired_tokens",
         "schedule": timedelta(days=1),
     },
+    "fold-status-counts": {
+        "task": "articles.tasks.fold_status_counts",
+        "schedule": timedelta(hours=1),
+    },
     "expire-import-uploads": {
         "task": "articles.tasks.expire_import_uploads",
         "schedule": timedelta(hours=1),

@@ -2,17 +2,20 @@
 late reviews) and an article's history (its audit events)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from articles.models import ReviewStatus
+from articles.status_counts import article_status_counts
 from editorial import permissions
 from editorial.selectors import articles_for_user, audit_events_visible, late_assignments
 from editorial.workspace.common import workspace_user
@@ -33,6 +36,18 @@ class Column:
     count: int
 
 
+class CountedPaginator(Paginator):
+    """A Paginator given its count (one the database keeps) rather than counting the rows."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
@@ -42,15 +57,16 @@ def board(request: HttpRequest) -> HttpResponse:
     if not permissions.is_editor.test(user):
         raise PermissionDenied
     articles = articles_for_user(user=user).order_by("-updated_at", "-pk")
-    # `status` is an annotation (articles_with_status), which django-stubs cannot see.
-    per_status = articles.order_by().values("status").annotate(n=Count("pk"))  # type: ignore[misc]
-    counts = {row["status"]: row["n"] for row in per_status}
+    # An editor's articles are all of them: each state's count is the one the database keeps,
+    # not a count of every article at each request.
+    counts = article_status_counts()
     labels = dict(ReviewStatus.choices)
     wanted = request.GET.get("status", "")
     if wanted in labels:
-        page = Paginator(articles.filter(Q(status=wanted)), BOARD_PAGE).get_page(
-            request.GET.get("page")
+        paginator = CountedPaginator(
+            articles.filter(Q(status=wanted)), BOARD_PAGE, count=counts.get(wanted, 0)
         )
+        page = paginator.get_page(request.GET.get("page"))
         column = Column(wanted, labels[wanted], _rows(page), counts.get(wanted, 0))
         return render(request, "editorial/board_state.html", {"column": column, "page": page})
     # Each state's BOARD_COLUMN latest: one query per state that has any, each reading
