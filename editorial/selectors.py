@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from articles.models import (
     NEEDS_AN_EDITOR,
+    UNSUBMITTED_DRAFT,
     Article,
     FollowUpQuestion,
-    ReviewStatus,
     Revision,
 )
 from articles.references.flags import FlaggedCitation, citations_flagged
@@ -171,11 +171,7 @@ def audit_events_visible(*, user: User, article: Article | None = None) -> Query
 def my_drafts(*, user: User) -> QuerySet[Revision]:
     """Editable drafts the user wrote or last edited."""
     return (
-        Revision.objects.filter(
-            Q(author=user) | Q(last_edited_by=user),
-            status=ReviewStatus.DRAFT,
-            submitted_at__isnull=True,
-        )
+        Revision.objects.filter(Q(author=user) | Q(last_edited_by=user), UNSUBMITTED_DRAFT)
         .select_related("article")
         .order_by("-created_at")
     )

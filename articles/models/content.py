@@ -202,6 +202,10 @@ class ArticleOldSlug(models.Model):
         return f"{self.slug} → {self.article.slug}"
 
 
+# A draft never sent to review (editorial.selectors.my_drafts).
+UNSUBMITTED_DRAFT = models.Q(status=ReviewStatus.DRAFT, submitted_at__isnull=True)
+
+
 class Revision(models.Model):
     """One version of an article. Its review status is its own; it is frozen once submitted."""
 
@@ -267,7 +271,16 @@ class Revision(models.Model):
                 fields=["-published_at", "-id"],
                 condition=models.Q(published_at__isnull=False),
                 name="revision_published",
-            )
+            ),
+            # A writer's drafts on their dashboard (editorial.selectors.my_drafts): those they
+            # wrote and those they edited last, read from indexes of the drafts alone.
+            *(
+                models.Index(fields=[writer, "-created_at"], condition=UNSUBMITTED_DRAFT, name=name)
+                for writer, name in (
+                    ("author", "revision_draft_by_author"),
+                    ("last_edited_by", "revision_draft_by_editor"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
