@@ -46,6 +46,9 @@ OPEN_REVIEW = models.Q(state__in=["invited", "accepted"], revision_status="under
 # An open review whose reviewer has not decided the revision's current round: the columns the
 # database keeps (migration 0013) say it without reading the revision or the decisions.
 AWAITING_DECISION = OPEN_REVIEW & models.Q(decided_round__lt=models.F("revision_round"))
+# An active assignment that waits for nothing from its reviewer now: decided this round, or the
+# revision no longer under review (the rest of their queue).
+DONE_OR_CLOSED = models.Q(state__in=["invited", "accepted"]) & ~AWAITING_DECISION
 
 
 class ReviewAssignment(models.Model):
@@ -90,7 +93,8 @@ class ReviewAssignment(models.Model):
 
     class Meta:
         indexes = [
-            # A reviewer's open reviews, soonest due first (editorial.selectors.reviews_to_do).
+            # A reviewer's open reviews, soonest due first: the top of their queue and their
+            # dashboard's (editorial.selectors.my_pending_reviews).
             models.Index(
                 fields=["reviewer", "due_date", "assigned_at", "id"],
                 condition=OPEN_REVIEW,
@@ -101,14 +105,15 @@ class ReviewAssignment(models.Model):
             models.Index(
                 fields=["due_date", "id"], condition=AWAITING_DECISION, name="assignment_awaiting"
             ),
-            # A reviewer's queue, soonest due first (editorial.selectors.review_queue).
-            models.Index(
-                fields=["reviewer", "due_date", "id"],
-                condition=models.Q(state__in=["invited", "accepted"]),
-                name="assignment_queue",
-            ),
             # Their assignments on the dashboard, newest first.
-            models.Index(fields=["reviewer", "-assigned_at"], name="assignment_newest"),
+            models.Index(fields=["reviewer", "-assigned_at", "-id"], name="assignment_newest"),
+            # Their queue's reviews decided or closed, newest first, and their count, from the
+            # index alone (editorial.selectors.reviews_done_or_closed).
+            models.Index(
+                fields=["reviewer", "-assigned_at", "-id"],
+                condition=DONE_OR_CLOSED,
+                name="assignment_done",
+            ),
         ]
         ordering = ["-assigned_at"]
         constraints = [

@@ -46,6 +46,7 @@ from editorial.events import (
 from editorial.models import (
     AWAITING_DECISION,
     BOARD_GROUP,
+    DONE_OR_CLOSED,
     AuditEvent,
     Notification,
     ReviewAssignment,
@@ -178,11 +179,12 @@ def my_drafts(*, user: User) -> QuerySet[Revision]:
 
 
 def my_pending_reviews(*, user: User) -> QuerySet[ReviewAssignment]:
-    """Active assignments on revisions under review where the user has not decided this round."""
+    """Active assignments on revisions under review where the user has not decided this round,
+    soonest due first: the dashboard's and the top of their queue."""
     return (
         assignments_awaiting_decision()
         .filter(reviewer=user)
-        .select_related("revision__article")
+        .select_related("revision__article", "assigned_by")
         .order_by(F("due_date").asc(nulls_last=True), "assigned_at", "pk")
     )
 
@@ -272,12 +274,13 @@ def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def review_queue(*, user: User) -> QuerySet[ReviewAssignment]:
-    """The board member's active assignments, soonest due first, with the revision's status."""
+def reviews_done_or_closed(*, user: User) -> QuerySet[ReviewAssignment]:
+    """The board member's active assignments that wait for nothing from them now (decided this
+    round, or the revision no longer under review), newest first: the rest of their queue."""
     return (
-        ReviewAssignment.objects.filter(reviewer=user, state__in=ReviewAssignment.ACTIVE_STATES)
+        ReviewAssignment.objects.filter(DONE_OR_CLOSED, reviewer=user)
         .select_related("revision__article", "assigned_by")
-        .order_by(F("due_date").asc(nulls_last=True), "pk")
+        .order_by("-assigned_at", "-pk")
     )
 
 

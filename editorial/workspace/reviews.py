@@ -24,7 +24,8 @@ from editorial.selectors import (
     assignments_for_user,
     comment_threads,
     earlier_open_threads,
-    review_queue,
+    my_pending_reviews,
+    reviews_done_or_closed,
     revisions_for_user,
 )
 from editorial.workspace.comments import body_view
@@ -33,6 +34,7 @@ from editorial.workspace.forms import DeclarationForm, DeclineForm, ReplyForm
 from editorial.workspace.transitions import offered
 
 QUEUE_PAGE_SIZE = 25
+QUEUE_DONE = "done"  # ?show= for the reviews decided or closed
 DECLARATION_REFUSED = "Your declaration was not saved: see below."
 DONE = {
     "accept": "You accepted to review revision {number}.",
@@ -53,12 +55,22 @@ def _refused(request: HttpRequest, exc: workflow.WorkflowError) -> None:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """The board member's assignments, soonest due first, in pages; overdue ones say so in
-    words."""
+    """The board member's reviews awaiting their decision, soonest due first (overdue ones say
+    so in words); `?show=done` the others, newest first. In pages."""
     user = workspace_user(request)
-    today = timezone.localdate()
-    page = Paginator(review_queue(user=user), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "editorial/review_queue.html", {"page": page, "today": today})
+    done = request.GET.get("show") == QUEUE_DONE
+    to_review = my_pending_reviews(user=user)
+    listed = reviews_done_or_closed(user=user) if done else to_review
+    page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "today": timezone.localdate(),
+        "done": done,
+        "show_done": QUEUE_DONE,
+        # Always shown: how many wait for a decision (a range of an index of those alone).
+        "to_review_count": to_review.count() if done else page.paginator.count,
+    }
+    return render(request, "editorial/review_queue.html", context)
 
 
 @login_required

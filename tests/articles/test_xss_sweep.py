@@ -137,7 +137,7 @@ def test_workspace_pages_show_payloads_as_text(client, scene):
         _assert_inert(client, path)
     client.force_login(scene.reviewer)
     _assert_inert(client, reverse("editorial:review", kwargs={"pk": scene.revision.pk}))
-    _assert_inert(client, reverse("editorial:queue"))
+    _assert_inert(client, reverse("editorial:queue") + "?show=done")  # approved: decided
     # What a reviewer reads of the audit trail and the reviewers is theirs (who sees what).
     _assert_inert(client, reverse("editorial:history", kwargs={"pk": scene.article.pk}))
     _assert_inert(client, reverse("editorial:article", kwargs={"pk": scene.article.pk}))

@@ -126,3 +126,16 @@ def test_open_and_late_reviews_are_read_from_indexes_of_open_reviews(editor, rev
         with CaptureQueriesContext(connection) as queries:
             list(queryset)
         assert_served_by(queries.captured_queries[-1]["sql"], index)
+
+
+@pytest.mark.postgresql
+def test_the_queues_reviews_decided_or_closed_are_read_newest_first_from_an_index(editor, reviewer):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    assign_ready(revision, editor=editor, reviewer=reviewer)
+    done = selectors.reviews_done_or_closed(user=reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        list(done[:25])
+        done.count()
+    rows, count = (query["sql"] for query in queries.captured_queries[-2:])
+    assert_served_by(rows, "assignment_done")
+    assert_served_by(count, "assignment_done", only=True)  # never the rows of a long history

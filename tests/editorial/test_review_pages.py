@@ -356,7 +356,7 @@ def test_the_queue_comes_in_pages_soonest_due_first(client, editor, reviewer):
     linked = r'href="/editorial/revisions/(\d+)/review/"'
     assert re.findall(linked, first) == [str(a.revision_id) for a in assignments][:QUEUE_PAGE_SIZE]
     assert re.findall(linked, second) == [str(a.revision_id) for a in assignments][QUEUE_PAGE_SIZE:]
-    assert f'<span class="count">({QUEUE_PAGE_SIZE + 2})</span>' in first
+    assert f'To review <span class="count">({QUEUE_PAGE_SIZE + 2})</span>' in first
     assert "Page 1 of 2" in first
     assert '<a href="?page=2">Due later</a>' in first
     assert '<a href="?page=1">Due sooner</a>' in second
@@ -369,9 +369,53 @@ def test_the_queue_comes_in_pages_soonest_due_first(client, editor, reviewer):
     )
 
 
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_reviews_decided_come_in_the_same_queries_however_many(
+    size, client, editor, reviewer, django_assert_num_queries
+):
+    for assignment in _invited(editor, reviewer, size, ready=True):
+        workflow.revision_approve(revision=assignment.revision, actor=reviewer)
+    client.force_login(reviewer)
+    # Session, user; the page's count and rows; those waiting for a decision (the tab's
+    # count); the navigation's groups and unread notifications.
+    with django_assert_num_queries(7):
+        html = client.get(reverse("editorial:queue"), {"show": "done"}).text
+    assert html.count('href="/editorial/revisions/') == size
+
+
 def test_the_queue_says_when_it_is_empty(client, reviewer):
     client.force_login(reviewer)
-    assert "No review is assigned to you." in client.get(reverse("editorial:queue")).text
+    assert "No review is waiting for your decision." in client.get(reverse("editorial:queue")).text
+    done = client.get(reverse("editorial:queue"), {"show": "done"}).text
+    assert "None of your reviews is decided or closed yet." in done
+
+
+def test_the_queue_lists_what_waits_for_a_decision_and_the_rest_apart(
+    client, editor, reviewer, second_reviewer
+):
+    decided, sent_back, waiting = _invited(editor, reviewer, 3, ready=True)
+    assign_ready(decided.revision, editor=editor, reviewer=second_reviewer)
+    assign_ready(sent_back.revision, editor=editor, reviewer=second_reviewer)
+    workflow.revision_approve(revision=decided.revision, actor=reviewer)
+    workflow.revision_request_changes(
+        revision=sent_back.revision, actor=second_reviewer, reason="Dose unclear"
+    )
+    long_ago = timezone.localdate() - timedelta(days=40)
+    ReviewAssignment.objects.filter(reviewer=reviewer).update(due_date=long_ago)
+    client.force_login(reviewer)
+    linked = r'href="/editorial/revisions/(\d+)/review/"'
+
+    to_review = client.get(reverse("editorial:queue")).text
+    assert re.findall(linked, to_review) == [str(waiting.revision_id)]
+    assert 'To review <span class="count">(1)</span>' in to_review
+    assert to_review.count('<strong class="overdue">Overdue</strong>') == 1
+
+    # Decided, or sent back for changes: newest first, never overdue, still counted above.
+    done = client.get(reverse("editorial:queue"), {"show": "done"}).text
+    assert re.findall(linked, done) == [str(sent_back.revision_id), str(decided.revision_id)]
+    assert "Overdue" not in done
+    assert 'To review <span class="count">(1)</span>' in done
+    assert '<a href="?show=done" aria-current="page">' in done
 
 
 def test_the_history_comes_in_pages_newest_first_and_the_article_page_shows_the_latest(
