@@ -6,6 +6,7 @@ cache lost paid more than the pages built gained; BENCHMARKS.md, issue 15's fift
 
 import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -34,9 +35,21 @@ def sent(monkeypatch) -> list[bytes]:  # type: ignore[no-untyped-def]
     return writes
 
 
+# Counted exactly, the round trips must be this test's alone: its own Redis database (another
+# test's cache.clear() empties its own, FLUSHDB, between two requests here) and one worker.
+pytestmark = pytest.mark.xdist_group("page-round-trips")
+
+
+def _database_of_its_own(url: str) -> str:
+    parts = urlsplit(url)
+    number = int(parts.path.lstrip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + 8) % 16}"))
+
+
 @pytest.fixture
 def redis_pages(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    settings.CACHES = redis_cache(REDIS, f"imprimatur-test-{uuid.uuid4().hex}")
+    url = _database_of_its_own(REDIS)
+    settings.CACHES = redis_cache(url, f"imprimatur-test-{uuid.uuid4().hex}")
     settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0  # every read goes to the shared cache
     yield
     cache.clear()
