@@ -45,8 +45,8 @@ def public_pages() -> list[Page]:
 
 def workspace_pages() -> list[Page]:
     """The workspace lists, each read by who uses it: the editor, bench-reviewer-0 (who
-    approved every published article: ARTICLES assignments) and the first board member (a few
-    reviews under way, their notifications)."""
+    approved every published article: ARTICLES assignments, decided) and the first board member
+    (a few reviews under way, their notifications)."""
     from articles.models import Article
 
     in_review = Article.objects.get(slug="bench-0").pk
@@ -55,7 +55,8 @@ def workspace_pages() -> list[Page]:
         Page("board, one state", "/editorial/board/?status=under_review&page=2", "editor"),
         Page("dashboard, editor", "/editorial/", "editor"),
         Page("dashboard, board member", "/editorial/", "member"),
-        Page("review queue", "/editorial/reviews/?page=2", "reviewer"),
+        Page("review queue", "/editorial/reviews/", "member"),
+        Page("review queue, decided", "/editorial/reviews/?show=done&page=2", "reviewer"),
         Page("inbox", "/editorial/inbox/", "member"),
         Page("article history", f"/editorial/articles/{in_review}/history/", "editor"),
         Page("readers' questions", "/editorial/questions/", "editor"),
