@@ -103,8 +103,9 @@ def main() -> None:
     preview_queries, read_batches = len(queries), -(-RECORDS // BATCH_SIZE)
 
     def choose_and_confirm():  # type: ignore[no-untyped-def]
-        import_preview_choose_all(upload=upload, status="new", choice="new")
-        return import_preview_confirm(upload=upload, change_note="Imported")
+        # The upload as the preview task left it (read), as the page reads it again.
+        import_preview_choose_all(upload=read, status="new", choice="new")
+        return import_preview_confirm(upload=read, change_note="Imported")
 
     _, confirmed, confirm_peak = _measured(choose_and_confirm)
     queries.clear()
