@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery import Celery, signals
@@ -29,6 +30,23 @@ from tests.editorial.test_reference_propagation import KEY, citing, published, r
 from tests.factories import EditorFactory, ReferenceFactory
 
 REDIS = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
+
+
+def redis_database(url: str, offset: int) -> str:
+    """`url` on the Redis database `offset` after its own (modulo 16). A cache's clear() is
+    FLUSHDB: a test that queues tasks or counts commands keeps apart from the caches that tests
+    on the other worker empty at any moment."""
+    parts = urlsplit(url)
+    number = int(parts.path.lstrip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + offset) % 16}"))
+
+
+# Celery's broker in the tests that start a worker: never a database a cache uses.
+BROKER = redis_database(REDIS, 1)
+# The tests here, in test_search_cache and test_page_round_trips share REDIS's databases and
+# empty them (cache.clear() is FLUSHDB): one worker runs them, one after another.
+SHARED_REDIS = "shared-redis"
+pytestmark = pytest.mark.xdist_group(SHARED_REDIS)
 # The slowest answer allowed for a write while Redis is away (it used to take 5 to 30 s).
 FAST = 2.0
 TASK_MODULES = ["articles.tasks", "editorial.tasks"]
@@ -246,7 +264,7 @@ def test_notifications_of_an_outage_arrive_exactly_once_after_it(
         ran.append(sender.name)
         connections.close_all()  # the worker thread's own connection, before the DB is dropped
 
-    app = celery_app(REDIS, f"imprimatur-test-{uuid.uuid4().hex}")
+    app = celery_app(BROKER, f"imprimatur-test-{uuid.uuid4().hex}")
     later = OutboxMessage.objects.order_by("-due_at").first().due_at  # due after the grace
     signals.task_postrun.connect(record, weak=False)
     try:

@@ -6,7 +6,6 @@ cache lost paid more than the pages built gained; BENCHMARKS.md, issue 15's fift
 
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -16,7 +15,7 @@ from redis.connection import AbstractConnection
 from articles.page_versions import POINTER_KEY, local_pages_clear
 from tests.editorial.test_reference_propagation import published
 from tests.factories import RevisionFactory
-from tests.test_redis_unreachable import REDIS, redis_cache
+from tests.test_redis_unreachable import REDIS, SHARED_REDIS, redis_cache, redis_database
 
 
 @pytest.fixture
@@ -35,20 +34,14 @@ def sent(monkeypatch) -> list[bytes]:  # type: ignore[no-untyped-def]
     return writes
 
 
-# Counted exactly, the round trips must be this test's alone: its own Redis database (another
-# test's cache.clear() empties its own, FLUSHDB, between two requests here) and one worker.
-pytestmark = pytest.mark.xdist_group("page-round-trips")
-
-
-def _database_of_its_own(url: str) -> str:
-    parts = urlsplit(url)
-    number = int(parts.path.lstrip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{(number + 8) % 16}"))
+# Counted exactly, the round trips must be this test's alone: a Redis database of its own, and
+# the worker that runs the other tests emptying Redis's (a cache.clear() is FLUSHDB).
+pytestmark = pytest.mark.xdist_group(SHARED_REDIS)
 
 
 @pytest.fixture
 def redis_pages(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    url = _database_of_its_own(REDIS)
+    url = redis_database(REDIS, 8)
     settings.CACHES = redis_cache(url, f"imprimatur-test-{uuid.uuid4().hex}")
     settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0  # every read goes to the shared cache
     yield

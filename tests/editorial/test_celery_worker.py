@@ -1,6 +1,5 @@
 """A transition's notification task, enqueued after commit, run by a real worker on Redis."""
 
-import os
 import threading
 import time
 import uuid
@@ -18,18 +17,19 @@ from editorial import workflow
 from editorial.models import Notification
 from editorial.tasks import send_event_notifications  # registered before the test app exists
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory
+from tests.test_redis_unreachable import BROKER
 
 
 @pytest.fixture
 def redis_worker():
     """A Celery app on Redis (REDIS_URL, or the local server) with one worker thread.
 
-    A queue of its own keeps parallel test runs from taking each other's tasks.
+    A queue of its own keeps parallel test runs from taking each other's tasks, and a Redis
+    database no cache uses keeps another test's cache.clear() (FLUSHDB) from emptying it.
     """
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     app = Celery("imprimatur-test", set_as_current=False)
     app.conf.update(
-        broker_url=url,
+        broker_url=BROKER,
         task_default_queue=f"imprimatur-test-{uuid.uuid4().hex}",
         task_always_eager=False,
         task_serializer="json",
