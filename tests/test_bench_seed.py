@@ -5,12 +5,12 @@ leaves the board's counts per status folded, as Celery beat would."""
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 
-from articles.models import Article, ArticlePassage, ArticleSearchDocument, StatusCount
+from articles.models import ArticlePassage, ArticleSearchDocument, StatusCount
 from articles.search_documents import search_documents_rebuild
 from articles.status_counts import article_status_counts
 from bench.seed import VARIANTS, seed
+from tests.articles.test_status_counts import counted_by_status
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -42,8 +42,8 @@ def test_the_seed_writes_what_the_rebuild_would() -> None:
 
     assert search_documents_rebuild() == (0, 0)  # nothing to bring up to date
     # The board's counts, folded as Celery beat would: one row per status, as counted.
-    counted = Article.objects.order_by().values("newest_status").annotate(n=Count("pk"))
-    assert article_status_counts() == {row["newest_status"]: row["n"] for row in counted}
+    counted = counted_by_status()
+    assert article_status_counts() == counted
     assert StatusCount.objects.count() == len(counted)
 
     ArticleSearchDocument.objects.all().delete()

@@ -63,11 +63,10 @@ def board(request: HttpRequest) -> HttpResponse:
     labels = dict(ReviewStatus.choices)
     wanted = request.GET.get("status", "")
     if wanted in labels:
-        paginator = CountedPaginator(
-            articles.filter(Q(status=wanted)), BOARD_PAGE, count=counts.get(wanted, 0)
-        )
+        count = counts.get(wanted, 0)
+        paginator = CountedPaginator(articles.filter(Q(status=wanted)), BOARD_PAGE, count=count)
         page = paginator.get_page(request.GET.get("page"))
-        column = Column(wanted, labels[wanted], _rows(page), counts.get(wanted, 0))
+        column = Column(wanted, labels[wanted], _rows(page), count)
         return render(request, "editorial/board_state.html", {"column": column, "page": page})
     # Each state's BOARD_COLUMN latest: one query per state that has any, each reading
     # BOARD_COLUMN rows of the index on (newest status, last change).

@@ -17,7 +17,7 @@ from editorial.models import ReviewAssignment, ReviewDecision
 from tests.factories import ArticleFactory, RevisionFactory, assign_ready
 
 
-def _counted() -> dict[str | None, int]:
+def counted_by_status() -> dict[str | None, int]:
     """Articles per newest status, counted from the articles themselves."""
     rows = Article.objects.order_by().values("newest_status").annotate(n=Count("pk"))
     return {row["newest_status"]: row["n"] for row in rows}
@@ -25,7 +25,7 @@ def _counted() -> dict[str | None, int]:
 
 def _agree() -> dict[str | None, int]:
     counts = article_status_counts()
-    assert counts == _counted()
+    assert counts == counted_by_status()
     return counts
 
 
