@@ -25,6 +25,8 @@ class Told(StrEnum):
     EDITORS = "editors"  # everyone in the Editors group
     SUBJECT = "subject"  # the person the event concerns (invited, removed, reminded...)
     REVIEWERS = "reviewers"  # the revision's invited and accepted reviewers
+    # Those reviewers when the event put the revision under review (submitted back to them)
+    REVIEWERS_BACK = "reviewers-back"
     TEXT_OWNERS = "text-owners"  # the revision's author and last editor
     THREAD = "thread"  # who wrote in the comment's thread (still able to read it)
     COMMENT_AUTHOR = "comment-author"  # who started the thread
@@ -90,7 +92,8 @@ EVENT_TYPES: dict[AuditAction, EventType] = {
         "Submitted for review",
         "{actor} submitted revision {number} for review",
         "submitted for review",
-        (Told.EDITORS,),
+        # Its reviewers when it comes back to them (sent back for changes, or withdrawn).
+        (Told.EDITORS, Told.REVIEWERS_BACK),
         Read.REVIEWERS,
     ),
     A.REREVIEW: EventType(

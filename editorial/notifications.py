@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Revision
+from articles.models import ReviewStatus, Revision
 from articles.plain_input import single_line
 from editorial import permissions
 from editorial.events import AuditAction, Told
@@ -53,6 +53,9 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
             ids.add(event.subject_user_id)
         elif told == Told.REVIEWERS and revision is not None:
             ids |= _active_reviewers(revision)
+        elif told == Told.REVIEWERS_BACK and revision is not None:
+            if event.to_status == ReviewStatus.UNDER_REVIEW:
+                ids |= _active_reviewers(revision)
         elif told == Told.TEXT_OWNERS and revision is not None:
             ids |= {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk}
         elif told in (Told.THREAD, Told.COMMENT_AUTHOR) and event.comment is not None:

@@ -86,17 +86,19 @@ def reach_status(
     """Drive `revision` to `status` through real transitions, with `reviewers` assigned
     (each accepted the invitation and declared no conflict of interest).
 
-    Every status except a fresh draft is reached with all reviewers assigned; for DRAFT and
-    SUBMITTED the revision went through review once and was withdrawn (and resubmitted).
-    Under review, the first reviewer has already approved when there are two or more.
+    Every status but SUBMITTED is reached with all reviewers assigned; for DRAFT the revision
+    went through review once and was withdrawn. SUBMITTED is a revision nobody has been
+    invited to review yet (`reviewers` is ignored): submitted again with reviewers assigned,
+    it goes back under review (editorial.workflow.actions). Under review, the first reviewer
+    has already approved when there are two or more.
     """
     workflow.revision_submit(revision=revision, actor=editor)
+    if status == ReviewStatus.SUBMITTED:
+        reviewers = []
     for reviewer in reviewers:
         assign_ready(revision, editor=editor, reviewer=reviewer)
-    if status in (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED):
+    if status == ReviewStatus.DRAFT:
         workflow.revision_withdraw(revision=revision, actor=editor)
-        if status == ReviewStatus.SUBMITTED:
-            workflow.revision_submit(revision=revision, actor=editor)
     elif status == ReviewStatus.CHANGES_REQUESTED:
         workflow.revision_request_changes(
             revision=revision, actor=reviewers[-1], reason="Cite the newer guideline."

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django_fsm import FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 REVISION_LOCKED = "Revision {number} was submitted and can no longer change; edit a new draft."
 
@@ -295,10 +295,13 @@ class Revision(models.Model):
     @transition(
         field=status,
         source=[ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED],
-        target=ReviewStatus.SUBMITTED,
+        target=RETURN_VALUE(ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW),
     )
-    def submit(self) -> None:
-        """Send the revision to review."""
+    def submit(self, *, reviewers_waiting: bool = False) -> str:
+        """Send the revision to review: submitted, for an editor to invite reviewers; or, when
+        board members are still assigned to it (sent back for changes, or withdrawn), under
+        review at once for their next round."""
+        return ReviewStatus.UNDER_REVIEW if reviewers_waiting else ReviewStatus.SUBMITTED
 
     @transition(
         field=status,

@@ -9,6 +9,8 @@ all call these.
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from articles.errors import (
@@ -137,7 +139,7 @@ def revision_submit(
         # Pins each citation to the reference version current now (the guard checked the keys).
         revision_pin_citations(revision=revision)
         from_status = revision.status
-        _transition(SUBMIT, revision)
+        revision.submit(reviewers_waiting=_next_round_due(revision))
         revision.submitted_at = timezone.now()
         revision.review_round += 1
         revision.change_kind = change.kind
@@ -165,6 +167,23 @@ def revision_submit(
             revision=revision, actor=actor, action=event, from_status=from_status, note=note
         )
     return revision
+
+
+def _next_round_due(revision: Revision) -> bool:
+    """Whether board members are still invited to review `revision` or reviewing it (it was
+    sent back for changes, or withdrawn), so that its next round begins with them as it is
+    submitted: each has at least DEFAULT_REVIEW_DAYS again, with the round's reminders still
+    to come. (Left in Submitted, they could neither decide nor be invited again.)"""
+    due = timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)
+    waiting = ReviewAssignment.objects.filter(
+        revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
+    ).update(
+        due_date=Greatest(F("due_date"), Value(due)),
+        reminder_sent_at=None,
+        overdue_sent_at=None,
+        editors_told_overdue_at=None,
+    )
+    return waiting > 0
 
 
 def revision_assign_reviewer(

@@ -1,13 +1,14 @@
-"""A board member's whole review in a browser: queue, accept, comment, declare, approve."""
+"""A board member's whole review in a browser: queue, accept, comment, declare, approve; and
+the next round, after the editor submits a revision sent back again."""
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from articles.models import AudienceLevel, ReviewStatus
 from editorial import workflow
 from editorial.models import ReviewComment
-from tests.browser.tools import login_form_submit
+from tests.browser.tools import login_form_submit, workspace_page
 from tests.factories import BoardMemberFactory, EditorFactory, RevisionFactory, assign_ready
 
 pytestmark = [
@@ -62,5 +63,44 @@ def test_the_second_approval_from_the_queue_approves_the_article(live_server, pa
     assert revision.status == ReviewStatus.APPROVED
     thread = ReviewComment.objects.get()
     assert (thread.quoted_text, thread.audience) == ("graded loading", canonical)
+    assert console.csp_violations == []
+    assert console.errors == []
+
+
+def test_a_revision_sent_back_and_submitted_again_goes_back_to_its_reviewers(
+    live_server, browser: Browser, console
+):
+    """The editor answers a request for changes by submitting the revision again as it is
+    (the text was right): it is under review again at once, in each reviewer's "To review",
+    and the second approval of the new round approves it."""
+    editor = EditorFactory(username="ella")
+    first = BoardMemberFactory()
+    me = BoardMemberFactory(username="bea", first_name="Bea", last_name="Board")
+    revision = RevisionFactory(author=editor)
+    workflow.revision_submit(revision=revision, actor=editor)
+    assign_ready(revision, editor=editor, reviewer=first)
+    assign_ready(revision, editor=editor, reviewer=me)
+    workflow.revision_request_changes(revision=revision, actor=me, reason="Cite the trial.")
+    title = revision.article.title
+
+    page = workspace_page(browser, live_server, editor.username)
+    page.goto(live_server.url + reverse("editorial:article", args=[revision.article_id]))
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text(f"Submit: done for revision {revision.number}")).to_be_visible()
+    expect(page.locator(".status-line")).to_contain_text("Under review")
+    workflow.revision_approve(revision=revision, actor=first)
+
+    page = workspace_page(browser, live_server, me.username)
+    page.get_by_role("link", name="My reviews").click()
+    expect(page.locator("main")).to_contain_text("To review (1)")
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("#decision-outcome")).to_contain_text(
+        f"This is the 2nd of 2 approvals needed: revision {revision.number} becomes Approved"
+    )
+    page.get_by_role("button", name="Confirm: approve").click()
+    expect(page.get_by_text(f"Approve: done for revision {revision.number}")).to_be_visible()
+    revision.refresh_from_db()
+    assert (revision.status, revision.review_round) == (ReviewStatus.APPROVED, 2)
     assert console.csp_violations == []
     assert console.errors == []

@@ -8,14 +8,16 @@ from editorial.models import User
 from tests.factories import BoardMemberFactory, RevisionFactory
 
 # action -> (a status the table allows it from, expected answer per role)
+# Each action from a status where the board member is assigned (a submitted revision has no
+# reviewers: submitted with them, it is under review).
 ROLE_MATRIX = {
     "submit": (ReviewStatus.DRAFT, {"editor": 200, "assigned": 403}),
-    "assign-reviewer": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
+    "assign-reviewer": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 403}),
     "approve": (ReviewStatus.UNDER_REVIEW, {"editor": 403, "assigned": 200}),
     "request-changes": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 200}),
-    "withdraw": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
-    "publish": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
-    "unpublish": (ReviewStatus.SUBMITTED, {"editor": 200, "assigned": 403}),
+    "withdraw": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 403}),
+    "publish": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 403}),
+    "unpublish": (ReviewStatus.UNDER_REVIEW, {"editor": 200, "assigned": 403}),
 }
 # Actions that need the article published first (by an editor) to be allowed at all.
 PUBLISHED_FIRST = {"unpublish"}

@@ -24,7 +24,7 @@ from tests.editorial.scenarios import (
     actor_for,
     reach_pair_state,
 )
-from tests.editorial.test_workflow import PAIRS, TABLE
+from tests.editorial.test_workflow import PAIRS, TABLE, TARGETS
 from tests.factories import PASSWORD, BoardMemberFactory, RevisionFactory
 
 API = "/api/v1"
@@ -79,7 +79,7 @@ def test_transition_table_pair_through_the_api(status, action, editor, reach):
 
     response = client_for(actor).post(transition_url(revision, action), payload, format="json")
 
-    sources, target = TABLE[action]
+    sources, target = TABLE[action][0], TARGETS[action]
     if status in sources:
         assert response.status_code == 200, response.json()
         revision.refresh_from_db()
@@ -292,14 +292,19 @@ def test_transition_acts_on_the_revision_given(editor, draft):
 
 
 def test_transitions_list_shows_what_the_user_may_do_now(editor, reviewer, reach):
-    revision = reach(draft_for(editor), "submitted", editor=editor, reviewers=[reviewer])
+    revision = reach(draft_for(editor), "submitted", editor=editor, reviewers=[])
     url = f"{API}/articles/{revision.article_id}/transitions/"
 
     as_editor = client_for(editor).get(url).json()
-    as_reviewer = client_for(reviewer).get(url).json()
 
     assert as_editor["status"] == ReviewStatus.SUBMITTED
     assert as_editor["allowed_transitions"] == ["assign-reviewer", "withdraw", "publish"]
+
+    workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    as_reviewer = client_for(reviewer).get(url).json()
+
+    assert as_reviewer["status"] == ReviewStatus.UNDER_REVIEW
+    # Invited, not yet accepted and declared: nothing to decide yet.
     assert as_reviewer["allowed_transitions"] == []
 
 
@@ -307,8 +312,10 @@ def test_transitions_list_shows_what_the_user_may_do_now(editor, reviewer, reach
 
 
 def test_board_member_sees_only_what_they_review(editor, reviewer, reach):
-    mine = reach(draft_for(editor), "submitted", editor=editor, reviewers=[reviewer])
-    hidden = reach(draft_for(editor), "submitted", editor=editor, reviewers=[BoardMemberFactory()])
+    mine = reach(draft_for(editor), "under_review", editor=editor, reviewers=[reviewer])
+    hidden = reach(
+        draft_for(editor), "under_review", editor=editor, reviewers=[BoardMemberFactory()]
+    )
     as_reviewer = client_for(reviewer)
 
     listed = as_reviewer.get(f"{API}/articles/").json()

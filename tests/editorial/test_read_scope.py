@@ -268,7 +268,7 @@ def test_every_audience_told_of_an_event_reads_its_note():
     `read` must let each of them read it (editors read every note)."""
     for action, type_ in EVENT_TYPES.items():
         for told in type_.told:
-            if told in (Told.REVIEWERS, Told.THREAD, Told.COMMENT_AUTHOR):
+            if told in (Told.REVIEWERS, Told.REVIEWERS_BACK, Told.THREAD, Told.COMMENT_AUTHOR):
                 assert type_.read == Read.REVIEWERS, action
             if told == Told.SUBJECT:
                 assert type_.read != Read.EDITORS, action

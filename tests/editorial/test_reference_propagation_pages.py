@@ -270,7 +270,7 @@ def test_api_flagged_citations_query_count_does_not_grow(
 ):
     for _ in range(size):
         revision = reach(
-            citing(editor, KEY), ReviewStatus.SUBMITTED, editor=editor, reviewers=[reviewer]
+            citing(editor, KEY), ReviewStatus.UNDER_REVIEW, editor=editor, reviewers=[reviewer]
         )
     revise(reference, librarian, ReferenceStatus.RETRACTED)
     client = client_for(reviewer)  # a board member: the scoped query
