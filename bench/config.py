@@ -44,6 +44,7 @@ SERVER_ENV = {
     "REDIS_URL": REDIS_URL,
     "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SITE_URL": "http://127.0.0.1:8000",  # what the pages name themselves under
     "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
     "SECURE_HSTS_SECONDS": "0",
     "EMAIL_URL": "consolemail://",

@@ -12,6 +12,7 @@ PRODUCTION = {
     "SECRET_KEY": "x7!k2p-q9v#t4w8z-m3n6b1c5d0f-h2j4l6s8a0e9r7u5y3i1o-g",
     "ALLOWED_HOSTS": "reviews.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/imprimatur",
+    "SITE_URL": "https://reviews.example.org",
 }
 
 
@@ -50,6 +51,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _run(["manage.py", "check"], **env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_address():
+    """Without SITE_URL, e-mails would link to, and every public page name itself at,
+    http://127.0.0.1:8000."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = _run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+    values = _settings("SITE_URL", "IMPRIMATUR_PUBLIC_ORIGIN", **PRODUCTION)
+    assert values == {
+        "SITE_URL": "https://reviews.example.org",
+        "IMPRIMATUR_PUBLIC_ORIGIN": "https://reviews.example.org",
+    }
 
 
 def test_without_redis_jobs_run_in_process_and_the_cache_is_local_memory():

@@ -5,6 +5,11 @@ from config.settings.base import *
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # required: no default here
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Required too: the base of every link in e-mails and, unless PUBLIC_ORIGIN says otherwise,
+# the address public pages name themselves under (canonical links, the sitemap, structured
+# data). The default of the other settings, http://127.0.0.1:8000, would send readers and
+# search engines there.
+SITE_URL = env("SITE_URL")
 IMPRIMATUR_DEMO_PASSWORDS = False
 # Mail really goes out in production: EMAIL_URL, or an SMTP relay on this host.
 MAILERS = mailers_from_email_url(env("EMAIL_URL", default="smtp://localhost:25"))
