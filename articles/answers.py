@@ -14,6 +14,7 @@ was found).
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -290,9 +291,26 @@ def follow_up_question_ask(
     )
 
 
+# A reader who has not said whether the passages answered within this long has left: their
+# question goes to the editors all the same (follow_up_questions_unsaid_send).
+READER_SAYS_WITHIN = timedelta(hours=1)
+
+
+def follow_up_questions_unsaid_send(*, now: datetime | None = None) -> int:
+    """Send the editors every question whose reader left without saying whether the passages
+    offered answered it (READER_SAYS_WITHIN after it was asked): a question asked is never
+    lost. The reader may still say afterwards (follow_up_question_settle). Returns how many
+    went; one statement over the index of the questions awaiting their reader."""
+    now = now or timezone.now()
+    return FollowUpQuestion.objects.filter(
+        outcome=Outcome.OFFERED, created_at__lt=now - READER_SAYS_WITHIN
+    ).update(outcome=Outcome.UNSAID, outcome_at=now)
+
+
 def follow_up_question_settle_blockers(*, question: FollowUpQuestion) -> list[Reason]:
-    """Why the reader cannot say yes or no to the passages any more (empty: they can)."""
-    if question.outcome == Outcome.OFFERED:
+    """Why the reader cannot say yes or no to the passages any more (empty: they can: while
+    the passages await them, and once sent to the editors for want of their answer)."""
+    if question.outcome in (Outcome.OFFERED, Outcome.UNSAID):
         return []
     outcome = "answered" if question.outcome == Outcome.ANSWERED else "sent to our editors"
     message = QUESTION_OUTCOME_NOT_OFFERED.format(outcome=outcome)
@@ -301,8 +319,9 @@ def follow_up_question_settle_blockers(*, question: FollowUpQuestion) -> list[Re
 
 def follow_up_question_settle(*, question: FollowUpQuestion, answered: bool) -> FollowUpQuestion:
     """The reader's "Did this answer your question?": yes closes the question (answered at
-    once), no sends it to the editors' queue with the passages offered. Raises a state
-    refusal when the reader already said."""
+    once), no sends it to the editors' queue with the passages offered (where it may be
+    already, the reader having been slow to say). Raises a state refusal when the reader
+    already said."""
     with transaction.atomic():
         question = FollowUpQuestion.objects.select_for_update().get(pk=question.pk)
         refuse_if(follow_up_question_settle_blockers(question=question))

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from articles.answers import follow_up_questions_unsaid_send
 from articles.outbox import OutboxTask, outbox_prune, outbox_relay
 from articles.page_versions import cached_pages_retire
 from articles.references.importing.jobs import import_job_run
@@ -70,3 +71,10 @@ def fold_status_counts() -> int:
     """Fold the rows counting articles per status into one per status (articles.status_counts);
     returns how many rows were folded."""
     return article_status_counts_fold()
+
+
+@shared_task
+def send_unsaid_questions() -> int:
+    """Send the editors the readers' questions whose reader left without saying whether the
+    passages offered answered them; returns how many went."""
+    return follow_up_questions_unsaid_send()

@@ -309,12 +309,13 @@ def follow_up_questions_for_user(
     *, user: User, state: str | None = None
 ) -> QuerySet[FollowUpQuestion]:
     """Readers' questions sent to the editors (the reader said the passages offered did not
-    answer, or none was found: articles.answers), newest first, with article, revision and
-    audience: editors only (nobody else gets any); `state` narrows them to one state."""
+    answer or left without saying, or none was found: articles.answers), newest first, with
+    article, revision and audience: editors only (nobody else gets any); `state` narrows them
+    to one state."""
     if not is_editor.test(user):
         return FollowUpQuestion.objects.none()
     questions = (
-        FollowUpQuestion.objects.filter(outcome=FollowUpQuestion.Outcome.QUEUED)
+        FollowUpQuestion.objects.filter(outcome__in=FollowUpQuestion.SENT_TO_EDITORS)
         .select_related("article", "revision", "audience", "state_changed_by", "answer_revision")
         .order_by("-created_at", "-pk")
     )
@@ -372,7 +373,7 @@ def follow_up_question_weeks(
         .annotate(
             asked=Count("pk"),
             answered_at_once=Count("pk", filter=Q(outcome=Outcome.ANSWERED)),
-            sent_to_editors=Count("pk", filter=Q(outcome=Outcome.QUEUED)),
+            sent_to_editors=Count("pk", filter=Q(outcome__in=FollowUpQuestion.SENT_TO_EDITORS)),
             found_nothing=Count("pk", filter=Q(offered_count=0)),
         )
     )

@@ -61,6 +61,11 @@ class FollowUpQuestion(models.Model):
         OFFERED = "offered", "Passages offered, awaiting the reader"
         ANSWERED = "answered", "Answered at once"
         QUEUED = "queued", "Sent to editors"
+        # The reader left without saying whether the passages answered (articles.answers).
+        UNSAID = "unsaid", "Sent to editors: the reader did not say"
+
+    # Where the editors' list of questions reads from.
+    SENT_TO_EDITORS = (Outcome.QUEUED, Outcome.UNSAID)
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="questions")
     revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -101,6 +106,12 @@ class FollowUpQuestion(models.Model):
         indexes = [
             models.Index(fields=["state", "-created_at"], name="question_state_newest"),
             models.Index(fields=["created_at"], name="question_created"),
+            # The questions still awaiting their reader, oldest first (articles.answers).
+            models.Index(
+                fields=["created_at"],
+                name="question_awaiting_reader",
+                condition=models.Q(outcome="offered"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.answers import follow_up_question_ask, follow_up_question_settle
+from articles.answers import (
+    follow_up_question_ask,
+    follow_up_question_settle,
+    follow_up_question_settle_blockers,
+)
 from articles.errors import ActionRefused
 from articles.forms import FollowUpQuestionForm
 from articles.models import FollowUpQuestion
@@ -96,7 +100,11 @@ def article_question_answer(request: HttpRequest, slug: str, token: str) -> Http
     passages offered (articles.answers.follow_up_question_settle); then the thanks document.
     Only the address the reader was sent to opens it (a signed question id)."""
     question = _question_from_token(slug, token)
-    context: dict[str, object] = {"question": question, "article": question.article}
+    context: dict[str, object] = {
+        "question": question,
+        "article": question.article,
+        "may_say": not follow_up_question_settle_blockers(question=question),
+    }
     if request.method == "GET":
         return render(request, "articles/question_answer.html", context)
     choice = request.POST.get("answered")

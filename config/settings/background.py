@@ -44,6 +44,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "editorial.tasks.prune_expired_tokens",
         "schedule": timedelta(days=1),
     },
+    "send-unsaid-questions": {
+        "task": "articles.tasks.send_unsaid_questions",
+        "schedule": timedelta(minutes=10),
+    },
     "fold-status-counts": {
         "task": "articles.tasks.fold_status_counts",
         "schedule": timedelta(hours=1),
