@@ -15,7 +15,7 @@ from redis.connection import AbstractConnection
 from articles.page_versions import POINTER_KEY, local_pages_clear
 from tests.editorial.test_reference_propagation import published
 from tests.factories import RevisionFactory
-from tests.test_redis_unreachable import REDIS, SHARED_REDIS, redis_cache, redis_database
+from tests.test_redis_unreachable import redis_cache, worker_redis
 
 
 @pytest.fixture
@@ -34,14 +34,11 @@ def sent(monkeypatch) -> list[bytes]:  # type: ignore[no-untyped-def]
     return writes
 
 
-# Counted exactly, the round trips must be this test's alone: a Redis database of its own, and
-# the worker that runs the other tests emptying Redis's (a cache.clear() is FLUSHDB).
-pytestmark = pytest.mark.xdist_group(SHARED_REDIS)
-
-
 @pytest.fixture
 def redis_pages(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    url = redis_database(REDIS, 8)
+    # Counted exactly, the round trips must be this test's alone: a Redis database of its own
+    # (nobody else's clear(), a FLUSHDB, empties it between two requests).
+    url = worker_redis(2)
     settings.CACHES = redis_cache(url, f"imprimatur-test-{uuid.uuid4().hex}")
     settings.IMPRIMATUR_PAGE_LOCAL_SECONDS = 0  # every read goes to the shared cache
     yield
@@ -64,11 +61,11 @@ def test_a_page_built_makes_the_articles_token_then_puts_the_page(redis_pages, e
 
     assert "Ice the knee." in Client().get(second.get_absolute_url()).text
     # the lookup; the article's token made (before the database is read); the page put
-    assert _commands(sent) == [b"MGET", b"SET", b"SET"]
+    assert _commands(sent) == [b"MGET", b"SET", b"SET"], [trip[:160] for trip in sent]
     assert b"NX" in sent[1]
     sent.clear()
     assert "Ice the knee." in Client().get(second.get_absolute_url()).text
-    assert _commands(sent) == [b"MGET"]  # the lookup finds the page
+    assert _commands(sent) == [b"MGET"], [trip[:160] for trip in sent]  # the lookup finds it
 
 
 def test_a_page_the_cache_lost_is_served_after_the_lookup_alone(redis_pages, editor, sent):
@@ -80,5 +77,5 @@ def test_a_page_the_cache_lost_is_served_after_the_lookup_alone(redis_pages, edi
     sent.clear()
 
     assert "Ice the knee." in Client().get(second.get_absolute_url()).text  # its stored copy
-    assert _commands(sent) == [b"MGET"]
+    assert _commands(sent) == [b"MGET"], [trip[:160] for trip in sent]
     assert cache.get(POINTER_KEY.format(slug=second.slug)) is None  # no token made for it

@@ -18,10 +18,7 @@ from articles.public import search
 from articles.public.search import page_number, results_page, search_cached, search_key
 from articles.search_documents import SEARCH_CACHE_KEY, search_generation
 from tests.articles.test_search import HOME, publish, result_titles
-from tests.test_redis_unreachable import REDIS, SHARED_REDIS, redis_cache, redis_down
-
-# Its Redis cases empty REDIS's database (cache.clear()): on the worker of the other such tests.
-pytestmark = pytest.mark.xdist_group(SHARED_REDIS)
+from tests.test_redis_unreachable import REDIS, redis_cache, redis_down
 
 READERS = 8
 # "asthma" in fullwidth letters, which NFKC makes plain ones.
