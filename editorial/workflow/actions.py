@@ -125,7 +125,9 @@ def revision_submit(
     change: SubmittedChange | None = None,
 ) -> Revision:
     """Send a draft (or a revision sent back for changes) to review: its citations are pinned,
-    its public HTML stored, and the open threads of the revision before it move to it.
+    its public HTML stored, and the open threads of the revision before it move to it. It is
+    Submitted, for an editor to invite reviewers, or Under review at once when board members
+    are still assigned to it (_next_round_due).
 
     `change`: the editor's classification and the summary for readers (the guard checks it);
     left out, the kind is inferred (change_inferred). `actor` None is the scheduler opening a
