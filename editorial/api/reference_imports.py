@@ -34,7 +34,7 @@ from articles.references.importing.previewing import (
 )
 from articles.references.models import ImportState, ImportUpload, Reference
 from editorial import permissions
-from editorial.api.common import ERRORS, STATE_CONFLICT, acting_user
+from editorial.api.common import ERRORS, IDEMPOTENCY_KEY, STATE_CONFLICT, acting_user, sent_once
 from editorial.api.pagination import KeysetPagination
 from editorial.api.parsers import CheckedJSONParser
 from editorial.api.reference_serializers import (
@@ -68,6 +68,7 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         responses={202: ImportJobSerializer, **ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
         description=(
             "Keep an uploaded file and queue its preview: nothing is read in the request. "
             + ACCEPTED
@@ -88,13 +89,18 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         serializer = ImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         file = serializer.validated_data["file"]
-        upload = import_file_upload(
-            actor=acting_user(request),
-            format=serializer.validated_data["format"],
-            filename=getattr(file, "name", "") or "",
-            file=file,
-        )
-        return self._accepted(upload)
+
+        def upload() -> int:
+            return import_file_upload(
+                actor=acting_user(request),
+                format=serializer.validated_data["format"],
+                filename=getattr(file, "name", "") or "",
+                file=file,
+            ).pk
+
+        # Sent again with its key (a client's retry), the first upload's state: one file kept.
+        done = sent_once(request, action="reference-import", perform=upload)
+        return self._accepted(ImportUpload.objects.get(pk=done.object_id))
 
     @extend_schema(
         responses={200: ImportJobSerializer, **ERRORS},
@@ -188,13 +194,15 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
     @extend_schema(
         request=ImportConfirmSerializer,
         responses={202: ImportJobSerializer, **ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
         description=(
             "Queue the import of the records as chosen (`records`, if given, are chosen first: "
             "refused, nothing is kept): new records imported, conflicts and possible duplicates "
             "chosen as `version:<key>` taken as new versions with `change_note`. Nothing is "
             "imported in the request. " + ACCEPTED + " 400 when nothing is chosen, one "
             "reference is the target of two records, the file is still being read, or the "
-            "import was confirmed already."
+            "import was confirmed already (sent again with its Idempotency-Key, the first "
+            "answer's 202 instead)."
         ),
     )
     @action(
@@ -207,11 +215,17 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
     )
     def import_confirm(self, request: Request, token: str) -> Response:
         upload, data = self._upload_posted(request, token, ImportConfirmSerializer)
-        with transaction.atomic():  # the choices and the confirm: both, or neither
-            if data.get("records"):
-                import_preview_rows_choose(upload=upload, choices=data["records"])
-            upload = import_preview_confirm(upload=upload, change_note=data["change_note"])
-        return self._accepted(upload)
+
+        def confirm() -> int:
+            with transaction.atomic():  # the choices and the confirm: both, or neither
+                if data.get("records"):
+                    import_preview_rows_choose(upload=upload, choices=data["records"])
+                return import_preview_confirm(upload=upload, change_note=data["change_note"]).pk
+
+        # Sent again with its key (a client's retry after a lost answer): 202 with the import's
+        # state, as the first time, not "confirmed already".
+        done = sent_once(request, action=f"reference-import-confirm-{upload.pk}", perform=confirm)
+        return self._accepted(ImportUpload.objects.get(pk=done.object_id))
 
     def _upload(self, request: Request, token: str) -> ImportUpload:
         """The caller's own upload; 404 for anyone who may not edit the library."""

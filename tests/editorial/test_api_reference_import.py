@@ -353,3 +353,39 @@ def test_a_client_chooses_its_page_size_within_bounds(editor, django_capture_on_
     asked = Request(APIRequestFactory().get("/", {"page_size": "10"}))
     rows = ImportPreviewRow.objects.order_by("number")
     assert len(AtMostThree().paginate_queryset(rows, asked) or []) == 3
+
+
+def test_an_upload_and_a_confirm_sent_again_with_their_key_are_done_once(
+    editor, django_capture_on_commit_callbacks
+):
+    """A client retrying after a lost answer: the same 202 and state, one file kept, one
+    import queued; without a key a second confirm is refused as confirmed already."""
+    client = client_for(editor)
+    key = {"HTTP_IDEMPOTENCY_KEY": "upload-2026-12-05-a1"}
+    answers = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(
+                client.post(f"{URL}preview/", {"file": _file(_ris(2)), "format": "ris"}, **key)
+            )
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json()["status_url"] == answers[1].json()["status_url"]
+    assert ImportUpload.objects.count() == 1
+    job = client.get(answers[0].json()["status_url"]).json()
+
+    confirm = job["status_url"] + "confirm/"
+    key = {"HTTP_IDEMPOTENCY_KEY": "confirm-2026-12-05-b2"}
+    confirms = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            confirms.append(client.post(confirm, {}, format="json", **key))
+
+    assert [c.status_code for c in confirms] == [202, 202], confirms[1].json()
+    assert confirms[0]["Location"] == confirms[1]["Location"]
+    assert Reference.objects.count() == 2  # imported once
+    # The same key for another upload's confirm is refused, not answered with this one.
+    other = _previewed(client, django_capture_on_commit_callbacks, _ris(1))
+    reused = client.post(other["status_url"] + "confirm/", {}, format="json", **key)
+    assert reused.status_code == 409, reused.json()
+    again = client.post(confirm, {}, format="json")
+    assert (again.status_code, again.json()["detail"]) == (400, ALREADY_CONFIRMED)
