@@ -8,6 +8,7 @@ who may not edit the library get 404 (the write actions refuse non-editors first
 Refusals of the preview's functions (ImportInvalid) answer 400 through editorial.api.errors.
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import transaction
@@ -90,17 +91,16 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         serializer.is_valid(raise_exception=True)
         file = serializer.validated_data["file"]
 
-        def upload() -> int:
+        def upload() -> ImportUpload:
             return import_file_upload(
                 actor=acting_user(request),
                 format=serializer.validated_data["format"],
                 filename=getattr(file, "name", "") or "",
                 file=file,
-            ).pk
+            )
 
         # Sent again with its key (a client's retry), the first upload's state: one file kept.
-        done = sent_once(request, action="reference-import", perform=upload)
-        return self._accepted(ImportUpload.objects.get(pk=done.object_id))
+        return self._accepted_once(request, action="reference-import", perform=upload)
 
     @extend_schema(
         responses={200: ImportJobSerializer, **ERRORS},
@@ -216,16 +216,16 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
     def import_confirm(self, request: Request, token: str) -> Response:
         upload, data = self._upload_posted(request, token, ImportConfirmSerializer)
 
-        def confirm() -> int:
+        def confirm() -> ImportUpload:
             with transaction.atomic():  # the choices and the confirm: both, or neither
                 if data.get("records"):
                     import_preview_rows_choose(upload=upload, choices=data["records"])
-                return import_preview_confirm(upload=upload, change_note=data["change_note"]).pk
+                return import_preview_confirm(upload=upload, change_note=data["change_note"])
 
         # Sent again with its key (a client's retry after a lost answer): 202 with the import's
         # state, as the first time, not "confirmed already".
-        done = sent_once(request, action=f"reference-import-confirm-{upload.pk}", perform=confirm)
-        return self._accepted(ImportUpload.objects.get(pk=done.object_id))
+        action = f"reference-import-confirm-{upload.pk}"
+        return self._accepted_once(request, action=action, perform=confirm)
 
     def _upload(self, request: Request, token: str) -> ImportUpload:
         """The caller's own upload; 404 for anyone who may not edit the library."""
@@ -245,6 +245,20 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         return upload, serializer.validated_data
+
+    def _accepted_once(
+        self, request: Request, *, action: str, perform: Callable[[], ImportUpload]
+    ) -> Response:
+        """`perform` once per Idempotency-Key (editorial.api.common.sent_once), answered 202
+        with the upload it made or acted on: read again only for a repeat."""
+        made: list[ImportUpload] = []
+
+        def run() -> int:
+            made.append(perform())
+            return made[0].pk
+
+        done = sent_once(request, action=action, perform=run)
+        return self._accepted(made[0] if made else ImportUpload.objects.get(pk=done.object_id))
 
     def _accepted(self, upload: ImportUpload) -> Response:
         body = ImportJobSerializer(upload, context={"request": self.request}).data

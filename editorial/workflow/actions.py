@@ -127,7 +127,7 @@ def revision_submit(
     """Send a draft (or a revision sent back for changes) to review: its citations are pinned,
     its public HTML stored, and the open threads of the revision before it move to it. It is
     Submitted, for an editor to invite reviewers, or Under review at once when board members
-    are still assigned to it (_next_round_due).
+    are still assigned to it (_next_round_given).
 
     `change`: the editor's classification and the summary for readers (the guard checks it);
     left out, the kind is inferred (change_inferred). `actor` None is the scheduler opening a
@@ -141,7 +141,7 @@ def revision_submit(
         # Pins each citation to the reference version current now (the guard checked the keys).
         revision_pin_citations(revision=revision)
         from_status = revision.status
-        revision.submit(reviewers_waiting=_next_round_due(revision))
+        revision.submit(reviewers_waiting=_next_round_given(revision))
         revision.submitted_at = timezone.now()
         revision.review_round += 1
         revision.change_kind = change.kind
@@ -171,11 +171,12 @@ def revision_submit(
     return revision
 
 
-def _next_round_due(revision: Revision) -> bool:
-    """Whether board members are still invited to review `revision` or reviewing it (it was
-    sent back for changes, or withdrawn), so that its next round begins with them as it is
-    submitted: each has at least DEFAULT_REVIEW_DAYS again, with the round's reminders still
-    to come. (Left in Submitted, they could neither decide nor be invited again.)"""
+def _next_round_given(revision: Revision) -> bool:
+    """Give the board members still invited to review `revision` or reviewing it (it was sent
+    back for changes, or withdrawn) its next round as it is submitted: each has at least
+    DEFAULT_REVIEW_DAYS again, with the round's reminders still to come. Returns whether there
+    was any, for it then goes under review at once. (Left in Submitted, they could neither
+    decide nor be invited again.)"""
     due = timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)
     waiting = ReviewAssignment.objects.filter(
         revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
