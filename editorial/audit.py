@@ -1,5 +1,6 @@
-"""The audit trail: one event per action, written in the action's transaction; after commit
-the article's public page is retired and the people concerned are told (through the outbox)."""
+"""The audit trail: one event per action, written in the action's transaction with the inbox
+entries of the people concerned; after commit the article's public page is retired and they are
+e-mailed (through the outbox)."""
 
 from articles.models import Revision
 from articles.outbox import outbox_put
@@ -10,6 +11,7 @@ from editorial.models import (
     ReviewComment,
     User,
 )
+from editorial.notifications import notifications_record
 
 
 def record_event(
@@ -23,7 +25,8 @@ def record_event(
     comment: ReviewComment | None = None,
     to_status: str | None = None,
 ) -> AuditEvent:
-    """Write one audit event in the caller's transaction; its notifications go after commit."""
+    """Write one audit event and its inbox entries in the caller's transaction; its e-mails go
+    after commit."""
     event = AuditEvent.objects.create(
         article=revision.article,
         revision=revision,
@@ -35,6 +38,7 @@ def record_event(
         subject_user=subject_user,
         comment=comment,
     )
+    notifications_record(event=event)
     # Any event may change what the article's public page shows (status, dates, reviewers).
     article_page_invalidate(slug=revision.article.slug)
     outbox_put("audit-event.recorded", event_id=event.pk)

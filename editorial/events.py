@@ -19,14 +19,13 @@ DECLARED_INTERESTS = "Declared interests (their details are for the editors)."
 
 
 class Told(StrEnum):
-    """Who hears of an event (never its actor, never an inactive account)."""
+    """Who hears of an event (never its actor, never an inactive account), as they are when
+    it happens (editorial.notifications)."""
 
     NOBODY = "nobody"
     EDITORS = "editors"  # everyone in the Editors group
     SUBJECT = "subject"  # the person the event concerns (invited, removed, reminded...)
     REVIEWERS = "reviewers"  # the revision's invited and accepted reviewers
-    # Those reviewers when the event put the revision under review (submitted back to them)
-    REVIEWERS_BACK = "reviewers-back"
     TEXT_OWNERS = "text-owners"  # the revision's author and last editor
     THREAD = "thread"  # who wrote in the comment's thread (still able to read it)
     COMMENT_AUTHOR = "comment-author"  # who started the thread
@@ -92,8 +91,9 @@ EVENT_TYPES: dict[AuditAction, EventType] = {
         "Submitted for review",
         "{actor} submitted revision {number} for review",
         "submitted for review",
-        # Its reviewers when it comes back to them (sent back for changes, or withdrawn).
-        (Told.EDITORS, Told.REVIEWERS_BACK),
+        # Its reviewers, who are there only when it comes back to them (sent back for changes,
+        # or withdrawn): a first submission has nobody reviewing it yet.
+        (Told.EDITORS, Told.REVIEWERS),
         Read.REVIEWERS,
     ),
     A.REREVIEW: EventType(

@@ -328,6 +328,11 @@ class AuditEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=ReviewStatus.choices, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    recipients_recorded = models.BooleanField(
+        default=True,
+        help_text="Whether its inbox entries were made with it, by who was concerned then. "
+        "Events recorded before migration 0015 were told whoever was concerned when sent.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,4 +1,9 @@
-"""Who hears of a workflow event, and delivery to the inbox and by e-mail (idempotent)."""
+"""Who hears of a workflow event, and delivery to the inbox and by e-mail (idempotent).
+
+Who is told is decided when the event happens: its inbox entries are made in its transaction
+(`notifications_record`, from editorial.audit), so they are there once the action commits,
+whether or not the broker, the worker or SMTP are, and a reviewer invited or removed before the
+e-mails go does not change who gets them. The e-mails follow through the outbox."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ReviewStatus, Revision
+from articles.models import Revision
 from articles.plain_input import single_line
 from editorial import permissions
 from editorial.events import AuditAction, Told
@@ -53,9 +58,6 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
             ids.add(event.subject_user_id)
         elif told == Told.REVIEWERS and revision is not None:
             ids |= _active_reviewers(revision)
-        elif told == Told.REVIEWERS_BACK and revision is not None:
-            if event.to_status == ReviewStatus.UNDER_REVIEW:
-                ids |= _active_reviewers(revision)
         elif told == Told.TEXT_OWNERS and revision is not None:
             ids |= {pk for pk in (revision.author_id, revision.last_edited_by_id) if pk}
         elif told in (Told.THREAD, Told.COMMENT_AUTHOR) and event.comment is not None:
@@ -69,6 +71,19 @@ def event_recipients(*, event: AuditEvent) -> QuerySet[User]:
             ids |= people
     ids.discard(event.actor_id)  # type: ignore[arg-type]
     return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
+
+
+def notifications_record(*, event: AuditEvent) -> int:
+    """Make the inbox entries of an event, in its transaction, for the people its type's rule
+    tells (event_recipients); returns how many. Safe to run again."""
+    entries = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, event=event)
+            for pk in event_recipients(event=event).values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,  # an event recorded before 0015, its entries made by an earlier try
+    )
+    return len(entries)
 
 
 def notification_link(*, event: AuditEvent, recipient: User) -> str:
@@ -95,26 +110,29 @@ def notification_path(*, event: AuditEvent, recipient: User) -> str:
 
 
 def notifications_send_for_event(*, event_id: int) -> int:
-    """Create the inbox entries of an event, then e-mail each recipient not yet e-mailed (text
-    and HTML); return the e-mails sent. The inbox entries are committed before any e-mail, so
-    SMTP being away never keeps them back; it raises the SMTP error (OSError) for the task to
-    retry. Safe to run again: a recipient already e-mailed is skipped."""
+    """E-mail each person told of an event (its inbox entries) not yet e-mailed, text and
+    HTML; return the e-mails sent. The entries were committed with the event, so SMTP being
+    away never keeps them back; it raises the SMTP error (OSError) for the task to retry. Safe
+    to run again: a recipient already e-mailed is skipped. A deactivated account is not
+    e-mailed."""
     event = AuditEvent.objects.select_related(
         "article", "revision", "actor", "subject_user", "comment__parent"
     ).get(pk=event_id)
-    recipients = list(event_recipients(event=event))
-    with transaction.atomic():
-        Notification.objects.bulk_create(
-            [Notification(recipient=recipient, event=event) for recipient in recipients],
-            ignore_conflicts=True,  # the entries of an earlier try stay as they are
+    if not event.recipients_recorded:  # recorded before migration 0015: told by now's rule
+        with transaction.atomic():
+            notifications_record(event=event)
+    recipients = list(
+        User.objects.filter(
+            notifications__event=event, notifications__emailed_at__isnull=True, is_active=True
         )
+        .exclude(email="")
+        .order_by("pk")
+    )
     what = AuditAction(event.action).type.subject
     # A header is one line: a line break in it makes Django refuse the whole message.
     subject = single_line(f"[Imprimatur] {event.article.title}: {what}")
     sent = 0
     for recipient in recipients:
-        if not recipient.email:
-            continue
         with transaction.atomic():
             # Locked while sending: a second run at the same time waits, then sees it e-mailed.
             notification = (

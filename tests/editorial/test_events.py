@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from editorial.events import EVENT_TYPES, AuditAction, Told, event_sentence
 from editorial.models import AuditEvent, Notification
-from editorial.notifications import notifications_send_for_event
+from editorial.notifications import notifications_record, notifications_send_for_event
 from tests.factories import RevisionFactory
 
 
@@ -54,7 +54,8 @@ def test_history_inbox_and_email_read_sentences_not_slugs(client, editor, review
             note="",
         )
     event = AuditEvent.objects.get(action=AuditAction.OVERDUE_EDITORS)
-    notifications_send_for_event(event_id=event.pk)  # editors hear of it
+    notifications_record(event=event)  # editors hear of it, as record_event has them told
+    notifications_send_for_event(event_id=event.pk)
 
     client.force_login(editor)
     history = _visible_text(

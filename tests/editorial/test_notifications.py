@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from editorial import workflow
 from editorial.models import AuditEvent, Notification
@@ -160,3 +161,80 @@ def test_a_removed_or_declined_reviewer_hears_no_more_of_their_threads(
     assert not Notification.objects.filter(
         recipient__in=[reviewer, second_reviewer], event__actor=editor, event__action="reply"
     ).exists()
+
+
+def test_the_inbox_entry_is_there_when_the_action_commits_before_any_e_mail(
+    client, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    # Nothing after the commit runs: as with the broker, the worker or SMTP away.
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    event = AuditEvent.objects.get(action="assign-reviewer")
+    client.force_login(reviewer)
+    inbox = client.get(reverse("editorial:inbox")).content.decode()
+    assert event.sentence in inbox
+    assert Notification.objects.get(event=event).emailed_at is None
+    assert mailoutbox == []
+
+    for callback in after_commit:  # they are back: the e-mail follows, once
+        callback()
+    assert notifications_send_for_event(event_id=event.pk) == 0
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    assert Notification.objects.get(event=event).emailed_at is not None
+
+
+def test_who_is_told_is_who_was_concerned_when_it_happened(
+    reach, draft, editor, reviewer, second_reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    from editorial import review
+
+    revision = reach(draft, "changes_requested", editor=editor, reviewers=[reviewer])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as submission_sent:
+        workflow.revision_submit(revision=revision, actor=editor)  # back to its reviewer
+    revision.refresh_from_db()
+    # Before its e-mails go, the editor invites another board member and removes the first.
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=second_reviewer)
+        review.assignment_remove(
+            assignment=revision.assignments.get(reviewer=reviewer), actor=editor
+        )
+    for callback in submission_sent:
+        callback()
+
+    submission = AuditEvent.objects.get(action="submit", to_status="under_review")
+    assert [n.recipient for n in Notification.objects.filter(event=submission)] == [reviewer]
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([reviewer.email], f"[Imprimatur] {revision.article.title}: submitted for review")
+    ]
+
+
+def test_an_event_recorded_before_its_entries_were_made_with_it_is_told_when_sent(
+    editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    event = AuditEvent.objects.get(action="assign-reviewer")
+    # As migration 0015 leaves an event recorded before it whose notices were still owed.
+    Notification.objects.filter(event=event).delete()
+    AuditEvent.objects.filter(pk=event.pk).update(recipients_recorded=False)
+
+    assert notifications_send_for_event(event_id=event.pk) == 1
+    assert [m.to for m in mailoutbox] == [[reviewer.email]]
+    assert Notification.objects.get(event=event).recipient == reviewer
+    assert notifications_send_for_event(event_id=event.pk) == 0
+
+
+def test_a_deactivated_account_is_not_e_mailed(
+    editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    event = AuditEvent.objects.get(action="assign-reviewer")
+    assert notifications_send_for_event(event_id=event.pk) == 0
+    assert mailoutbox == []

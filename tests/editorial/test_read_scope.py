@@ -251,10 +251,14 @@ def test_review_api_endpoints_are_scoped_per_revision(role, story):
     # A board member: their own assignments only, their decisions, the comments of what they
     # review now; their inbox holds only what they were told.
     assert {a["reviewer"]["id"] for a in assignments} <= {reader.pk}
-    own_declines = {OTTO_DECLINE} if role == "Otto" else set()  # their own assignment
+    # Their own assignment's reason; Remy's inbox tells him of his removal, with its note (he
+    # is its party: Read.SENTENCE).
+    own = {"Otto": {OTTO_DECLINE}, "Remy": {REMY_REMOVED}}.get(role, set())
     for secret in EVERYTHING:
         if secret in text:
-            assert secret in READS[role] | own_declines, secret
+            assert secret in READS[role] | own, secret
+    if role == "Remy":
+        assert REMY_REMOVED in [n["event"]["note"] for n in notifications]
     if role == "Rhea":
         assert RHEA_COMMENT in thread_bodies
         assert RAVI_COMMENT not in thread_bodies
@@ -268,7 +272,7 @@ def test_every_audience_told_of_an_event_reads_its_note():
     `read` must let each of them read it (editors read every note)."""
     for action, type_ in EVENT_TYPES.items():
         for told in type_.told:
-            if told in (Told.REVIEWERS, Told.REVIEWERS_BACK, Told.THREAD, Told.COMMENT_AUTHOR):
+            if told in (Told.REVIEWERS, Told.THREAD, Told.COMMENT_AUTHOR):
                 assert type_.read == Read.REVIEWERS, action
             if told == Told.SUBJECT:
                 assert type_.read != Read.EDITORS, action
