@@ -239,7 +239,6 @@ def _version_write(
         raise ReferenceInvalid(f"{evidence_level!r} is not an evidence level.")
     _identifiers_claim(reference=reference, identifiers=identifiers)
     columns = version_columns(csl)
-    title, year = columns["title"], columns["year"]
     version = ReferenceVersion.objects.create(
         reference=reference,
         number=number,
@@ -254,13 +253,25 @@ def _version_write(
     )
     reference.current_version = version
     reference.save(update_fields=["current_version"])
+    return VersionWritten(version=version, warnings=version_warnings(version=version))
+
+
+def version_warnings(*, version: ReferenceVersion) -> list[str]:
+    """What the editor who wrote `version` is warned of: other references with the same
+    title and year (a near duplicate)."""
     duplicates = list(
-        selectors.references_near_duplicates(title=title, year=year, exclude=reference).values_list(
-            "key", flat=True
-        )
+        selectors.references_near_duplicates(
+            title=version.title, year=version.year, exclude=version.reference
+        ).values_list("key", flat=True)
     )
-    warnings = [NEAR_DUPLICATE.format(keys=", ".join(duplicates))] if duplicates else []
-    return VersionWritten(version=version, warnings=warnings)
+    return [NEAR_DUPLICATE.format(keys=", ".join(duplicates))] if duplicates else []
+
+
+def version_written(*, version_id: int) -> VersionWritten:
+    """A version written earlier, with its warnings as they are now (the answer to a request
+    sent again)."""
+    version = ReferenceVersion.objects.select_related("reference").get(pk=version_id)
+    return VersionWritten(version=version, warnings=version_warnings(version=version))
 
 
 def reference_create(

@@ -289,15 +289,17 @@ class ArticleViewSet(
         rows = article_rows(queryset if page is None else page)
         return Response(rows) if page is None else self.get_paginated_response(rows)
 
-    @extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer, **ERRORS})
+    @extend_schema(
+        request=ArticleCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ArticleSerializer, **ERRORS},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ArticleCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        article = serializer.save()
-        return Response(
-            ArticleSerializer(self.get_queryset().get(pk=article.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+        done = sent_once(request, action="article-create", perform=lambda: serializer.save().pk)
+        article = self.get_queryset().get(pk=done.object_id)
+        return Response(ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[

@@ -4,6 +4,7 @@ Editors and board members may read; only editors write (ReferenceAccess). Refusa
 services (ReferenceInvalid, ImportInvalid) answer 400 through editorial.api.errors.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,7 +24,7 @@ from articles.references.exporting import CONTENT_TYPES, ExportFormat, reference
 from articles.references.filters import ReferenceFilter
 from articles.references.models import Reference
 from editorial import permissions
-from editorial.api.common import EDITORS_ONLY, ERRORS, acting_user
+from editorial.api.common import EDITORS_ONLY, ERRORS, IDEMPOTENCY_KEY, acting_user, sent_once
 from editorial.api.pagination import KeysetPagination
 from editorial.api.reference_imports import ReferenceImportActions
 from editorial.api.reference_serializers import (
@@ -117,13 +118,20 @@ class ReferenceViewSet(
         return selectors.references_all().select_related("current_version__changed_by")
 
     @extend_schema(
-        request=ReferenceCreateSerializer, responses={201: ReferenceWrittenSerializer, **ERRORS}
+        request=ReferenceCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ReferenceWrittenSerializer, **ERRORS},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ReferenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        written = services.reference_create(actor=acting_user(request), **serializer.validated_data)
-        return self._written(written, status.HTTP_201_CREATED)
+        return self._written_once(
+            request,
+            action="reference-create",
+            write=lambda: services.reference_create(
+                actor=acting_user(request), **serializer.validated_data
+            ),
+        )
 
     @extend_schema(
         methods=["GET"],
@@ -133,6 +141,7 @@ class ReferenceViewSet(
     @extend_schema(
         methods=["POST"],
         request=ReferenceNewVersionSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={201: ReferenceWrittenSerializer, **ERRORS},
         description="Add a version (a change note is required); earlier versions stay.",
     )
@@ -144,10 +153,13 @@ class ReferenceViewSet(
             return Response(ReferenceVersionSerializer(versions, many=True).data)
         serializer = ReferenceNewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        written = services.reference_version_create(
-            reference=reference, actor=acting_user(request), **serializer.validated_data
+        return self._written_once(
+            request,
+            action=f"reference-version-{reference.pk}",
+            write=lambda: services.reference_version_create(
+                reference=reference, actor=acting_user(request), **serializer.validated_data
+            ),
         )
-        return self._written(written, status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[
@@ -217,7 +229,19 @@ class ReferenceViewSet(
             headers={"Content-Disposition": f'attachment; filename="references.{extension}"'},
         )
 
-    def _written(self, written: services.VersionWritten, code: int) -> Response:
+    def _written_once(
+        self, request: Request, *, action: str, write: Callable[[], services.VersionWritten]
+    ) -> Response:
+        """`write` once per Idempotency-Key (editorial.api.common.sent_once), answered 201 with
+        the reference and the version's warnings; sent again, with them as they are now."""
+        first: list[services.VersionWritten] = []
+
+        def run() -> int:
+            first.append(write())
+            return first[0].version.pk
+
+        done = sent_once(request, action=action, perform=run)
+        written = first[0] if first else services.version_written(version_id=done.object_id)
         reference = self.get_queryset().get(pk=written.version.reference_id)
         data = ReferenceSerializer(reference).data | {"warnings": written.warnings}
-        return Response(data, status=code)
+        return Response(data, status=status.HTTP_201_CREATED)

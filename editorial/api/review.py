@@ -303,17 +303,26 @@ class CommentViewSet(
         thread = self.get_queryset().get(pk=done.object_id)
         return Response(CommentSerializer(thread).data, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReplySerializer, responses={201: CommentSerializer, **ERRORS})
+    @extend_schema(
+        request=ReplySerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CommentSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def reply(self, request: Request, pk: str | None = None) -> Response:
         """Reply in the thread this comment starts."""
         parent = self.get_object()
         serializer = ReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reply = comments.comment_reply(
-            parent=parent, actor=acting_user(request), body=serializer.validated_data["body"]
-        )
-        return self._answer(reply, status.HTTP_201_CREATED)
+
+        def write_reply() -> int:
+            return comments.comment_reply(
+                parent=parent, actor=acting_user(request), body=serializer.validated_data["body"]
+            ).pk
+
+        done = sent_once(request, action=f"reply-{parent.pk}", perform=write_reply)
+        thread = self.get_queryset().get(pk=done.object_id)
+        return Response(CommentSerializer(thread).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: CommentSerializer, **ERRORS, **STATE_CONFLICT})
     @action(detail=True, methods=["post"], filter_backends=[])

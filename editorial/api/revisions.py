@@ -23,12 +23,14 @@ from editorial import drafts
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
+    IDEMPOTENCY_KEY,
     ErrorSerializer,
     ReadOrEditorWrite,
     ReviewStatusField,
     ScopedPrimaryKeyRelatedField,
     UserSummarySerializer,
     acting_user,
+    sent_once,
 )
 from editorial.api.revision_diff import RevisionDiffSerializer, diff_base
 from editorial.changes import comparison_base, revision_compare
@@ -217,6 +219,7 @@ class RevisionViewSet(
 
     @extend_schema(
         request=RevisionCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={
             201: RevisionSerializer,
             **ERRORS,
@@ -229,20 +232,23 @@ class RevisionViewSet(
         serializer = RevisionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data.get("from_revision") is not None:
-            draft = drafts.revision_restore(
-                source=data["from_revision"],
-                actor=acting_user(request),
-                change_summary=data["change_summary"],
-            )
-        else:
-            draft = services.revision_create_draft(
+
+        def start_draft() -> int:
+            if data.get("from_revision") is not None:
+                return drafts.revision_restore(
+                    source=data["from_revision"],
+                    actor=acting_user(request),
+                    change_summary=data["change_summary"],
+                ).pk
+            return services.revision_create_draft(
                 article=data["article"],
                 author=acting_user(request),
                 change_summary=data["change_summary"],
-            )
+            ).pk
+
+        done = sent_once(request, action="revision-create", perform=start_draft)
         return Response(
-            RevisionSerializer(self.get_queryset().get(pk=draft.pk)).data,
+            RevisionSerializer(self.get_queryset().get(pk=done.object_id)).data,
             status=status.HTTP_201_CREATED,
         )
 
