@@ -62,6 +62,12 @@ class Transition:
     label: str  # on its button
     method: str | None  # the Revision transition (None: publication, a pointer of the article)
     permission: object  # an editorial.permissions predicate of (actor, revision)
+    # Before "this revision" in the refusal FORBIDDEN says: "assign a reviewer to"; the name.
+    refused: str = ""
+
+    @property
+    def refused_phrase(self) -> str:
+        return self.refused or self.name.replace("-", " ")
 
 
 SUBMIT, ASSIGN, APPROVE, REQUEST_CHANGES, WITHDRAW = (
@@ -81,6 +87,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Assign reviewer",
             "assign_reviewer",
             permissions.can_assign_reviewer,
+            refused="assign a reviewer to",
         ),
         Transition(APPROVE, "Approve", "approve", permissions.can_approve),
         Transition(
@@ -88,6 +95,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Request changes",
             "request_changes",
             permissions.can_request_changes,
+            refused="request changes to",
         ),
         Transition(WITHDRAW, "Withdraw", "withdraw", permissions.can_withdraw),
         Transition(PUBLISH, "Publish", None, permissions.can_publish),
@@ -172,8 +180,8 @@ def _who(transition: Transition, *, revision: Revision, actor: User | None) -> l
     permission = transition.permission
     if actor is not None and permission.test(actor, revision):  # type: ignore[attr-defined]
         return []
-    action = transition.name.replace("-", " ")
-    return [Reason("forbidden", FORBIDDEN.format(action=action), kind=ReasonKind.PERMISSION)]
+    message = FORBIDDEN.format(action=transition.refused_phrase)
+    return [Reason("forbidden", message, kind=ReasonKind.PERMISSION)]
 
 
 def _status(transition: Transition, *, revision: Revision) -> list[Reason]:

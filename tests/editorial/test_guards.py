@@ -120,3 +120,18 @@ def test_publishing_the_published_revision_again_is_refused_and_changes_nothing(
     article.refresh_from_db()
     assert article.published_at == published_at
     assert AuditEvent.objects.count() == events
+
+
+def test_each_refusal_of_a_person_reads_as_a_sentence(reviewer, draft):
+    refused = {
+        name: [
+            r.message for r in workflow.transition_blockers(name, revision=draft, actor=reviewer)
+        ]
+        for name in (workflow.ASSIGN, workflow.REQUEST_CHANGES, workflow.SUBMIT)
+    }
+    assert refused == {
+        # Were "You may not assign reviewer this revision" and "request changes this revision".
+        workflow.ASSIGN: ["You may not assign a reviewer to this revision."],
+        workflow.REQUEST_CHANGES: ["You may not request changes to this revision."],
+        workflow.SUBMIT: ["You may not submit this revision."],
+    }

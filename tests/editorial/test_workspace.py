@@ -153,7 +153,9 @@ def test_transition_through_the_workspace(
         errors = _messages(response, "error")
         assert len(errors) == 1
         if action in FORBIDDEN_FOR[role]:
-            assert errors[0] == workflow.FORBIDDEN.format(action=action.replace("-", " "))
+            assert errors[0] == workflow.FORBIDDEN.format(
+                action=workflow.TRANSITIONS[action].refused_phrase
+            )
         else:
             assert errors[0].startswith("Cannot ")
 
