@@ -297,6 +297,7 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "editorial:revision_new": _per_state(pk="article"),
     "editorial:publish_confirm": _per_state(pk="article"),
     "editorial:transition": _transitions,
+    "editorial:invite_again": _per_state(pk="article"),
     "editorial:review": _per_state(pk="revision"),
     "editorial:preview": _per_state(pk="revision"),
     "editorial:decide": _decide,
@@ -325,6 +326,7 @@ FILL: dict[str, Callable[[World], list[Case]]] = {
     "api:assignment-decline": _per_state(pk="assignment"),
     "api:assignment-interests": _per_state(pk="assignment"),
     "api:assignment-remove": _per_state(pk="assignment"),
+    "api:assignment-invite-again": lambda world: [(state, {}, {}) for state in STATES],
     "api:decision-detail": _ids(pk="published.decision"),
     "api:comment-list": _by_revision_query,
     "api:comment-detail": _per_state(pk="comment"),
@@ -365,6 +367,9 @@ PAYLOAD: dict[str, Callable[[World, str], dict[str, object]]] = {
     },
     "api:comment-reply": lambda world, state: {"body": "Two days."},
     "api:assignment-decline": lambda world, state: {"reason": "Away"},
+    "api:assignment-invite-again": lambda world, state: {
+        "revision": world.ids[f"{state}.revision"]
+    },
     "api:assignment-interests": lambda world, state: {"none": True},
     "api:article-transition": lambda world, state: {"note": "Matrix"},
     "api:reference-import-choices": lambda world, state: {"status": "new", "choice": "skip"},
@@ -434,6 +439,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST draft": "403 404 404 200 404 404 403 404",
         "POST review": "403 404 404 200 404 404 403 404",
         "POST published": "403 404 404 409 404 404 403 404",
+    },
+    "api:assignment-invite-again": {
+        "POST draft": "403 400 400 403 400 400 409 400",
+        "POST review": "403 400 400 403 400 400 400 400",
+        "POST published": "403 400 400 403 400 400 409 400",
     },
     "api:assignment-list": {
         "GET": "403 200/0 200/0 200/3 200/3 200/3 200/12 200/0",
@@ -870,6 +880,12 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST draft": "L 403 403 403 403 403 R 403",
         "POST review": "L 403 403 403 403 403 R 403",
         "POST published": "L 403 403 403 403 403 R 403",
+    },
+    "editorial:invite_again": {
+        "GET draft": "405 405 405 405 405 405 405 405",
+        "POST draft": "L 404 404 R 404 404 R 404",
+        "POST review": "L 404 404 R 404 404 R 404",
+        "POST published": "L 404 404 R 404 404 R 404",
     },
     "editorial:transition": {
         "GET draft": "405 405 405 405 405 405 405 405",

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles.models import AudienceLevel, Revision
-from editorial import comments, review
+from editorial import comments, review, workflow
 from editorial.api import filters
 from editorial.api.common import (
     ERRORS,
@@ -152,6 +152,17 @@ class ReplySerializer(serializers.Serializer[Any]):
     body = serializers.CharField(help_text="The reply.")
 
 
+class InviteAgainSerializer(serializers.Serializer[Any]):
+    revision = ScopedPrimaryKeyRelatedField(
+        selector=revisions_for_user,
+        queryset=Revision.objects.all(),
+        help_text="The revision to review: usually the new revision after changes were requested.",
+    )
+    due_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Default: in 14 days."
+    )
+
+
 @extend_schema(tags=["review"])
 class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet[ReviewAssignment]):
     """Review assignments: all for editors, your own for board members."""
@@ -168,6 +179,37 @@ class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet[ReviewAssignment]):
 
     def _answer(self, assignment: ReviewAssignment) -> Response:
         return Response(ReviewAssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(
+        request=InviteAgainSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ReviewAssignmentSerializer(many=True), **ERRORS, **STATE_CONFLICT},
+    )
+    @action(detail=False, methods=["post"], url_path="invite-again", filter_backends=[])
+    def invite_again(self, request: Request) -> Response:
+        """Invite the board members who reviewed the article's last round to review this
+        revision, each as the assign transition invites one (they accept and declare their
+        interests again); answers with the revision's reviewers now."""
+        serializer = InviteAgainSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        revision = serializer.validated_data["revision"]
+
+        def invite() -> int:
+            workflow.revision_invite_reviewers_again(
+                revision=revision,
+                actor=acting_user(request),
+                due_date=serializer.validated_data["due_date"],
+            )
+            return revision.pk
+
+        sent_once(request, action=f"invite-again-{revision.pk}", perform=invite)
+        reviewers = self.get_queryset().filter(
+            revision=revision, state__in=ReviewAssignment.ACTIVE_STATES
+        )
+        return Response(
+            ReviewAssignmentSerializer(reviewers.order_by("pk"), many=True).data,
+            status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         request=None, responses={200: ReviewAssignmentSerializer, **ERRORS, **STATE_CONFLICT}

@@ -71,6 +71,11 @@ from editorial.workflow.guards import (
     unresolved_safety_comment,
 )
 from editorial.workflow.publication import article_publish, article_unpublish
+from editorial.workflow.rounds import (
+    NOBODY_TO_INVITE_AGAIN,
+    last_round_reviewers,
+    revision_invite_reviewers_again,
+)
 
 __all__ = [
     "ACTION_NAMES",
@@ -87,6 +92,7 @@ __all__ = [
     "EDITORIAL_NEEDS_OTHER_EDITOR",
     "FORBIDDEN",
     "NEW_ARTICLE_PUBLISHED",
+    "NOBODY_TO_INVITE_AGAIN",
     "NOT_ALLOWED",
     "NOT_PUBLISHABLE",
     "NOT_PUBLISHED",
@@ -122,6 +128,7 @@ __all__ = [
     "decided_this_round",
     "editorial_by_one_editor",
     "has_declared",
+    "last_round_reviewers",
     "lock_revision",
     "publishable_statuses",
     "refuse_unless_allowed",
@@ -129,6 +136,7 @@ __all__ = [
     "retracted_blocks_message",
     "revision_approve",
     "revision_assign_reviewer",
+    "revision_invite_reviewers_again",
     "revision_request_changes",
     "revision_submit",
     "revision_withdraw",

@@ -12,14 +12,14 @@ from articles.models import Revision
 from articles.selectors import revision_review_dates
 from editorial import permissions, workflow
 from editorial.idempotency import action_once
-from editorial.models import User
+from editorial.models import ReviewAssignment, User
 from editorial.policy import quorum_state
 from editorial.selectors import (
     articles_for_user,
     revisions_for_user,
 )
 from editorial.workspace.common import newest_revision_or_404, require, workspace_user
-from editorial.workspace.forms import PublishForm, TransitionForm
+from editorial.workspace.forms import PublishForm, SentOnceForm, TransitionForm
 
 APPROVAL_REACHES = (
     "This is the {nth} of {needed} approvals needed: revision {number} becomes Approved, and "
@@ -125,6 +125,51 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             UNPUBLISHED
             if name == workflow.UNPUBLISH
             else TRANSITION_DONE.format(label=label, number=revision.number),
+        )
+    return redirect("editorial:article", pk=article.pk)
+
+
+INVITED_AGAIN = (
+    "Invited to review revision {number}: {names}. Each accepts and declares their interests "
+    "for it again."
+)
+INVITED_AGAIN_ALREADY = "The reviewers of the last round are invited to review revision {number}."
+
+
+@require_POST
+@login_required
+def invite_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite the board members who reviewed the article's last round to review its newest
+    revision, in one step (editorial.workflow.rounds)."""
+    user = workspace_user(request)
+    article = get_object_or_404(articles_for_user(user=user), pk=pk)
+    revision = newest_revision_or_404(article)
+    form = SentOnceForm(request.POST)
+    invited: list[ReviewAssignment] = []
+
+    def invite() -> int:
+        invited.extend(workflow.revision_invite_reviewers_again(revision=revision, actor=user))
+        return revision.pk
+
+    try:
+        if not form.is_valid():
+            raise workflow.InvalidInput(form.errors.as_text())
+        # Sent twice (a double click): invited once, the second answered alike.
+        action_once(
+            actor=user,
+            key=form.cleaned_data["idempotency_key"],
+            action=f"invite-again-{revision.pk}",
+            perform=invite,
+        )
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        names = ", ".join(str(assignment.reviewer) for assignment in invited)
+        messages.success(
+            request,
+            INVITED_AGAIN.format(number=revision.number, names=names)
+            if invited
+            else INVITED_AGAIN_ALREADY.format(number=revision.number),
         )
     return redirect("editorial:article", pk=article.pk)
 

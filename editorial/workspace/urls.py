@@ -33,6 +33,11 @@ urlpatterns = [
     path("articles/<int:pk>/revisions/new/", articles.revision_new, name="revision_new"),
     path("articles/<int:pk>/publish/", transitions.publish_confirm, name="publish_confirm"),
     path("articles/<int:pk>/transitions/<str:name>/", transitions.transition, name="transition"),
+    path(
+        "articles/<int:pk>/reviewers/invite-again/",
+        transitions.invite_again,
+        name="invite_again",
+    ),
     path("readability/", editor.readability_preview, name="readability_preview"),
     path("reviews/", reviews.queue, name="queue"),
     path("revisions/<int:pk>/review/", reviews.review_page, name="review"),

@@ -104,3 +104,45 @@ def test_a_revision_sent_back_and_submitted_again_goes_back_to_its_reviewers(
     assert (revision.status, revision.review_round) == (ReviewStatus.APPROVED, 2)
     assert console.csp_violations == []
     assert console.errors == []
+
+
+def test_after_a_new_revision_the_last_rounds_reviewers_are_invited_with_one_button(
+    live_server, browser: Browser, console
+):
+    """Changes were requested; the editors wrote revision 2 and submitted it, with nobody
+    reviewing it. The editor invites revision 1's reviewers with one button; a board member
+    finds it in "To review" and accepts."""
+    from articles.services import revision_create_draft
+
+    editor = EditorFactory(username="ella")
+    first = BoardMemberFactory(first_name="Femi", last_name="First")
+    me = BoardMemberFactory(username="bea", first_name="Bea", last_name="Board")
+    revision = RevisionFactory(author=editor)
+    workflow.revision_submit(revision=revision, actor=editor)
+    assign_ready(revision, editor=editor, reviewer=first)
+    assign_ready(revision, editor=editor, reviewer=me)
+    workflow.revision_request_changes(revision=revision, actor=me, reason="Cite the trial.")
+    second = revision_create_draft(article=revision.article, author=editor)
+    workflow.revision_submit(revision=second, actor=editor)
+
+    page = workspace_page(browser, live_server, editor.username)
+    page.goto(live_server.url + reverse("editorial:article", args=[revision.article_id]))
+    expect(page.locator("form.invite-again")).to_contain_text(
+        "Reviewed the last round: Bea Board, Femi First."
+    )
+    page.get_by_role("button", name=f"Invite them to review revision {second.number}").click()
+    expect(
+        page.get_by_text(f"Invited to review revision {second.number}: Bea Board, Femi First.")
+    ).to_be_visible()
+    expect(page.locator(".status-line")).to_contain_text("Under review")
+    expect(page.locator("form.invite-again")).to_have_count(0)
+
+    page = workspace_page(browser, live_server, me.username)
+    page.get_by_role("link", name="My reviews").click()
+    expect(page.locator("main")).to_contain_text("To review (1)")
+    page.get_by_role("link", name=revision.article.title).click()
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_label("I have no conflict of interest to declare")).to_be_visible()
+    assert second.assignments.get(reviewer=me).state == "accepted"
+    assert console.csp_violations == []
+    assert console.errors == []
