@@ -67,20 +67,26 @@ def test_the_second_approval_from_the_queue_approves_the_article(live_server, pa
     assert console.errors == []
 
 
-def test_a_revision_sent_back_and_submitted_again_goes_back_to_its_reviewers(
-    live_server, browser: Browser, console
-):
-    """The editor answers a request for changes by submitting the revision again as it is
-    (the text was right): it is under review again at once, in each reviewer's "To review",
-    and the second approval of the new round approves it."""
+def _changes_requested():  # type: ignore[no-untyped-def]
+    """Ella's revision, reviewed by Femi First and Bea Board; Bea requested changes."""
     editor = EditorFactory(username="ella")
-    first = BoardMemberFactory()
+    first = BoardMemberFactory(first_name="Femi", last_name="First")
     me = BoardMemberFactory(username="bea", first_name="Bea", last_name="Board")
     revision = RevisionFactory(author=editor)
     workflow.revision_submit(revision=revision, actor=editor)
     assign_ready(revision, editor=editor, reviewer=first)
     assign_ready(revision, editor=editor, reviewer=me)
     workflow.revision_request_changes(revision=revision, actor=me, reason="Cite the trial.")
+    return editor, first, me, revision
+
+
+def test_a_revision_sent_back_and_submitted_again_goes_back_to_its_reviewers(
+    live_server, browser: Browser, console
+):
+    """The editor answers a request for changes by submitting the revision again as it is
+    (the text was right): it is under review again at once, in each reviewer's "To review",
+    and the second approval of the new round approves it."""
+    editor, first, me, revision = _changes_requested()
     title = revision.article.title
 
     page = workspace_page(browser, live_server, editor.username)
@@ -114,14 +120,7 @@ def test_after_a_new_revision_the_last_rounds_reviewers_are_invited_with_one_but
     finds it in "To review" and accepts."""
     from articles.services import revision_create_draft
 
-    editor = EditorFactory(username="ella")
-    first = BoardMemberFactory(first_name="Femi", last_name="First")
-    me = BoardMemberFactory(username="bea", first_name="Bea", last_name="Board")
-    revision = RevisionFactory(author=editor)
-    workflow.revision_submit(revision=revision, actor=editor)
-    assign_ready(revision, editor=editor, reviewer=first)
-    assign_ready(revision, editor=editor, reviewer=me)
-    workflow.revision_request_changes(revision=revision, actor=me, reason="Cite the trial.")
+    editor, _, me, revision = _changes_requested()
     second = revision_create_draft(article=revision.article, author=editor)
     workflow.revision_submit(revision=second, actor=editor)
 

@@ -24,7 +24,8 @@ pytestmark = [
 ]
 
 
-def _review(page: Page, *, confirms: str) -> None:
+def _review(page: Page, *, confirms: str, number: int = 1) -> None:
+    """Accept the invitation to review revision `number`, declare no interests, approve."""
     page.get_by_role("link", name="My reviews").click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("button", name="Accept").click()
@@ -33,7 +34,7 @@ def _review(page: Page, *, confirms: str) -> None:
     page.get_by_role("button", name="Approve").click()
     expect(page.locator("#decision-outcome")).to_contain_text(confirms)
     page.get_by_role("button", name="Confirm: approve").click()
-    expect(page.get_by_text("Approve: done for revision 1")).to_be_visible()
+    expect(page.get_by_text(f"Approve: done for revision {number}")).to_be_visible()
 
 
 def test_an_article_from_first_draft_to_a_reader_on_a_phone(live_server, browser: Browser):
@@ -140,20 +141,16 @@ def test_changes_requested_then_the_next_round_to_publication(live_server, brows
     expect(page.get_by_text("Invited to review revision 2: Amir Adeyemi, Bo Berg.")).to_be_visible()
 
     # Both review revision 2 (each accepts and declares again), then Ella publishes it.
-    def review_again(member, confirms: str) -> None:  # type: ignore[no-untyped-def]
-        board = workspace_page(browser, live_server, member.username)
-        board.get_by_role("link", name="My reviews").click()
-        board.get_by_role("link", name=TITLE).click()
-        board.get_by_role("button", name="Accept").click()
-        board.get_by_label("I have no conflict of interest to declare").check()
-        board.get_by_role("button", name="Save declaration").click()
-        board.get_by_role("button", name="Approve").click()
-        expect(board.locator("#decision-outcome")).to_contain_text(confirms)
-        board.get_by_role("button", name="Confirm: approve").click()
-        expect(board.get_by_text("Approve: done for revision 2")).to_be_visible()
-
-    review_again(first, "the 1st of 2 approvals")
-    review_again(second, "the 2nd of 2 approvals needed: revision 2 becomes Approved")
+    _review(
+        workspace_page(browser, live_server, first.username),
+        confirms="the 1st of 2 approvals",
+        number=2,
+    )
+    _review(
+        workspace_page(browser, live_server, second.username),
+        confirms="the 2nd of 2 approvals needed: revision 2 becomes Approved",
+        number=2,
+    )
     page.goto(live_server.url + reverse("editorial:article", args=[article.pk]))
     page.get_by_role("button", name="Publish…").click()
     page.get_by_role("button", name="Publish revision 2").click()

@@ -163,14 +163,19 @@ def test_a_removed_or_declined_reviewer_hears_no_more_of_their_threads(
     ).exists()
 
 
+def _invited_unsent(editor, reviewer, capture):  # type: ignore[no-untyped-def]
+    """The reviewer invited, nothing after the commit run yet (the broker, the worker or SMTP
+    away): the invitation's event and the callbacks its commit left."""
+    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
+    with capture(execute=False) as after_commit:
+        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    return AuditEvent.objects.get(action="assign-reviewer"), after_commit
+
+
 def test_the_inbox_entry_is_there_when_the_action_commits_before_any_e_mail(
     client, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
-    # Nothing after the commit runs: as with the broker, the worker or SMTP away.
-    with django_capture_on_commit_callbacks(execute=False) as after_commit:
-        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
-    event = AuditEvent.objects.get(action="assign-reviewer")
+    event, after_commit = _invited_unsent(editor, reviewer, django_capture_on_commit_callbacks)
     client.force_login(reviewer)
     inbox = client.get(reverse("editorial:inbox")).content.decode()
     assert event.sentence in inbox
@@ -213,10 +218,7 @@ def test_who_is_told_is_who_was_concerned_when_it_happened(
 def test_an_event_recorded_before_its_entries_were_made_with_it_is_told_when_sent(
     editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
-    with django_capture_on_commit_callbacks(execute=False):
-        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
-    event = AuditEvent.objects.get(action="assign-reviewer")
+    event, _ = _invited_unsent(editor, reviewer, django_capture_on_commit_callbacks)
     # As migration 0015 leaves an event recorded before it whose notices were still owed.
     Notification.objects.filter(event=event).delete()
     AuditEvent.objects.filter(pk=event.pk).update(recipients_recorded=False)
@@ -230,11 +232,8 @@ def test_an_event_recorded_before_its_entries_were_made_with_it_is_told_when_sen
 def test_a_deactivated_account_is_not_e_mailed(
     editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    revision = workflow.revision_submit(revision=RevisionFactory(author=editor), actor=editor)
-    with django_capture_on_commit_callbacks(execute=False):
-        workflow.revision_assign_reviewer(revision=revision, actor=editor, reviewer=reviewer)
+    event, _ = _invited_unsent(editor, reviewer, django_capture_on_commit_callbacks)
     reviewer.is_active = False
     reviewer.save(update_fields=["is_active"])
-    event = AuditEvent.objects.get(action="assign-reviewer")
     assert notifications_send_for_event(event_id=event.pk) == 0
     assert mailoutbox == []
