@@ -42,7 +42,7 @@ from editorial.selectors import (
 )
 from editorial.workspace.common import require, workspace_user
 from editorial.workspace.dashboard import flagged_by_article
-from editorial.workspace.forms import ArticleDetailsForm, SentOnceForm
+from editorial.workspace.forms import ArticleDetailsForm
 from editorial.workspace.transitions import offered
 
 DRAFT_STARTED = "Revision {number} started as a new draft."
@@ -141,13 +141,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "eligible_reviewers": (
                 board_members_assignable(revision=newest) if "assign-reviewer" in available else []
             ),
-            # The last round's reviewers, to invite again in one step (with its form's key).
+            # The last round's reviewers, to invite again in one step.
             "invite_again": (
                 list(workflow.last_round_reviewers(revision=newest))
                 if "assign-reviewer" in available
                 else []
             ),
-            "invite_again_form": SentOnceForm(),
             # The submit form asks what the revision changes; before readers saw the article
             # it can only be new (the submit guard says so), so that is chosen for the editor.
             "change_kinds": ChangeKind.choices,

@@ -1,5 +1,7 @@
-"""What every workspace page shares: the logged-in user and the permission check."""
+"""What every workspace page shares: the logged-in user, the permission check, and doing a
+form's action once."""
 
+from collections.abc import Callable
 from typing import cast
 
 import rules
@@ -8,6 +10,7 @@ from django.http import Http404, HttpRequest
 
 from articles.models import Article, Revision
 from articles.selectors import revision_newest
+from editorial.idempotency import Once, action_once
 from editorial.models import User
 
 
@@ -33,3 +36,15 @@ def newest_revision_or_404(article: Article) -> Revision:
     if revision is None:
         raise Http404(NO_REVISION)
     return revision
+
+
+def done_once(request: HttpRequest, *, action: str, perform: Callable[[], int]) -> Once:
+    """`perform` once per key of the form sent (its `idempotency_key`: `{% sent_once_key %}` or
+    a SentOnceForm's field): sent again, nothing is done and the view answers as the first
+    time. Raises what action_once raises (InvalidInput, Conflict) and what `perform` raises."""
+    return action_once(
+        actor=workspace_user(request),
+        key=request.POST.get("idempotency_key", ""),
+        action=action,
+        perform=perform,
+    )

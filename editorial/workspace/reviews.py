@@ -29,7 +29,7 @@ from editorial.selectors import (
     revisions_for_user,
 )
 from editorial.workspace.comments import body_view
-from editorial.workspace.common import workspace_user
+from editorial.workspace.common import done_once, workspace_user
 from editorial.workspace.forms import DeclarationForm, DeclineForm, ReplyForm
 from editorial.workspace.transitions import offered
 
@@ -176,8 +176,13 @@ def _my_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
 @require_POST
 def assignment_accept(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _my_assignment(request, pk)
-    try:
+
+    def accept() -> int:
         review.assignment_accept(assignment=assignment, actor=workspace_user(request))
+        return assignment.pk
+
+    try:
+        done_once(request, action="accept", perform=accept)  # a double click: accepted once
     except workflow.WorkflowError as exc:
         _refused(request, exc)
     else:
@@ -190,12 +195,17 @@ def assignment_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _my_assignment(request, pk)
     form = DeclineForm(request.POST)
-    try:
+
+    def decline() -> int:
         review.assignment_decline(
             assignment=assignment,
             actor=workspace_user(request),
             reason=form.data.get("reason", ""),
         )
+        return assignment.pk
+
+    try:
+        done_once(request, action="decline", perform=decline)  # a double click: declined once
     except workflow.WorkflowError as exc:
         _refused(request, exc)
         return redirect(_review_url(assignment.revision_id))
@@ -207,8 +217,13 @@ def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _my_assignment(request, pk)
-    try:
+
+    def remove() -> int:
         review.assignment_remove(assignment=assignment, actor=workspace_user(request))
+        return assignment.pk
+
+    try:
+        done_once(request, action="remove-reviewer", perform=remove)  # a double click: once
     except workflow.WorkflowError as exc:
         _refused(request, exc)
     else:

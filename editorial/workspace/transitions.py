@@ -18,8 +18,13 @@ from editorial.selectors import (
     articles_for_user,
     revisions_for_user,
 )
-from editorial.workspace.common import newest_revision_or_404, require, workspace_user
-from editorial.workspace.forms import PublishForm, SentOnceForm, TransitionForm
+from editorial.workspace.common import (
+    done_once,
+    newest_revision_or_404,
+    require,
+    workspace_user,
+)
+from editorial.workspace.forms import PublishForm, TransitionForm
 
 APPROVAL_REACHES = (
     "This is the {nth} of {needed} approvals needed: revision {number} becomes Approved, and "
@@ -95,7 +100,8 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             for error in field_errors:
                 messages.error(request, str(error))
         return redirect("editorial:article", pk=article.pk)
-    try:
+
+    def act() -> int:
         workflow.run_action(
             name,
             revision=revision,
@@ -116,6 +122,11 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 else None
             ),
         )
+        return revision.pk
+
+    try:
+        # Sent twice (a double click): done once, both answered alike.
+        done_once(request, action=name, perform=act)
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -144,7 +155,6 @@ def invite_again(request: HttpRequest, pk: int) -> HttpResponse:
     user = workspace_user(request)
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     revision = newest_revision_or_404(article)
-    form = SentOnceForm(request.POST)
     invited: list[ReviewAssignment] = []
 
     def invite() -> int:
@@ -152,15 +162,8 @@ def invite_again(request: HttpRequest, pk: int) -> HttpResponse:
         return revision.pk
 
     try:
-        if not form.is_valid():
-            raise workflow.InvalidInput(form.errors.as_text())
         # Sent twice (a double click): invited once, the second answered alike.
-        action_once(
-            actor=user,
-            key=form.cleaned_data["idempotency_key"],
-            action=f"invite-again-{revision.pk}",
-            perform=invite,
-        )
+        done_once(request, action=f"invite-again-{revision.pk}", perform=invite)
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -261,10 +264,16 @@ def decide(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     note, editors_note = request.POST.get("note", ""), request.POST.get("editors_note", "")
     error = ""
     if request.method == "POST":
-        try:
+
+        def act() -> int:
             workflow.run_action(
                 name, revision=revision, actor=user, note=note, editors_note=editors_note
             )
+            return revision.pk
+
+        try:
+            # Sent twice (a double click): decided once, both answered alike.
+            done_once(request, action=name, perform=act)
         except ActionRefused as exc:
             error = str(exc)
         else:

@@ -225,3 +225,68 @@ def test_a_form_without_a_key_still_acts(client, editor, draft):
     response = client.post(reverse("editorial:publish_confirm", args=[draft.article_id]))
     assert response.status_code == 302
     assert AuditEvent.objects.filter(revision=draft, action=AuditAction.PUBLISH).count() == 1
+
+
+def key_of(html: str, form_marker: str) -> str:
+    """The key of the form whose opening tag holds `form_marker` (its action or data-)."""
+    return form_key(html[html.index(form_marker) :])
+
+
+def twice(client, url: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
+    return [client.post(url, data, follow=True) for _ in range(2)]
+
+
+def test_a_transition_sent_twice_is_done_once_and_both_answers_say_done(client, editor, draft):
+    """Before, the second Submit of a double click answered "Cannot submit: the revision is
+    submitted" for a submission that had worked."""
+    client.force_login(editor)
+    article = reverse("editorial:article", kwargs={"pk": draft.article_id})
+    key = key_of(client.get(article).text, 'data-transition="submit"')
+    url = reverse("editorial:transition", kwargs={"pk": draft.article_id, "name": "submit"})
+
+    answers = twice(client, url, {"change_kind": "new", "idempotency_key": key})
+
+    for answer in answers:
+        assert answer.redirect_chain == [(article, 302)]
+        assert f"Submit: done for revision {draft.number}." in answer.text
+        assert "Cannot submit" not in answer.text
+    assert AuditEvent.objects.filter(revision=draft, action=AuditAction.SUBMIT).count() == 1
+
+
+def test_a_decision_sent_twice_is_given_once_and_both_answers_say_done(client, editor, reviewer):
+    revision = ready(editor, reviewer)
+    client.force_login(reviewer)
+    url = reverse("editorial:decide", kwargs={"pk": revision.pk, "name": "approve"})
+    key = key_of(client.get(url).text, 'data-decision="approve"')
+
+    answers = twice(client, url, {"note": "Accurate.", "idempotency_key": key})
+
+    review = reverse("editorial:review", kwargs={"pk": revision.pk})
+    for answer in answers:
+        assert answer.redirect_chain == [(review, 302)]
+        assert f"Approve: done for revision {revision.number}." in answer.text
+    assert revision.decisions.count() == 1
+
+
+def test_accepting_or_removing_sent_twice_is_done_once(client, editor, reviewer):
+    revision = workflow.revision_submit(
+        revision=RevisionFactory(author=editor, canonical_body=TEXT), actor=editor
+    )
+    assignment = workflow.revision_assign_reviewer(
+        revision=revision, actor=editor, reviewer=reviewer
+    )
+    client.force_login(reviewer)
+    accept = reverse("editorial:accept", kwargs={"pk": assignment.pk})
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+
+    for answer in twice(client, accept, {"idempotency_key": key_of(page, accept)}):
+        assert f"You accepted to review revision {revision.number}." in answer.text
+        assert 'class="message message-error"' not in answer.text
+    assert AuditEvent.objects.filter(action=AuditAction.ACCEPT).count() == 1
+
+    client.force_login(editor)
+    remove = reverse("editorial:remove", kwargs={"pk": assignment.pk})
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    for answer in twice(client, remove, {"idempotency_key": key_of(page, remove)}):
+        assert 'class="message message-error"' not in answer.text
+    assert AuditEvent.objects.filter(action=AuditAction.REMOVE).count() == 1
