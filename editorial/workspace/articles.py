@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.errors import ActionRefused
 from articles.markdown import markdown_to_html
-from articles.models import AudienceLevel, ChangeKind
+from articles.models import AudienceLevel, ChangeKind, Revision
 from articles.selectors import (
     BodyStatus,
     audience_levels,
@@ -40,7 +40,7 @@ from editorial.selectors import (
     revision_decisions_visible,
     revisions_for_user,
 )
-from editorial.workspace.common import require, workspace_user
+from editorial.workspace.common import done_once, require, workspace_user
 from editorial.workspace.dashboard import flagged_by_article
 from editorial.workspace.forms import ArticleDetailsForm
 from editorial.workspace.transitions import offered
@@ -67,13 +67,17 @@ def article_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ArticleDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            article = article_create(author=user, **form.cleaned_data)
+        try:  # sent twice (a double click): one article, both sent to its editor
+            done = done_once(
+                request,
+                action="article-create",
+                perform=lambda: article_create(author=user, **form.cleaned_data).pk,
+            )
         except ActionRefused as exc:
             form.add_error("slug", str(exc))
         else:
             messages.success(request, ARTICLE_CREATED)
-            return redirect("editorial:article_edit", pk=article.pk)
+            return redirect("editorial:article_edit", pk=done.object_id)
     status = 400 if form.errors else 200
     return render(request, "editorial/article_create.html", {"form": form}, status=status)
 
@@ -172,10 +176,15 @@ def revision_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit.test(user):
         raise PermissionDenied
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
-    try:
-        draft = revision_create_draft(article=article, author=user)
+    try:  # sent twice (a double click): one draft, both answered alike
+        done = done_once(
+            request,
+            action=f"revision-new-{article.pk}",
+            perform=lambda: revision_create_draft(article=article, author=user).pk,
+        )
     except ContentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, DRAFT_STARTED.format(number=draft.number))
+        number = Revision.objects.values_list("number", flat=True).get(pk=done.object_id)
+        messages.success(request, DRAFT_STARTED.format(number=number))
     return redirect("editorial:article_edit", pk=article.pk)

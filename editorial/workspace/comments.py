@@ -32,7 +32,7 @@ from editorial.highlights import passages_highlight
 from editorial.idempotency import action_once
 from editorial.models import ReviewComment
 from editorial.selectors import comment_threads, comments_for_user, revisions_for_user
-from editorial.workspace.common import workspace_user
+from editorial.workspace.common import done_once, workspace_user
 from editorial.workspace.forms import CommentForm, ReplyForm
 
 DONE = {
@@ -205,10 +205,14 @@ def _comment(request: HttpRequest, pk: int) -> ReviewComment:
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _comment(request, pk)
     form = ReplyForm(request.POST)
-    try:
-        comments.comment_reply(
+
+    def reply() -> int:
+        return comments.comment_reply(
             parent=parent, actor=workspace_user(request), body=form.data.get("body", "")
-        )
+        ).pk
+
+    try:
+        done_once(request, action=f"reply-{parent.pk}", perform=reply)  # a double click: once
     except workflow.WorkflowError as exc:
         if _is_htmx(request):
             return _threads_answer(
@@ -232,8 +236,13 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     reopen = request.POST.get("reopen") == "1"
     action = comments.comment_reopen if reopen else comments.comment_resolve
     done = DONE["reopen" if reopen else "resolve"]
-    try:
+
+    def act() -> int:
         action(comment=comment, actor=workspace_user(request))
+        return comment.pk
+
+    try:  # a double click: resolved (or reopened) once
+        done_once(request, action=f"{'reopen' if reopen else 'resolve'}-{pk}", perform=act)
     except workflow.WorkflowError as exc:
         if _is_htmx(request):
             return _threads_answer(

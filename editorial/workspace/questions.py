@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.answers import follow_up_question_to_article
 from articles.errors import ActionRefused
-from articles.models import FollowUpQuestion
+from articles.models import FollowUpQuestion, Revision
 from articles.questions import QUESTION_MOVES, follow_up_question_mark
 from articles.services import ContentError
 from editorial import permissions
 from editorial.models import User
 from editorial.selectors import follow_up_question_counts, follow_up_questions_for_user
+from editorial.workspace.common import done_once
 from editorial.workspace.forms import QuestionAnswerForm, QuestionFilterForm, QuestionMarkForm
 
 QUESTIONS_PAGE_SIZE = 20
@@ -108,15 +109,21 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "editorial/question_answer.html", context)
     if not form.is_valid():
         return render(request, "editorial/question_answer.html", context, status=400)
-    try:
-        revision = follow_up_question_to_article(
-            question=question, answer=form.cleaned_data["answer"], actor=user
+    try:  # sent twice (a double click): added once, both answered alike
+        done = done_once(
+            request,
+            action=f"question-answer-{question.pk}",
+            perform=lambda: (
+                follow_up_question_to_article(
+                    question=question, answer=form.cleaned_data["answer"], actor=user
+                ).pk
+            ),
         )
     except (ActionRefused, ContentError) as exc:
         context["error"] = str(exc)
         return render(request, "editorial/question_answer.html", context, status=409)
+    number = Revision.objects.values_list("number", flat=True).get(pk=done.object_id)
     messages.success(
-        request,
-        QUESTION_ANSWER_ADDED.format(number=revision.number, title=question.article.title),
+        request, QUESTION_ANSWER_ADDED.format(number=number, title=question.article.title)
     )
     return redirect("editorial:article_edit", pk=question.article_id)

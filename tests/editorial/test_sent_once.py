@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from articles.models import AudienceLevel, OutboxMessage
-from editorial import workflow
+from articles.models import Article, AudienceLevel, OutboxMessage
+from editorial import comments, workflow
 from editorial.events import AuditAction
 from editorial.idempotency import KEY_REUSED
 from editorial.models import AuditEvent, ReviewComment
@@ -290,3 +290,65 @@ def test_accepting_or_removing_sent_twice_is_done_once(client, editor, reviewer)
     for answer in twice(client, remove, {"idempotency_key": key_of(page, remove)}):
         assert 'class="message message-error"' not in answer.text
     assert AuditEvent.objects.filter(action=AuditAction.REMOVE).count() == 1
+
+
+def test_a_reply_or_a_resolve_sent_twice_is_done_once(client, editor, reviewer):
+    revision = ready(editor, reviewer)
+    thread = comments.comment_create(
+        revision=revision,
+        actor=reviewer,
+        audience=AudienceLevel.objects.get(is_canonical=True),
+        quoted_text="graded loading",
+        body="Say how graded.",
+    )
+    client.force_login(editor)
+    page = client.get(reverse("editorial:review", kwargs={"pk": revision.pk})).text
+    reply = reverse("editorial:comment_reply", kwargs={"pk": thread.pk})
+    resolve = reverse("editorial:comment_resolve", kwargs={"pk": thread.pk})
+
+    twice(client, reply, {"body": "Done.", "idempotency_key": key_of(page, reply)})
+    answers = twice(client, resolve, {"idempotency_key": key_of(page, resolve)})
+
+    assert list(thread.replies.values_list("body", flat=True)) == ["Done."]
+    for answer in answers:
+        assert 'class="message message-error"' not in answer.text
+    assert AuditEvent.objects.filter(action=AuditAction.RESOLVE).count() == 1
+
+
+def test_a_new_article_or_draft_sent_twice_is_made_once(client, editor, draft):
+    client.force_login(editor)
+    create = reverse("editorial:article_create")
+    key = form_key(client.get(create).text)
+    data = {"title": "Shin splints", "topic": "", "review_interval_months": 12}
+
+    answers = twice(client, create, data | {"idempotency_key": key})
+
+    article = Article.objects.get(title="Shin splints")  # not a second "shin-splints-2"
+    edit = reverse("editorial:article_edit", kwargs={"pk": article.pk})
+    assert [a.redirect_chain for a in answers] == [[(edit, 302)]] * 2
+    workflow.revision_submit(revision=draft, actor=editor)
+    edit = reverse("editorial:article_edit", kwargs={"pk": draft.article_id})
+    new = reverse("editorial:revision_new", kwargs={"pk": draft.article_id})
+    key = key_of(client.get(edit).text, new)
+
+    for answer in twice(client, new, {"idempotency_key": key}):
+        assert "Revision 2 started as a new draft." in answer.text
+        assert 'class="message message-error"' not in answer.text
+    assert draft.article.revisions.count() == 2
+
+
+def test_an_answer_to_a_readers_question_sent_twice_is_added_once(client, editor):
+    from tests.editorial.test_questions import ask, published
+
+    question = ask(published(editor))
+    client.force_login(editor)
+    url = reverse("editorial:question_answer", kwargs={"pk": question.pk})
+    key = form_key(client.get(url).text)
+    data = {"answer": "Yes, if it does not hurt.", "idempotency_key": key}
+
+    answers = twice(client, url, data)
+
+    edit = reverse("editorial:article_edit", kwargs={"pk": question.article_id})
+    assert [a.redirect_chain for a in answers] == [[(edit, 302)]] * 2
+    draft = question.article.revisions.order_by("-number").first()
+    assert sum(body.body.count("Yes, if it does not hurt.") for body in draft.bodies.all()) == 1
