@@ -233,15 +233,9 @@ class ReferenceViewSet(
         self, request: Request, *, action: str, write: Callable[[], services.VersionWritten]
     ) -> Response:
         """`write` once per Idempotency-Key (editorial.api.common.sent_once), answered 201 with
-        the reference and the version's warnings; sent again, with them as they are now."""
-        first: list[services.VersionWritten] = []
-
-        def run() -> int:
-            first.append(write())
-            return first[0].version.pk
-
-        done = sent_once(request, action=action, perform=run)
-        written = first[0] if first else services.version_written(version_id=done.object_id)
+        the reference and the version's warnings (sent again: the same, as they are now)."""
+        done = sent_once(request, action=action, perform=lambda: write().version.pk)
+        written = services.version_written(version_id=done.object_id)
         reference = self.get_queryset().get(pk=written.version.reference_id)
         data = ReferenceSerializer(reference).data | {"warnings": written.warnings}
         return Response(data, status=status.HTTP_201_CREATED)

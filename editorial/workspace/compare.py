@@ -16,7 +16,7 @@ from articles.plain_input import ascii_int
 from editorial import drafts, permissions
 from editorial.changes import revision_compare
 from editorial.selectors import articles_for_user
-from editorial.workspace.common import require
+from editorial.workspace.common import done_once, require
 
 NOT_A_REVISION = "Article {article} has no revision {value}: showing the default comparison."
 RESTORED = "Revision {number} started as a new draft with the text of revision {source}."
@@ -95,14 +95,23 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article = get_object_or_404(articles_for_user(user=user), pk=pk)
     source = get_object_or_404(article.revisions.select_related("article"), number=number)
     if request.method == "POST":
-        try:
-            draft = drafts.revision_restore(
-                source=source, actor=user, change_summary=request.POST.get("change_summary", "")
+        try:  # sent twice (a double click): one draft, both answered alike
+            done = done_once(
+                request,
+                action=f"restore-{source.pk}",
+                perform=lambda: (
+                    drafts.revision_restore(
+                        source=source,
+                        actor=user,
+                        change_summary=request.POST.get("change_summary", ""),
+                    ).pk
+                ),
             )
         except ActionRefused as exc:
             messages.error(request, str(exc))
             return redirect("editorial:restore", pk=article.pk, number=number)
-        messages.success(request, RESTORED.format(number=draft.number, source=source.number))
+        draft_number = article.revisions.values_list("number", flat=True).get(pk=done.object_id)
+        messages.success(request, RESTORED.format(number=draft_number, source=source.number))
         return redirect("editorial:article_edit", pk=article.pk)
     newest = article.revisions.order_by("-number").first()
     context = {

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from articles.errors import ActionRefused
 from articles.plain_input import ascii_int
 from articles.references import selectors, services
 from articles.references.exporting import (
@@ -34,7 +35,7 @@ from articles.references.formatting import identifier_links, reference_format
 from articles.references.lookup import LookupFailed, identifier_parse, lookup_enabled
 from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
-from editorial.workspace.common import require
+from editorial.workspace.common import done_once, require
 from editorial.workspace.reference_forms import (
     CSL_TYPE_LABELS,
     TEXT_FIELDS,
@@ -267,11 +268,20 @@ def reference_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields["change_note"] = fields["change_note"] or "Created"
-        try:
-            written = services.reference_create(key=form.cleaned_data["key"], actor=user, **fields)
-        except services.ReferenceInvalid as exc:
+        try:  # sent twice (a double click): one reference, both answered alike
+            done = done_once(
+                request,
+                action="reference-create",
+                perform=lambda: (
+                    services.reference_create(
+                        key=form.cleaned_data["key"], actor=user, **fields
+                    ).version.pk
+                ),
+            )
+        except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
+            written = services.version_written(version_id=done.object_id)
             reference = written.version.reference
             messages.success(request, REFERENCE_CREATED.format(key=reference.key))
             _warn(request, written)
@@ -290,13 +300,20 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=ReferenceForm.initial_from(current), editing=True
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            written = services.reference_version_create(
-                reference=reference, actor=user, **form.service_fields(current.csl)
+        try:  # sent twice (a double click): one version, both answered alike
+            done = done_once(
+                request,
+                action=f"reference-version-{reference.pk}",
+                perform=lambda: (
+                    services.reference_version_create(
+                        reference=reference, actor=user, **form.service_fields(current.csl)
+                    ).version.pk
+                ),
             )
-        except services.ReferenceInvalid as exc:
+        except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
+            written = services.version_written(version_id=done.object_id)
             number = written.version.number
             messages.success(request, VERSION_ADDED.format(number=number, key=reference.key))
             _warn(request, written)

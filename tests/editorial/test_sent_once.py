@@ -352,3 +352,36 @@ def test_an_answer_to_a_readers_question_sent_twice_is_added_once(client, editor
     assert [a.redirect_chain for a in answers] == [[(edit, 302)]] * 2
     draft = question.article.revisions.order_by("-number").first()
     assert sum(body.body.count("Yes, if it does not hurt.") for body in draft.bodies.all()) == 1
+
+
+def test_a_reference_or_its_new_version_sent_twice_is_written_once(client, editor):
+    from articles.references.models import Reference, ReferenceVersion
+    from tests.editorial.test_reference_views import FORM
+
+    client.force_login(editor)
+    new = reverse("editorial:reference_create")
+    answers = twice(client, new, FORM | {"idempotency_key": form_key(client.get(new).text)})
+
+    reference = Reference.objects.get()
+    detail = reverse("editorial:reference", kwargs={"pk": reference.pk})
+    assert [a.redirect_chain for a in answers] == [[(detail, 302)]] * 2  # not "key taken"
+    edit = reverse("editorial:reference_edit", kwargs={"pk": reference.pk})
+    key = form_key(client.get(edit).text)
+    changed = FORM | {"volume": "55", "change_note": "Volume corrected", "idempotency_key": key}
+    answers = twice(client, edit, changed)
+    assert [a.redirect_chain for a in answers] == [[(detail, 302)]] * 2  # not "nothing differs"
+    assert ReferenceVersion.objects.filter(reference=reference).count() == 2
+
+
+def test_a_restore_sent_twice_starts_one_draft(client, editor, reviewer, second_reviewer, reach):
+    from tests.editorial.test_compare_and_restore import _history
+
+    first, _ = _history(editor, reviewer, second_reviewer, reach)
+    client.force_login(editor)
+    url = reverse("editorial:restore", kwargs={"pk": first.article_id, "number": 1})
+    key = key_of(client.get(url).text, 'data-action="restore"')
+
+    for answer in twice(client, url, {"idempotency_key": key}):
+        assert "Revision 3 started as a new draft with the text of revision 1." in answer.text
+        assert 'class="message message-error"' not in answer.text
+    assert first.article.revisions.count() == 3
