@@ -77,8 +77,13 @@ def question_mark(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, QUESTION_MARK_INVALID)
         return redirect("editorial:questions")
     target = form.cleaned_data["state"]
-    try:
+
+    def mark() -> int:
         follow_up_question_mark(question=question, state=target, actor=user)
+        return question.pk
+
+    try:  # sent twice (a double click): marked once, both answered alike
+        done_once(request, action=f"question-mark-{question.pk}-{target}", perform=mark)
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from articles.errors import ActionRefused
 from articles.plain_input import ascii_int
 from articles.references.importing import (
     IMPORTED_VERSION_NOTE,
@@ -33,7 +34,7 @@ from articles.references.importing.previewing import (
 )
 from articles.references.models import ImportState, ImportUpload
 from editorial import permissions
-from editorial.workspace.common import require
+from editorial.workspace.common import done_once, require
 from editorial.workspace.reference_forms import ImportForm
 from editorial.workspace.reference_import_preview import preview_render, shown_status
 
@@ -85,14 +86,23 @@ def reference_import(request: HttpRequest) -> HttpResponse:
         if format is None:
             form.add_error("format", FORMAT_UNKNOWN)
         else:
-            try:
+            made: list[ImportUpload] = []
+
+            def keep() -> int:
                 # Stored a piece at a time from Django's uploaded file (on disk past 2.5 MB).
-                upload = import_file_upload(
-                    actor=user, format=str(format), filename=filename, file=file, text=text
+                made.append(
+                    import_file_upload(
+                        actor=user, format=str(format), filename=filename, file=file, text=text
+                    )
                 )
-            except ImportInvalid as exc:
+                return made[0].pk
+
+            try:  # sent twice (a double click): one file kept, one preview
+                done = done_once(request, action="reference-import", perform=keep)
+            except ActionRefused as exc:
                 form.add_error(None, str(exc))
-            else:
+            else:  # the upload made, read again only for a repeat
+                upload = made[0] if made else ImportUpload.objects.get(pk=done.object_id)
                 return redirect(_preview_url(upload))
     status = 400 if form.errors else 200
     return render(request, "editorial/references/import.html", {"form": form}, status=status)

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from articles.errors import ActionRefused
 from articles.plain_input import JSON_MAX_DEPTH, json_depth
 from articles.references import services
 from articles.references.formatting import identifier_links, reference_format
@@ -31,7 +32,7 @@ from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
 from editorial.workspace.common import require
 from editorial.workspace.reference_forms import ReferenceForm
-from editorial.workspace.references import REFERENCE_CREATED, _warn
+from editorial.workspace.references import REFERENCE_CREATED, _warn, written_once
 
 FOUND_INVALID = "The looked-up record was altered or cut: look the identifier up again."
 
@@ -91,10 +92,14 @@ def reference_lookup(request: HttpRequest) -> HttpResponse:
             fields = form.service_fields(form.cleaned_data["found"])
             fields["change_note"] = fields["change_note"] or "Created from its identifier"
             try:
-                written = services.reference_create(
-                    key=form.cleaned_data["key"], actor=user, **fields
+                written = written_once(
+                    request,
+                    action="reference-create",
+                    write=lambda: services.reference_create(
+                        key=form.cleaned_data["key"], actor=user, **fields
+                    ),
                 )
-            except services.ReferenceInvalid as exc:
+            except ActionRefused as exc:
                 form.add_error(None, str(exc))
                 # Added meanwhile by someone else: shown as the library's, with its link.
                 existing = identifier_holder(

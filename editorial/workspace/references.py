@@ -7,7 +7,7 @@ articles.references (services: a reference and its versions; importing: the impo
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,6 +255,15 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- new reference and new version -------------------------------------------------------------
 
 
+def written_once(
+    request: HttpRequest, *, action: str, write: Callable[[], services.VersionWritten]
+) -> services.VersionWritten:
+    """`write` once per key of the form sent (done_once: a double click writes one version);
+    the version written, with its warnings as they are now, for both answers."""
+    done = done_once(request, action=action, perform=lambda: write().version.pk)
+    return services.version_written(version_id=done.object_id)
+
+
 def _warn(request: HttpRequest, written: services.VersionWritten) -> None:
     for warning in written.warnings:
         messages.warning(request, warning)
@@ -268,20 +277,17 @@ def reference_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields["change_note"] = fields["change_note"] or "Created"
-        try:  # sent twice (a double click): one reference, both answered alike
-            done = done_once(
+        try:
+            written = written_once(
                 request,
                 action="reference-create",
-                perform=lambda: (
-                    services.reference_create(
-                        key=form.cleaned_data["key"], actor=user, **fields
-                    ).version.pk
+                write=lambda: services.reference_create(
+                    key=form.cleaned_data["key"], actor=user, **fields
                 ),
             )
         except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            written = services.version_written(version_id=done.object_id)
             reference = written.version.reference
             messages.success(request, REFERENCE_CREATED.format(key=reference.key))
             _warn(request, written)
@@ -300,20 +306,17 @@ def reference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=ReferenceForm.initial_from(current), editing=True
     )
     if request.method == "POST" and form.is_valid():
-        try:  # sent twice (a double click): one version, both answered alike
-            done = done_once(
+        try:
+            written = written_once(
                 request,
                 action=f"reference-version-{reference.pk}",
-                perform=lambda: (
-                    services.reference_version_create(
-                        reference=reference, actor=user, **form.service_fields(current.csl)
-                    ).version.pk
+                write=lambda: services.reference_version_create(
+                    reference=reference, actor=user, **form.service_fields(current.csl)
                 ),
             )
         except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
-            written = services.version_written(version_id=done.object_id)
             number = written.version.number
             messages.success(request, VERSION_ADDED.format(number=number, key=reference.key))
             _warn(request, written)

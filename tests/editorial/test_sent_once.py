@@ -385,3 +385,62 @@ def test_a_restore_sent_twice_starts_one_draft(client, editor, reviewer, second_
         assert "Revision 3 started as a new draft with the text of revision 1." in answer.text
         assert 'class="message message-error"' not in answer.text
     assert first.article.revisions.count() == 3
+
+
+# The POST forms without a key of their own, and why: sent twice, they leave what sending them
+# once does, or nobody is signed in to own a key. A new form that creates something or moves
+# the review carries `{% sent_once_key %}` (or is a SentOnceForm) instead.
+WITHOUT_KEY = {
+    "retraction_watch": "the admin's Retraction Watch file: read again, nothing changes",
+    "articles:audience_choose": "a reader's level, kept in a cookie",
+    "articles:question_ask": "an anonymous reader's question (rate-limited)",
+    "answer-settle": "an anonymous reader saying whether the passages answered (once only)",
+    "site_links.logout": "signing out",
+    "url 'login'": "signing in",
+    "editorial:inbox_": "marking notifications read",
+    "editorial:declare": "a declaration replaces the reviewer's last one",
+    "editorial:reference_import_confirm": "a confirmed import answers that it is done",
+    "editorial:comment_create": "CommentForm is a SentOnceForm: its key is among its fields",
+    "article_details.html": "the article's details: the same fields written again",
+    "editor-form": "a draft saved again with the same text (a stale one is refused)",
+}
+
+
+def test_every_form_that_acts_carries_a_key_or_says_why_not():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    keyless = []
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        html = path.read_text()
+        for form in re.finditer(r'<form\b[^>]*method="post"[^>]*>', html):
+            body = html[form.start() : html.find("</form>", form.end())]
+            if "sent_once_key" in body or "idempotency_key" in body:
+                continue
+            if not any(marker in form.group(0) or marker in str(path) for marker in WITHOUT_KEY):
+                keyless.append(f"{path.name}: {form.group(0)[:100]}")
+    assert keyless == []
+
+
+def test_marking_a_question_or_uploading_a_file_sent_twice_is_done_once(client, editor):
+    from articles.references.models import ImportUpload
+    from tests.editorial.test_questions import ask, published
+    from tests.editorial.test_reference_views import IMPORT, RIS
+
+    question = ask(published(editor))
+    client.force_login(editor)
+    questions = client.get(reverse("editorial:questions")).text
+    mark = reverse("editorial:question_mark", kwargs={"pk": question.pk})
+    key = key_of(questions, mark)
+    for answer in twice(client, mark, {"state": "answered", "idempotency_key": key}):
+        assert 'class="message message-error"' not in answer.text
+    question.refresh_from_db()
+    assert question.state == "answered"
+
+    key = form_key(client.get(IMPORT).text)
+    answers = twice(client, IMPORT, {"format": "ris", "text": RIS, "idempotency_key": key})
+    upload = ImportUpload.objects.get()  # one file kept, one preview
+    assert {a.redirect_chain[0][0] for a in answers} == {
+        reverse("editorial:reference_import_job", kwargs={"token": upload.token})
+    }
