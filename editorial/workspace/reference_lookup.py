@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from articles.errors import ActionRefused
 from articles.plain_input import JSON_MAX_DEPTH, json_depth
-from articles.references import services
 from articles.references.formatting import identifier_links, reference_format
 from articles.references.importing import import_keys
 from articles.references.lookup import (
@@ -32,7 +31,7 @@ from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
 from editorial.workspace.common import require
 from editorial.workspace.reference_forms import ReferenceForm
-from editorial.workspace.references import REFERENCE_CREATED, _warn, written_once
+from editorial.workspace.references import REFERENCE_CREATED, _warn, created_once
 
 FOUND_INVALID = "The looked-up record was altered or cut: look the identifier up again."
 
@@ -92,12 +91,8 @@ def reference_lookup(request: HttpRequest) -> HttpResponse:
             fields = form.service_fields(form.cleaned_data["found"])
             fields["change_note"] = fields["change_note"] or "Created from its identifier"
             try:
-                written = written_once(
-                    request,
-                    action="reference-create",
-                    write=lambda: services.reference_create(
-                        key=form.cleaned_data["key"], actor=user, **fields
-                    ),
+                written = created_once(
+                    request, actor=user, key=form.cleaned_data["key"], fields=fields
                 )
             except ActionRefused as exc:
                 form.add_error(None, str(exc))

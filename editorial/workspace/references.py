@@ -35,6 +35,7 @@ from articles.references.formatting import identifier_links, reference_format
 from articles.references.lookup import LookupFailed, identifier_parse, lookup_enabled
 from articles.references.models import Reference, ReferenceVersion
 from editorial import permissions
+from editorial.models import User
 from editorial.workspace.common import done_once, require
 from editorial.workspace.reference_forms import (
     CSL_TYPE_LABELS,
@@ -264,6 +265,18 @@ def written_once(
     return services.version_written(version_id=done.object_id)
 
 
+def created_once(
+    request: HttpRequest, *, actor: User, key: str, fields: dict[str, Any]
+) -> services.VersionWritten:
+    """The reference `key` made from a form's `fields` (typed, or looked up), once however
+    often the form is sent (written_once)."""
+    return written_once(
+        request,
+        action="reference-create",
+        write=lambda: services.reference_create(key=key, actor=actor, **fields),
+    )
+
+
 def _warn(request: HttpRequest, written: services.VersionWritten) -> None:
     for warning in written.warnings:
         messages.warning(request, warning)
@@ -278,13 +291,7 @@ def reference_new(request: HttpRequest) -> HttpResponse:
         fields = form.service_fields()
         fields["change_note"] = fields["change_note"] or "Created"
         try:
-            written = written_once(
-                request,
-                action="reference-create",
-                write=lambda: services.reference_create(
-                    key=form.cleaned_data["key"], actor=user, **fields
-                ),
-            )
+            written = created_once(request, actor=user, key=form.cleaned_data["key"], fields=fields)
         except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:

@@ -15,7 +15,7 @@ from articles.references.services import reference_create
 from editorial import comments, workflow
 from editorial.models import ReviewComment
 from tests.editorial.test_api import API, client_for
-from tests.factories import RevisionFactory, assign_ready
+from tests.factories import RevisionFactory
 
 CSL = {"type": "article-journal", "title": "Graded loading", "issued": {"date-parts": [[2020]]}}
 
@@ -69,13 +69,10 @@ def version(editor, reviewer) -> Creating:  # type: ignore[no-untyped-def]
 
 
 def reply(editor, reviewer) -> Creating:  # type: ignore[no-untyped-def]
-    text = "Rest, ice and graded loading help most people recover."
-    revision = workflow.revision_submit(
-        revision=RevisionFactory(author=editor, canonical_body=text), actor=editor
-    )
-    assign_ready(revision, editor=editor, reviewer=reviewer)
+    from tests.editorial.test_sent_once import ready
+
     thread = comments.comment_create(
-        revision=revision,
+        revision=ready(editor, reviewer),
         actor=reviewer,
         audience=AudienceLevel.objects.get(is_canonical=True),
         quoted_text="graded loading",
