@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -272,23 +272,39 @@ def answers_find(*, question: str, audience: AudienceLevel) -> Answers:
 
 
 def follow_up_question_ask(
-    *, article: Article, audience: AudienceLevel, question: str, email: str = ""
+    *,
+    article: Article,
+    audience: AudienceLevel,
+    question: str,
+    email: str = "",
+    request_key: str = "",
 ) -> FollowUpQuestion:
     """Store a reader's question with the passages offered at once; with none, it goes
-    straight to the editors' queue."""
+    straight to the editors' queue. Asked again with the `request_key` of its form (a double
+    tap, a retry), the question already asked is returned instead of a second one."""
+    asked = FollowUpQuestion.objects.filter(request_key=request_key) if request_key else None
+    if asked is not None and (earlier := asked.first()) is not None:
+        return earlier
     found = answers_find(question=question, audience=audience)
-    return FollowUpQuestion.objects.create(
-        article=article,
-        revision_id=article.published_revision_id,
-        audience=audience,
-        question=question,
-        email=email,
-        offered=found.passages,
-        offered_count=len(found.passages),
-        offered_fallback=found.fallback,
-        outcome=Outcome.OFFERED if found.passages else Outcome.QUEUED,
-        outcome_at=None if found.passages else timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            return FollowUpQuestion.objects.create(
+                article=article,
+                revision_id=article.published_revision_id,
+                audience=audience,
+                question=question,
+                email=email,
+                offered=found.passages,
+                offered_count=len(found.passages),
+                offered_fallback=found.fallback,
+                outcome=Outcome.OFFERED if found.passages else Outcome.QUEUED,
+                outcome_at=None if found.passages else timezone.now(),
+                request_key=request_key,
+            )
+    except IntegrityError:  # the same form's other request, at the same moment
+        if asked is None or (earlier := asked.first()) is None:
+            raise
+        return earlier
 
 
 # A reader who has not said whether the passages answered within this long has left: their

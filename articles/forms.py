@@ -1,8 +1,10 @@
 """Forms of the public site."""
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from articles.models import QUESTION_MAX_LENGTH, FollowUpQuestion
+from articles.request_keys import KEY_INVALID, KEY_PATTERN, request_key_new
 
 QUESTION_TOO_SHORT = "Please write your question in a few words (at least 10 characters)."
 QUESTION_MIN_LENGTH = 10
@@ -21,6 +23,14 @@ class FollowUpQuestionForm(forms.ModelForm):
         label="Your e-mail (optional)",
         required=False,
         help_text="Only if you would like an answer; it is never shown.",
+    )
+
+    # Made at each rendering of the form (never cached): a double tap asks once.
+    idempotency_key = forms.CharField(
+        required=False,
+        initial=request_key_new,
+        validators=[RegexValidator(KEY_PATTERN, KEY_INVALID)],
+        widget=forms.HiddenInput,
     )
 
     class Meta:

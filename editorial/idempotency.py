@@ -6,8 +6,6 @@ second request with the key waits for the first to commit, then finds the key ta
 answered with what the first did. A refused action writes nothing, so sending again retries it.
 """
 
-import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,18 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.errors import Conflict, InvalidInput
+from articles.request_keys import KEY_INVALID, KEY_PATTERN
 from editorial.models import RequestKey, User
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
-KEY_INVALID = "An idempotency key is 8 to 64 letters, digits, hyphens or underscores."
 KEY_REUSED = (
     "This request's key was already used for another action: reload the page and send it again."
 )
-
-
-def request_key_new() -> str:
-    """A fresh key for one rendering of a form."""
-    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True)

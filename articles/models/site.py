@@ -101,8 +101,19 @@ class FollowUpQuestion(models.Model):
         Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # The key of the form that asked it: sent again (a double tap), the question asked is
+    # answered instead of a second one (articles.answers.follow_up_question_ask).
+    request_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request_key"],
+                condition=~models.Q(request_key=""),
+                name="question_asked_once",
+            )
+        ]
         indexes = [
             models.Index(fields=["state", "-created_at"], name="question_state_newest"),
             models.Index(fields=["created_at"], name="question_created"),

@@ -62,6 +62,7 @@ def article_question_ask(request: HttpRequest, slug: str) -> HttpResponse:
         audience=audience,
         question=form.cleaned_data["question"],
         email=form.cleaned_data["email"],
+        request_key=form.cleaned_data["idempotency_key"],
     )
     if question.outcome == FollowUpQuestion.Outcome.OFFERED:
         return redirect(

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from editorial.idempotency import request_key_new
+from articles.request_keys import request_key_new
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from articles.models import (
     Topic,
 )
 from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
-from editorial.idempotency import KEY_INVALID, KEY_PATTERN, request_key_new
+from articles.request_keys import KEY_INVALID, KEY_PATTERN, request_key_new
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 

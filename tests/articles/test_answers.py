@@ -462,3 +462,24 @@ def test_only_editors_answer_questions(simple_search, client, reviewer, pregnanc
 
     assert client.post(url, {"answer": "Something long enough."}).status_code == 403
     assert pregnancy.revisions.count() == 1
+
+
+def test_a_question_sent_twice_from_its_form_is_asked_once(simple_search, client, pregnancy):
+    """A double tap, or a phone's retry on a weak signal: the same form's key asks once, and
+    both answers lead to the same passages; each rendering of the form has its own key."""
+    url = reverse("articles:question_ask", kwargs={"slug": pregnancy.slug})
+    form = client.get(url, {"audience": "clinician"}).text
+    keys = re.findall(r'name="idempotency_key" value="([^"]+)"', form)
+    assert len(keys) == 1
+    assert keys != re.findall(r'name="idempotency_key" value="([^"]+)"', client.get(url).text)
+    data = {"question": "Can I exercise while I am pregnant?", "email": "", "audience": "clinician"}
+
+    answers = [client.post(url, data | {"idempotency_key": keys[0]}) for _ in range(2)]
+
+    question = FollowUpQuestion.objects.get()
+    answer_url = reverse(
+        "articles:question_answer", kwargs={"slug": pregnancy.slug, "token": answer_token(question)}
+    )
+    assert [(a.status_code, a["Location"]) for a in answers] == [(302, answer_url)] * 2
+    client.post(url, data | {"idempotency_key": "another-form-0001"})  # asked again, meant
+    assert FollowUpQuestion.objects.count() == 2

@@ -393,7 +393,7 @@ def test_a_restore_sent_twice_starts_one_draft(client, editor, reviewer, second_
 WITHOUT_KEY = {
     "retraction_watch": "the admin's Retraction Watch file: read again, nothing changes",
     "articles:audience_choose": "a reader's level, kept in a cookie",
-    "articles:question_ask": "an anonymous reader's question (rate-limited)",
+    "articles:question_ask": "FollowUpQuestionForm carries its key among its hidden fields",
     "answer-settle": "an anonymous reader saying whether the passages answered (once only)",
     "site_links.logout": "signing out",
     "url 'login'": "signing in",
