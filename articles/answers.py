@@ -32,7 +32,7 @@ from articles.models import (
     ReviewStatus,
     Revision,
 )
-from articles.questions import follow_up_question_mark
+from articles.questions import follow_up_question_create, follow_up_question_mark
 from articles.search_documents import SEARCH_CONFIG
 from articles.selectors import article_review_dates, revision_newest
 from articles.services import revision_create_draft, revision_edit
@@ -288,9 +288,8 @@ def follow_up_question_ask(
     found = answers_find(question=question, audience=audience)
     try:
         with transaction.atomic():
-            return FollowUpQuestion.objects.create(
+            return follow_up_question_create(
                 article=article,
-                revision_id=article.published_revision_id,
                 audience=audience,
                 question=question,
                 email=email,

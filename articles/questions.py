@@ -5,6 +5,7 @@ button; the action and the editors' page both read it.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,15 +36,17 @@ QUESTION_MOVES: dict[str, list[QuestionMove]] = {
 
 
 def follow_up_question_create(
-    *, article: Article, audience: AudienceLevel, question: str, email: str = ""
+    *, article: Article, audience: AudienceLevel, question: str, email: str = "", **more: Any
 ) -> FollowUpQuestion:
-    """Store a reader's question on the article's published revision, read at `audience`."""
+    """Store a reader's question on the article's published revision, read at `audience`,
+    with `more` of its fields (what was offered, the form's key: articles.answers)."""
     return FollowUpQuestion.objects.create(
         article=article,
         revision_id=article.published_revision_id,
         audience=audience,
         question=question,
         email=email,
+        **more,
     )
 
 
