@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from articles.errors import Conflict, InvalidInput
@@ -57,6 +57,22 @@ def action_once(*, actor: User, key: str, action: str, perform: Callable[[], int
             raise Conflict(KEY_REUSED) from None
         return Once(object_id=done.object_id, repeated=True)
     return Once(object_id=used.object_id, repeated=False)
+
+
+def made_once[M: models.Model](
+    once: Callable[[Callable[[], int]], Once], perform: Callable[[], M], model: type[M]
+) -> M:
+    """What `perform` makes, through `once` (action_once with the request's key and action:
+    editorial.api.common.sent_once, editorial.workspace.common.done_once): the instance made
+    this time, or, for a repeat, the first run's read again."""
+    made: list[M] = []
+
+    def run() -> int:
+        made.append(perform())
+        return made[0].pk
+
+    done = once(run)
+    return made[0] if made else model._default_manager.get(pk=done.object_id)
 
 
 def request_keys_prune(*, now: datetime | None = None) -> int:

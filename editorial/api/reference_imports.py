@@ -46,6 +46,7 @@ from editorial.api.reference_serializers import (
     ImportRowSerializer,
     ImportUploadSerializer,
 )
+from editorial.idempotency import made_once
 
 UPLOAD_PATH = r"import/(?P<token>[0-9a-fA-F-]{36})"
 STATUS_INVALID = "{value!r} is not a status: give some of {statuses}, separated by commas."
@@ -251,14 +252,10 @@ class ReferenceImportActions(viewsets.GenericViewSet[Reference]):
     ) -> Response:
         """`perform` once per Idempotency-Key (editorial.api.common.sent_once), answered 202
         with the upload it made or acted on: read again only for a repeat."""
-        made: list[ImportUpload] = []
-
-        def run() -> int:
-            made.append(perform())
-            return made[0].pk
-
-        done = sent_once(request, action=action, perform=run)
-        return self._accepted(made[0] if made else ImportUpload.objects.get(pk=done.object_id))
+        upload = made_once(
+            lambda run: sent_once(request, action=action, perform=run), perform, ImportUpload
+        )
+        return self._accepted(upload)
 
     def _accepted(self, upload: ImportUpload) -> Response:
         body = ImportJobSerializer(upload, context={"request": self.request}).data

@@ -34,6 +34,7 @@ from articles.references.importing.previewing import (
 )
 from articles.references.models import ImportState, ImportUpload
 from editorial import permissions
+from editorial.idempotency import made_once
 from editorial.workspace.common import done_once, require
 from editorial.workspace.reference_forms import ImportForm
 from editorial.workspace.reference_import_preview import preview_render, shown_status
@@ -86,23 +87,22 @@ def reference_import(request: HttpRequest) -> HttpResponse:
         if format is None:
             form.add_error("format", FORMAT_UNKNOWN)
         else:
-            made: list[ImportUpload] = []
 
-            def keep() -> int:
+            def keep() -> ImportUpload:
                 # Stored a piece at a time from Django's uploaded file (on disk past 2.5 MB).
-                made.append(
-                    import_file_upload(
-                        actor=user, format=str(format), filename=filename, file=file, text=text
-                    )
+                return import_file_upload(
+                    actor=user, format=str(format), filename=filename, file=file, text=text
                 )
-                return made[0].pk
 
             try:  # sent twice (a double click): one file kept, one preview
-                done = done_once(request, action="reference-import", perform=keep)
+                upload = made_once(
+                    lambda run: done_once(request, action="reference-import", perform=run),
+                    keep,
+                    ImportUpload,
+                )
             except ActionRefused as exc:
                 form.add_error(None, str(exc))
-            else:  # the upload made, read again only for a repeat
-                upload = made[0] if made else ImportUpload.objects.get(pk=done.object_id)
+            else:
                 return redirect(_preview_url(upload))
     status = 400 if form.errors else 200
     return render(request, "editorial/references/import.html", {"form": form}, status=status)
