@@ -282,8 +282,7 @@ def follow_up_question_ask(
     """Store a reader's question with the passages offered at once; with none, it goes
     straight to the editors' queue. Asked again with the `request_key` of its form (a double
     tap, a retry), the question already asked is returned instead of a second one."""
-    asked = FollowUpQuestion.objects.filter(request_key=request_key) if request_key else None
-    if asked is not None and (earlier := asked.first()) is not None:
+    if (earlier := follow_up_question_asked(request_key=request_key)) is not None:
         return earlier
     found = answers_find(question=question, audience=audience)
     try:
@@ -301,9 +300,17 @@ def follow_up_question_ask(
                 request_key=request_key,
             )
     except IntegrityError:  # the same form's other request, at the same moment
-        if asked is None or (earlier := asked.first()) is None:
+        if (earlier := follow_up_question_asked(request_key=request_key)) is None:
             raise
         return earlier
+
+
+def follow_up_question_asked(*, request_key: str) -> FollowUpQuestion | None:
+    """The question already asked with the form whose key is `request_key` (none without a
+    key): sent again, the form is answered with it, and asks nothing more."""
+    if not request_key:
+        return None
+    return FollowUpQuestion.objects.filter(request_key=request_key).first()
 
 
 # A reader who has not said whether the passages answered within this long has left: their

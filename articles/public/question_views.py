@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.answers import (
     follow_up_question_ask,
+    follow_up_question_asked,
     follow_up_question_settle,
     follow_up_question_settle_blockers,
 )
@@ -54,16 +55,21 @@ def article_question_ask(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "articles/question_form.html", context)
     if not form.is_valid():
         return render(request, "articles/question_form.html", context, status=400)
-    if over_limit(request, QUESTIONS):
-        context["rate_limited"] = TRY_LATER.format(wait=wait_words(QUESTIONS))
-        return render(request, "articles/question_form.html", context, status=429)
-    question = follow_up_question_ask(
-        article=found.article,
-        audience=audience,
-        question=form.cleaned_data["question"],
-        email=form.cleaned_data["email"],
-        request_key=form.cleaned_data["idempotency_key"],
-    )
+    request_key = form.cleaned_data["idempotency_key"]
+    # The same form sent again (a double tap, a retry) asked nothing new: it is not counted
+    # against the reader's rate, and is answered as the first time.
+    question = follow_up_question_asked(request_key=request_key)
+    if question is None:
+        if over_limit(request, QUESTIONS):
+            context["rate_limited"] = TRY_LATER.format(wait=wait_words(QUESTIONS))
+            return render(request, "articles/question_form.html", context, status=429)
+        question = follow_up_question_ask(
+            article=found.article,
+            audience=audience,
+            question=form.cleaned_data["question"],
+            email=form.cleaned_data["email"],
+            request_key=request_key,
+        )
     if question.outcome == FollowUpQuestion.Outcome.OFFERED:
         return redirect(
             "articles:question_answer", slug=found.article.slug, token=answer_token(question)

@@ -537,6 +537,28 @@ def test_questions_are_rate_limited_per_client(client, editor, settings):
     assert _ask(other, article, question="Someone else's question?").status_code == 302
 
 
+def test_a_question_sent_again_is_not_counted_against_the_rate(client, editor, settings):
+    """A double tap or a retry of one form asks nothing new: the reader is answered as the
+    first time, not told to wait an hour, and their next question is still theirs to ask."""
+    settings.IMPRIMATUR_RATES = settings.IMPRIMATUR_RATES | {"questions-client": "2/h"}
+    article = _published_submitted(editor)
+    first = {"question": "Can I run while it heals?", "idempotency_key": "form-one-00000001"}
+
+    sent = [_ask(client, article, **first) for _ in range(3)]
+    second = _ask(client, article, question="May I swim now?", idempotency_key="form-two-00000002")
+    third = _ask(client, article, question="May I cycle now?", idempotency_key="form-three-000003")
+
+    assert [(answer.status_code, answer["Location"]) for answer in sent] == [
+        (302, sent[0]["Location"])
+    ] * 3
+    assert second.status_code == 302
+    assert third.status_code == 429
+    assert list(FollowUpQuestion.objects.order_by("pk").values_list("question", flat=True)) == [
+        "Can I run while it heals?",
+        "May I swim now?",
+    ]
+
+
 def test_question_payloads_are_inert_on_the_form_page(client, editor):
     article = _published_submitted(editor)
     response = _ask(client, article, question="<script>alert(1)</script>", email="<img src=x>")
