@@ -241,6 +241,13 @@ def main() -> None:
             rows.append(
                 measure("API article list", healthz, lambda: wrk("api", api, headers=[auth]))
             )
+
+        # What every API answer costs before its own work (bench/urls.py): no list is cheaper.
+        def empty_answer() -> Result:
+            return wrk("empty", f"{base}/bench/api-floor/", headers=[auth])
+
+        if wanted("API, an empty answer"):
+            rows.append(measure("API, an empty answer", healthz, empty_answer))
         rows += simple_pages(base, healthz, public_pages())
         rows += simple_pages(base, healthz, workspace_pages())
         rss_after = workers_rss_mb()
