@@ -281,9 +281,9 @@ def follow_up_question_ask(
 ) -> FollowUpQuestion:
     """Store a reader's question with the passages offered at once; with none, it goes
     straight to the editors' queue. Asked again with the `request_key` of its form (a double
-    tap, a retry), the question already asked is returned instead of a second one."""
-    if (earlier := follow_up_question_asked(request_key=request_key)) is not None:
-        return earlier
+    tap, a retry), the question already asked is returned instead of a second one: the caller
+    looks for it first (follow_up_question_asked, before counting the reader's rate), and the
+    key's unique index answers a request sent at the same moment."""
     found = answers_find(question=question, audience=audience)
     try:
         with transaction.atomic():

@@ -1,10 +1,9 @@
 """Forms of the public site."""
 
 from django import forms
-from django.core.validators import RegexValidator
 
 from articles.models import QUESTION_MAX_LENGTH, FollowUpQuestion
-from articles.request_keys import KEY_INVALID, KEY_PATTERN, request_key_new
+from articles.request_keys import request_key_field
 
 QUESTION_TOO_SHORT = "Please write your question in a few words (at least 10 characters)."
 QUESTION_MIN_LENGTH = 10
@@ -26,12 +25,7 @@ class FollowUpQuestionForm(forms.ModelForm):
     )
 
     # Made at each rendering of the form (never cached): a double tap asks once.
-    idempotency_key = forms.CharField(
-        required=False,
-        initial=request_key_new,
-        validators=[RegexValidator(KEY_PATTERN, KEY_INVALID)],
-        widget=forms.HiddenInput,
-    )
+    idempotency_key = request_key_field()
 
     class Meta:
         model = FollowUpQuestion

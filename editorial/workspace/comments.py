@@ -29,7 +29,6 @@ from articles.references.rendering import (
 from articles.selectors import BodyStatus
 from editorial import comments, permissions, workflow
 from editorial.highlights import passages_highlight
-from editorial.idempotency import action_once
 from editorial.models import ReviewComment
 from editorial.selectors import comment_threads, comments_for_user, revisions_for_user
 from editorial.workspace.common import done_once, workspace_user
@@ -176,9 +175,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     try:
         # Sent twice (a double click): one comment, both answered with it.
-        done = action_once(
-            actor=user, key=data["idempotency_key"], action="comment", perform=comment
-        )
+        done = done_once(request, action="comment", perform=comment)
     except workflow.WorkflowError as exc:
         if _is_htmx(request):
             return _form_error(str(exc))

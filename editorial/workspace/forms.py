@@ -4,7 +4,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.urls import reverse
 
 from articles.models import (
@@ -16,7 +15,7 @@ from articles.models import (
     Topic,
 )
 from articles.plain_input import LINE_BREAK_REFUSED, holds_line_break
-from articles.request_keys import KEY_INVALID, KEY_PATTERN, request_key_new
+from articles.request_keys import request_key_field
 from editorial.models import BOARD_GROUP, InterestEntry, ReviewComment, User
 
 
@@ -201,14 +200,9 @@ class DeclarationForm(forms.Form):
 
 class SentOnceForm(forms.Form):
     """A form whose action is done once however often it is sent (a double click): a key
-    made at each rendering, which the view passes to editorial.idempotency.action_once."""
+    made at each rendering, which the view passes on (editorial.workspace.common.done_once)."""
 
-    idempotency_key = forms.CharField(
-        required=False,
-        initial=request_key_new,
-        validators=[RegexValidator(KEY_PATTERN, KEY_INVALID)],
-        widget=forms.HiddenInput,
-    )
+    idempotency_key = request_key_field()
 
 
 class PublishForm(SentOnceForm):

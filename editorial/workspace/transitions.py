@@ -11,7 +11,6 @@ from articles.errors import ActionRefused, ReasonKind, first_kind
 from articles.models import Revision
 from articles.selectors import revision_review_dates
 from editorial import permissions, workflow
-from editorial.idempotency import action_once
 from editorial.models import ReviewAssignment, User
 from editorial.policy import quorum_state
 from editorial.selectors import (
@@ -198,12 +197,7 @@ def publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
         try:
             # Sent twice (a double click): published once, both answered alike.
-            done = action_once(
-                actor=user,
-                key=form.cleaned_data["idempotency_key"],
-                action=workflow.PUBLISH,
-                perform=publish,
-            )
+            done = done_once(request, action=workflow.PUBLISH, perform=publish)
         except workflow.InvalidInput as exc:  # the reason a replacement needs: said at its field
             note_error = str(exc)
         except ActionRefused as exc:
